@@ -1,0 +1,14 @@
+export { type CallOptions, type CallPayload, ChargePoint, type ChargePointOptions, type ResultMap } from "./rpc/charge-point.js";
+export * from "./rpc/errors.js";
+export { decodeFrame, type Frame, type FrameFault, maxMessageIdLength } from "./rpc/frame.js";
+export { consoleLogger, defaultLogger, type Logger, silentLogger } from "./rpc/logger.js";
+export { MessageType } from "./rpc/message-type.js";
+export type { ActionSpec, OcppProtocol, PayloadClass } from "./rpc/protocol.js";
+export { type AfterOptions, after, type Handler, type OnOptions, on } from "./rpc/routing.js";
+export { type SchemaError, type SchemaValidator, schemaErrorToOcpp, validatePayload } from "./rpc/validation.js";
+export { type ErrorDialect, errorFromWire, wireCode } from "./rpc/wire-codes.js";
+export { ConnectError, type ConnectOptions, connect } from "./transport/connect.js";
+export type { Connection, ConnectionReceiver } from "./transport/connection.js";
+export { type ConnectionLike, toConnection } from "./transport/to-connection.js";
+export { WebSocketConnection, type WhatwgWebSocket } from "./transport/web-socket-connection.js";
+export { WsConnection } from "./transport/ws-connection.js";

@@ -1,0 +1,458 @@
+import { randomUUID } from "node:crypto";
+import type { Connection } from "../transport/connection.js";
+import { type ConnectionLike, toConnection } from "../transport/to-connection.js";
+import {
+  CallTimeoutError,
+  ConnectionClosedError,
+  FormatViolationError,
+  InternalError,
+  InvalidPayloadError,
+  InvalidResponseError,
+  NotConnectedError,
+  NotImplementedError,
+  NotSupportedError,
+  OcppError,
+  ProtocolError,
+} from "./errors.js";
+import { type CallErrorFrame, type CallResultFrame, decodeFrame, type Frame, type FrameFault, isFault, type Payload } from "./frame.js";
+import { defaultLogger, type Logger } from "./logger.js";
+import { MessageType } from "./message-type.js";
+import type { ActionSpec, OcppProtocol, PayloadClass } from "./protocol.js";
+import {
+  type AfterOptions,
+  addAfterRoute,
+  addOnRoute,
+  type Handler,
+  type OnOptions,
+  type OnRoute,
+  type Route,
+  routeTable,
+} from "./routing.js";
+import { validatePayload } from "./validation.js";
+import { errorFromWire, frameError, wireCode } from "./wire-codes.js";
+
+export interface ChargePointOptions {
+  /** How long `call()` waits for the CALLRESULT or CALLERROR. Default 30 000 ms. */
+  readonly responseTimeoutMs?: number;
+  /** Where frames and problems are reported. Default: problems to stderr (see OCPPKIT_LOG). */
+  readonly logger?: Logger;
+}
+
+export interface CallOptions {
+  /** On a CALLERROR: resolve `undefined` (true, the default) or throw the matching OcppError (false). */
+  readonly suppress?: boolean;
+  /** Message id to use instead of a fresh UUID (at most 36 characters). */
+  readonly uniqueId?: string;
+  /** Send without checking the request, and accept the response without checking it. */
+  readonly skipSchemaValidation?: boolean;
+}
+
+/** A payload built from a generated `call.*` class; the tag names its action at the type level only. */
+export interface CallPayload<A extends string = string> {
+  readonly "~action": A;
+}
+
+/** The CALLRESULT class of each action, by action name. */
+export type ResultMap = object;
+
+type ResultOf<R extends object, P> = P extends CallPayload<infer A> ? (A extends keyof R ? R[A] : object) : object;
+
+interface PendingCall {
+  readonly id: string;
+  readonly action: string;
+  readonly text: string;
+  readonly spec: ActionSpec;
+  readonly suppress: boolean;
+  readonly skipValidation: boolean;
+  readonly resolve: (value: object | undefined) => void;
+  readonly reject: (error: Error) => void;
+}
+
+const cleanCloseCodes = new Set([1000, 1001, 1005]);
+
+/**
+ * One OCPP-J peer: sends CALLs with `call()` and answers the peer's CALLs with the handlers routed by
+ * `@on` / `@after` (or `route` / `routeAfter`). The same class serves both roles: a charger talking
+ * to its central system, and a central system talking to one connected charger.
+ *
+ * Use a version's subclass (`ChargePoint` from "ocppkit/v16"), which plugs in that version's actions,
+ * payload classes and schemas through the static `protocol`.
+ */
+export abstract class ChargePoint<R extends object = ResultMap> {
+  /** Set by each version's subclass. */
+  static readonly protocol?: OcppProtocol;
+
+  /** Charge point identity (the last path segment of its URL). */
+  readonly id: string;
+  readonly connection: Connection;
+  readonly responseTimeoutMs: number;
+  readonly protocol: OcppProtocol;
+  protected readonly logger: Logger;
+
+  // Calls waiting to be sent; OCPP-J 1.6 section 4.1.1 allows one outstanding CALL at a time.
+  #queue: PendingCall[] = [];
+  #queueHead = 0;
+  #inFlight: PendingCall | undefined;
+  // One timer serves every call: it is re-armed lazily for the deadline of whichever call is in
+  // flight when it fires, so a call costs no timer of its own.
+  #deadline = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #started: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(id: string, connection: ConnectionLike, options: ChargePointOptions = {}) {
+    const protocol = (new.target as typeof ChargePoint).protocol;
+    if (!protocol) throw new TypeError("Extend a version's ChargePoint (e.g. from 'ocppkit/v16'), not the core class");
+    this.id = id;
+    this.protocol = protocol;
+    this.connection = toConnection(connection);
+    this.responseTimeoutMs = options.responseTimeoutMs ?? 30_000;
+    this.logger = options.logger ?? defaultLogger();
+    routeTable(this);
+  }
+
+  /** The OCPP version this instance speaks ("1.6", ...): the reference's `_ocpp_version`. */
+  get ocppVersion(): string {
+    return this.protocol.ocppVersion;
+  }
+
+  /**
+   * Receives and dispatches the peer's messages until the connection closes. Resolves on a clean close
+   * (1000, 1001, or no code), rejects with ConnectionClosedError otherwise. No single bad message ends
+   * it. Calling it again returns the same promise.
+   */
+  start(): Promise<void> {
+    this.#started ??= new Promise<void>((resolve, reject) => {
+      this.connection.listen({
+        message: (text) => this.#receive(text),
+        close: (code, reason) => {
+          this.#onClose(code, reason);
+          if (cleanCloseCodes.has(code)) resolve();
+          else reject(new ConnectionClosedError(code, reason));
+        },
+      });
+    });
+    return this.#started;
+  }
+
+  /** Closes the connection (default 1000, normal closure). */
+  close(code = 1000, reason = ""): void {
+    this.connection.close(code, reason);
+  }
+
+  /**
+   * Sends a CALL and resolves with the CALLRESULT as an instance of the action's `callResult` class.
+   * The payload is checked against its schema first (an invalid one is not sent: InvalidPayloadError).
+   * Calls are sent one at a time in the order made. On a CALLERROR it resolves `undefined`, or throws
+   * the matching OcppError with `suppress: false`. No answer in time: CallTimeoutError.
+   */
+  call<P extends CallPayload>(payload: P, options: CallOptions & { readonly suppress: false }): Promise<ResultOf<R, P>>;
+  call<P extends CallPayload>(payload: P, options?: CallOptions): Promise<ResultOf<R, P> | undefined>;
+  call(payload: CallPayload, options: CallOptions = {}): Promise<unknown> {
+    const action = (payload?.constructor as Partial<PayloadClass> | undefined)?.action;
+    const spec = typeof action === "string" ? this.protocol.actions.get(action) : undefined;
+    if (!action || !spec) {
+      return Promise.reject(new TypeError(`call() takes a payload built from a call.* class of OCPP ${this.protocol.ocppVersion}`));
+    }
+    const skipValidation = options.skipSchemaValidation === true;
+    if (!skipValidation) {
+      const problem = validatePayload(spec.request, payload);
+      if (problem) return Promise.reject(new InvalidPayloadError(action, "request", problem));
+    }
+    if (this.#closed) return Promise.reject(new NotConnectedError(`Cannot send ${action}: the connection is closed`));
+    const id = options.uniqueId ?? randomUUID();
+    if (id.length > 36) return Promise.reject(new TypeError("uniqueId must be at most 36 characters (OCPP-J 1.6 section 4.1.4)"));
+    const text = JSON.stringify([MessageType.Call, id, action, payload]);
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ id, action, text, spec, suppress: options.suppress !== false, skipValidation, resolve, reject });
+      if (!this.#inFlight) this.#sendNext();
+    });
+  }
+
+  /** Routes incoming CALLs of `action` to `handler` (the function form of `@on`). */
+  route(action: string, handler: Handler, options?: OnOptions): this {
+    addOnRoute(this, action, handler, options);
+    return this;
+  }
+
+  /** Runs `handler` after the response to a CALL of `action` was sent (the function form of `@after`). */
+  routeAfter(action: string, handler: Handler, options?: AfterOptions): this {
+    addAfterRoute(this, action, handler, options);
+    return this;
+  }
+
+  #sendNext(): void {
+    while (this.#queueHead < this.#queue.length) {
+      const next = this.#queue[this.#queueHead++];
+      if (this.#queueHead === this.#queue.length) {
+        this.#queue = [];
+        this.#queueHead = 0;
+      }
+      try {
+        this.#write(next.text);
+      } catch (error) {
+        next.reject(
+          error instanceof NotConnectedError ? error : new NotConnectedError(`Cannot send ${next.action}: ${(error as Error).message}`),
+        );
+        continue;
+      }
+      this.#inFlight = next;
+      this.#deadline = Date.now() + this.responseTimeoutMs;
+      if (!this.#timer) this.#arm(this.responseTimeoutMs);
+      return;
+    }
+  }
+
+  #arm(delay: number): void {
+    this.#timer = setTimeout(() => this.#onTimer(), delay);
+    this.#timer.unref();
+  }
+
+  #onTimer(): void {
+    this.#timer = undefined;
+    const pending = this.#inFlight;
+    if (!pending) return;
+    const left = this.#deadline - Date.now();
+    if (left > 0) {
+      this.#arm(left);
+      return;
+    }
+    this.#inFlight = undefined;
+    pending.reject(new CallTimeoutError(pending.action, pending.id, this.responseTimeoutMs));
+    this.#sendNext();
+  }
+
+  /** The in-flight call got its answer: let the next one go. */
+  #settle(): void {
+    this.#inFlight = undefined;
+    if (this.#queueHead < this.#queue.length) this.#sendNext();
+  }
+
+  #write(text: string): void {
+    this.connection.send(text);
+    this.logger.frame?.(this.id, "out", text);
+  }
+
+  #receive(text: string): void {
+    this.logger.frame?.(this.id, "in", text);
+    const decoded = decodeFrame(text, this.protocol.messageTypes);
+    if (isFault(decoded)) {
+      this.#onFault(decoded, text);
+      return;
+    }
+    this.dispatch(decoded);
+  }
+
+  /** Handles one decoded frame. Version classes extend it for the message types they add. */
+  protected dispatch(frame: Frame): void {
+    switch (frame[0]) {
+      case MessageType.Call:
+        this.#onCall(frame[1], frame[2], frame[3]);
+        return;
+      case MessageType.CallResult:
+        this.#onCallResult(frame);
+        return;
+      case MessageType.CallError:
+        this.#onCallError(frame);
+        return;
+      default:
+        this.logger.warn?.("Ignored a message of a type this version does not handle", { chargePointId: this.id, messageType: frame[0] });
+    }
+  }
+
+  #onFault(fault: FrameFault, text: string): void {
+    const context = { chargePointId: this.id, reason: fault.reason, frame: text.length > 200 ? `${text.slice(0, 200)}...` : text };
+    if (fault.problem === "unknownType") {
+      // OCPP-J 1.6 section 4.1.3: a message type not in the list is ignored. 2.0.1 part 4 section 4.1.3
+      // answers it with MessageTypeNotSupported; versions that do override onUnknownMessageType.
+      this.onUnknownMessageType(fault, context);
+      return;
+    }
+    // Only a CALL gets a CALLERROR back; a broken answer to our own CALL fails that call instead.
+    const answersOurCall = fault.id !== undefined && this.#inFlight?.id === fault.id && fault.messageType !== MessageType.Call;
+    if (answersOurCall && this.#inFlight) {
+      const pending = this.#inFlight;
+      this.#settle();
+      pending.reject(new InvalidResponseError(pending.action, pending.id, new ProtocolError(fault.reason)));
+      return;
+    }
+    if (fault.id === undefined || (fault.messageType !== undefined && fault.messageType !== MessageType.Call)) {
+      this.logger.warn?.("Dropped a message that cannot be answered", context);
+      return;
+    }
+    this.logger.warn?.("Answered a malformed message with a CALLERROR", context);
+    const error =
+      fault.problem === "badPayload"
+        ? new FormatViolationError(fault.reason)
+        : frameError(fault.problem === "incomplete" ? "incomplete" : "notJson", this.protocol.dialect, fault.reason);
+    this.#sendError(fault.id, error);
+  }
+
+  /** Called for a message type number the version does not define. 1.6 ignores it (and logs). */
+  protected onUnknownMessageType(_fault: FrameFault, context: Record<string, unknown>): void {
+    this.logger.warn?.("Ignored a message with an unknown message type", context);
+  }
+
+  #onCallResult(frame: CallResultFrame): void {
+    const pending = this.#inFlight;
+    if (!pending || pending.id !== frame[1]) {
+      this.logger.warn?.("Ignored a CALLRESULT with an unknown message id", { chargePointId: this.id, uniqueId: frame[1] });
+      return;
+    }
+    this.#settle();
+    const payload = frame[2];
+    if (!pending.skipValidation) {
+      const problem = pending.spec.response ? validatePayload(pending.spec.response, payload) : undefined;
+      if (problem) {
+        this.onInvalidCallResult(pending.id, pending.action, problem);
+        pending.reject(new InvalidResponseError(pending.action, pending.id, problem));
+        return;
+      }
+    }
+    const Result = pending.spec.Result as (new (payload: unknown) => object) | undefined;
+    pending.resolve(Result ? new Result(payload) : payload);
+  }
+
+  /** A CALLRESULT failed its schema; 2.1 answers it with CALLRESULTERROR, earlier versions only log. */
+  protected onInvalidCallResult(uniqueId: string, action: string, problem: OcppError): void {
+    this.logger.warn?.("Received an invalid CALLRESULT", {
+      chargePointId: this.id,
+      action,
+      uniqueId,
+      code: problem.code,
+      description: problem.description,
+    });
+  }
+
+  #onCallError(frame: CallErrorFrame): void {
+    const pending = this.#inFlight;
+    if (!pending || pending.id !== frame[1]) {
+      this.logger.warn?.("Ignored a CALLERROR with an unknown message id", { chargePointId: this.id, uniqueId: frame[1] });
+      return;
+    }
+    this.#settle();
+    const error = errorFromWire(frame[2], frame[3], frame[4]);
+    if (pending.suppress) {
+      this.logger.warn?.(`${pending.action} got a CALLERROR`, {
+        chargePointId: this.id,
+        uniqueId: pending.id,
+        code: frame[2],
+        description: frame[3],
+      });
+      pending.resolve(undefined);
+    } else {
+      pending.reject(error);
+    }
+  }
+
+  #onCall(id: string, action: string, payload: Payload): void {
+    const spec = this.protocol.actions.get(action);
+    if (!spec) {
+      this.#sendError(id, new NotImplementedError(`${action} is not an OCPP ${this.protocol.ocppVersion} action`));
+      return;
+    }
+    const route = routeTable(this).get(action);
+    const on = route?.on;
+    if (!on) {
+      this.#sendError(id, new NotSupportedError(`No handler for ${action}`));
+      return;
+    }
+    if (!on.skipSchemaValidation) {
+      const problem = validatePayload(spec.request, payload);
+      if (problem) {
+        this.#sendError(id, problem);
+        return;
+      }
+    }
+    let result: unknown;
+    try {
+      result = on.withUniqueId ? on.handler(payload as never, id) : (on.handler as (payload: never) => unknown)(payload as never);
+    } catch (error) {
+      this.#sendError(id, this.#handlerError(action, id, error));
+      return;
+    }
+    if (isPromiseLike(result)) {
+      result.then(
+        (value) => this.#answer(id, action, spec, route, on, payload, value),
+        (error: unknown) => this.#sendError(id, this.#handlerError(action, id, error)),
+      );
+    } else {
+      this.#answer(id, action, spec, route, on, payload, result);
+    }
+  }
+
+  #answer(id: string, action: string, spec: ActionSpec, route: Route, on: OnRoute, payload: Payload, result: unknown): void {
+    if (!on.skipSchemaValidation && spec.response) {
+      const problem = validatePayload(spec.response, result);
+      if (problem) {
+        this.logger.error?.(`The ${action} handler returned an invalid response; the peer gets InternalError`, {
+          chargePointId: this.id,
+          uniqueId: id,
+          code: problem.code,
+          description: problem.description,
+        });
+        this.#sendError(id, new InternalError(`Invalid ${action} response`));
+        return;
+      }
+    }
+    if (!this.#trySend(JSON.stringify([MessageType.CallResult, id, result]), action)) return;
+    const after = route.after;
+    if (!after) return;
+    try {
+      const done = after.withUniqueId
+        ? after.handler(payload as never, id)
+        : (after.handler as (payload: never) => unknown)(payload as never);
+      if (isPromiseLike(done)) done.then(undefined, (error: unknown) => this.#afterFailed(action, id, error));
+    } catch (error) {
+      this.#afterFailed(action, id, error);
+    }
+  }
+
+  #afterFailed(action: string, id: string, error: unknown): void {
+    this.logger.error?.(`The @after handler of ${action} threw`, { chargePointId: this.id, uniqueId: id, error: String(error) });
+  }
+
+  #handlerError(action: string, id: string, error: unknown): OcppError {
+    if (error instanceof OcppError) return error;
+    // The peer learns only that it failed: a stack trace is nobody's business on the wire.
+    this.logger.error?.(`The ${action} handler threw; the peer gets InternalError`, {
+      chargePointId: this.id,
+      uniqueId: id,
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
+    return new InternalError(`${action} handler failed`);
+  }
+
+  #sendError(id: string, error: OcppError): void {
+    this.#trySend(
+      JSON.stringify([MessageType.CallError, id, wireCode(error.code, this.protocol.dialect), error.description, error.details]),
+      "CALLERROR",
+    );
+  }
+
+  #trySend(text: string, what: string): boolean {
+    try {
+      this.#write(text);
+      return true;
+    } catch (error) {
+      this.logger.warn?.(`Could not send the ${what} answer: the connection is closed`, { chargePointId: this.id, error: String(error) });
+      return false;
+    }
+  }
+
+  #onClose(code: number, reason: string): void {
+    this.#closed = true;
+    const why = `the connection closed (${code}${reason ? ` ${reason}` : ""})`;
+    const pending = this.#inFlight;
+    this.#inFlight = undefined;
+    if (pending) pending.reject(new NotConnectedError(`${pending.action} got no response: ${why}`));
+    const waiting = this.#queue.slice(this.#queueHead);
+    this.#queue = [];
+    this.#queueHead = 0;
+    for (const call of waiting) call.reject(new NotConnectedError(`${call.action} was not sent: ${why}`));
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}
+
+const isPromiseLike = (value: unknown): value is PromiseLike<unknown> => typeof (value as PromiseLike<unknown> | null)?.then === "function";

@@ -1,0 +1,32 @@
+import type { SchemaValidator } from "./validation.js";
+import type { ErrorDialect } from "./wire-codes.js";
+
+/** A payload class generated for one action (`call.Authorize`, `callResult.Authorize`, ...). */
+export interface PayloadClass<T extends object = object> {
+  readonly action: string;
+  new (payload: never): T;
+}
+
+/** What the engine needs to know about one action of a version. */
+export interface ActionSpec {
+  readonly request: SchemaValidator;
+  /** Absent for SEND-only actions, which have no response. */
+  readonly response?: SchemaValidator;
+  /** Instantiated for each CALLRESULT, so `instanceof callResult.X` holds. */
+  readonly Result?: PayloadClass;
+}
+
+/**
+ * A version of OCPP as the version-agnostic core sees it. Each version folder (src/v16, ...) builds
+ * one and sets it as the static `protocol` of its ChargePoint class; the core never imports them.
+ */
+export interface OcppProtocol {
+  /** "1.6", "2.0.1", "2.1". */
+  readonly ocppVersion: string;
+  /** The WebSocket subprotocol: "ocpp1.6", "ocpp2.0.1", "ocpp2.1". */
+  readonly subprotocol: string;
+  readonly dialect: ErrorDialect;
+  /** The message type numbers the version defines (2, 3, 4; 2.1 adds 5 and 6). */
+  readonly messageTypes: ReadonlySet<number>;
+  readonly actions: ReadonlyMap<string, ActionSpec>;
+}

@@ -1,0 +1,53 @@
+/** Receives what a Connection delivers. */
+export interface ConnectionReceiver {
+  /** One text message, in arrival order. */
+  message(text: string): void;
+  /** The connection closed (called once). */
+  close(code: number, reason: string): void;
+}
+
+/**
+ * The small interface a ChargePoint talks through: text in, text out, close. Adapters exist for a
+ * `ws` WebSocket (client or server side) and a WHATWG WebSocket; anything else can implement it.
+ */
+export interface Connection {
+  /** The negotiated WebSocket subprotocol ("ocpp1.6", ...), or "" when none. */
+  readonly protocol: string;
+  /** True while messages can be sent. */
+  readonly isOpen: boolean;
+  /** Sends one text message. Throws when the connection is not open. */
+  send(text: string): void;
+  close(code?: number, reason?: string): void;
+  /**
+   * Installs the receiver. Messages that arrived before are held and delivered first, so nothing
+   * is lost between connecting and `start()`.
+   */
+  listen(receiver: ConnectionReceiver): void;
+}
+
+/** Holds messages (and a close) until a receiver is installed. */
+export class ReceiverSlot implements ConnectionReceiver {
+  #receiver: ConnectionReceiver | undefined;
+  #held: string[] = [];
+  #closed: [number, string] | undefined;
+
+  set(receiver: ConnectionReceiver): void {
+    if (this.#receiver) throw new Error("This connection already has a receiver");
+    this.#receiver = receiver;
+    const held = this.#held;
+    this.#held = [];
+    for (const text of held) receiver.message(text);
+    if (this.#closed) receiver.close(...this.#closed);
+  }
+
+  message(text: string): void {
+    if (this.#receiver) this.#receiver.message(text);
+    else this.#held.push(text);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.#closed) return;
+    this.#closed = [code, reason];
+    this.#receiver?.close(code, reason);
+  }
+}
