@@ -1,3 +1,6 @@
+export { type JournalOptions, JournalStore } from "./queue/journal.js";
+export { JournalCorruptError, JournalError, JournalErrorReason } from "./queue/journal-error.js";
+export { MemoryStore, type QueueRecord, type QueueStore } from "./queue/store.js";
 export { type CallOptions, type CallPayload, ChargePoint, type ChargePointOptions, type ResultMap } from "./rpc/charge-point.js";
 export * from "./rpc/errors.js";
 export { decodeFrame, type Frame, type FrameFault, maxMessageIdLength } from "./rpc/frame.js";
