@@ -12,6 +12,13 @@ export { type SchemaError, type SchemaValidator, schemaErrorToOcpp, validatePayl
 export { type ErrorDialect, errorFromWire, wireCode } from "./rpc/wire-codes.js";
 export { ConnectError, type ConnectOptions, connect } from "./transport/connect.js";
 export type { Connection, ConnectionReceiver } from "./transport/connection.js";
+export {
+  LinkState,
+  type LinkStateChange,
+  ReconnectingConnection,
+  type ReconnectingConnectionEvents,
+  type ReconnectOptions,
+} from "./transport/reconnecting-connection.js";
 export { type ConnectionLike, toConnection } from "./transport/to-connection.js";
 export { WebSocketConnection, type WhatwgWebSocket } from "./transport/web-socket-connection.js";
 export { WsConnection } from "./transport/ws-connection.js";

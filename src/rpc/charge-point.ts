@@ -45,6 +45,12 @@ export interface CallOptions {
   readonly uniqueId?: string;
   /** Send without checking the request, and accept the response without checking it. */
   readonly skipSchemaValidation?: boolean;
+  /**
+   * While there is no link (a ReconnectingConnection between sockets), wait for one instead of failing
+   * at once with NotConnectedError: the call fails with NotConnectedError only if it could not be sent
+   * within `responseTimeoutMs` of `call()`. Once sent, the usual response timeout applies.
+   */
+  readonly waitForConnection?: boolean;
 }
 
 /** A payload built from a generated `call.*` class; the tag names its action at the type level only. */
@@ -64,6 +70,8 @@ interface PendingCall {
   readonly spec: ActionSpec;
   readonly suppress: boolean;
   readonly skipValidation: boolean;
+  /** Until when it may wait for a link (epoch ms); 0 when it fails at once without one. */
+  readonly waitUntil: number;
   readonly resolve: (value: object | undefined) => void;
   readonly reject: (error: Error) => void;
 }
@@ -117,14 +125,17 @@ export abstract class ChargePoint<R extends object = ResultMap> {
   }
 
   /**
-   * Receives and dispatches the peer's messages until the connection closes. Resolves on a clean close
-   * (1000, 1001, or no code), rejects with ConnectionClosedError otherwise. No single bad message ends
-   * it. Calling it again returns the same promise.
+   * Receives and dispatches the peer's messages until the connection closes for good. Resolves on a
+   * clean close (1000, 1001, or no code), rejects with ConnectionClosedError otherwise. No single bad
+   * message ends it, and neither does a lost link of a ReconnectingConnection: it keeps running across
+   * reconnects until `close()` (or the connection gives up). Calling it again returns the same promise.
    */
   start(): Promise<void> {
     this.#started ??= new Promise<void>((resolve, reject) => {
       this.connection.listen({
         message: (text) => this.#receive(text),
+        open: () => this.#onOpen(),
+        drop: (code, reason) => this.#onDrop(code, reason),
         close: (code, reason) => {
           this.#onClose(code, reason);
           if (cleanCloseCodes.has(code)) resolve();
@@ -160,11 +171,14 @@ export abstract class ChargePoint<R extends object = ResultMap> {
       if (problem) return Promise.reject(new InvalidPayloadError(action, "request", problem));
     }
     if (this.#closed) return Promise.reject(new NotConnectedError(`Cannot send ${action}: the connection is closed`));
+    const wait = options.waitForConnection === true;
+    if (!wait && !this.connection.isOpen) return Promise.reject(new NotConnectedError(`Cannot send ${action}: not connected`));
     const id = options.uniqueId ?? randomUUID();
     if (id.length > 36) return Promise.reject(new TypeError("uniqueId must be at most 36 characters (OCPP-J 1.6 section 4.1.4)"));
     const text = JSON.stringify([MessageType.Call, id, action, payload]);
     return new Promise((resolve, reject) => {
-      this.#queue.push({ id, action, text, spec, suppress: options.suppress !== false, skipValidation, resolve, reject });
+      const waitUntil = wait ? Date.now() + this.responseTimeoutMs : 0;
+      this.#queue.push({ id, action, text, spec, suppress: options.suppress !== false, skipValidation, waitUntil, resolve, reject });
       if (!this.#inFlight) this.#sendNext();
     });
   }
@@ -183,6 +197,10 @@ export abstract class ChargePoint<R extends object = ResultMap> {
 
   #sendNext(): void {
     while (this.#queueHead < this.#queue.length) {
+      if (!this.connection.isOpen && this.#queue[this.#queueHead].waitUntil > 0) {
+        if (!this.#timer) this.#armOffline();
+        return;
+      }
       const next = this.#queue[this.#queueHead++];
       if (this.#queueHead === this.#queue.length) {
         this.#queue = [];
@@ -211,7 +229,10 @@ export abstract class ChargePoint<R extends object = ResultMap> {
   #onTimer(): void {
     this.#timer = undefined;
     const pending = this.#inFlight;
-    if (!pending) return;
+    if (!pending) {
+      if (!this.connection.isOpen) this.#expireWaiting();
+      return;
+    }
     const left = this.#deadline - Date.now();
     if (left > 0) {
       this.#arm(left);
@@ -220,6 +241,64 @@ export abstract class ChargePoint<R extends object = ResultMap> {
     this.#inFlight = undefined;
     pending.reject(new CallTimeoutError(pending.action, pending.id, this.responseTimeoutMs));
     this.#sendNext();
+  }
+
+  /** While offline, the one timer serves the earliest deadline of the calls waiting for a link. */
+  #armOffline(): void {
+    let earliest = Number.POSITIVE_INFINITY;
+    for (let i = this.#queueHead; i < this.#queue.length; i++) {
+      const until = this.#queue[i].waitUntil;
+      if (until > 0 && until < earliest) earliest = until;
+    }
+    if (earliest !== Number.POSITIVE_INFINITY) this.#arm(Math.max(0, earliest - Date.now()));
+  }
+
+  #expireWaiting(): void {
+    const now = Date.now();
+    const kept: PendingCall[] = [];
+    const expired: PendingCall[] = [];
+    for (let i = this.#queueHead; i < this.#queue.length; i++) {
+      const call = this.#queue[i];
+      (call.waitUntil > now ? kept : expired).push(call);
+    }
+    this.#queue = kept;
+    this.#queueHead = 0;
+    for (const call of expired) {
+      call.reject(new NotConnectedError(`${call.action} was not sent: no connection within ${this.responseTimeoutMs} ms`));
+    }
+    this.#armOffline();
+  }
+
+  /** A new link of a reconnecting connection: calls that waited for it go out. */
+  #onOpen(): void {
+    if (this.#inFlight || this.#closed) return;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#sendNext();
+  }
+
+  /**
+   * The link was lost but the connection reconnects. The call in flight can get no answer any more: it
+   * fails now rather than at its timeout. Queued calls fail too unless they asked to wait for a link.
+   */
+  #onDrop(code: number, reason: string): void {
+    const why = `the link dropped (${code}${reason ? ` ${reason}` : ""})`;
+    const pending = this.#inFlight;
+    this.#inFlight = undefined;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const kept: PendingCall[] = [];
+    const failed: PendingCall[] = [];
+    for (let i = this.#queueHead; i < this.#queue.length; i++) {
+      const call = this.#queue[i];
+      (call.waitUntil > 0 ? kept : failed).push(call);
+    }
+    this.#queue = kept;
+    this.#queueHead = 0;
+    if (pending)
+      pending.reject(new NotConnectedError(`${pending.action} got no response: ${why}; the peer may or may not have received it`));
+    for (const call of failed) call.reject(new NotConnectedError(`${call.action} was not sent: ${why}`));
+    this.#expireWaiting();
   }
 
   /** The in-flight call got its answer: let the next one go. */

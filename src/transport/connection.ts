@@ -2,8 +2,18 @@
 export interface ConnectionReceiver {
   /** One text message, in arrival order. */
   message(text: string): void;
-  /** The connection closed (called once). */
+  /** The connection closed for good (called once). */
   close(code: number, reason: string): void;
+  /**
+   * A connection that outlives its socket (ReconnectingConnection) reports each new link here: sending
+   * works again. Plain connections never call it.
+   */
+  open?(): void;
+  /**
+   * The link was lost but the connection is not finished: it reconnects, and `open()` follows when it
+   * is back. Anything in flight on the lost link got no answer. Plain connections never call it.
+   */
+  drop?(code: number, reason: string): void;
 }
 
 /**
@@ -25,7 +35,10 @@ export interface Connection {
   listen(receiver: ConnectionReceiver): void;
 }
 
-/** Holds messages (and a close) until a receiver is installed. */
+/**
+ * Holds messages (and a close) until a receiver is installed. Link changes (`open`, `drop`) are not
+ * held: a receiver installed later reads `isOpen` instead.
+ */
 export class ReceiverSlot implements ConnectionReceiver {
   #receiver: ConnectionReceiver | undefined;
   #held: string[] = [];
@@ -43,6 +56,14 @@ export class ReceiverSlot implements ConnectionReceiver {
   message(text: string): void {
     if (this.#receiver) this.#receiver.message(text);
     else this.#held.push(text);
+  }
+
+  open(): void {
+    this.#receiver?.open?.();
+  }
+
+  drop(code: number, reason: string): void {
+    this.#receiver?.drop?.(code, reason);
   }
 
   close(code: number, reason: string): void {

@@ -1,0 +1,218 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import {
+  ConnectionClosedError,
+  type LinkStateChange,
+  NotConnectedError,
+  ReconnectingConnection,
+  type ReconnectOptions,
+  silentLogger,
+} from "ocppkit";
+import { ChargePoint, call } from "ocppkit/v16";
+import { TestCentralSystem } from "../support/central-system.js";
+import { FaultProxy } from "../support/fault-proxy.js";
+
+const fast: ReconnectOptions = { minDelayMs: 5, maxDelayMs: 40, jitter: 0, pingIntervalMs: 0 };
+const heartbeat = () => new call.Heartbeat();
+
+/** A charger on a reconnecting connection, with every state change recorded; closed at the end. */
+function charger(t: { after(fn: () => unknown): void }, url: string, options: ReconnectOptions = {}, responseTimeoutMs = 10_000) {
+  const connection = new ReconnectingConnection(url, { ...fast, ...options });
+  const states: LinkStateChange[] = [];
+  connection.on("state", (change) => states.push(change));
+  const cp = new ChargePoint("CP-1", connection, { responseTimeoutMs, logger: silentLogger });
+  const running = cp.start();
+  running.catch(() => {});
+  t.after(() => cp.close());
+  const opens = () => states.filter((s) => s.state === "open").length;
+  const nextOpen = (count: number) =>
+    new Promise<void>((resolve) => {
+      const check = () => {
+        if (opens() < count) return;
+        connection.off("state", check);
+        resolve();
+      };
+      connection.on("state", check);
+      check();
+    });
+  return { connection, cp, states, running, nextOpen };
+}
+
+test("the same ChargePoint keeps calling after the central system restarts", { timeout: 20_000 }, async (t) => {
+  const server = await TestCentralSystem.start();
+  t.after(() => server.stop());
+  const { cp, states, nextOpen } = charger(t, server.url());
+  await nextOpen(1);
+  assert.ok(await cp.call(heartbeat()));
+
+  await server.stop();
+  await server.restart();
+  await nextOpen(2);
+  const result = await cp.call(heartbeat());
+  assert.ok(result?.currentTime);
+  assert.equal(server.connections, 2);
+  assert.deepEqual(
+    server.received.map((r) => [r.action, r.link]),
+    [
+      ["Heartbeat", 1],
+      ["Heartbeat", 2],
+    ],
+  );
+  const kinds = states.map((s) => s.state);
+  assert.deepEqual(kinds.slice(0, 3), ["connecting", "open", "disconnected"]);
+  assert.equal(kinds.at(-1), "open");
+});
+
+test("a reconnect offers only the subprotocol negotiated on the first link", { timeout: 20_000 }, async (t) => {
+  const server = await TestCentralSystem.start();
+  t.after(() => server.stop());
+  const proxy = await FaultProxy.start(server.port);
+  t.after(() => proxy.close());
+  const { connection, nextOpen } = charger(t, `${proxy.url}/ocpp/CP-1`, { protocols: ["ocpp2.0.1", "ocpp1.6"] });
+  await nextOpen(1);
+  proxy.cut();
+  await nextOpen(2);
+  assert.equal(connection.protocol, "ocpp1.6");
+  assert.deepEqual(server.offered, [["ocpp2.0.1", "ocpp1.6"], ["ocpp1.6"]]);
+});
+
+test("a call in flight when the link drops fails at once with NotConnectedError, not a timeout", { timeout: 20_000 }, async (t) => {
+  const server = await TestCentralSystem.start();
+  t.after(() => server.stop());
+  const proxy = await FaultProxy.start(server.port);
+  t.after(() => proxy.close());
+  server.silent.add("Heartbeat");
+  // A 60 s response timeout: were the drop not noticed, the test would hit its own 20 s limit.
+  const { cp, nextOpen } = charger(t, `${proxy.url}/ocpp/CP-1`, {}, 60_000);
+  await nextOpen(1);
+  const inFlight = cp.call(heartbeat());
+  await server.waitFor(() => server.received.length === 1);
+  proxy.cut();
+  await assert.rejects(inFlight, (error: Error) => error instanceof NotConnectedError && /link dropped/.test(error.message));
+  server.silent.clear();
+  await nextOpen(2);
+  assert.ok(await cp.call(heartbeat()), "the next call goes out on the new link");
+});
+
+test("a call while offline fails fast, and waits for the link with waitForConnection", { timeout: 20_000 }, async (t) => {
+  const server = await TestCentralSystem.start();
+  t.after(() => server.stop());
+  const proxy = await FaultProxy.start(server.port);
+  t.after(() => proxy.close());
+  const { connection, cp, nextOpen } = charger(t, `${proxy.url}/ocpp/CP-1`, { minDelayMs: 50 });
+  await nextOpen(1);
+  proxy.refuse();
+  proxy.cut();
+  await new Promise<void>((resolve) => connection.once("state", () => resolve()));
+  assert.equal(connection.isOpen, false);
+  await assert.rejects(cp.call(heartbeat()), NotConnectedError);
+
+  const waiting = cp.call(heartbeat(), { waitForConnection: true });
+  proxy.refuse(false);
+  assert.ok(await waiting);
+  assert.equal(server.received.filter((r) => r.action === "Heartbeat").length, 1);
+});
+
+test("a call waiting for the link fails with NotConnectedError when none comes within the response timeout", {
+  timeout: 20_000,
+}, async (t) => {
+  const server = await TestCentralSystem.start();
+  t.after(() => server.stop());
+  const proxy = await FaultProxy.start(server.port);
+  t.after(() => proxy.close());
+  const { connection, cp, nextOpen } = charger(t, `${proxy.url}/ocpp/CP-1`, {}, 100);
+  await nextOpen(1);
+  proxy.refuse();
+  proxy.cut();
+  await new Promise<void>((resolve) => connection.once("state", () => resolve()));
+  await assert.rejects(cp.call(heartbeat(), { waitForConnection: true }), /no connection within 100 ms/);
+});
+
+test("a stalled link without pongs is taken for dead and replaced", { timeout: 20_000 }, async (t) => {
+  const server = await TestCentralSystem.start();
+  t.after(() => server.stop());
+  const proxy = await FaultProxy.start(server.port);
+  t.after(() => proxy.close());
+  const { cp, states, nextOpen } = charger(t, `${proxy.url}/ocpp/CP-1`, { pingIntervalMs: 30 });
+  await nextOpen(1);
+  proxy.stall();
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      if (states.some((s) => s.state === "disconnected")) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 10);
+  });
+  proxy.unstall();
+  await nextOpen(2);
+  assert.ok(await cp.call(heartbeat()));
+  assert.equal(server.connections, 2);
+});
+
+test("a healthy link answers its pings and stays up", { timeout: 20_000 }, async (t) => {
+  const server = await TestCentralSystem.start();
+  t.after(() => server.stop());
+  const { cp, states, nextOpen } = charger(t, server.url(), { pingIntervalMs: 20 });
+  await nextOpen(1);
+  for (let i = 0; i < 10; i++) {
+    assert.ok(await cp.call(heartbeat()));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assert.equal(server.connections, 1);
+  assert.ok(!states.some((s) => s.state === "disconnected"));
+});
+
+test("a frame cut in the middle is not delivered and the link is replaced", { timeout: 20_000 }, async (t) => {
+  const server = await TestCentralSystem.start();
+  t.after(() => server.stop());
+  const proxy = await FaultProxy.start(server.port);
+  t.after(() => proxy.close());
+  const { cp, nextOpen } = charger(t, `${proxy.url}/ocpp/CP-1`, {}, 60_000);
+  await nextOpen(1);
+  proxy.cutNextServerFrameInHalf();
+  await assert.rejects(cp.call(heartbeat()), NotConnectedError);
+  await nextOpen(2);
+  assert.ok(await cp.call(heartbeat()));
+});
+
+test("it gives up after maxAttempts failed attempts and start() rejects", { timeout: 20_000 }, async (t) => {
+  const server = await TestCentralSystem.start();
+  t.after(() => server.stop());
+  const proxy = await FaultProxy.start(server.port);
+  t.after(() => proxy.close());
+  proxy.refuse();
+  const { states, running } = charger(t, `${proxy.url}/ocpp/CP-1`, { maxAttempts: 3 });
+  await assert.rejects(
+    running,
+    (error: Error) => error instanceof ConnectionClosedError && /gave up after 3 failed attempts/.test(error.message),
+  );
+  assert.equal(proxy.accepted, 3);
+  assert.equal(states.filter((s) => s.state === "connecting").length, 3);
+  assert.equal(states.at(-1)?.state, "closed");
+});
+
+test("retry delays grow by the factor up to the maximum", { timeout: 20_000 }, async (t) => {
+  const server = await TestCentralSystem.start();
+  t.after(() => server.stop());
+  const proxy = await FaultProxy.start(server.port);
+  t.after(() => proxy.close());
+  proxy.refuse();
+  const { states, running } = charger(t, `${proxy.url}/ocpp/CP-1`, { minDelayMs: 2, factor: 3, maxDelayMs: 30, maxAttempts: 6 });
+  await assert.rejects(running, ConnectionClosedError);
+  const delays = states.flatMap((s) => (s.state === "disconnected" ? [s.retryInMs] : []));
+  assert.deepEqual(delays, [2, 6, 18, 30, 30]);
+});
+
+test("close() ends start() cleanly and no attempt follows", { timeout: 20_000 }, async (t) => {
+  const server = await TestCentralSystem.start();
+  t.after(() => server.stop());
+  const { connection, cp, running, nextOpen } = charger(t, server.url());
+  await nextOpen(1);
+  cp.close();
+  await running;
+  assert.equal(connection.state, "closed");
+  await assert.rejects(cp.call(heartbeat()), NotConnectedError);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(server.connections, 1);
+});
