@@ -1,178 +1,132 @@
 /**
- * `npm run demo`: a central system and a charge point in one process, both built from the same
- * `ChargePoint` class, running a full charging session over a real WebSocket on 127.0.0.1.
+ * `ocppkit demo` (and `npm run demo`): an embedded central system and a simulated charger in one
+ * process run a full session over a real WebSocket on 127.0.0.1, printed as a timeline.
  */
-import type { AddressInfo } from "node:net";
-import { WebSocketServer } from "ws";
-import { after, connect, type Logger, on } from "../index.js";
-import type { BootNotificationRequest, MeterValuesRequest, RemoteStopTransactionRequest, StartTransactionRequest } from "../v16/index.js";
-import {
-  Action,
-  AuthorizationStatus,
-  ChargePoint,
-  ChargePointErrorCode,
-  ChargePointStatus,
-  call,
-  callResult,
-  Measurand,
-  RegistrationStatus,
-  RemoteStartStopStatus,
-  UnitOfMeasure,
-} from "../v16/index.js";
 
-/** The central system's view of one connected charger. */
-class CentralSystemSession extends ChargePoint {
-  #nextTransactionId = 1;
+import { connect } from "../index.js";
+import { ChargePointStatus, call, Reason } from "../v16/index.js";
+import { parse, stringOption } from "./args.js";
+import { startCentralSystem } from "./central-system.js";
+import { CliError, ExitCode } from "./cli-errors.js";
+import { Color, palette } from "./colors.js";
+import type { Command } from "./command.js";
+import { SimulatedCharger } from "./simulated-charger.js";
+import { type FrameRecord, stdoutLine, timeline } from "./timeline.js";
+import { subprotocolOf, versionOption } from "./versions.js";
 
-  @on(Action.BootNotification)
-  onBoot(request: BootNotificationRequest) {
-    return new callResult.BootNotification({
-      status: request.chargePointVendor ? RegistrationStatus.Accepted : RegistrationStatus.Rejected,
-      currentTime: new Date().toISOString(),
-      interval: 300,
-    });
+const help = `ocppkit demo: a central system and a charge point run a full charging session in one process
+
+Usage: ocppkit demo [--version 1.6] [--json]
+
+Boot, status, authorize, start, meter values, a RemoteStopTransaction sent by the central system,
+stop; printed as a timeline (who sent what, key fields, latency) and a summary. Exits 0 when the
+session completed.
+
+Options:
+  --version <v>   OCPP version: 1.6 (2.0.1 and 2.1 once this build has them)
+  --json          one JSON object per frame and line, then a summary object
+  -h, --help      this help
+
+Examples:
+  ocppkit demo
+  ocppkit demo --json | jq -c 'select(.type == "CALL") | .action'
+`;
+
+const idTag = "RFID-0001";
+// A session that has not completed by then is broken; the demo must never hang.
+const demoTimeoutMs = 20_000;
+
+async function run(argv: readonly string[]): Promise<number> {
+  const args = parse("demo", argv, { version: { type: "string" } });
+  if (args.values.help) {
+    process.stdout.write(help);
+    return ExitCode.Ok;
   }
+  const version = versionOption("demo", stringOption(args, "version"));
+  const json = args.values.json === true;
+  const colors = palette(process.stdout);
+  const { paint } = colors;
+  const records: FrameRecord[] = [];
+  const log = timeline({ side: "charge point", json, palette: colors, write: stdoutLine, onRecord: (r) => records.push(r) });
+  const say = (text: string) => {
+    if (!json) stdoutLine(paint(Color.yellow, text));
+  };
 
-  @on(Action.StatusNotification)
-  onStatus() {
-    return new callResult.StatusNotification();
-  }
+  const started = performance.now();
+  const centralSystem = await startCentralSystem({ host: "127.0.0.1", port: 0, versions: [version], logger: {} });
+  const id = "CP-DEMO-1";
+  let stopped: (transactionId: number) => void = () => {};
+  const sessionEnded = new Promise<number>((resolve) => {
+    stopped = resolve;
+  });
+  const charger = new SimulatedCharger({
+    id,
+    connectors: 1,
+    meterIntervalS: 0,
+    logger: log,
+    onEvent: (event) => {
+      if (event.kind === "stopped" && event.transactionId !== undefined) stopped(event.transactionId);
+    },
+  });
+  const timeout = setTimeout(() => {
+    console.error(`ocppkit demo: the session did not complete within ${demoTimeoutMs / 1000} s`);
+    process.exit(ExitCode.Failure);
+  }, demoTimeoutMs);
+  timeout.unref();
+  try {
+    say(`OCPP ${version} central system listening on ${centralSystem.url}; charge point ${id} connecting\n`);
+    const connection = await connect(`${centralSystem.url}/${id}`, { protocols: [subprotocolOf(version)] });
+    const peer = charger.attach(connection);
+    const running = peer.start();
+    await charger.boot();
+    const transactionId = await charger.startSession(1, idTag, true);
+    if (transactionId === undefined) throw new CliError("ocppkit demo: the central system did not start the transaction", ExitCode.Failure);
+    const meterStart = charger.connector(1)?.meterWh ?? 0;
+    for (const minutes of [15, 15]) {
+      charger.fastForward(1, minutes);
+      await charger.sendMeterValues(1);
+    }
+    say("\ncentral system: sending RemoteStopTransaction to end the session\n");
+    const session = centralSystem.sessions.get(id);
+    if (!session) throw new CliError(`ocppkit demo: the central system has no session for ${id}`, ExitCode.Failure);
+    const remote = await session.call(new call.RemoteStopTransaction({ transactionId }), { suppress: false });
+    if (remote.status !== "Accepted") throw new CliError(`ocppkit demo: RemoteStopTransaction was ${remote.status}`, ExitCode.Failure);
+    await sessionEnded;
+    const energyWh = (charger.connector(1)?.meterWh ?? 0) - meterStart;
+    if (charger.connector(1)?.status !== ChargePointStatus.Available) await charger.stopSession(1, Reason.Local);
+    charger.detach();
+    peer.close(1000, "demo done");
+    await running;
 
-  @on(Action.Authorize)
-  onAuthorize() {
-    return { idTagInfo: { status: AuthorizationStatus.Accepted } };
-  }
-
-  @on(Action.StartTransaction)
-  onStart(_request: StartTransactionRequest) {
-    return { transactionId: this.#nextTransactionId++, idTagInfo: { status: AuthorizationStatus.Accepted } };
-  }
-
-  @on(Action.MeterValues)
-  onMeterValues(_request: MeterValuesRequest) {
-    return {};
-  }
-
-  @on(Action.StopTransaction)
-  onStop() {
-    return { idTagInfo: { status: AuthorizationStatus.Accepted } };
+    const calls = records.filter((r) => r.type === "CALL");
+    const latencies = records.flatMap((r) => (r.latencyMs === undefined ? [] : [r.latencyMs])).sort((a, b) => a - b);
+    const errors = records.filter((r) => r.type === "CALLERROR").length;
+    const summary = {
+      event: "summary",
+      ocppVersion: version,
+      transactionId,
+      energyWh,
+      callsFromChargePoint: calls.filter((r) => r.from === "chargePoint").length,
+      callsFromCentralSystem: calls.filter((r) => r.from === "centralSystem").length,
+      errors,
+      latencyMs: { p50: latencies[Math.floor(latencies.length / 2)] ?? 0, max: latencies.at(-1) ?? 0 },
+      durationMs: Math.round(performance.now() - started),
+    };
+    if (json) {
+      stdoutLine(JSON.stringify(summary));
+    } else {
+      stdoutLine(
+        `\n${paint(Color.green, "✓ demo complete")}: transaction ${transactionId} charged ${energyWh} Wh; ` +
+          `${summary.callsFromChargePoint} calls from the charge point, ${summary.callsFromCentralSystem} from the central system, ` +
+          `${errors} errors; latency p50 ${summary.latencyMs.p50} ms, max ${summary.latencyMs.max} ms; ${summary.durationMs} ms in all`,
+      );
+    }
+    return errors === 0 ? ExitCode.Ok : ExitCode.Failure;
+  } finally {
+    clearTimeout(timeout);
+    charger.detach();
+    await centralSystem.close();
   }
 }
 
-/** The charger: answers RemoteStopTransaction with @on, then stops the session in @after. */
-class Charger extends ChargePoint {
-  transactionId: number | undefined;
-  meter = 1000;
-  #stopped: () => void = () => {};
-  readonly stopped = new Promise<void>((resolve) => {
-    this.#stopped = resolve;
-  });
-
-  @on(Action.RemoteStopTransaction)
-  onRemoteStop(request: RemoteStopTransactionRequest) {
-    const known = request.transactionId === this.transactionId;
-    return new callResult.RemoteStopTransaction({ status: known ? RemoteStartStopStatus.Accepted : RemoteStartStopStatus.Rejected });
-  }
-
-  // Runs once the Accepted answer is on the wire, as OCPP 1.6 section 5.12 orders: answer first, then stop.
-  @after(Action.RemoteStopTransaction)
-  async afterRemoteStop(request: RemoteStopTransactionRequest) {
-    if (request.transactionId !== this.transactionId) return;
-    this.meter += 7450;
-    await this.call(
-      new call.StopTransaction({ transactionId: request.transactionId, meterStop: this.meter, timestamp: now(), reason: "Remote" }),
-    );
-    this.transactionId = undefined;
-    await this.call(
-      new call.StatusNotification({ connectorId: 1, errorCode: ChargePointErrorCode.NoError, status: ChargePointStatus.Available }),
-    );
-    this.#stopped();
-  }
-}
-
-const now = () => new Date().toISOString();
-const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
-const paint = (code: number, text: string) => (useColor ? `\u001b[${code}m${text}\u001b[0m` : text);
-const typeNames: Record<number, string> = { 2: "CALL", 3: "CALLRESULT", 4: "CALLERROR" };
-
-/** Prints each frame once, from the charger's side: what it sent (->) and what it received (<-). */
-const timeline: Logger = {
-  frame(_id, direction, text) {
-    const [type, uniqueId, ...rest] = JSON.parse(text) as [number, string, ...unknown[]];
-    const arrow = direction === "out" ? paint(36, "charge point  -> central system") : paint(35, "charge point <-  central system");
-    const action = type === 2 ? ` ${paint(1, String(rest[0]))}` : "";
-    const body = JSON.stringify(type === 2 ? rest[1] : type === 3 ? rest[0] : rest);
-    console.log(`${arrow}  ${typeNames[type] ?? type}${action} ${paint(2, uniqueId.slice(0, 8))} ${body}`);
-  },
-  warn: (message, context) => console.error(`warn: ${message} ${JSON.stringify(context)}`),
-  error: (message, context) => console.error(`error: ${message} ${JSON.stringify(context)}`),
-};
-
-async function main(): Promise<void> {
-  const server = new WebSocketServer({
-    host: "127.0.0.1",
-    port: 0,
-    handleProtocols: (offered) => (offered.has("ocpp1.6") ? "ocpp1.6" : false),
-  });
-  await new Promise<void>((resolve) => server.once("listening", resolve));
-  const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/CP-DEMO-1`;
-  const sessions = new Map<string, CentralSystemSession>();
-  server.on("connection", (socket, request) => {
-    const id = decodeURIComponent(new URL(request.url ?? "/", "ws://x").pathname.split("/").pop() ?? "");
-    const session = new CentralSystemSession(id, socket, { logger: {} });
-    sessions.set(id, session);
-    session.start().catch(() => {});
-  });
-  console.log(`central system listening on ${url.replace(/\/CP-DEMO-1$/, "")}; charge point CP-DEMO-1 connecting\n`);
-
-  const charger = new Charger("CP-DEMO-1", await connect(url, { protocols: ["ocpp1.6"] }), { logger: timeline });
-  const running = charger.start();
-
-  const boot = await charger.call(new call.BootNotification({ chargePointVendor: "ocppkit", chargePointModel: "Demo" }), {
-    suppress: false,
-  });
-  if (boot.status !== RegistrationStatus.Accepted) throw new Error(`Boot was ${boot.status}`);
-  await charger.call(new call.StatusNotification({ connectorId: 1, errorCode: "NoError", status: ChargePointStatus.Available }));
-  const auth = await charger.call(new call.Authorize({ idTag: "RFID-0001" }), { suppress: false });
-  if (auth.idTagInfo.status !== AuthorizationStatus.Accepted) throw new Error("idTag refused");
-  await charger.call(new call.StatusNotification({ connectorId: 1, errorCode: "NoError", status: ChargePointStatus.Preparing }));
-  const started = await charger.call(
-    new call.StartTransaction({ connectorId: 1, idTag: "RFID-0001", meterStart: charger.meter, timestamp: now() }),
-    { suppress: false },
-  );
-  charger.transactionId = started.transactionId;
-  await charger.call(new call.StatusNotification({ connectorId: 1, errorCode: "NoError", status: ChargePointStatus.Charging }));
-  charger.meter += 3725;
-  await charger.call(
-    new call.MeterValues({
-      connectorId: 1,
-      transactionId: started.transactionId,
-      meterValue: [
-        {
-          timestamp: now(),
-          sampledValue: [
-            { value: String(charger.meter), measurand: Measurand.EnergyActiveImportRegister, unit: UnitOfMeasure.Wh },
-            { value: "21.4", measurand: Measurand.PowerActiveImport, unit: UnitOfMeasure.kW },
-          ],
-        },
-      ],
-    }),
-  );
-
-  // The central system decides to end the session: a CALL in the other direction.
-  const session = sessions.get("CP-DEMO-1");
-  if (!session) throw new Error("the central system has no session for CP-DEMO-1");
-  const remote = await session.call(new call.RemoteStopTransaction({ transactionId: started.transactionId }), { suppress: false });
-  console.log(paint(33, `\ncentral system: RemoteStopTransaction answered ${remote.status}\n`));
-  await charger.stopped;
-
-  charger.close(1000, "demo done");
-  await running;
-  server.close();
-  console.log(`\ndemo complete: transaction ${started.transactionId} charged ${charger.meter - 1000} Wh`);
-}
-
-main().catch((error: unknown) => {
-  console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+export const demo: Command = { name: "demo", summary: "a central system and a charge point run a full session in one process", help, run };

@@ -1,0 +1,655 @@
+/**
+ * A simulated OCPP 1.6 charger for the command line: connectors with a meter, sessions started and
+ * stopped locally or by the central system, heartbeats, and a sensible answer to every command a
+ * central system can send. The state lives in SimulatedCharger so it survives a reconnect; each
+ * connection gets a fresh ChargerPeer (a ChargePoint) that routes the central system's CALLs to it.
+ */
+import { after, type ChargePointOptions, type ConnectionLike, type Logger, on } from "../index.js";
+import type {
+  CancelReservationRequest,
+  ChangeAvailabilityRequest,
+  ChangeConfigurationRequest,
+  ExtendedTriggerMessageRequest,
+  GetCompositeScheduleRequest,
+  GetConfigurationRequest,
+  GetLogRequest,
+  KeyValue,
+  RemoteStartTransactionRequest,
+  RemoteStopTransactionRequest,
+  ReserveNowRequest,
+  ResetRequest,
+  SendLocalListRequest,
+  TriggerMessageRequest,
+  UnlockConnectorRequest,
+} from "../v16/index.js";
+import {
+  Action,
+  AvailabilityStatus,
+  AvailabilityType,
+  CancelReservationStatus,
+  ChargePoint,
+  ChargePointErrorCode,
+  ChargePointStatus,
+  ChargingRateUnitType,
+  ConfigurationStatus,
+  call,
+  DataTransferStatus,
+  DiagnosticsStatus,
+  FirmwareStatus,
+  Measurand,
+  Reason,
+  RegistrationStatus,
+  RemoteStartStopStatus,
+  ReservationStatus,
+  ResetStatus,
+  TriggerMessageStatus,
+  UnitOfMeasure,
+  UnlockStatus,
+} from "../v16/index.js";
+
+export interface ChargerSettings {
+  readonly id: string;
+  readonly connectors: number;
+  /** Seconds between MeterValues while charging. */
+  readonly meterIntervalS: number;
+  /** Charging power of the simulated car, in W. Default 11 000. */
+  readonly powerW?: number;
+  readonly logger: Logger;
+  readonly responseTimeoutMs?: number;
+  /** What the charger does, for the command's own output. */
+  readonly onEvent?: (event: ChargerEvent) => void;
+}
+
+export interface ChargerEvent {
+  readonly kind: "started" | "stopped" | "info";
+  /** In words: "transaction 3 started on connector 1 for A". */
+  readonly text: string;
+  readonly connectorId?: number;
+  readonly transactionId?: number;
+}
+
+interface Connector {
+  readonly id: number;
+  status: ChargePointStatus;
+  meterWh: number;
+  transactionId?: number;
+  idTag?: string;
+  reservationId?: number;
+  meterTimer?: NodeJS.Timeout;
+  /** Set between accepting a RemoteStart and the StartTransaction answer, so two cannot race for it. */
+  claimed?: boolean;
+}
+
+type Payload = { readonly "~action": string };
+
+export class SimulatedCharger {
+  readonly id: string;
+  readonly settings: ChargerSettings;
+  readonly connectors: Connector[];
+  peer: ChargerPeer | undefined;
+  heartbeatIntervalS = 0;
+  localListVersion = 0;
+  /** Configuration keys with their value and whether the central system may change them. */
+  readonly configuration = new Map<string, { value: string; readonly: boolean }>();
+  #heartbeatTimer: NodeJS.Timeout | undefined;
+
+  constructor(settings: ChargerSettings) {
+    this.id = settings.id;
+    this.settings = settings;
+    this.connectors = Array.from({ length: settings.connectors }, (_, i) => ({
+      id: i + 1,
+      status: ChargePointStatus.Available,
+      meterWh: 1000 * (i + 1),
+    }));
+    const config: [string, string, boolean][] = [
+      ["HeartbeatInterval", "300", false],
+      ["MeterValueSampleInterval", String(settings.meterIntervalS), false],
+      ["MeterValuesSampledData", "Energy.Active.Import.Register,Power.Active.Import", false],
+      ["NumberOfConnectors", String(settings.connectors), true],
+      ["AuthorizeRemoteTxRequests", "false", false],
+      ["ConnectionTimeOut", "60", false],
+      ["SupportedFeatureProfiles", "Core,FirmwareManagement,LocalAuthListManagement,Reservation,SmartCharging,RemoteTrigger", true],
+    ];
+    for (const [key, value, readonly] of config) this.configuration.set(key, { value, readonly });
+  }
+
+  /** Speaks over `connection` from now on; the returned peer's start() runs until it closes. */
+  attach(connection: ConnectionLike, options: ChargePointOptions = {}): ChargerPeer {
+    this.peer = new ChargerPeer(this, connection, {
+      logger: this.settings.logger,
+      responseTimeoutMs: this.settings.responseTimeoutMs,
+      ...options,
+    });
+    return this.peer;
+  }
+
+  /** The connection is gone: no timers keep sending into it. */
+  detach(): void {
+    this.peer = undefined;
+    clearTimeout(this.#heartbeatTimer);
+    this.#heartbeatTimer = undefined;
+    for (const connector of this.connectors) {
+      clearInterval(connector.meterTimer);
+      connector.meterTimer = undefined;
+    }
+  }
+
+  connector(id: number): Connector | undefined {
+    return this.connectors[id - 1];
+  }
+
+  /** Sends a CALL over the current connection; a CALLERROR or a closed connection throws. */
+  async send<P extends Payload>(payload: P): Promise<Record<string, unknown>> {
+    if (!this.peer) throw new Error(`${payload["~action"] ?? "call"} not sent: not connected`);
+    return (await this.peer.call(payload as never, { suppress: false })) as Record<string, unknown>;
+  }
+
+  /** BootNotification until Accepted (OCPP 1.6 section 4.2: Pending/Rejected retry after `interval`), then the statuses. */
+  async boot(): Promise<void> {
+    for (;;) {
+      const response = await this.send(new call.BootNotification({ chargePointVendor: "ocppkit", chargePointModel: "Simulator" }));
+      const interval = Number(response.interval) || 0;
+      if (response.status === RegistrationStatus.Accepted) {
+        this.setHeartbeat(interval);
+        break;
+      }
+      this.#event("info", `boot ${String(response.status)}; retrying in ${interval || 10} s`);
+      await new Promise((resolve) => setTimeout(resolve, (interval || 10) * 1000));
+      if (!this.peer) return;
+    }
+    await this.sendStatus(0, ChargePointStatus.Available);
+    for (const connector of this.connectors) {
+      if (connector.transactionId !== undefined) this.#startMeter(connector);
+      await this.sendStatus(connector.id, connector.status);
+    }
+  }
+
+  setHeartbeat(intervalS: number): void {
+    this.heartbeatIntervalS = intervalS;
+    this.configuration.set("HeartbeatInterval", { value: String(intervalS), readonly: false });
+    clearTimeout(this.#heartbeatTimer);
+    this.#heartbeatTimer = undefined;
+    if (intervalS <= 0) return;
+    const beat = () => {
+      this.send(new call.Heartbeat({})).catch((error: unknown) => this.#failed("Heartbeat", error));
+      this.#heartbeatTimer = setTimeout(beat, intervalS * 1000);
+      this.#heartbeatTimer.unref();
+    };
+    this.#heartbeatTimer = setTimeout(beat, intervalS * 1000);
+    this.#heartbeatTimer.unref();
+  }
+
+  async sendStatus(connectorId: number, status: ChargePointStatus): Promise<void> {
+    const connector = this.connector(connectorId);
+    if (connector) connector.status = status;
+    await this.send(new call.StatusNotification({ connectorId, errorCode: ChargePointErrorCode.NoError, status, timestamp: now() }));
+  }
+
+  /** A car plugs in and `idTag` starts charging on `connectorId`; resolves with the transaction id. */
+  async startSession(connectorId: number, idTag: string, authorize: boolean): Promise<number | undefined> {
+    const connector = this.connector(connectorId);
+    if (!connector || connector.transactionId !== undefined) return undefined;
+    connector.claimed = true;
+    try {
+      if (authorize) {
+        const auth = await this.send(new call.Authorize({ idTag }));
+        if ((auth.idTagInfo as { status?: string } | undefined)?.status !== "Accepted") {
+          this.#event("info", `idTag ${idTag} was not accepted`);
+          return undefined;
+        }
+      }
+      await this.sendStatus(connector.id, ChargePointStatus.Preparing);
+      const started = await this.send(
+        new call.StartTransaction({
+          connectorId,
+          idTag,
+          meterStart: connector.meterWh,
+          timestamp: now(),
+          ...(connector.reservationId === undefined ? {} : { reservationId: connector.reservationId }),
+        }),
+      );
+      connector.reservationId = undefined;
+      const transactionId = Number(started.transactionId);
+      if ((started.idTagInfo as { status?: string } | undefined)?.status !== "Accepted") {
+        // OCPP 1.6 section 5.11 would let a charger keep charging; the simulator ends a refused session at once.
+        this.#event("info", `transaction ${transactionId} refused for ${idTag}; stopping`);
+        await this.send(
+          new call.StopTransaction({ transactionId, meterStop: connector.meterWh, timestamp: now(), reason: Reason.DeAuthorized }),
+        );
+        await this.sendStatus(connector.id, ChargePointStatus.Available);
+        return undefined;
+      }
+      connector.transactionId = transactionId;
+      connector.idTag = idTag;
+      await this.sendStatus(connector.id, ChargePointStatus.Charging);
+      this.#event("started", `transaction ${transactionId} started on connector ${connectorId} for ${idTag}`, connectorId, transactionId);
+      this.#startMeter(connector);
+      return transactionId;
+    } finally {
+      connector.claimed = false;
+    }
+  }
+
+  async stopSession(connectorId: number, reason: Reason): Promise<void> {
+    const connector = this.connector(connectorId);
+    if (!connector || connector.transactionId === undefined) return;
+    const transactionId = connector.transactionId;
+    clearInterval(connector.meterTimer);
+    connector.meterTimer = undefined;
+    connector.transactionId = undefined;
+    this.#advanceMeter(connector);
+    await this.send(
+      new call.StopTransaction({ transactionId, idTag: connector.idTag, meterStop: connector.meterWh, timestamp: now(), reason }),
+    );
+    connector.idTag = undefined;
+    await this.sendStatus(connector.id, ChargePointStatus.Finishing);
+    await this.sendStatus(connector.id, ChargePointStatus.Available);
+    this.#event(
+      "stopped",
+      `transaction ${transactionId} stopped on connector ${connectorId} (${reason}); meter ${connector.meterWh} Wh`,
+      connectorId,
+      transactionId,
+    );
+  }
+
+  async sendMeterValues(connectorId: number): Promise<void> {
+    const connector = this.connector(connectorId);
+    if (!connector) return;
+    const charging = connector.transactionId !== undefined;
+    if (charging) this.#advanceMeter(connector);
+    const powerW = charging ? this.#powerW() : 0;
+    await this.send(
+      new call.MeterValues({
+        connectorId,
+        ...(charging ? { transactionId: connector.transactionId } : {}),
+        meterValue: [
+          {
+            timestamp: now(),
+            sampledValue: [
+              { value: String(connector.meterWh), measurand: Measurand.EnergyActiveImportRegister, unit: UnitOfMeasure.Wh },
+              { value: String(powerW), measurand: Measurand.PowerActiveImport, unit: UnitOfMeasure.W },
+            ],
+          },
+        ],
+      }),
+    );
+  }
+
+  #lastReading = new Map<number, number>();
+
+  /** The meter rises with the power and the time since the last reading. */
+  #advanceMeter(connector: Connector): void {
+    const at = performance.now();
+    const last = this.#lastReading.get(connector.id) ?? at;
+    this.#lastReading.set(connector.id, at);
+    connector.meterWh += Math.max(1, Math.round((this.#powerW() * (at - last)) / 3_600_000));
+  }
+
+  #powerW(): number {
+    const base = this.settings.powerW ?? 11_000;
+    return Math.round(base * (0.95 + Math.random() * 0.05));
+  }
+
+  #startMeter(connector: Connector): void {
+    clearInterval(connector.meterTimer);
+    this.#lastReading.set(connector.id, performance.now());
+    const intervalS = Number(this.configuration.get("MeterValueSampleInterval")?.value) || 0;
+    if (intervalS <= 0) return;
+    connector.meterTimer = setInterval(() => {
+      this.sendMeterValues(connector.id).catch((error: unknown) => this.#failed("MeterValues", error));
+    }, intervalS * 1000);
+    connector.meterTimer.unref();
+  }
+
+  #event(kind: ChargerEvent["kind"], text: string, connectorId?: number, transactionId?: number): void {
+    this.settings.onEvent?.({ kind, text, connectorId, transactionId });
+  }
+
+  /** Moves the meter as if the car had charged for `minutes` at full power (the demo's fast-forward). */
+  fastForward(connectorId: number, minutes: number): void {
+    const connector = this.connector(connectorId);
+    if (connector) connector.meterWh += Math.round(((this.settings.powerW ?? 11_000) * minutes) / 60);
+  }
+
+  #failed(what: string, error: unknown): void {
+    this.settings.logger.warn?.(`${what} failed: ${error instanceof Error ? error.message : String(error)}`, { chargePointId: this.id });
+  }
+
+  /** Runs a follow-up of a command in the background; a failure is logged, not thrown. */
+  background(what: string, work: () => Promise<unknown>): void {
+    work().catch((error: unknown) => this.#failed(what, error));
+  }
+
+  /** Sends the message a TriggerMessage / ExtendedTriggerMessage asked for. */
+  async trigger(message: string, connectorId: number | undefined): Promise<void> {
+    const targets = connectorId === undefined ? this.connectors.map((c) => c.id) : [connectorId];
+    switch (message) {
+      case "BootNotification":
+        await this.send(new call.BootNotification({ chargePointVendor: "ocppkit", chargePointModel: "Simulator" }));
+        return;
+      case "Heartbeat":
+        await this.send(new call.Heartbeat({}));
+        return;
+      case "MeterValues":
+        for (const id of targets) await this.sendMeterValues(id);
+        return;
+      case "StatusNotification":
+        if (connectorId === undefined) await this.sendStatus(0, ChargePointStatus.Available);
+        for (const id of targets) await this.sendStatus(id, this.connector(id)?.status ?? ChargePointStatus.Available);
+        return;
+      case "DiagnosticsStatusNotification":
+        await this.send(new call.DiagnosticsStatusNotification({ status: DiagnosticsStatus.Idle }));
+        return;
+      case "FirmwareStatusNotification":
+        await this.send(new call.FirmwareStatusNotification({ status: FirmwareStatus.Idle }));
+        return;
+    }
+  }
+}
+
+const now = () => new Date().toISOString();
+const triggerable = new Set<string>([
+  "BootNotification",
+  "Heartbeat",
+  "MeterValues",
+  "StatusNotification",
+  "DiagnosticsStatusNotification",
+  "FirmwareStatusNotification",
+]);
+
+/**
+ * One connection of a SimulatedCharger. Each `@on` answers a central-system command at once; the work
+ * the answer promises (start charging, send the triggered message, reboot) runs in `@after`, once the
+ * answer is on the wire, which is the order OCPP 1.6 asks for (e.g. section 5.11, RemoteStart).
+ */
+export class ChargerPeer extends ChargePoint {
+  readonly charger: SimulatedCharger;
+
+  constructor(charger: SimulatedCharger, connection: ConnectionLike, options: ChargePointOptions) {
+    super(charger.id, connection, options);
+    this.charger = charger;
+  }
+
+  #freeConnector(requested: number | undefined): number | undefined {
+    const free = (c: { status: string; transactionId?: number; claimed?: boolean }) =>
+      c.transactionId === undefined && !c.claimed && (c.status === ChargePointStatus.Available || c.status === ChargePointStatus.Preparing);
+    if (requested !== undefined) {
+      const connector = this.charger.connector(requested);
+      return connector && free(connector) ? requested : undefined;
+    }
+    return this.charger.connectors.find(free)?.id;
+  }
+
+  #pendingStart = new Map<string, number>();
+
+  @on(Action.RemoteStartTransaction, { callUniqueIdRequired: true })
+  onRemoteStart(request: RemoteStartTransactionRequest, uniqueId: string) {
+    const connectorId = this.#freeConnector(request.connectorId);
+    if (connectorId === undefined) return { status: RemoteStartStopStatus.Rejected };
+    const connector = this.charger.connector(connectorId);
+    if (connector) connector.claimed = true;
+    this.#pendingStart.set(uniqueId, connectorId);
+    return { status: RemoteStartStopStatus.Accepted };
+  }
+
+  @after(Action.RemoteStartTransaction, { callUniqueIdRequired: true })
+  afterRemoteStart(request: RemoteStartTransactionRequest, uniqueId: string) {
+    const connectorId = this.#pendingStart.get(uniqueId);
+    this.#pendingStart.delete(uniqueId);
+    if (connectorId === undefined) return;
+    const authorize = this.charger.configuration.get("AuthorizeRemoteTxRequests")?.value === "true";
+    this.charger.background("RemoteStartTransaction", () => this.charger.startSession(connectorId, request.idTag, authorize));
+  }
+
+  #connectorOf(transactionId: number): number | undefined {
+    return this.charger.connectors.find((c) => c.transactionId === transactionId)?.id;
+  }
+
+  @on(Action.RemoteStopTransaction)
+  onRemoteStop(request: RemoteStopTransactionRequest) {
+    const known = this.#connectorOf(request.transactionId) !== undefined;
+    return { status: known ? RemoteStartStopStatus.Accepted : RemoteStartStopStatus.Rejected };
+  }
+
+  @after(Action.RemoteStopTransaction)
+  afterRemoteStop(request: RemoteStopTransactionRequest) {
+    const connectorId = this.#connectorOf(request.transactionId);
+    if (connectorId !== undefined)
+      this.charger.background("RemoteStopTransaction", () => this.charger.stopSession(connectorId, Reason.Remote));
+  }
+
+  @on(Action.UnlockConnector)
+  onUnlock(request: UnlockConnectorRequest) {
+    return { status: this.charger.connector(request.connectorId) ? UnlockStatus.Unlocked : UnlockStatus.NotSupported };
+  }
+
+  @after(Action.UnlockConnector)
+  afterUnlock(request: UnlockConnectorRequest) {
+    this.charger.background("UnlockConnector", () => this.charger.stopSession(request.connectorId, Reason.UnlockCommand));
+  }
+
+  @on(Action.Reset)
+  onReset() {
+    return { status: ResetStatus.Accepted };
+  }
+
+  // A reset ends every session (reason SoftReset/HardReset) and boots again on the same connection.
+  @after(Action.Reset)
+  afterReset(request: ResetRequest) {
+    const reason = request.type === "Hard" ? Reason.HardReset : Reason.SoftReset;
+    this.charger.background("Reset", async () => {
+      for (const connector of this.charger.connectors) await this.charger.stopSession(connector.id, reason);
+      await this.charger.boot();
+    });
+  }
+
+  @on(Action.ChangeAvailability)
+  onChangeAvailability(request: ChangeAvailabilityRequest) {
+    const targets = request.connectorId === 0 ? this.charger.connectors : [this.charger.connector(request.connectorId)];
+    if (targets.some((c) => c === undefined)) return { status: AvailabilityStatus.Rejected };
+    // Section 5.2: a connector in a transaction changes once the transaction ends.
+    const busy = targets.some((c) => c?.transactionId !== undefined);
+    return { status: busy ? AvailabilityStatus.Scheduled : AvailabilityStatus.Accepted };
+  }
+
+  @after(Action.ChangeAvailability)
+  afterChangeAvailability(request: ChangeAvailabilityRequest) {
+    const status = request.type === AvailabilityType.Inoperative ? ChargePointStatus.Unavailable : ChargePointStatus.Available;
+    const targets = request.connectorId === 0 ? this.charger.connectors : [this.charger.connector(request.connectorId)];
+    this.charger.background("ChangeAvailability", async () => {
+      for (const connector of targets) {
+        if (connector && connector.transactionId === undefined) await this.charger.sendStatus(connector.id, status);
+      }
+    });
+  }
+
+  @on(Action.GetConfiguration)
+  onGetConfiguration(request: GetConfigurationRequest) {
+    const keys = request.key ?? [...this.charger.configuration.keys()];
+    const configurationKey: KeyValue[] = [];
+    const unknownKey: string[] = [];
+    for (const key of keys) {
+      const entry = this.charger.configuration.get(key);
+      if (entry) configurationKey.push({ key, readonly: entry.readonly, value: entry.value });
+      else unknownKey.push(key);
+    }
+    return unknownKey.length ? { configurationKey, unknownKey } : { configurationKey };
+  }
+
+  @on(Action.ChangeConfiguration)
+  onChangeConfiguration(request: ChangeConfigurationRequest) {
+    const entry = this.charger.configuration.get(request.key);
+    if (!entry) return { status: ConfigurationStatus.NotSupported };
+    if (entry.readonly) return { status: ConfigurationStatus.Rejected };
+    const numeric = request.key === "HeartbeatInterval" || request.key === "MeterValueSampleInterval";
+    if (numeric && !/^\d+$/.test(request.value)) return { status: ConfigurationStatus.Rejected };
+    this.charger.configuration.set(request.key, { value: request.value, readonly: false });
+    if (request.key === "HeartbeatInterval") this.charger.setHeartbeat(Number(request.value));
+    return { status: ConfigurationStatus.Accepted };
+  }
+
+  @on(Action.TriggerMessage)
+  onTrigger(request: TriggerMessageRequest) {
+    const ok = request.connectorId === undefined || request.connectorId === 0 || this.charger.connector(request.connectorId);
+    return { status: ok ? TriggerMessageStatus.Accepted : TriggerMessageStatus.Rejected };
+  }
+
+  // Section 5.17: the triggered message goes out after the TriggerMessage answer.
+  @after(Action.TriggerMessage)
+  afterTrigger(request: TriggerMessageRequest) {
+    const connectorId = request.connectorId || undefined;
+    if (connectorId !== undefined && !this.charger.connector(connectorId)) return;
+    this.charger.background("TriggerMessage", () => this.charger.trigger(request.requestedMessage, connectorId));
+  }
+
+  @on(Action.ExtendedTriggerMessage)
+  onExtendedTrigger(request: ExtendedTriggerMessageRequest) {
+    return { status: triggerable.has(request.requestedMessage) ? "Accepted" : "NotImplemented" };
+  }
+
+  @after(Action.ExtendedTriggerMessage)
+  afterExtendedTrigger(request: ExtendedTriggerMessageRequest) {
+    if (!triggerable.has(request.requestedMessage)) return;
+    this.charger.background("ExtendedTriggerMessage", () =>
+      this.charger.trigger(request.requestedMessage, request.connectorId || undefined),
+    );
+  }
+
+  @on(Action.ReserveNow)
+  onReserveNow(request: ReserveNowRequest) {
+    const connector = this.charger.connector(request.connectorId);
+    if (!connector) return { status: ReservationStatus.Rejected };
+    if (connector.status === ChargePointStatus.Unavailable) return { status: ReservationStatus.Unavailable };
+    if (connector.transactionId !== undefined || connector.claimed) return { status: ReservationStatus.Occupied };
+    connector.reservationId = request.reservationId;
+    return { status: ReservationStatus.Accepted };
+  }
+
+  @after(Action.ReserveNow)
+  afterReserveNow(request: ReserveNowRequest) {
+    const connector = this.charger.connector(request.connectorId);
+    if (connector?.reservationId === request.reservationId) {
+      this.charger.background("ReserveNow", () => this.charger.sendStatus(connector.id, ChargePointStatus.Reserved));
+    }
+  }
+
+  @on(Action.CancelReservation)
+  onCancelReservation(request: CancelReservationRequest) {
+    const connector = this.charger.connectors.find((c) => c.reservationId === request.reservationId);
+    if (!connector) return { status: CancelReservationStatus.Rejected };
+    connector.reservationId = undefined;
+    this.charger.background("CancelReservation", () => this.charger.sendStatus(connector.id, ChargePointStatus.Available));
+    return { status: CancelReservationStatus.Accepted };
+  }
+
+  @on(Action.GetCompositeSchedule)
+  onGetCompositeSchedule(request: GetCompositeScheduleRequest) {
+    return {
+      status: "Accepted",
+      connectorId: request.connectorId,
+      scheduleStart: now(),
+      chargingSchedule: {
+        duration: request.duration,
+        chargingRateUnit: request.chargingRateUnit ?? ChargingRateUnitType.W,
+        chargingSchedulePeriod: [
+          { startPeriod: 0, limit: request.chargingRateUnit === "A" ? 16 : (this.charger.settings.powerW ?? 11_000) },
+        ],
+      },
+    };
+  }
+
+  @on(Action.SetChargingProfile)
+  onSetChargingProfile() {
+    return { status: "Accepted" };
+  }
+
+  @on(Action.ClearChargingProfile)
+  onClearChargingProfile() {
+    return { status: "Accepted" };
+  }
+
+  @on(Action.ClearCache)
+  onClearCache() {
+    return { status: "Accepted" };
+  }
+
+  @on(Action.GetLocalListVersion)
+  onGetLocalListVersion() {
+    return { listVersion: this.charger.localListVersion };
+  }
+
+  @on(Action.SendLocalList)
+  onSendLocalList(request: SendLocalListRequest) {
+    this.charger.localListVersion = request.listVersion;
+    return { status: "Accepted" };
+  }
+
+  @on(Action.DataTransfer)
+  onDataTransfer() {
+    return { status: DataTransferStatus.UnknownVendorId };
+  }
+
+  @on(Action.GetDiagnostics)
+  onGetDiagnostics() {
+    return { fileName: `diagnostics-${this.id}.log` };
+  }
+
+  @after(Action.GetDiagnostics)
+  afterGetDiagnostics() {
+    this.charger.background("GetDiagnostics", async () => {
+      await this.charger.send(new call.DiagnosticsStatusNotification({ status: DiagnosticsStatus.Uploading }));
+      await this.charger.send(new call.DiagnosticsStatusNotification({ status: DiagnosticsStatus.Uploaded }));
+    });
+  }
+
+  @on(Action.UpdateFirmware)
+  onUpdateFirmware() {
+    return {};
+  }
+
+  @after(Action.UpdateFirmware)
+  afterUpdateFirmware() {
+    this.charger.background("UpdateFirmware", async () => {
+      for (const status of [FirmwareStatus.Downloading, FirmwareStatus.Downloaded, FirmwareStatus.Installing, FirmwareStatus.Installed]) {
+        await this.charger.send(new call.FirmwareStatusNotification({ status }));
+      }
+    });
+  }
+
+  @on(Action.GetLog)
+  onGetLog(request: GetLogRequest) {
+    return { status: "Accepted", filename: `${request.logType === "SecurityLog" ? "security" : "diagnostics"}-${this.id}.log` };
+  }
+
+  @after(Action.GetLog)
+  afterGetLog(request: GetLogRequest) {
+    this.charger.background("GetLog", () =>
+      this.charger.send(new call.LogStatusNotification({ status: "Uploaded", requestId: request.requestId })),
+    );
+  }
+
+  @on(Action.SignedUpdateFirmware)
+  onSignedUpdateFirmware() {
+    return { status: "Accepted" };
+  }
+
+  @on(Action.CertificateSigned)
+  onCertificateSigned() {
+    return { status: "Accepted" };
+  }
+
+  @on(Action.InstallCertificate)
+  onInstallCertificate() {
+    return { status: "Accepted" };
+  }
+
+  @on(Action.DeleteCertificate)
+  onDeleteCertificate() {
+    return { status: "NotFound" };
+  }
+
+  @on(Action.GetInstalledCertificateIds)
+  onGetInstalledCertificateIds() {
+    return { status: "NotFound" };
+  }
+}
