@@ -107,6 +107,11 @@ export abstract class ChargePoint<R extends object = ResultMap> {
   #timer: NodeJS.Timeout | undefined;
   #started: Promise<void> | undefined;
   #closed = false;
+  // Consecutive frames that could not be read as OCPP-J; the connection's maxConsecutiveBadFrames caps it.
+  #badFrames = 0;
+  // Incoming CALLs whose async handler has not answered yet, and who waits for them to finish.
+  #answering = 0;
+  #settledWaiters: (() => void)[] = [];
 
   constructor(id: string, connection: ConnectionLike, options: ChargePointOptions = {}) {
     const protocol = (new.target as typeof ChargePoint).protocol;
@@ -144,6 +149,15 @@ export abstract class ChargePoint<R extends object = ResultMap> {
       });
     });
     return this.#started;
+  }
+
+  /**
+   * Resolves once every incoming CALL received so far has been answered: handlers still running
+   * finish first. A server uses it to let replies go out before closing for shutdown.
+   */
+  settled(): Promise<void> {
+    if (this.#answering === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#settledWaiters.push(resolve));
   }
 
   /** Closes the connection (default 1000, normal closure). */
@@ -317,8 +331,16 @@ export abstract class ChargePoint<R extends object = ResultMap> {
     const decoded = decodeFrame(text, this.protocol.messageTypes);
     if (isFault(decoded)) {
       this.#onFault(decoded, text);
+      const limit = this.connection.maxConsecutiveBadFrames;
+      // A peer that only sends garbage is closed with 1002 (protocol error, RFC 6455 section 7.4.1)
+      // rather than answered forever; the limit belongs to the connection, so the engine stays neutral.
+      if (limit !== undefined && ++this.#badFrames >= limit && this.connection.isOpen) {
+        this.logger.warn?.("Closing the connection after too many malformed messages in a row", { chargePointId: this.id, limit });
+        this.connection.close(1002, "Too many malformed messages");
+      }
       return;
     }
+    this.#badFrames = 0;
     this.dispatch(decoded);
   }
 
@@ -451,13 +473,33 @@ export abstract class ChargePoint<R extends object = ResultMap> {
       return;
     }
     if (isPromiseLike(result)) {
+      this.#answering++;
       result.then(
-        (value) => this.#answer(id, action, spec, route, on, payload, value),
-        (error: unknown) => this.#sendError(id, this.#handlerError(action, id, error)),
+        (value) => {
+          try {
+            this.#answer(id, action, spec, route, on, payload, value);
+          } finally {
+            this.#answered();
+          }
+        },
+        (error: unknown) => {
+          try {
+            this.#sendError(id, this.#handlerError(action, id, error));
+          } finally {
+            this.#answered();
+          }
+        },
       );
     } else {
       this.#answer(id, action, spec, route, on, payload, result);
     }
+  }
+
+  #answered(): void {
+    if (--this.#answering > 0 || this.#settledWaiters.length === 0) return;
+    const waiters = this.#settledWaiters;
+    this.#settledWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   #answer(id: string, action: string, spec: ActionSpec, route: Route, on: OnRoute, payload: Payload, result: unknown): void {

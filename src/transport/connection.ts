@@ -25,6 +25,11 @@ export interface Connection {
   readonly protocol: string;
   /** True while messages can be sent. */
   readonly isOpen: boolean;
+  /**
+   * After this many messages in a row that are not readable OCPP-J frames, the ChargePoint closes the
+   * connection with 1002. Unset: no limit. A server sets it on the connections it accepts.
+   */
+  readonly maxConsecutiveBadFrames?: number;
   /** Sends one text message. Throws when the connection is not open. */
   send(text: string): void;
   close(code?: number, reason?: string): void;

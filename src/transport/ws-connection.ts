@@ -4,13 +4,20 @@ import { type Connection, type ConnectionReceiver, ReceiverSlot } from "./connec
 
 const OPEN = 1;
 
+export interface WsConnectionOptions {
+  /** Close with 1002 after this many unreadable frames in a row (see Connection). Default: no limit. */
+  readonly maxConsecutiveBadFrames?: number;
+}
+
 /** A Connection over a `ws` WebSocket, client or server side. */
 export class WsConnection implements Connection {
   readonly socket: WebSocket;
+  readonly maxConsecutiveBadFrames?: number;
   #slot = new ReceiverSlot();
 
-  constructor(socket: WebSocket) {
+  constructor(socket: WebSocket, options: WsConnectionOptions = {}) {
     this.socket = socket;
+    this.maxConsecutiveBadFrames = options.maxConsecutiveBadFrames;
     socket.on("message", (data, isBinary) => {
       // OCPP-J sends text frames only; a binary frame is decoded as UTF-8 all the same rather than lost,
       // and the frame parser reports it if it is not a valid message.

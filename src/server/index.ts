@@ -1,0 +1,11 @@
+export {
+  type AnyChargePoint,
+  CentralSystem,
+  type CentralSystemEvents,
+  type CentralSystemOptions,
+  type ChargePointContext,
+  type CloseOptions,
+  type Rejection,
+  RejectReason,
+} from "./central-system.js";
+export { type BasicCredentials, basicCredentials, chargePointIdFromUrl, offeredSubprotocols } from "./handshake.js";

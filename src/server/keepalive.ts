@@ -1,0 +1,55 @@
+import type { WebSocket } from "ws";
+
+/**
+ * Pings every watched socket each interval and terminates the ones that did not answer the previous
+ * ping with a pong (RFC 6455 section 5.5.2). One timer serves all sockets, however many are connected.
+ * OCPP-J 1.6 section 5.3 and 2.0.1 part 4 section 5.2 leave liveness to WebSocket ping/pong.
+ */
+export class Keepalive {
+  readonly intervalMs: number;
+  readonly #sockets = new Set<WebSocket>();
+  readonly #awaitingPong = new Set<WebSocket>();
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(intervalMs: number) {
+    this.intervalMs = intervalMs;
+  }
+
+  watch(socket: WebSocket): void {
+    if (this.intervalMs <= 0) return;
+    this.#sockets.add(socket);
+    socket.on("pong", () => this.#awaitingPong.delete(socket));
+    socket.once("close", () => this.forget(socket));
+    if (!this.#timer) {
+      this.#timer = setInterval(() => this.#tick(), this.intervalMs);
+      this.#timer.unref();
+    }
+  }
+
+  forget(socket: WebSocket): void {
+    this.#sockets.delete(socket);
+    this.#awaitingPong.delete(socket);
+    if (this.#sockets.size === 0) this.stop();
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #tick(): void {
+    for (const socket of this.#sockets) {
+      if (this.#awaitingPong.has(socket)) {
+        this.forget(socket);
+        socket.terminate();
+        continue;
+      }
+      this.#awaitingPong.add(socket);
+      try {
+        socket.ping();
+      } catch {
+        // Not open any more: its close event removes it.
+      }
+    }
+  }
+}
