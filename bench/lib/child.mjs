@@ -1,0 +1,44 @@
+import { fork } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+
+const serverScript = fileURLToPath(new URL("./server.mjs", import.meta.url));
+
+/**
+ * Starts the server of `stack` in a child process and returns its port and a way to ask it for its own
+ * CPU time and memory. BENCH_SERVER_FLAGS adds node flags to the child (e.g. `--cpu-prof`).
+ */
+export async function startServer(stack) {
+  const extra = process.env.BENCH_SERVER_FLAGS ? process.env.BENCH_SERVER_FLAGS.split(" ").filter(Boolean) : [];
+  const child = fork(serverScript, [stack], {
+    execArgv: ["--expose-gc", ...extra],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    env: { ...process.env, OCPPKIT_LOG: process.env.OCPPKIT_LOG ?? "silent" },
+  });
+  const [ready] = await Promise.race([
+    once(child, "message"),
+    once(child, "exit").then(([code]) => {
+      throw new Error(`The ${stack} server exited with ${code} before it was ready`);
+    }),
+  ]);
+  const ask = async (type) => {
+    const reply = once(child, "message");
+    child.send({ type });
+    const [message] = await reply;
+    if (message.type !== type) throw new Error(`Expected a ${type} reply, got ${message.type}`);
+    return message;
+  };
+  return {
+    stack,
+    port: ready.port,
+    url: `ws://127.0.0.1:${ready.port}`,
+    cpu: async () => (await ask("cpu")).cpu,
+    memory: async () => ask("memory"),
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = once(child, "exit");
+      child.send({ type: "stop" });
+      await exited;
+    },
+  };
+}

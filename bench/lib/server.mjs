@@ -1,0 +1,109 @@
+/**
+ * The server side of a benchmark, run as a child process: `node --expose-gc lib/server.mjs <stack>`.
+ * It answers Heartbeat, BootNotification and MeterValues with the stack named, tells the parent its port
+ * over IPC, and on request reports its own CPU time and (after GC) its memory, so the parent can put
+ * figures for both processes side by side.
+ */
+import { WebSocketServer } from "ws";
+import { bootNotificationResponse, heartbeatResponse } from "./payloads.mjs";
+
+const stack = process.argv[2];
+const host = "127.0.0.1";
+
+/** Bare `ws`: parses and answers OCPP-J frames by hand, the least any OCPP server has to do. */
+async function bareWs() {
+  const wss = new WebSocketServer({ host, port: 0 });
+  wss.on("connection", (socket) => {
+    socket.on("message", (data) => {
+      const frame = JSON.parse(data.toString());
+      if (!Array.isArray(frame) || frame[0] !== 2) return;
+      const id = frame[1];
+      let result;
+      switch (frame[2]) {
+        case "Heartbeat":
+          result = heartbeatResponse();
+          break;
+        case "BootNotification":
+          result = bootNotificationResponse();
+          break;
+        case "MeterValues":
+          result = {};
+          break;
+        default:
+          socket.send(JSON.stringify([4, id, "NotImplemented", "", {}]));
+          return;
+      }
+      socket.send(JSON.stringify([3, id, result]));
+    });
+  });
+  await new Promise((resolve) => wss.once("listening", resolve));
+  return { port: wss.address().port, connections: () => wss.clients.size };
+}
+
+/** ocpp-rpc's RPCServer in strict mode (requests and responses validated). */
+async function ocppRpc() {
+  const { RPCServer } = await import("ocpp-rpc");
+  const server = new RPCServer({ protocols: ["ocpp1.6"], strictMode: true });
+  let count = 0;
+  server.on("client", (client) => {
+    count++;
+    client.once("close", () => count--);
+    client.handle("Heartbeat", () => heartbeatResponse());
+    client.handle("BootNotification", () => bootNotificationResponse());
+    client.handle("MeterValues", () => ({}));
+  });
+  const http = await server.listen(0, host);
+  return { port: http.address().port, connections: () => count };
+}
+
+/**
+ * ocppkit: a `ws` server with one v16 ChargePoint per connection, which is what a central system built
+ * on ocppkit does for each connected charger.
+ */
+async function ocppkit(validate) {
+  const { Action, ChargePoint } = await import("ocppkit/v16");
+  const options = { skipSchemaValidation: !validate };
+  const wss = new WebSocketServer({ host, port: 0 });
+  wss.on("connection", (socket, request) => {
+    const id = decodeURIComponent(request.url.slice(request.url.lastIndexOf("/") + 1));
+    const chargePoint = new ChargePoint(id, socket)
+      .route(Action.Heartbeat, heartbeatResponse, options)
+      .route(Action.BootNotification, bootNotificationResponse, options)
+      .route(Action.MeterValues, () => ({}), options);
+    chargePoint.start().catch(() => {});
+  });
+  await new Promise((resolve) => wss.once("listening", resolve));
+  return { port: wss.address().port, connections: () => wss.clients.size };
+}
+
+const starters = {
+  ws: bareWs,
+  "ocpp-rpc": ocppRpc,
+  ocppkit: () => ocppkit(true),
+  "ocppkit-novalidation": () => ocppkit(false),
+};
+
+const start = starters[stack];
+if (!start) throw new Error(`Unknown stack ${stack}`);
+const server = await start();
+
+const collect = () => {
+  // Several passes: one full GC can leave garbage that only a second one frees (weak maps, finalizers).
+  for (let i = 0; i < 4; i++) globalThis.gc?.();
+};
+
+process.on("message", (message) => {
+  switch (message.type) {
+    case "cpu":
+      process.send({ type: "cpu", cpu: process.cpuUsage() });
+      return;
+    case "memory":
+      collect();
+      process.send({ type: "memory", memory: process.memoryUsage(), connections: server.connections() });
+      return;
+    case "stop":
+      process.exit(0);
+  }
+});
+process.on("disconnect", () => process.exit(0));
+process.send({ type: "ready", port: server.port });

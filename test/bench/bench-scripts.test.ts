@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+
+// Each benchmark script, run with --quick, starts, compares its stacks and prints one valid JSON line.
+// The figures themselves are not asserted: they depend on the machine.
+
+interface BenchLine {
+  node: string;
+  bench: string;
+  results: Record<string, Record<string, number>>;
+  ratios: Record<string, Record<string, number>>;
+}
+
+async function runQuick(script: string): Promise<BenchLine[]> {
+  const path = fileURLToPath(new URL(`../../../bench/${script}`, import.meta.url));
+  const child = spawn(process.execPath, [path, "--quick"], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    out += chunk;
+  });
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    err += chunk;
+  });
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  assert.equal(code, 0, `bench/${script} --quick failed:\n${err}`);
+  const lines = out.trim().split("\n");
+  return lines.map((line) => JSON.parse(line) as BenchLine);
+}
+
+const roundTripStacks = ["ws", "ocpp-rpc", "ocppkit", "ocppkit-novalidation"];
+
+function assertFigures(line: BenchLine, stacks: readonly string[], fields: readonly string[], baseline = "ws"): void {
+  assert.deepEqual(Object.keys(line.results), [...stacks]);
+  for (const stack of stacks) {
+    for (const field of fields) {
+      const value = line.results[stack][field];
+      assert.ok(Number.isFinite(value), `${line.bench} ${stack}.${field} is ${value}`);
+    }
+  }
+  assert.deepEqual(
+    Object.keys(line.ratios),
+    stacks.filter((stack) => stack !== baseline),
+  );
+}
+
+describe("benchmark scripts", { concurrency: true }, () => {
+  test("heartbeat prints one JSON line with round trips and CPU per call for every stack", async () => {
+    const lines = await runQuick("heartbeat.mjs");
+    assert.equal(lines.length, 1);
+    assert.equal(lines[0].bench, "heartbeat");
+    assertFigures(lines[0], roundTripStacks, ["roundTripsPerSecond", "clientCpuUsPerCall", "serverCpuUsPerCall"]);
+  });
+
+  test("meter-values prints one JSON line with server CPU per call for every stack", async () => {
+    const lines = await runQuick("meter-values.mjs");
+    assert.equal(lines.length, 1);
+    assert.equal(lines[0].bench, "meter-values");
+    assertFigures(lines[0], roundTripStacks, ["serverCpuUsPerCall", "clientCpuUsPerCall"]);
+  });
+
+  test("idle prints memory per connection and every charge point's heartbeat answered", async () => {
+    const lines = await runQuick("idle.mjs");
+    assert.equal(lines.length, 1);
+    const [line] = lines;
+    assert.equal(line.bench, "idle");
+    assertFigures(line, roundTripStacks, ["rssBytesPerConnection", "heapBytesPerConnection", "heartbeatsAnswered"]);
+    const connections = (line as BenchLine & { connections: number }).connections;
+    for (const stack of roundTripStacks) assert.equal(line.results[stack].heartbeatsAnswered, connections);
+  });
+
+  test("startup prints start-up time and RSS for node alone, ws, ocpp-rpc and ocppkit", async () => {
+    const lines = await runQuick("startup.mjs");
+    assert.equal(lines.length, 1);
+    assert.equal(lines[0].bench, "startup");
+    assertFigures(lines[0], ["node", "ws", "ocpp-rpc", "ocppkit"], ["readyMs", "wallMs", "maxRssMiB"]);
+  });
+});
