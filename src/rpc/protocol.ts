@@ -30,3 +30,20 @@ export interface OcppProtocol {
   readonly messageTypes: ReadonlySet<number>;
   readonly actions: ReadonlyMap<string, ActionSpec>;
 }
+
+/**
+ * The action table of a version from its generated modules: `Action`, the validators module (named
+ * `<Action>Request` / `<Action>Response`) and the `callResult` module. An action without a response
+ * validator is SEND-only (2.1 part 4 section 4.2.4).
+ */
+export function actionSpecs(actions: Record<string, string>, validators: object, results: object): Map<string, ActionSpec> {
+  const validatorsByName = validators as Record<string, SchemaValidator | undefined>;
+  const resultsByAction = results as Record<string, PayloadClass | undefined>;
+  const table = new Map<string, ActionSpec>();
+  for (const action of Object.values(actions)) {
+    const request = validatorsByName[`${action}Request`];
+    if (!request) throw new Error(`no request validator for ${action}`);
+    table.set(action, { request, response: validatorsByName[`${action}Response`], Result: resultsByAction[action] });
+  }
+  return table;
+}
