@@ -236,6 +236,8 @@ export class JournalStore<T = unknown> implements QueueStore<T> {
   async #compact(): Promise<void> {
     let text = headerLine(this.#next);
     for (const [seq, json] of this.#live) text += appendLine(seq, json);
+    // Calls made while the compaction runs change #live too; their lines follow in the new file.
+    const lines = this.#live.size;
     const target = join(this.#dir, compactFile);
     const next = await open(target, "w");
     try {
@@ -251,7 +253,7 @@ export class JournalStore<T = unknown> implements QueueStore<T> {
     await this.#file.close().catch(() => {});
     this.#file = file;
     this.#size = Buffer.byteLength(text);
-    this.#lines = this.#live.size;
+    this.#lines = lines;
   }
 }
 
