@@ -29,5 +29,15 @@ export function consoleLogger({ frames = false } = {}): Logger {
 export function defaultLogger(): Logger {
   const level = process.env.OCPPKIT_LOG;
   if (level === "silent") return silentLogger;
-  return consoleLogger({ frames: level === "frames" || level === "debug" });
+  // Shared, not made per call: every ChargePoint asks for one, and a server holding thousands of them
+  // would otherwise keep thousands of identical loggers (an object and three closures each).
+  if (level === "frames" || level === "debug") {
+    framesLogger ??= consoleLogger({ frames: true });
+    return framesLogger;
+  }
+  problemsLogger ??= consoleLogger();
+  return problemsLogger;
 }
+
+let problemsLogger: Logger | undefined;
+let framesLogger: Logger | undefined;
