@@ -13,7 +13,6 @@ export async function startServer(stack) {
   const child = fork(serverScript, [stack], {
     execArgv: ["--expose-gc", ...extra],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
-    env: { ...process.env, OCPPKIT_LOG: process.env.OCPPKIT_LOG ?? "silent" },
   });
   const [ready] = await Promise.race([
     once(child, "message"),

@@ -56,24 +56,21 @@ async function ocppRpc() {
   return { port: http.address().port, connections: () => count };
 }
 
-/**
- * ocppkit: a `ws` server with one v16 ChargePoint per connection, which is what a central system built
- * on ocppkit does for each connected charger.
- */
+/** ocppkit's CentralSystem, building one v16 ChargePoint per connected charger. */
 async function ocppkit(validate) {
   const { Action, ChargePoint } = await import("ocppkit/v16");
+  const { CentralSystem } = await import("ocppkit/server");
   const options = { skipSchemaValidation: !validate };
-  const wss = new WebSocketServer({ host, port: 0 });
-  wss.on("connection", (socket, request) => {
-    const id = decodeURIComponent(request.url.slice(request.url.lastIndexOf("/") + 1));
-    const chargePoint = new ChargePoint(id, socket)
-      .route(Action.Heartbeat, heartbeatResponse, options)
-      .route(Action.BootNotification, bootNotificationResponse, options)
-      .route(Action.MeterValues, () => ({}), options);
-    chargePoint.start().catch(() => {});
+  const server = new CentralSystem({
+    protocols: ["ocpp1.6"],
+    createChargePoint: ({ id, connection }) =>
+      new ChargePoint(id, connection)
+        .route(Action.Heartbeat, heartbeatResponse, options)
+        .route(Action.BootNotification, bootNotificationResponse, options)
+        .route(Action.MeterValues, () => ({}), options),
   });
-  await new Promise((resolve) => wss.once("listening", resolve));
-  return { port: wss.address().port, connections: () => wss.clients.size };
+  const { port } = await server.listen(0, host);
+  return { port, connections: () => server.size };
 }
 
 const starters = {
@@ -100,6 +97,10 @@ process.on("message", (message) => {
     case "memory":
       collect();
       process.send({ type: "memory", memory: process.memoryUsage(), connections: server.connections() });
+      return;
+    case "snapshot": // a heap snapshot for finding what each connection keeps (see BENCHMARKS.md)
+      collect();
+      import("node:v8").then((v8) => process.send({ type: "snapshot", file: v8.writeHeapSnapshot() }));
       return;
     case "stop":
       process.exit(0);
