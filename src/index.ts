@@ -1,7 +1,25 @@
 export { type JournalOptions, JournalStore } from "./queue/journal.js";
 export { JournalCorruptError, JournalError, JournalErrorReason } from "./queue/journal-error.js";
+export { ocpp16QueuePolicy, ocpp201QueuePolicy, type QueuePolicy, queuePolicyFor, type TransactionIdRules } from "./queue/policy.js";
+export { MessageDroppedError, QueueFullError } from "./queue/queue-errors.js";
 export { MemoryStore, type QueueRecord, type QueueStore } from "./queue/store.js";
-export { type CallOptions, type CallPayload, ChargePoint, type ChargePointOptions, type ResultMap } from "./rpc/charge-point.js";
+export {
+  type QueueDelivery,
+  type QueueDrop,
+  type Queued,
+  type QueueEntry,
+  TransactionQueue,
+  type TransactionQueueEvents,
+  type TransactionQueueOptions,
+} from "./queue/transaction-queue.js";
+export {
+  type CallOptions,
+  type CallPayload,
+  ChargePoint,
+  type ChargePointOptions,
+  type ResultMap,
+  type ResultOf,
+} from "./rpc/charge-point.js";
 export * from "./rpc/errors.js";
 export { decodeFrame, type Frame, type FrameFault, maxMessageIdLength } from "./rpc/frame.js";
 export { consoleLogger, defaultLogger, type Logger, silentLogger } from "./rpc/logger.js";

@@ -61,7 +61,8 @@ export interface CallPayload<A extends string = string> {
 /** The CALLRESULT class of each action, by action name. */
 export type ResultMap = object;
 
-type ResultOf<R extends object, P> = P extends CallPayload<infer A> ? (A extends keyof R ? R[A] : object) : object;
+/** What `call(payload)` resolves with: the CALLRESULT class of the payload's action. */
+export type ResultOf<R extends object, P> = P extends CallPayload<infer A> ? (A extends keyof R ? R[A] : object) : object;
 
 interface PendingCall {
   readonly id: string;
@@ -90,6 +91,8 @@ export abstract class ChargePoint<R extends object = ResultMap> {
   /** Set by each version's subclass. */
   static readonly protocol?: OcppProtocol;
 
+  /** Names the CALLRESULT classes by action, at the type level only (lets helpers such as TransactionQueue infer them). */
+  declare readonly "~results"?: R;
   /** Charge point identity (the last path segment of its URL). */
   readonly id: string;
   readonly connection: Connection;
@@ -158,6 +161,11 @@ export abstract class ChargePoint<R extends object = ResultMap> {
   settled(): Promise<void> {
     if (this.#answering === 0) return Promise.resolve();
     return new Promise((resolve) => this.#settledWaiters.push(resolve));
+  }
+
+  /** True once the connection has closed for good (a lost link of a reconnecting connection is not that). */
+  get closed(): boolean {
+    return this.#closed;
   }
 
   /** Closes the connection (default 1000, normal closure). */
