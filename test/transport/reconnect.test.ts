@@ -12,7 +12,7 @@ import { ChargePoint, call } from "ocppkit/v16";
 import { TestCentralSystem } from "../support/central-system.js";
 import { FaultProxy } from "../support/fault-proxy.js";
 
-const fast: ReconnectOptions = { minDelayMs: 5, maxDelayMs: 40, jitter: 0, pingIntervalMs: 0 };
+const fast: ReconnectOptions = { minDelayMs: 5, maxDelayMs: 40, jitter: 0, pingIntervalMs: 0, handshakeTimeoutMs: 5_000 };
 const heartbeat = () => new call.Heartbeat();
 
 /** A charger on a reconnecting connection, with every state change recorded; closed at the end. */
@@ -133,31 +133,34 @@ test("a stalled link without pongs is taken for dead and replaced", { timeout: 2
   t.after(() => server.stop());
   const proxy = await FaultProxy.start(server.port);
   t.after(() => proxy.close());
-  const { cp, states, nextOpen } = charger(t, `${proxy.url}/ocpp/CP-1`, { pingIntervalMs: 30 });
+  const { connection, cp, states, nextOpen } = charger(t, `${proxy.url}/ocpp/CP-1`, { pingIntervalMs: 30 });
   await nextOpen(1);
-  proxy.stall();
-  await new Promise<void>((resolve) => {
-    const timer = setInterval(() => {
-      if (states.some((s) => s.state === "disconnected")) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 10);
+  const dead = new Promise<void>((resolve) => {
+    const listener = (change: LinkStateChange) => {
+      if (change.state !== "disconnected") return;
+      // Before the next attempt (the event comes before its timer is set): its handshake must get through.
+      proxy.unstall();
+      connection.off("state", listener);
+      resolve();
+    };
+    connection.on("state", listener);
   });
-  proxy.unstall();
+  proxy.stall();
+  await dead;
   await nextOpen(2);
   assert.ok(await cp.call(heartbeat()));
   assert.equal(server.connections, 2);
+  assert.ok(states.some((s) => s.state === "disconnected" && s.code === 1006));
 });
 
 test("a healthy link answers its pings and stays up", { timeout: 20_000 }, async (t) => {
   const server = await TestCentralSystem.start();
   t.after(() => server.stop());
-  const { cp, states, nextOpen } = charger(t, server.url(), { pingIntervalMs: 20 });
+  const { cp, states, nextOpen } = charger(t, server.url(), { pingIntervalMs: 100 });
   await nextOpen(1);
-  for (let i = 0; i < 10; i++) {
+  for (let i = 0; i < 5; i++) {
     assert.ok(await cp.call(heartbeat()));
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 80));
   }
   assert.equal(server.connections, 1);
   assert.ok(!states.some((s) => s.state === "disconnected"));
