@@ -13,8 +13,18 @@ import {
   NotSupportedError,
   OcppError,
   ProtocolError,
+  RpcFrameworkError,
 } from "./errors.js";
-import { type CallErrorFrame, type CallResultFrame, decodeFrame, type Frame, type FrameFault, isFault, type Payload } from "./frame.js";
+import {
+  type CallErrorFrame,
+  type CallResultErrorFrame,
+  type CallResultFrame,
+  decodeFrame,
+  type Frame,
+  type FrameFault,
+  isFault,
+  type Payload,
+} from "./frame.js";
 import { defaultLogger, type Logger } from "./logger.js";
 import { MessageType } from "./message-type.js";
 import type { ActionSpec, OcppProtocol, PayloadClass } from "./protocol.js";
@@ -29,7 +39,7 @@ import {
   routeTable,
 } from "./routing.js";
 import { validatePayload } from "./validation.js";
-import { errorFromWire, frameError, wireCode } from "./wire-codes.js";
+import { errorFromWire, frameError, unknownMessageTypeError, unreadableFrameError, unreadableMessageId, wireCode } from "./wire-codes.js";
 
 export interface ChargePointOptions {
   /** How long `call()` waits for the CALLRESULT or CALLERROR. Default 30 000 ms. */
@@ -187,6 +197,7 @@ export abstract class ChargePoint<R extends object = ResultMap> {
     if (!action || !spec) {
       return Promise.reject(new TypeError(`call() takes a payload built from a call.* class of OCPP ${this.protocol.ocppVersion}`));
     }
+    if (!spec.response) return Promise.reject(new TypeError(`${action} has no response: send it with send(), not call()`));
     const skipValidation = options.skipSchemaValidation === true;
     if (!skipValidation) {
       const problem = validatePayload(spec.request, payload);
@@ -203,6 +214,29 @@ export abstract class ChargePoint<R extends object = ResultMap> {
       this.#queue.push({ id, action, text, spec, suppress: options.suppress !== false, skipValidation, waitUntil, resolve, reject });
       if (!this.#inFlight) this.#sendNext();
     });
+  }
+
+  /**
+   * Sends an unconfirmed message (SEND, message type 6; OCPP 2.1 part 4 section 4.2.4) and returns its
+   * message id. It goes out at once, also while a CALL is outstanding (section 4.1.1 allows that), and
+   * nothing answers it. Only versions that define SEND expose it, and only for SEND-only actions.
+   * Throws InvalidPayloadError for a payload that fails its schema, NotConnectedError without a link.
+   */
+  protected send(payload: CallPayload, options: Pick<CallOptions, "uniqueId" | "skipSchemaValidation"> = {}): string {
+    const action = (payload?.constructor as Partial<PayloadClass> | undefined)?.action;
+    const spec = typeof action === "string" ? this.protocol.actions.get(action) : undefined;
+    if (!this.protocol.messageTypes.has(MessageType.Send)) throw new TypeError(`OCPP ${this.protocol.ocppVersion} has no SEND messages`);
+    if (!action || !spec) throw new TypeError(`send() takes a payload built from a call.* class of OCPP ${this.protocol.ocppVersion}`);
+    if (spec.response) throw new TypeError(`${action} is answered: send it with call(), not send()`);
+    if (options.skipSchemaValidation !== true) {
+      const problem = validatePayload(spec.request, payload);
+      if (problem) throw new InvalidPayloadError(action, "request", problem);
+    }
+    const id = options.uniqueId ?? randomUUID();
+    if (id.length > 36) throw new TypeError("uniqueId must be at most 36 characters (OCPP 2.1 part 4 section 4.1.4)");
+    if (this.#closed || !this.connection.isOpen) throw new NotConnectedError(`Cannot send ${action}: not connected`);
+    this.#write(JSON.stringify([MessageType.Send, id, action, payload]));
+    return id;
   }
 
   /** Routes incoming CALLs of `action` to `handler` (the function form of `@on`). */
@@ -364,6 +398,12 @@ export abstract class ChargePoint<R extends object = ResultMap> {
       case MessageType.CallError:
         this.#onCallError(frame);
         return;
+      case MessageType.CallResultError:
+        this.#onCallResultError(frame);
+        return;
+      case MessageType.Send:
+        this.#onSend(frame[1], frame[2], frame[3]);
+        return;
       default:
         this.logger.warn?.("Ignored a message of a type this version does not handle", { chargePointId: this.id, messageType: frame[0] });
     }
@@ -372,8 +412,6 @@ export abstract class ChargePoint<R extends object = ResultMap> {
   #onFault(fault: FrameFault, text: string): void {
     const context = { chargePointId: this.id, reason: fault.reason, frame: text.length > 200 ? `${text.slice(0, 200)}...` : text };
     if (fault.problem === "unknownType") {
-      // OCPP-J 1.6 section 4.1.3: a message type not in the list is ignored. 2.0.1 part 4 section 4.1.3
-      // answers it with MessageTypeNotSupported; versions that do override onUnknownMessageType.
       this.onUnknownMessageType(fault, context);
       return;
     }
@@ -382,7 +420,15 @@ export abstract class ChargePoint<R extends object = ResultMap> {
     if (answersOurCall && this.#inFlight) {
       const pending = this.#inFlight;
       this.#settle();
-      pending.reject(new InvalidResponseError(pending.action, pending.id, new ProtocolError(fault.reason)));
+      const problem = new ProtocolError(fault.reason);
+      if (fault.messageType === MessageType.CallResult) this.#answerCallResult(pending.id, problem);
+      pending.reject(new InvalidResponseError(pending.action, pending.id, problem));
+      return;
+    }
+    const unreadable = fault.id === undefined ? unreadableFrameError(this.protocol.dialect, fault.reason) : undefined;
+    if (unreadable) {
+      this.logger.warn?.("Answered an unreadable message with a CALLERROR", context);
+      this.#sendError(unreadableMessageId, unreadable);
       return;
     }
     if (fault.id === undefined || (fault.messageType !== undefined && fault.messageType !== MessageType.Call)) {
@@ -397,9 +443,18 @@ export abstract class ChargePoint<R extends object = ResultMap> {
     this.#sendError(fault.id, error);
   }
 
-  /** Called for a message type number the version does not define. 1.6 ignores it (and logs). */
-  protected onUnknownMessageType(_fault: FrameFault, context: Record<string, unknown>): void {
-    this.logger.warn?.("Ignored a message with an unknown message type", context);
+  /**
+   * Called for a message type number the version does not define: answered with MessageTypeNotSupported
+   * where the version's dialect says so (2.0.1, 2.1), else ignored and logged (1.6); see wire-codes.ts.
+   */
+  protected onUnknownMessageType(fault: FrameFault, context: Record<string, unknown>): void {
+    const error = unknownMessageTypeError(this.protocol.dialect, fault.reason);
+    if (!error || fault.id === undefined) {
+      this.logger.warn?.("Ignored a message with an unknown message type", context);
+      return;
+    }
+    this.logger.warn?.("Answered a message with an unknown message type with MessageTypeNotSupported", context);
+    this.#sendError(fault.id.length <= 36 ? fault.id : unreadableMessageId, error);
   }
 
   #onCallResult(frame: CallResultFrame): void {
@@ -422,7 +477,11 @@ export abstract class ChargePoint<R extends object = ResultMap> {
     pending.resolve(Result ? new Result(payload) : payload);
   }
 
-  /** A CALLRESULT failed its schema; 2.1 answers it with CALLRESULTERROR, earlier versions only log. */
+  /**
+   * A CALLRESULT failed its schema (the pending call() rejects with InvalidResponseError). Versions with
+   * CALLRESULTERROR (2.1) answer it with one carrying the CALLRESULT's id (2.1 part 4 sections 4.1.4 and
+   * 4.2.3); earlier versions only log.
+   */
   protected onInvalidCallResult(uniqueId: string, action: string, problem: OcppError): void {
     this.logger.warn?.("Received an invalid CALLRESULT", {
       chargePointId: this.id,
@@ -431,6 +490,67 @@ export abstract class ChargePoint<R extends object = ResultMap> {
       code: problem.code,
       description: problem.description,
     });
+    this.#answerCallResult(uniqueId, problem);
+  }
+
+  #answerCallResult(uniqueId: string, problem: OcppError): void {
+    if (!this.protocol.messageTypes.has(MessageType.CallResultError)) return;
+    const code = wireCode(problem.code, this.protocol.dialect);
+    this.#trySend(JSON.stringify([MessageType.CallResultError, uniqueId, code, problem.description, problem.details]), "CALLRESULTERROR");
+  }
+
+  /**
+   * The peer could not process a CALLRESULT we sent (2.1 part 4 section 4.2.3): `uniqueId` is that of the
+   * CALL we answered. Nothing is owed back; by default it is logged. Override to act on it.
+   */
+  protected onCallResultError(error: OcppError, uniqueId: string): void {
+    this.logger.warn?.("The peer could not process our CALLRESULT (CALLRESULTERROR)", {
+      chargePointId: this.id,
+      uniqueId,
+      code: error.code,
+      description: error.description,
+    });
+  }
+
+  #onCallResultError(frame: CallResultErrorFrame): void {
+    this.onCallResultError(errorFromWire(frame[2], frame[3], frame[4]), frame[1]);
+  }
+
+  /**
+   * An incoming SEND (2.1 part 4 section 4.2.4): routed to the action's `@on` handler, whose return value
+   * is ignored. Nothing is ever sent back, not even for an unknown action or an invalid payload ("The
+   * receiver SHALL NOT respond to a SEND message"), so those are logged and dropped.
+   */
+  #onSend(id: string, action: string, payload: Payload): void {
+    const context = { chargePointId: this.id, uniqueId: id, action };
+    const spec = this.protocol.actions.get(action);
+    if (!spec || spec.response) {
+      this.logger.warn?.(`Dropped a SEND: ${spec ? "the action is a CALL, not a SEND" : "unknown action"}`, context);
+      return;
+    }
+    const on = routeTable(this).get(action)?.on;
+    if (!on) {
+      this.logger.warn?.("Dropped a SEND: no handler", context);
+      return;
+    }
+    if (!on.skipSchemaValidation) {
+      const problem = validatePayload(spec.request, payload);
+      if (problem) {
+        this.logger.warn?.("Dropped an invalid SEND", { ...context, code: problem.code, description: problem.description });
+        return;
+      }
+    }
+    const failed = (error: unknown) =>
+      this.logger.error?.(`The ${action} handler threw on a SEND`, {
+        ...context,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    try {
+      const result = on.withUniqueId ? on.handler(payload as never, id) : (on.handler as (payload: never) => unknown)(payload as never);
+      if (isPromiseLike(result)) result.then(undefined, failed);
+    } catch (error) {
+      failed(error);
+    }
   }
 
   #onCallError(frame: CallErrorFrame): void {
@@ -458,6 +578,10 @@ export abstract class ChargePoint<R extends object = ResultMap> {
     const spec = this.protocol.actions.get(action);
     if (!spec) {
       this.#sendError(id, new NotImplementedError(`${action} is not an OCPP ${this.protocol.ocppVersion} action`));
+      return;
+    }
+    if (!spec.response) {
+      this.#sendError(id, new RpcFrameworkError(`${action} is sent as SEND (message type 6), not as a CALL`));
       return;
     }
     const route = routeTable(this).get(action);

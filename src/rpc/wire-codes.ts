@@ -82,3 +82,26 @@ export function frameError(problem: FrameProblem, dialect: ErrorDialect, descrip
   if (dialect !== "1.6") return new RpcFrameworkError(description);
   return problem === "notJson" ? new FormatViolationError(description) : new ProtocolError(description);
 }
+
+/** The message id of a CALLERROR answering a frame whose own id cannot be read (2.0.1 part 4 section 4.2.3). */
+export const unreadableMessageId = "-1";
+
+/**
+ * The CALLERROR for a frame whose message id cannot be read (not JSON, not an array, no string id), or
+ * undefined where the version has none. 2.0.1 and 2.1 part 4 section 4.2.3: RpcFrameworkError ("MessageId
+ * could not be read", table 9) sent with message id "-1". OCPP-J 1.6 has no such rule: the frame is dropped.
+ */
+export function unreadableFrameError(dialect: ErrorDialect, description: string): OcppError | undefined {
+  return dialect === "1.6" ? undefined : new RpcFrameworkError(description);
+}
+
+/**
+ * The CALLERROR for a message type number the version does not define, or undefined to ignore it.
+ * OCPP-J 1.6 section 4.1.3 ignores it. 2.0.1 part 4 section 4.4 answers it with MessageTypeNotSupported.
+ * 2.1 part 4 section 4.4 only says to ignore the payload but keeps MessageTypeNotSupported in table 9 for
+ * exactly this case; answering (without reading the payload) tells a newer peer to fall back, so 2.1
+ * answers like 2.0.1.
+ */
+export function unknownMessageTypeError(dialect: ErrorDialect, description: string): OcppError | undefined {
+  return dialect === "1.6" ? undefined : new MessageTypeNotSupportedError(description);
+}

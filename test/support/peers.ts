@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type ChargePointOptions, connect, type Logger, WsConnection } from "ocppkit";
+import { type ChargePoint as AnyChargePoint, type ChargePointOptions, connect, type Logger, WsConnection } from "ocppkit";
 import { ChargePoint } from "ocppkit/v16";
 import { WebSocket, WebSocketServer } from "ws";
 
@@ -100,9 +100,9 @@ export function recordingLogger(): Logger & { readonly records: Recorded[]; read
   };
 }
 
-export type ChargePointClass<T extends ChargePoint> = new (id: string, connection: WsConnection, options: ChargePointOptions) => T;
+export type ChargePointClass<T extends AnyChargePoint> = new (id: string, connection: WsConnection, options: ChargePointOptions) => T;
 
-export interface PairOptions<C extends ChargePoint, S extends ChargePoint> {
+export interface PairOptions<C extends AnyChargePoint, S extends AnyChargePoint> {
   /** Class of the charger side (client). Default: ChargePoint from ocppkit/v16. */
   readonly chargePoint?: ChargePointClass<C>;
   /** Class of the central system side (server). Default: ChargePoint from ocppkit/v16. */
@@ -111,7 +111,7 @@ export interface PairOptions<C extends ChargePoint, S extends ChargePoint> {
   readonly id?: string;
 }
 
-export interface Pair<C extends ChargePoint, S extends ChargePoint> {
+export interface Pair<C extends AnyChargePoint, S extends AnyChargePoint> {
   /** The charger, connected with connect() as a client. */
   readonly chargePoint: C;
   /** The central system's ChargePoint for that charger, on the server side of the same socket. */
@@ -125,7 +125,7 @@ export interface Pair<C extends ChargePoint, S extends ChargePoint> {
 }
 
 /** Two connected, started v16 ChargePoints: a charger (client) and its central system (server side). */
-export async function connectedPair<C extends ChargePoint = ChargePoint, S extends ChargePoint = ChargePoint>(
+export async function connectedPair<C extends AnyChargePoint = ChargePoint, S extends AnyChargePoint = ChargePoint>(
   cleanup: Cleanup,
   options: PairOptions<C, S> = {},
 ): Promise<Pair<C, S>> {
@@ -205,7 +205,7 @@ export class RawPeer {
   }
 }
 
-export interface RawSetup<T extends ChargePoint> {
+export interface RawSetup<T extends AnyChargePoint> {
   /** The ChargePoint under test, on the server side, started. */
   readonly chargePoint: T;
   readonly running: Promise<void>;
@@ -219,7 +219,7 @@ export interface RawSetup<T extends ChargePoint> {
  * A ChargePoint (server side, started) facing a raw `ws` client. `prepare` runs before start(), e.g.
  * to route handlers.
  */
-export async function rawPeerWith<T extends ChargePoint = ChargePoint>(
+export async function rawPeerWith<T extends AnyChargePoint = ChargePoint>(
   cleanup: Cleanup,
   options: { readonly chargePoint?: ChargePointClass<T>; readonly responseTimeoutMs?: number; readonly start?: boolean } = {},
 ): Promise<RawSetup<T>> {
