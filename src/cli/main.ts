@@ -4,11 +4,13 @@
  * on stderr and a documented exit code (see cli-errors.ts), never a stack trace.
  */
 import { readFileSync } from "node:fs";
+import { chargePoint } from "./charge-point.js";
 import { CliError, ExitCode, oneLine, usageError } from "./cli-errors.js";
 import type { Command } from "./command.js";
 import { demo } from "./demo.js";
+import { serve } from "./serve.js";
 
-const commands: readonly Command[] = [demo];
+const commands: readonly Command[] = [demo, serve, chargePoint];
 
 const packageVersion = (): string => {
   try {
@@ -65,8 +67,9 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 });
 
 main(process.argv.slice(2)).then(
+  // Exit explicitly once stdout has drained: a command that is done may still hold stdin open (the prompt).
   (code) => {
-    process.exitCode = code;
+    process.stdout.write("", () => process.exit(code));
   },
   (error: unknown) => {
     process.stderr.write(`${oneLine(error)}\n`);

@@ -1,0 +1,208 @@
+/**
+ * `ocppkit charge-point <url>`: one simulated charger. Boots, heartbeats, reports its connectors,
+ * answers every central-system command (RemoteStart/Stop start and stop a session whose meter rises),
+ * reconnects when the connection drops, and takes `start` / `stop` on stdin.
+ */
+import { createInterface } from "node:readline";
+import { type ConnectOptions, connect } from "../index.js";
+import { Reason } from "../v16/index.js";
+import { basicAuthOption, intOption, numberOption, parse, readTextFile, stringOption, urlArgument } from "./args.js";
+import { CliError, ExitCode, oneLine, usageError } from "./cli-errors.js";
+import { Color, palette } from "./colors.js";
+import type { Command } from "./command.js";
+import { explainConnectError } from "./connect-error.js";
+import { SimulatedCharger } from "./simulated-charger.js";
+import { stdoutLine, timeline } from "./timeline.js";
+import { subprotocolOf, versionOption } from "./versions.js";
+
+const help = `ocppkit charge-point: a simulated charger
+
+Usage: ocppkit charge-point <url> [--id CP1] [--version 1.6] [--connectors 2] [--meter-interval 10]
+                                  [--auth basic:user:pass] [--ca ca.pem] [--cert cert.pem --key key.pem]
+                                  [--power 11000] [--no-reconnect] [--json]
+
+Connects to <url>/<id> (or to <url> as given when it already ends with the id), sends
+BootNotification, a StatusNotification per connector, heartbeats at the interval the central system
+gives, and answers every central-system command. RemoteStartTransaction starts a session whose meter
+rises with MeterValues every --meter-interval seconds; RemoteStopTransaction ends it. When the
+connection drops it reconnects (1 s, doubling up to 30 s) and boots again. On stdin:
+
+  start [connector] [idTag]   plug in and start a session (Authorize, StartTransaction)
+  stop [connector]            end the session (StopTransaction, reason Local)
+
+Options:
+  --id <id>               charge point identity. Default CP1
+  --version <v>           OCPP version: 1.6 (2.0.1 and 2.1 once available)
+  --connectors <n>        number of connectors. Default 2
+  --meter-interval <s>    seconds between MeterValues while charging; 0 sends none. Default 10
+  --power <W>             charging power of the simulated car. Default 11000
+  --auth <basic:u:p>      HTTP Basic credentials (security profiles 1 and 2)
+  --ca <file>             PEM CA to trust for wss://
+  --cert, --key <file>    PEM client certificate and key (security profile 3)
+  --no-reconnect          exit when the connection closes instead of reconnecting
+  --json                  one JSON object per line: events and frames
+  -h, --help              this help
+
+Examples:
+  ocppkit charge-point ws://127.0.0.1:9000 --id CP1
+  ocppkit charge-point wss://csms.example.com/ocpp --id CP7 --auth basic:CP7:s3cret --ca ca.pem
+  ocppkit charge-point ws://127.0.0.1:9000 --connectors 1 --meter-interval 2 --json
+`;
+
+const options = {
+  id: { type: "string" },
+  version: { type: "string" },
+  connectors: { type: "string" },
+  "meter-interval": { type: "string" },
+  power: { type: "string" },
+  auth: { type: "string" },
+  ca: { type: "string" },
+  cert: { type: "string" },
+  key: { type: "string" },
+  "no-reconnect": { type: "boolean" },
+} as const;
+
+const maxBackoffMs = 30_000;
+
+/** `ws://host:9000/ocpp` + CP1 -> `ws://host:9000/ocpp/CP1`; a URL that already ends with the id is kept. */
+export function chargerUrl(base: URL, id: string): string {
+  const segments = base.pathname.split("/").filter(Boolean);
+  if (segments.at(-1) === encodeURIComponent(id)) return base.href;
+  const url = new URL(base.href);
+  url.pathname = `${base.pathname.replace(/\/$/, "")}/${encodeURIComponent(id)}`;
+  return url.href;
+}
+
+/** TLS and credentials options shared with `load`. */
+export function connectOptions(command: string, values: Record<string, string | boolean | undefined>, subprotocol: string): ConnectOptions {
+  const get = (name: string) => (typeof values[name] === "string" ? (values[name] as string) : undefined);
+  const auth = basicAuthOption(command, get("auth"));
+  const [ca, cert, key] = ["ca", "cert", "key"].map((name) => {
+    const path = get(name);
+    return path === undefined ? undefined : readTextFile(command, path, `the --${name} file`);
+  });
+  if ((cert === undefined) !== (key === undefined)) throw usageError(command, "--cert and --key go together");
+  return { protocols: [subprotocol], auth, ca, cert, key, handshakeTimeoutMs: 10_000 };
+}
+
+async function run(argv: readonly string[]): Promise<number> {
+  const args = parse("charge-point", argv, options, 1);
+  if (args.values.help) {
+    process.stdout.write(help);
+    return ExitCode.Ok;
+  }
+  const base = urlArgument("charge-point", args.positionals[0]);
+  const id = stringOption(args, "id") ?? "CP1";
+  if (!/^[\x21-\x7e]{1,48}$/.test(id))
+    throw usageError("charge-point", `--id must be 1 to 48 printable characters without spaces, got '${id}'`);
+  const version = versionOption("charge-point", stringOption(args, "version"));
+  const connectors = intOption("charge-point", args, "connectors", 2, 1, 100);
+  const meterIntervalS = numberOption("charge-point", args, "meter-interval", 10, 0, 86_400);
+  const powerW = intOption("charge-point", args, "power", 11_000, 1, 1_000_000);
+  const reconnect = args.values["no-reconnect"] !== true;
+  const json = args.values.json === true;
+  const subprotocol = subprotocolOf(version);
+  const connection = connectOptions("charge-point", args.values, subprotocol);
+  const url = chargerUrl(base, id);
+
+  const colors = palette(process.stdout);
+  const event = (fields: Record<string, unknown>, text: string) =>
+    stdoutLine(json ? JSON.stringify({ ...fields, chargePoint: id }) : colors.paint(Color.yellow, text));
+  const logger = timeline({ side: "charge point", json, palette: colors, write: stdoutLine });
+  const charger = new SimulatedCharger({
+    id,
+    connectors,
+    meterIntervalS,
+    powerW,
+    logger,
+    onEvent: (e) => event({ event: e.kind, connectorId: e.connectorId, transactionId: e.transactionId, message: e.text }, e.text),
+  });
+
+  let stopping = false;
+  let wake: () => void = () => {};
+  const stop = () => {
+    stopping = true;
+    charger.peer?.close(1000, "charge point shutting down");
+    wake();
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  const prompt = createInterface({ input: process.stdin, terminal: false });
+  prompt.on("line", (line) => {
+    const [verb, first, second] = line.trim().split(/\s+/);
+    const connectorId = first === undefined ? 1 : Number(first);
+    const work =
+      verb === "start"
+        ? charger.startSession(connectorId, second ?? "RFID-0001", true)
+        : verb === "stop"
+          ? charger.stopSession(connectorId, Reason.Local)
+          : verb
+            ? Promise.reject(new Error(`unknown command '${verb}': start [connector] [idTag] or stop [connector]`))
+            : Promise.resolve();
+    work.catch((error: unknown) => process.stderr.write(`${oneLine(error)}\n`));
+  });
+
+  let backoffMs = 1_000;
+  let everConnected = false;
+  let exitCode: number = ExitCode.Ok;
+  try {
+    while (!stopping) {
+      let socket: Awaited<ReturnType<typeof connect>>;
+      try {
+        socket = await connect(url, connection);
+      } catch (error) {
+        const explained = explainConnectError("charge-point", url, subprotocol, error);
+        // A first attempt that fails is most likely a typo: say so and stop. Later, the server may be restarting.
+        if (!everConnected || !reconnect || explained.exitCode === ExitCode.Auth) throw explained;
+        event(
+          { event: "reconnecting", inMs: backoffMs, message: explained.message },
+          `${oneLine(explained)}; retrying in ${backoffMs / 1000} s`,
+        );
+        await sleep(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, maxBackoffMs);
+        continue;
+      }
+      everConnected = true;
+      backoffMs = 1_000;
+      const peer = charger.attach(socket);
+      const running = peer.start();
+      event({ event: "connected", url, protocol: socket.protocol }, `${id} connected to ${url} (${socket.protocol})`);
+      charger.boot().catch((error: unknown) => {
+        if (!stopping) logger.warn?.(`boot failed: ${oneLine(error)}`);
+      });
+      const closed = await running.then(
+        () => ({ code: 1000, reason: "" }),
+        (error: { closeCode?: number; reason?: string }) => ({ code: error.closeCode ?? 1006, reason: error.reason ?? "" }),
+      );
+      charger.detach();
+      if (stopping) break;
+      event({ event: "disconnected", ...closed }, `${id} disconnected (${closed.code}${closed.reason ? ` ${closed.reason}` : ""})`);
+      if (!reconnect) {
+        exitCode = closed.code === 1000 ? ExitCode.Ok : ExitCode.Failure;
+        break;
+      }
+      event({ event: "reconnecting", inMs: backoffMs }, `reconnecting in ${backoffMs / 1000} s`);
+      await sleep(backoffMs);
+    }
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError(`ocppkit charge-point: ${oneLine(error)}`, ExitCode.Failure);
+  } finally {
+    prompt.close();
+    charger.detach();
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  }
+  return exitCode;
+}
+
+export const chargePoint: Command = { name: "charge-point", summary: "a simulated charger that answers every command", help, run };

@@ -1,0 +1,189 @@
+/**
+ * `ocppkit serve`: a development central system. Accepts chargers, answers every CALL with a valid,
+ * sensible response (overridable per action from a JSON file), logs every frame, and reads commands
+ * for connected chargers from stdin: `CP1 RemoteStartTransaction {"idTag":"A"}`.
+ */
+import { createInterface } from "node:readline";
+import { OcppError, type PayloadClass } from "../index.js";
+import { actionSender, call } from "../v16/index.js";
+import { basicAuthOption, intOption, jsonObject, parse, readTextFile, stringOption } from "./args.js";
+import { type CentralSystem, checkResponses, type Responses, startCentralSystem } from "./central-system.js";
+import { CliError, ExitCode, oneLine, usageError } from "./cli-errors.js";
+import { Color, palette } from "./colors.js";
+import type { Command } from "./command.js";
+import { stdoutLine, timeline } from "./timeline.js";
+import { versionsOption } from "./versions.js";
+
+const help = `ocppkit serve: a development central system
+
+Usage: ocppkit serve [--port 9000] [--host 127.0.0.1] [--versions 1.6] [--auth basic:user:pass]
+                     [--tls cert.pem,key.pem[,ca.pem]] [--responses responses.json] [--json]
+
+Chargers connect to ws://HOST:PORT/<charge point id>. Every CALL gets a valid, permissive answer
+(BootNotification Accepted, Authorize Accepted, StartTransaction a new transaction id, ...). Every
+frame is logged. Type a command for a connected charger on stdin:
+
+  CP1 RemoteStartTransaction {"idTag":"A","connectorId":1}
+  CP1 RemoteStopTransaction {"transactionId":1}
+  CP1 TriggerMessage {"requestedMessage":"MeterValues"}
+  list                      (connected chargers)
+
+Options:
+  --port <n>            port to listen on; 0 picks a free one (the URL is printed). Default 9000
+  --host <address>      address to listen on. Default 127.0.0.1
+  --versions <list>     OCPP versions to accept, comma-separated: 1.6 (2.0.1, 2.1 once available)
+  --auth <basic:u:p>    require HTTP Basic credentials; basic:*:secret accepts any username
+  --tls <cert,key[,ca]> serve wss:// with these PEM files; with a CA, require client certificates
+  --responses <file>    JSON file: per action, fields laid over the default response, e.g.
+                        {"Authorize": {"idTagInfo": {"status": "Blocked"}}, "BootNotification": {"interval": 30}}
+                        (JSON rather than YAML: the library ships without a YAML parser)
+  --heartbeat <s>       heartbeat interval given in BootNotification answers. Default 60
+  --json                one JSON object per line: events and frames
+  -h, --help            this help
+
+Examples:
+  ocppkit serve
+  ocppkit serve --port 0 --json
+  ocppkit serve --auth basic:*:s3cret --tls server.pem,server-key.pem
+  echo 'CP1 Reset {"type":"Soft"}' | ocppkit serve
+`;
+
+const options = {
+  port: { type: "string" },
+  host: { type: "string" },
+  versions: { type: "string" },
+  auth: { type: "string" },
+  tls: { type: "string" },
+  responses: { type: "string" },
+  heartbeat: { type: "string" },
+} as const;
+
+function loadResponses(path: string | undefined): Responses | undefined {
+  if (path === undefined) return undefined;
+  const responses = jsonObject("serve", readTextFile("serve", path, "the responses file"), `the responses file '${path}'`);
+  const problem = checkResponses(responses as Responses);
+  if (problem) throw usageError("serve", `${path}: ${problem}`);
+  return responses as Responses;
+}
+
+function loadTls(raw: string | undefined): { cert: Buffer; key: Buffer; ca?: Buffer } | undefined {
+  if (raw === undefined) return undefined;
+  const files = raw.split(",");
+  if (files.length < 2 || files.length > 3 || files.some((file) => !file)) {
+    throw usageError("serve", `--tls must be cert.pem,key.pem or cert.pem,key.pem,ca.pem, got '${raw}'`);
+  }
+  const [cert, key, ca] = files.map((file) => Buffer.from(readTextFile("serve", file, "the TLS file")));
+  return { cert, key, ca };
+}
+
+const calls = call as unknown as Record<string, PayloadClass>;
+
+/** One line of the prompt: `<charge point id> <Action> [JSON payload]`. */
+async function runPromptLine(centralSystem: CentralSystem, line: string, say: (text: string) => void): Promise<void> {
+  const text = line.trim();
+  if (!text || text.startsWith("#")) return;
+  if (text === "list") {
+    say(centralSystem.sessions.size ? `connected: ${[...centralSystem.sessions.keys()].join(", ")}` : "no charger connected");
+    return;
+  }
+  if (text === "help") {
+    say(`type: <charge point id> <Action> [JSON payload], e.g. CP1 RemoteStartTransaction {"idTag":"A"}; or: list`);
+    return;
+  }
+  const match = /^(\S+)\s+(\S+)\s*(.*)$/.exec(text);
+  if (!match) throw new CliError(`expected <charge point id> <Action> [JSON payload], got '${text}'`, ExitCode.Usage);
+  const [, id, action, json] = match;
+  const sender = (actionSender as Record<string, string>)[action];
+  if (!sender) throw new CliError(`${action} is not an OCPP 1.6 action`, ExitCode.Usage);
+  if (sender === "ChargePoint") throw new CliError(`${action} is sent by the charge point, not by the central system`, ExitCode.Usage);
+  const session = centralSystem.sessions.get(id);
+  if (!session) {
+    const connected = [...centralSystem.sessions.keys()];
+    throw new CliError(`${id} is not connected${connected.length ? ` (connected: ${connected.join(", ")})` : ""}`, ExitCode.Usage);
+  }
+  let payload: Record<string, unknown>;
+  try {
+    payload = json ? jsonObject("serve", json, "the payload") : {};
+  } catch (error) {
+    throw new CliError((error as Error).message.replace(/^ocppkit serve: /, "").replace(/ \(see .*\)$/, ""), ExitCode.Usage);
+  }
+  const Payload = calls[action];
+  try {
+    await session.call(new Payload(payload as never) as never, { suppress: false });
+  } catch (error) {
+    if (error instanceof OcppError)
+      throw new CliError(`${id} answered ${action} with ${error.code}: ${error.description}`, ExitCode.Failure);
+    throw error;
+  }
+}
+
+async function run(argv: readonly string[]): Promise<number> {
+  const args = parse("serve", argv, options);
+  if (args.values.help) {
+    process.stdout.write(help);
+    return ExitCode.Ok;
+  }
+  const json = args.values.json === true;
+  const port = intOption("serve", args, "port", 9000, 0, 65_535);
+  const host = stringOption(args, "host") ?? "127.0.0.1";
+  const versions = versionsOption("serve", stringOption(args, "versions"));
+  const auth = basicAuthOption("serve", stringOption(args, "auth"));
+  const tls = loadTls(stringOption(args, "tls"));
+  const responses = loadResponses(stringOption(args, "responses"));
+  const heartbeatIntervalS = intOption("serve", args, "heartbeat", 60, 0, 86_400);
+  const colors = palette(process.stdout);
+  const event = (fields: Record<string, unknown>, text: string) =>
+    stdoutLine(json ? JSON.stringify(fields) : colors.paint(Color.yellow, text));
+
+  let centralSystem: CentralSystem;
+  try {
+    centralSystem = await startCentralSystem({
+      host,
+      port,
+      versions,
+      auth,
+      tls,
+      responses,
+      heartbeatIntervalS,
+      logger: timeline({ side: "central system", json, palette: colors, write: stdoutLine }),
+      onConnect: (session) =>
+        event(
+          { event: "connected", chargePoint: session.id, protocol: session.connection.protocol },
+          `${session.id} connected (${session.connection.protocol})`,
+        ),
+      onDisconnect: (session, code, reason) =>
+        event(
+          { event: "disconnected", chargePoint: session.id, code, reason },
+          `${session.id} disconnected (${code}${reason ? ` ${reason}` : ""})`,
+        ),
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE")
+      throw new CliError(`ocppkit serve: port ${port} on ${host} is already in use; try --port 0`, ExitCode.Failure);
+    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw usageError("serve", `cannot listen on ${host}: ${code}`);
+    throw new CliError(`ocppkit serve: cannot start: ${oneLine(error)}`, ExitCode.Failure);
+  }
+  const listening = `OCPP ${versions.join(", ")} central system listening on ${centralSystem.url}; chargers connect to ${centralSystem.url}/<id>`;
+  event({ event: "listening", url: centralSystem.url, versions }, listening);
+
+  const say = (text: string) => (json ? stdoutLine(JSON.stringify({ event: "prompt", message: text })) : stdoutLine(text));
+  const prompt = createInterface({ input: process.stdin, terminal: false });
+  prompt.on("line", (line) => {
+    runPromptLine(centralSystem, line, say).catch((error: unknown) => {
+      const message = oneLine(error);
+      if (json) stdoutLine(JSON.stringify({ event: "promptError", message }));
+      process.stderr.write(`${message}\n`);
+    });
+  });
+
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  prompt.close();
+  await centralSystem.close();
+  return ExitCode.Ok;
+}
+
+export const serve: Command = { name: "serve", summary: "a development central system with an interactive prompt", help, run };

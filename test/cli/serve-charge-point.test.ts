@@ -1,0 +1,174 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { WebSocketServer } from "ws";
+import { CliProcess } from "./cli-process.js";
+
+interface Line {
+  event?: string;
+  type?: string;
+  from?: string;
+  action?: string;
+  chargePoint?: string;
+  payload?: Record<string, unknown>;
+  url?: string;
+  transactionId?: number;
+}
+
+async function startServe(
+  t: { after: (fn: () => Promise<unknown>) => void },
+  ...args: string[]
+): Promise<{ serve: CliProcess; url: string }> {
+  const serve = new CliProcess(["serve", "--port", "0", "--json", ...args]);
+  t.after(() => serve.stop());
+  const listening = await serve.waitForJson<Line>((line) => line.event === "listening");
+  assert.match(listening.url ?? "", /^ws:\/\/127\.0\.0\.1:\d+$/);
+  return { serve, url: listening.url ?? "" };
+}
+
+const isCall = (action: string, from: "chargePoint" | "centralSystem") => (line: Line) =>
+  line.type === "CALL" && line.action === action && line.from === from;
+
+test("serve and charge-point complete a session started and stopped from serve's prompt", async (t) => {
+  const { serve, url } = await startServe(t);
+  const charger = new CliProcess(["charge-point", url, "--id", "CP1", "--connectors", "2", "--meter-interval", "0.2", "--json"]);
+  t.after(() => charger.stop());
+
+  await serve.waitForJson<Line>((line) => line.event === "connected" && line.chargePoint === "CP1");
+  const boot = await serve.waitForJson<Line>(isCall("BootNotification", "chargePoint"));
+  assert.equal(boot.chargePoint, "CP1");
+  await serve.waitForJson<Line>((line) => isCall("StatusNotification", "chargePoint")(line) && line.payload?.connectorId === 2);
+
+  serve.write('CP1 RemoteStartTransaction {"idTag":"TAG-42","connectorId":2}');
+  const answer = await serve.waitForJson<Line>((line) => line.type === "CALLRESULT" && line.action === "RemoteStartTransaction");
+  assert.deepEqual(answer.payload, { status: "Accepted" });
+  const start = await serve.waitForJson<Line>(isCall("StartTransaction", "chargePoint"));
+  assert.equal(start.payload?.idTag, "TAG-42");
+  assert.equal(start.payload?.connectorId, 2);
+  const started = await charger.waitForJson<Line>((line) => line.event === "started");
+  const transactionId = started.transactionId;
+  assert.equal(typeof transactionId, "number");
+
+  // Meter values while charging, rising.
+  await serve.waitForJson<Line>(
+    (line) => isCall("MeterValues", "chargePoint")(line) && serve.json<Line>(isCall("MeterValues", "chargePoint")).length >= 2,
+  );
+  const readings = serve.json<Line>(isCall("MeterValues", "chargePoint")).map((line) => {
+    const meterValue = line.payload?.meterValue as { sampledValue: { value: string; measurand?: string }[] }[];
+    return Number(meterValue[0].sampledValue.find((s) => s.measurand === "Energy.Active.Import.Register")?.value);
+  });
+  assert.ok(readings[1] > readings[0], `meter rises: ${readings.join(", ")}`);
+  assert.equal(serve.json<Line>(isCall("MeterValues", "chargePoint"))[0].payload?.transactionId, transactionId);
+
+  serve.write(`CP1 RemoteStopTransaction {"transactionId":${transactionId}}`);
+  const stop = await serve.waitForJson<Line>(isCall("StopTransaction", "chargePoint"));
+  assert.equal(stop.payload?.transactionId, transactionId);
+  assert.equal(stop.payload?.reason, "Remote");
+  assert.ok(Number(stop.payload?.meterStop) >= readings[1]);
+  await serve.waitForJson<Line>(
+    (line) =>
+      isCall("StatusNotification", "chargePoint")(line) &&
+      line.payload?.connectorId === 2 &&
+      line.payload?.status === "Available" &&
+      serve.json<Line>(isCall("StopTransaction", "chargePoint")).length > 0,
+  );
+  const { code } = await charger.stop();
+  assert.equal(code, 0, "charge-point exits 0 on SIGTERM");
+});
+
+test("a bad JSON payload on serve's prompt is one line on stderr and serve keeps running", async (t) => {
+  const { serve, url } = await startServe(t);
+  const charger = new CliProcess(["charge-point", url, "--id", "CP2", "--json"]);
+  t.after(() => charger.stop());
+  await serve.waitForJson<Line>((line) => line.event === "connected");
+  serve.write("CP2 Reset {type:Soft}");
+  const message = await serve.waitForLine((line) => line.length > 0, { stream: "stderr" });
+  assert.match(message, /^the payload is not valid JSON: /);
+  serve.write("CP9 Reset {}");
+  assert.equal(await serve.waitForLine((line) => line.startsWith("CP9"), { stream: "stderr" }), "CP9 is not connected (connected: CP2)");
+  serve.write('CP2 Reset {"type":"Soft"}');
+  // The charger answers, ends nothing (no session) and boots again.
+  const reset = await serve.waitForJson<Line>((line) => line.type === "CALLRESULT" && line.action === "Reset");
+  assert.deepEqual(reset.payload, { status: "Accepted" });
+  await serve.waitForJson<Line>(
+    (line) => isCall("BootNotification", "chargePoint")(line) && serve.json<Line>(isCall("BootNotification", "chargePoint")).length === 2,
+  );
+});
+
+test("charge-point with wrong credentials exits 4 with one line", async (t) => {
+  const { url } = await startServe(t, "--auth", "basic:CP1:right");
+  const charger = new CliProcess(["charge-point", url, "--id", "CP1", "--auth", "basic:CP1:wrong"]);
+  const { code, stderr } = await charger.exited;
+  assert.equal(code, 4);
+  assert.equal(stderr, `ocppkit charge-point: ${url}/CP1 refused the credentials (HTTP 401); check --auth`);
+});
+
+test("charge-point with the right credentials connects", async (t) => {
+  const { serve, url } = await startServe(t, "--auth", "basic:*:right");
+  const charger = new CliProcess(["charge-point", url, "--id", "CP1", "--auth", "basic:CP1:right", "--json"]);
+  t.after(() => charger.stop());
+  await serve.waitForJson<Line>((line) => line.event === "connected" && line.chargePoint === "CP1");
+});
+
+test("charge-point to a closed port exits 3 with one line", async () => {
+  const serve = new CliProcess(["serve", "--port", "0", "--json"]);
+  const listening = await serve.waitForJson<Line>((line) => line.event === "listening");
+  await serve.stop();
+  const { code, stderr } = await new CliProcess(["charge-point", listening.url ?? "", "--id", "CP1"]).exited;
+  assert.equal(code, 3);
+  assert.equal(stderr, `ocppkit charge-point: nothing is listening at ${listening.url}/CP1 (connection refused)`);
+});
+
+test("charge-point with a URL that is not ws:// exits 2", async () => {
+  const { code, stderr } = await new CliProcess(["charge-point", "http://127.0.0.1:9000", "--id", "CP1"]).exited;
+  assert.equal(code, 2);
+  assert.equal(
+    stderr,
+    "ocppkit charge-point: 'http://127.0.0.1:9000' is not a WebSocket URL: it must start with ws:// or wss:// (see 'ocppkit charge-point --help')",
+  );
+});
+
+test("serve with an invalid responses file exits 2 and names the problem", async () => {
+  const { code, stderr } = await new CliProcess(["serve", "--port", "0", "--responses", "/nonexistent/responses.json"]).exited;
+  assert.equal(code, 2);
+  assert.equal(stderr, "ocppkit serve: cannot read the responses file '/nonexistent/responses.json': ENOENT (see 'ocppkit serve --help')");
+});
+
+test("serve answers with the fields of the responses file laid over its defaults", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "ocppkit-cli-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, "responses.json");
+  writeFileSync(file, JSON.stringify({ BootNotification: { interval: 7 }, Authorize: { idTagInfo: { status: "Blocked" } } }));
+  const { serve, url } = await startServe(t, "--responses", file);
+  const charger = new CliProcess(["charge-point", url, "--id", "CP1", "--json"]);
+  t.after(() => charger.stop());
+  const boot = await serve.waitForJson<Line>((line) => line.type === "CALLRESULT" && line.action === "BootNotification");
+  assert.equal(boot.payload?.interval, 7);
+  assert.equal(boot.payload?.status, "Accepted");
+  charger.write("start 1 TAG-1");
+  const refused = await charger.waitForJson<Line>((line) => line.event === "info");
+  assert.equal((refused as { message?: string }).message, "idTag TAG-1 was not accepted");
+});
+
+test("serve refuses a responses file with an invalid response, exit 2", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "ocppkit-cli-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, "responses.json");
+  writeFileSync(file, JSON.stringify({ BootNotification: { status: "Maybe" } }));
+  const { code, stderr } = await new CliProcess(["serve", "--port", "0", "--responses", file]).exited;
+  assert.equal(code, 2);
+  assert.match(stderr, /^ocppkit serve: .*responses\.json: the BootNotification response is not valid OCPP 1\.6: .*status/);
+});
+
+test("charge-point refused its subprotocol exits 3 with one line", async (t) => {
+  const server = new WebSocketServer({ host: "127.0.0.1", port: 0, handleProtocols: () => false });
+  t.after(() => new Promise((resolve) => server.close(resolve)));
+  await new Promise((resolve) => server.once("listening", resolve));
+  const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { code, stderr } = await new CliProcess(["charge-point", url, "--id", "CP1"]).exited;
+  assert.equal(code, 3);
+  assert.equal(stderr, `ocppkit charge-point: ${url}/CP1 does not accept the subprotocol ocpp1.6; try another --version`);
+});
