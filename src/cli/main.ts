@@ -8,9 +8,10 @@ import { chargePoint } from "./charge-point.js";
 import { CliError, ExitCode, oneLine, usageError } from "./cli-errors.js";
 import type { Command } from "./command.js";
 import { demo } from "./demo.js";
+import { load } from "./load.js";
 import { serve } from "./serve.js";
 
-const commands: readonly Command[] = [demo, serve, chargePoint];
+const commands: readonly Command[] = [demo, serve, chargePoint, load];
 
 const packageVersion = (): string => {
   try {

@@ -38,6 +38,7 @@ Options:
                         {"Authorize": {"idTagInfo": {"status": "Blocked"}}, "BootNotification": {"interval": 30}}
                         (JSON rather than YAML: the library ships without a YAML parser)
   --heartbeat <s>       heartbeat interval given in BootNotification answers. Default 60
+  -q, --quiet           only the listening line and prompt output: no frames, no connects (for load runs)
   --json                one JSON object per line: events and frames
   -h, --help            this help
 
@@ -56,6 +57,7 @@ const options = {
   tls: { type: "string" },
   responses: { type: "string" },
   heartbeat: { type: "string" },
+  quiet: { type: "boolean", short: "q" },
 } as const;
 
 function loadResponses(path: string | undefined): Responses | undefined {
@@ -132,6 +134,7 @@ async function run(argv: readonly string[]): Promise<number> {
   const responses = loadResponses(stringOption(args, "responses"));
   const heartbeatIntervalS = intOption("serve", args, "heartbeat", 60, 0, 86_400);
   const colors = palette(process.stdout);
+  const quiet = args.values.quiet === true;
   const event = (fields: Record<string, unknown>, text: string) =>
     stdoutLine(json ? JSON.stringify(fields) : colors.paint(Color.yellow, text));
 
@@ -145,13 +148,15 @@ async function run(argv: readonly string[]): Promise<number> {
       tls,
       responses,
       heartbeatIntervalS,
-      logger: timeline({ side: "central system", json, palette: colors, write: stdoutLine }),
+      logger: args.values.quiet ? {} : timeline({ side: "central system", json, palette: colors, write: stdoutLine }),
       onConnect: (session) =>
+        quiet ||
         event(
           { event: "connected", chargePoint: session.id, protocol: session.connection.protocol },
           `${session.id} connected (${session.connection.protocol})`,
         ),
       onDisconnect: (session, code, reason) =>
+        quiet ||
         event(
           { event: "disconnected", chargePoint: session.id, code, reason },
           `${session.id} disconnected (${code}${reason ? ` ${reason}` : ""})`,

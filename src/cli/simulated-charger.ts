@@ -58,6 +58,8 @@ export interface ChargerSettings {
   readonly responseTimeoutMs?: number;
   /** What the charger does, for the command's own output. */
   readonly onEvent?: (event: ChargerEvent) => void;
+  /** Every CALL this charger made, with its round trip in ms and the error if it failed (for `load`). */
+  readonly onCall?: (action: string, latencyMs: number, error?: unknown) => void;
 }
 
 export interface ChargerEvent {
@@ -140,8 +142,23 @@ export class SimulatedCharger {
 
   /** Sends a CALL over the current connection; a CALLERROR or a closed connection throws. */
   async send<P extends Payload>(payload: P): Promise<Record<string, unknown>> {
-    if (!this.peer) throw new Error(`${payload["~action"] ?? "call"} not sent: not connected`);
-    return (await this.peer.call(payload as never, { suppress: false })) as Record<string, unknown>;
+    const action = (payload.constructor as { action?: string }).action ?? "call";
+    const onCall = this.settings.onCall;
+    if (!this.peer) {
+      const error = new Error(`${action} not sent: not connected`);
+      onCall?.(action, 0, error);
+      throw error;
+    }
+    if (!onCall) return (await this.peer.call(payload as never, { suppress: false })) as Record<string, unknown>;
+    const sentAt = performance.now();
+    try {
+      const result = (await this.peer.call(payload as never, { suppress: false })) as Record<string, unknown>;
+      onCall(action, performance.now() - sentAt);
+      return result;
+    } catch (error) {
+      onCall(action, performance.now() - sentAt, error);
+      throw error;
+    }
   }
 
   /** BootNotification until Accepted (OCPP 1.6 section 4.2: Pending/Rejected retry after `interval`), then the statuses. */

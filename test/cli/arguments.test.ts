@@ -11,7 +11,7 @@ test("ocppkit --help lists the commands and the exit codes", async () => {
 });
 
 test("every command has --help with examples", async () => {
-  for (const command of ["demo", "serve", "charge-point"]) {
+  for (const command of ["demo", "serve", "charge-point", "load"]) {
     const { code, stdout } = await runCli([command, "--help"]);
     assert.equal(code, 0, command);
     assert.match(stdout, new RegExp(`Usage: ocppkit ${command}`));
@@ -23,7 +23,7 @@ test("an unknown command is one line on stderr and exit code 2", async () => {
   const { code, stderr, stdout } = await runCli(["frobnicate"]);
   assert.equal(code, 2);
   assert.equal(stdout, "");
-  assert.equal(stderr, "ocppkit: unknown command 'frobnicate'; commands are demo, serve, charge-point (see 'ocppkit --help')");
+  assert.equal(stderr, "ocppkit: unknown command 'frobnicate'; commands are demo, serve, charge-point, load (see 'ocppkit --help')");
 });
 
 test("an unknown option is one line on stderr and exit code 2", async () => {
