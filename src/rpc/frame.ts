@@ -21,8 +21,10 @@ export const maxMessageIdLength = 36;
 
 const isPlainObject = (value: unknown): value is Payload => typeof value === "object" && value !== null && !Array.isArray(value);
 
-// Recovers the id from a frame too broken to parse, so the sender still gets its CALLERROR.
-const leadingId = /^\s*\[\s*\d+\s*,\s*"([^"\\]{1,36})"/;
+// Recovers the message type and id from a frame too broken to parse, so the sender of a CALL still gets
+// its CALLERROR. The type matters: a broken CALLRESULT/CALLERROR must not be answered (only a CALL gets
+// a CALLERROR), and ids are unique per sender only, so a broken CALL may carry the id of our own CALL.
+const leadingId = /^\s*\[\s*(\d+)\s*,\s*"([^"\\]{1,36})"/;
 
 const fault = (problem: FrameFault["problem"], reason: string, id?: string, messageType?: unknown): FrameFault => ({
   problem,
@@ -41,7 +43,8 @@ export function decodeFrame(text: string, knownTypes: ReadonlySet<number>): Fram
   try {
     value = JSON.parse(text);
   } catch {
-    return fault("notJson", "message is not valid JSON", leadingId.exec(text)?.[1]);
+    const leading = leadingId.exec(text);
+    return fault("notJson", "message is not valid JSON", leading?.[2], leading ? Number(leading[1]) : undefined);
   }
   if (!Array.isArray(value)) return fault("notArray", "message is not a JSON array");
   const frame: unknown[] = value;

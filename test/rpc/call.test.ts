@@ -40,7 +40,7 @@ test("call() with suppress false throws the OcppError subclass matching the CALL
 });
 
 test("a call with no answer in time throws CallTimeoutError, and the next call works", async (t) => {
-  const { chargePoint, raw } = await rawPeerWith(t, { responseTimeoutMs: 50 });
+  const { chargePoint, raw, log } = await rawPeerWith(t, { responseTimeoutMs: 50 });
   const first = chargePoint.call(new call.Heartbeat({}), { uniqueId: "never-answered" });
   assert.deepEqual(await raw.next(), [2, "never-answered", "Heartbeat", {}]);
   await assert.rejects(first, (error: unknown) => {
@@ -51,10 +51,13 @@ test("a call with no answer in time throws CallTimeoutError, and the next call w
   });
   const second = chargePoint.call(new call.Heartbeat({}), { uniqueId: "answered" });
   assert.deepEqual(await raw.next(), [2, "answered", "Heartbeat", {}]);
+  // The late answer to the timed-out call is ignored, not taken for the call now outstanding.
+  raw.send([3, "never-answered", { currentTime: "2026-11-24T09:59:59Z" }]);
   raw.send([3, "answered", { currentTime: "2026-11-24T10:00:00Z" }]);
   const result = await second;
   assert.ok(result instanceof callResult.Heartbeat);
   assert.equal(result.currentTime, "2026-11-24T10:00:00Z");
+  assert.ok(log.records.some((record) => record.context?.uniqueId === "never-answered" && record.message.includes("unknown message id")));
 });
 
 test("concurrent calls go out in FIFO order with only one CALL outstanding on the wire", async (t) => {

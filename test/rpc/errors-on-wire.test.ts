@@ -8,8 +8,10 @@ import { describe, test } from "node:test";
 import { Ajv } from "ajv";
 import {
   ChargePoint as CoreChargePoint,
+  FormationViolationError,
   FormatViolationError,
   GenericError,
+  OccurenceConstraintViolationError,
   OccurrenceConstraintViolationError,
   type OcppProtocol,
   PropertyConstraintViolationError,
@@ -230,6 +232,11 @@ describe("range and pattern violations get PropertyConstraintViolation", () => {
       assert.deepEqual(answer.slice(0, 3), [4, "bad", "PropertyConstraintViolation"]);
     });
   }
+});
+
+test("the 1.6 error class names are aliases of the same classes", () => {
+  assert.equal(FormationViolationError, FormatViolationError);
+  assert.equal(OccurenceConstraintViolationError, OccurrenceConstraintViolationError);
 });
 
 describe("received CALLERROR codes", () => {

@@ -133,3 +133,24 @@ test("a CALLERROR without errorDetails still settles the call", async (t) => {
   raw.send([3, "next", heartbeat()]);
   assert.ok((await next) instanceof callResult.Heartbeat);
 });
+
+test("a broken CALLRESULT or CALLERROR is never answered with a CALLERROR", async (t) => {
+  const { raw, log } = await setup(t);
+  const before = await sendThenProbe(raw, ['[3, "not-ours", {"currentTime": ', '[4, "not-ours-either", "InternalError", ']);
+  assert.deepEqual(before, [], "only a CALL gets a CALLERROR back (OCPP-J 1.6 section 4.2.3)");
+  assert.equal(log.records.filter((record) => record.message.includes("Dropped")).length, 2);
+});
+
+test("a broken CALL that reuses the id of our outstanding call gets FormationViolation and our call keeps waiting", async (t) => {
+  const { raw, chargePoint } = await setup(t);
+  // Message ids are unique per sender only, so the peer may pick the id our own CALL has.
+  const ours = chargePoint.call(new call.Heartbeat({}), { uniqueId: "shared-id", suppress: false });
+  await raw.next();
+  const before = await sendThenProbe(raw, ['[2, "shared-id", "Authorize", {"idTag": ']);
+  assert.deepEqual(
+    before.map((frame) => frame.slice(0, 3)),
+    [[4, "shared-id", "FormationViolation"]],
+  );
+  raw.send([3, "shared-id", heartbeat()]);
+  assert.ok((await ours) instanceof callResult.Heartbeat);
+});

@@ -12,6 +12,12 @@ for (const code of [1000, 1001]) {
   });
 }
 
+test("start() resolves when the connection closes without a status code (1005)", async (t) => {
+  const { raw, running } = await rawPeerWith(t);
+  raw.socket.close();
+  assert.equal(await running, undefined);
+});
+
 test("start() resolves when the ChargePoint itself closes the connection", async (t) => {
   const { chargePoint, running, raw } = await rawPeerWith(t);
   chargePoint.close();
