@@ -20,6 +20,8 @@ export interface ChargePointContext {
   readonly id: string;
   /** The negotiated subprotocol ("ocpp1.6", "ocpp2.0.1", ...): pick the version class by it. */
   readonly protocol: string;
+  /** The negotiated OCPP version: the subprotocol without its "ocpp" prefix ("1.6", "2.0.1", "2.1"). */
+  readonly ocppVersion: string;
   /** The connection to build the ChargePoint on. */
   readonly connection: WsConnection;
   /** The HTTP upgrade request (headers, remote address, URL). */
@@ -27,6 +29,9 @@ export interface ChargePointContext {
   /** Security profile 3: the client certificate, verified against the server's `ca`. */
   readonly certificate?: PeerCertificate;
 }
+
+/** Every OCPP-J subprotocol ocppkit speaks, newest first: a charger that offers several gets the newest. */
+export const defaultProtocols: readonly string[] = ["ocpp2.1", "ocpp2.0.1", "ocpp1.6"];
 
 /** Why a connection attempt was refused. */
 export const RejectReason = {
@@ -75,9 +80,10 @@ export interface CentralSystemEvents<C extends AnyChargePoint> {
 export interface CentralSystemOptions<C extends AnyChargePoint> {
   /**
    * The subprotocols served, in the server's order of preference ("ocpp1.6", "ocpp2.0.1", ...). The
-   * first one the client also offers is agreed.
+   * first one the client also offers is agreed. Default `defaultProtocols`: every version ocppkit has,
+   * newest first.
    */
-  readonly protocols: readonly string[];
+  readonly protocols?: readonly string[];
   /** Builds the ChargePoint for each accepted connection; the server starts it and registers it. */
   readonly createChargePoint: (context: ChargePointContext) => C | Promise<C>;
   /** Default host and port for `listen()`. */
@@ -156,8 +162,9 @@ export class CentralSystem<C extends AnyChargePoint = AnyChargePoint> extends Ev
 
   constructor(options: CentralSystemOptions<C>) {
     super();
-    if (options.protocols.length === 0) throw new TypeError("CentralSystem needs at least one subprotocol in `protocols`");
-    this.protocols = [...options.protocols];
+    const protocols = options.protocols ?? defaultProtocols;
+    if (protocols.length === 0) throw new TypeError("CentralSystem needs at least one subprotocol in `protocols`");
+    this.protocols = [...protocols];
     this.#options = options;
     this.#logger = options.logger ?? defaultLogger();
     this.#handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
@@ -342,7 +349,8 @@ export class CentralSystem<C extends AnyChargePoint = AnyChargePoint> extends Ev
     const connection = new WsConnection(socket, { maxConsecutiveBadFrames: this.#options.maxConsecutiveBadFrames ?? 10 });
     const tlsSocket = request.socket as Partial<TLSSocket>;
     const certificate = tlsSocket.authorized && tlsSocket.getPeerCertificate ? tlsSocket.getPeerCertificate() : undefined;
-    const context: ChargePointContext = { id, protocol: socket.protocol, connection, request, certificate };
+    const ocppVersion = socket.protocol.replace(/^ocpp/i, "");
+    const context: ChargePointContext = { id, protocol: socket.protocol, ocppVersion, connection, request, certificate };
     let built: C | Promise<C>;
     try {
       built = this.#options.createChargePoint(context);

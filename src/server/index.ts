@@ -5,6 +5,7 @@ export {
   type CentralSystemOptions,
   type ChargePointContext,
   type CloseOptions,
+  defaultProtocols,
   type Rejection,
   RejectReason,
 } from "./central-system.js";
