@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { Connection } from "../transport/connection.js";
 import { type ConnectionLike, toConnection } from "../transport/to-connection.js";
 import {
@@ -206,7 +205,9 @@ export abstract class ChargePoint<R extends object = ResultMap> {
     if (this.#closed) return Promise.reject(new NotConnectedError(`Cannot send ${action}: the connection is closed`));
     const wait = options.waitForConnection === true;
     if (!wait && !this.connection.isOpen) return Promise.reject(new NotConnectedError(`Cannot send ${action}: not connected`));
-    const id = options.uniqueId ?? randomUUID();
+    // The global Web Crypto (Node 20+) rather than an import of node:crypto, which would load the whole
+    // crypto module at start-up for a function first needed at the first call.
+    const id = options.uniqueId ?? crypto.randomUUID();
     if (id.length > 36) return Promise.reject(new TypeError("uniqueId must be at most 36 characters (OCPP-J 1.6 section 4.1.4)"));
     const text = JSON.stringify([MessageType.Call, id, action, payload]);
     return new Promise((resolve, reject) => {
