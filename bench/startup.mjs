@@ -19,11 +19,19 @@ const results = {};
 for (const stack of stacks) {
   results[stack] = {
     readyMs: round(median(runs[stack].map((run) => run.readyMs)), 1),
+    cpuMs: round(median(runs[stack].map((run) => run.cpuMs)), 1),
     wallMs: round(median(runs[stack].map((run) => run.wallMs)), 1),
     maxRssMiB: round(median(runs[stack].map((run) => run.maxRssKiB)) / 1024, 1),
   };
 }
-const fields = ["readyMs", "wallMs", "maxRssMiB"];
+for (const stack of stacks) {
+  // What the stack adds to a bare node process: the part a library can do something about.
+  if (results.node && stack !== "node") {
+    results[stack].readyOverNodeMs = round(results[stack].readyMs - results.node.readyMs, 1);
+    results[stack].cpuOverNodeMs = round(results[stack].cpuMs - results.node.cpuMs, 1);
+  }
+}
+const fields = ["readyMs", "cpuMs", "wallMs", "maxRssMiB", "readyOverNodeMs", "cpuOverNodeMs"];
 printResult({
   bench: "startup",
   runs: options.runs,

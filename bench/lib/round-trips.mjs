@@ -7,11 +7,11 @@
 
 import { startServer } from "./child.mjs";
 import { openClient, openMany } from "./clients.mjs";
-import { cpuMicros, median, printResult, ratios, readOptions, round, stackList } from "./options.mjs";
+import { cpuMicros, median, printResult, readOptions, round, stackList } from "./options.mjs";
 
 export async function runRoundTrips({ bench, call, defaults }) {
   const options = readOptions(
-    { clients: defaults.clients, count: 10_000, warmup: 2_000, rounds: 3, stacks: "" },
+    { clients: defaults.clients, count: 2_000, warmup: 3_000, rounds: 11, stacks: "" },
     { count: 40, warmup: 10, rounds: 1, clients: Math.min(defaults.clients, 4) },
   );
   const stacks = stackList(options.stacks);
@@ -52,7 +52,7 @@ export async function runRoundTrips({ bench, call, defaults }) {
       warmup: options.warmup,
       rounds: options.rounds,
       results,
-      ratios: ratios(results, ["clientCpuUsPerCall", "serverCpuUsPerCall", "roundTripsPerSecond"]),
+      ratios: roundRatios(rounds, stacks),
     });
   } finally {
     for (const setup of setups) {
@@ -60,6 +60,29 @@ export async function runRoundTrips({ bench, call, defaults }) {
       await setup.server.stop();
     }
   }
+}
+
+/**
+ * Each stack's figures over the baseline's of the same round, median over the rounds: a burst of load
+ * from elsewhere then moves both sides of a ratio together instead of one of them.
+ */
+function roundRatios(rounds, stacks, baseline = "ws") {
+  const base = rounds[baseline];
+  if (!base) return {};
+  const perCall = {
+    clientCpuUsPerCall: (m) => m.clientCpu / m.calls,
+    serverCpuUsPerCall: (m) => m.serverCpu / m.calls,
+    roundTripsPerSecond: (m) => m.calls / m.wallNs,
+  };
+  const out = {};
+  for (const stack of stacks) {
+    if (stack === baseline) continue;
+    out[stack] = {};
+    for (const [field, figure] of Object.entries(perCall)) {
+      out[stack][field] = round(median(rounds[stack].map((m, r) => figure(m) / figure(base[r]))));
+    }
+  }
+  return out;
 }
 
 /** Makes `count` calls spread over the clients, each client one call at a time. */
