@@ -1,13 +1,10 @@
 /**
- * A development central system: accepts chargers on a WebSocket server, answers every CALL a charger
+ * A development central system on `ocppkit/server`: accepts chargers, answers every CALL a charger
  * can send with a valid, sensible response (each overridable per action), and keeps one session per
  * connected charger so commands can be sent to it. Used by `ocppkit serve` and `ocppkit demo`.
  */
-import { createServer as createHttpServer, type IncomingMessage, type Server } from "node:http";
-import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo } from "node:net";
-import { WebSocketServer } from "ws";
 import { type Logger, validatePayload } from "../index.js";
+import { CentralSystem as CoreCentralSystem } from "../server/index.js";
 import { Action, AuthorizationStatus, actionSender, ChargePoint, protocol, RegistrationStatus } from "../v16/index.js";
 import { subprotocolOf, type VersionName } from "./versions.js";
 
@@ -76,97 +73,39 @@ export function checkResponses(responses: Responses): string | undefined {
   return undefined;
 }
 
-const chargePointId = (request: IncomingMessage): string => {
-  const path = new URL(request.url ?? "/", "ws://localhost").pathname;
-  return decodeURIComponent(path.split("/").filter(Boolean).pop() ?? "");
-};
-
-function basicAuthOk(request: IncomingMessage, auth: NonNullable<CentralSystemOptions["auth"]>): boolean {
-  const header = request.headers.authorization ?? "";
-  if (!header.startsWith("Basic ")) return false;
-  const decoded = Buffer.from(header.slice(6), "base64").toString("utf8");
-  const colon = decoded.indexOf(":");
-  if (colon < 0) return false;
-  const username = decoded.slice(0, colon);
-  return (auth.username === "*" || username === auth.username) && decoded.slice(colon + 1) === auth.password;
-}
-
 export async function startCentralSystem(options: CentralSystemOptions): Promise<CentralSystem> {
   let transactionId = 0;
   const answers = defaultResponses(() => ++transactionId, options.heartbeatIntervalS ?? 60);
-  const subprotocols = options.versions.map(subprotocolOf);
-  const sessions = new Map<string, CentralSystemSession>();
-
-  const server: Server = options.tls
-    ? createHttpsServer({
-        cert: options.tls.cert,
-        key: options.tls.key,
-        ca: options.tls.ca,
-        requestCert: !!options.tls.ca,
-        rejectUnauthorized: !!options.tls.ca,
-      })
-    : createHttpServer();
-  server.on("request", (_request, response) => {
-    response.writeHead(426, { "content-type": "text/plain" }).end("ocppkit serve: connect with an OCPP WebSocket client\n");
-  });
-  const wss = new WebSocketServer({
-    server,
-    // OCPP-J 1.6 section 3.1.2: without an agreed subprotocol the handshake completes without the
-    // header and the connection is closed at once (done on 'connection').
-    handleProtocols: (offered) => subprotocols.find((name) => offered.has(name)) ?? false,
-    verifyClient: (info, done) => {
-      if (!chargePointId(info.req)) {
-        done(false, 400, "The URL must end with the charge point id");
-        return;
+  const auth = options.auth;
+  const server = new CoreCentralSystem<CentralSystemSession>({
+    protocols: options.versions.map(subprotocolOf),
+    host: options.host,
+    port: options.port,
+    tls: options.tls && { ...options.tls, requestCert: !!options.tls.ca, rejectUnauthorized: !!options.tls.ca },
+    // The server module refuses a Basic username other than the identity before asking, so "*" means
+    // "any charger with this password" and a named user means "only that charger".
+    authenticate: auth
+      ? (id, password) =>
+          (auth.username === "*" || auth.username === id) && password !== undefined && password.toString("utf8") === auth.password
+      : undefined,
+    pingIntervalMs: 30_000,
+    shutdownTimeoutMs: 2_000,
+    logger: { warn: options.logger.warn, error: options.logger.error },
+    createChargePoint: ({ id, connection }) => {
+      const session = new CentralSystemSession(id, connection, { logger: options.logger });
+      for (const [action, make] of Object.entries(answers)) {
+        const fields = options.responses?.[action];
+        session.route(action, fields ? () => ({ ...make(), ...fields }) : make);
       }
-      if (options.auth && !basicAuthOk(info.req, options.auth)) {
-        done(false, 401, "Unauthorized", { "WWW-Authenticate": 'Basic realm="ocppkit"' });
-        return;
-      }
-      done(true);
+      return session;
     },
   });
-  wss.on("connection", (socket, request) => {
-    if (!socket.protocol) {
-      socket.close(1002, `Supported subprotocols: ${subprotocols.join(", ")}`);
-      return;
-    }
-    const id = chargePointId(request);
-    const session = new CentralSystemSession(id, socket, { logger: options.logger });
-    for (const [action, make] of Object.entries(answers)) {
-      const fields = options.responses?.[action];
-      session.route(action, fields ? () => ({ ...make(), ...fields }) : make);
-    }
-    sessions.get(id)?.close(1000, "replaced by a new connection");
-    sessions.set(id, session);
-    options.onConnect?.(session);
-    const closed = (code: number, reason: string) => {
-      if (sessions.get(id) === session) sessions.delete(id);
-      options.onDisconnect?.(session, code, reason);
-    };
-    session.start().then(
-      () => closed(1000, ""),
-      (error: { closeCode?: number; reason?: string }) => closed(error.closeCode ?? 1006, error.reason ?? ""),
-    );
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  server.on("connect", (session) => options.onConnect?.(session));
+  server.on("disconnect", (session, code, reason) => options.onDisconnect?.(session, code, reason));
+  await server.listen();
   return {
-    url: `${options.tls ? "wss" : "ws"}://${host}:${address.port}`,
-    sessions,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const client of wss.clients) client.terminate();
-        wss.close();
-        server.close(() => resolve());
-      }),
+    url: server.url,
+    sessions: server.chargePoints,
+    close: () => server.close({ code: 1001, reason: "server shutting down" }),
   };
 }
