@@ -119,3 +119,6 @@ export function runCli(args: readonly string[], env: Record<string, string> = {}
   cli.child.stdin.end();
   return cli.exited;
 }
+
+/** A file of the repository (test fixtures), by its path from the root. */
+export const repoFile = (path: string): string => fileURLToPath(new URL(path, packageJsonUrl));

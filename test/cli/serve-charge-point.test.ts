@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { WebSocketServer } from "ws";
-import { CliProcess } from "./cli-process.js";
+import { CliProcess, repoFile } from "./cli-process.js";
 
 interface Line {
   event?: string;
@@ -171,4 +171,44 @@ test("charge-point refused its subprotocol exits 3 with one line", async (t) => 
   const { code, stderr } = await new CliProcess(["charge-point", url, "--id", "CP1"]).exited;
   assert.equal(code, 3);
   assert.equal(stderr, `ocppkit charge-point: ${url}/CP1 does not accept the subprotocol ocpp1.6; try another --version`);
+});
+
+test("serve --tls with a CA and charge-point with a client certificate talk over wss://", async (t) => {
+  const cert = (name: string) => repoFile(`test/fixtures/certs/${name}`);
+  const serve = new CliProcess([
+    "serve",
+    "--port",
+    "0",
+    "--json",
+    "--tls",
+    `${cert("server.crt")},${cert("server.key")},${cert("ca.crt")}`,
+  ]);
+  t.after(() => serve.stop());
+  const { url } = await serve.waitForJson<Line>((line) => line.event === "listening");
+  assert.match(url ?? "", /^wss:\/\/127\.0\.0\.1:\d+$/);
+  const charger = new CliProcess([
+    "charge-point",
+    url ?? "",
+    "--id",
+    "CP-1",
+    "--ca",
+    cert("ca.crt"),
+    "--cert",
+    cert("cp-1.crt"),
+    "--key",
+    cert("cp-1.key"),
+    "--json",
+  ]);
+  t.after(() => charger.stop());
+  await serve.waitForJson<Line>((line) => isCall("BootNotification", "chargePoint")(line) && line.chargePoint === "CP-1");
+
+  // Without a client certificate the TLS handshake fails: one line, exit 3.
+  const { code, stderr } = await new CliProcess(["charge-point", url ?? "", "--id", "CP-2", "--ca", cert("ca.crt")]).exited;
+  assert.equal(code, 3);
+  assert.equal(stderr, `ocppkit charge-point: ${url}/CP-2 requires a client certificate; pass --cert and --key`);
+
+  // Without the CA the server's certificate is not trusted.
+  const untrusted = await new CliProcess(["charge-point", url ?? "", "--id", "CP-2"]).exited;
+  assert.equal(untrusted.code, 3);
+  assert.equal(untrusted.stderr, `ocppkit charge-point: the certificate of ${url}/CP-2 is not trusted; pass its CA with --ca`);
 });
