@@ -233,7 +233,7 @@ export abstract class ChargePoint<R extends object = ResultMap> {
       const problem = validatePayload(spec.request, payload);
       if (problem) throw new InvalidPayloadError(action, "request", problem);
     }
-    const id = options.uniqueId ?? randomUUID();
+    const id = options.uniqueId ?? crypto.randomUUID();
     if (id.length > 36) throw new TypeError("uniqueId must be at most 36 characters (OCPP 2.1 part 4 section 4.1.4)");
     if (this.#closed || !this.connection.isOpen) throw new NotConnectedError(`Cannot send ${action}: not connected`);
     this.#write(JSON.stringify([MessageType.Send, id, action, payload]));
