@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import fc from "fast-check";
 import {
   InvalidPayloadError,
   type LinkStateChange,
@@ -253,4 +254,45 @@ test("messages kept in a journal are delivered by the next run, before new ones"
     ],
   );
   assert.equal(first.server.received.length, 0);
+});
+
+test("for any pattern of failures, each message is tried min(failures + 1, attempts) times in a row, in order", {
+  timeout: 60_000,
+}, async (t) => {
+  const { server, charger, queue: unused } = await setup(t, { registered: true });
+  await unused.close();
+  const failures = new Map<number, number>();
+  server.fail = (r) => {
+    if (r.action !== "MeterValues") return false;
+    const n = meterValueOf(r.payload);
+    const left = failures.get(n) ?? 0;
+    failures.set(n, left - 1);
+    return left > 0;
+  };
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 12 }), async (pattern) => {
+      server.received.length = 0;
+      failures.clear();
+      for (const [n, count] of pattern.entries()) failures.set(n, count);
+      const queue = new TransactionQueue(charger, { registered: true, attempts: 3, retryIntervalMs: 1, logger: silentLogger });
+      const dropped: number[] = [];
+      queue.on("dropped", (drop) => dropped.push(meterValueOf(drop.payload)));
+      try {
+        for (let n = 0; n < pattern.length; n++) await queue.call(meter(1, n));
+        await queue.drained();
+      } finally {
+        await queue.close();
+      }
+      const expected = pattern.flatMap((count, n) => Array(Math.min(count + 1, 3)).fill(n));
+      assert.deepEqual(
+        server.received.map((r) => meterValueOf(r.payload)),
+        expected,
+      );
+      assert.deepEqual(
+        dropped,
+        pattern.flatMap((count, n) => (count >= 3 ? [n] : [])),
+      );
+    }),
+    { numRuns: 25 },
+  );
 });

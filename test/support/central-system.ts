@@ -41,6 +41,8 @@ export class TestCentralSystem {
   bootInterval = 1;
   /** Answer the next N CALLs of an action with a CALLERROR (InternalError). */
   readonly failNext = new Map<string, number>();
+  /** Answer with a CALLERROR (InternalError) every CALL this returns true for. */
+  fail: ((received: Received) => boolean) | undefined;
   /** Never answer CALLs of these actions. */
   readonly silent = new Set<string>();
   nextTransactionId = 100;
@@ -124,9 +126,11 @@ export class TestCentralSystem {
       session.route(
         action,
         (payload: Record<string, unknown>, uniqueId: string) => {
-          this.received.push({ action, payload, uniqueId, link });
+          const received = { action, payload, uniqueId, link };
+          this.received.push(received);
           queueMicrotask(() => this.#notify());
           if (this.silent.has(action)) return new Promise(() => {});
+          if (this.fail?.(received)) throw new InternalError("told to fail");
           const failures = this.failNext.get(action) ?? 0;
           if (failures > 0) {
             this.failNext.set(action, failures - 1);
