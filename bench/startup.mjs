@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { median, printResult, ratios, readOptions, round } from "./lib/options.mjs";
 
-const options = readOptions({ runs: 10, stacks: "node,ws,ocpp-rpc,ocppkit" }, { runs: 1 });
+const options = readOptions({ runs: 10, stacks: "node,ws,ocpp-rpc,ocppkit,ocppkit-with-ws" }, { runs: 1 });
 const stacks = options.stacks.split(",");
 const runs = Object.fromEntries(stacks.map((stack) => [stack, []]));
 for (let r = 0; r < options.runs; r++) {

@@ -71,10 +71,10 @@ describe("benchmark scripts", { concurrency: true }, () => {
     for (const stack of roundTripStacks) assert.equal(line.results[stack].heartbeatsAnswered, connections);
   });
 
-  test("startup prints start-up time and RSS for node alone, ws, ocpp-rpc and ocppkit", async () => {
+  test("startup prints start-up time and RSS for node alone, ws, ocpp-rpc and ocppkit with and without ws", async () => {
     const lines = await runQuick("startup.mjs");
     assert.equal(lines.length, 1);
     assert.equal(lines[0].bench, "startup");
-    assertFigures(lines[0], ["node", "ws", "ocpp-rpc", "ocppkit"], ["readyMs", "wallMs", "maxRssMiB"]);
+    assertFigures(lines[0], ["node", "ws", "ocpp-rpc", "ocppkit", "ocppkit-with-ws"], ["readyMs", "wallMs", "maxRssMiB"]);
   });
 });
