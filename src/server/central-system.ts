@@ -378,8 +378,22 @@ export class CentralSystem<C extends AnyChargePoint = AnyChargePoint> extends Ev
 
   #register(session: Session<C>, chargePoint: C, context: ChargePointContext): void {
     if (session.socket.readyState !== session.socket.OPEN) return;
-    session.chargePoint = chargePoint;
     const previous = this.#registry.get(context.id);
+    if (previous && this.#options.replaceExisting === false) {
+      // Two handshakes for one id passed the 409 check while their hooks ran: the first one in keeps it,
+      // and this one is closed with 1008 (policy violation), as it can no longer get an HTTP status.
+      const message = `Charge point ${JSON.stringify(context.id)} is connected already`;
+      session.socket.close(1008, truncateReason(message));
+      this.emit("reject", {
+        reason: RejectReason.Duplicate,
+        message,
+        id: context.id,
+        offered: [context.protocol],
+        request: context.request,
+      });
+      return;
+    }
+    session.chargePoint = chargePoint;
     this.#registry.set(context.id, chargePoint);
     // Its end is reported by the disconnect event (with code and reason), so the promise is only observed.
     chargePoint.start().catch(() => {});

@@ -165,6 +165,31 @@ test("with replaceExisting false a second connection with a connected id gets HT
   assert.equal(first.socket.readyState, first.socket.OPEN);
 });
 
+test("with replaceExisting false, of two handshakes for one id that pass their hooks together the first keeps it", async (t) => {
+  let arrived = 0;
+  let releaseBoth = () => {};
+  const bothInHook = new Promise<void>((resolve) => {
+    releaseBoth = resolve;
+  });
+  const server = await startCentralSystem(t, {
+    replaceExisting: false,
+    authenticate: async () => {
+      if (++arrived === 2) releaseBoth();
+      await bothInHook;
+      return true;
+    },
+  });
+  const rejected = once(server, "reject") as Promise<[Rejection]>;
+  const [first, second] = await Promise.all([openRaw(t, `${server.url}/CP-7b`), openRaw(t, `${server.url}/CP-7b`)]);
+  const [rejection] = await rejected;
+  assert.equal(rejection.reason, RejectReason.Duplicate);
+  const closedOne = await Promise.race([first.closed, second.closed]);
+  assert.equal(closedOne.code, 1008);
+  assert.equal(server.size, 1);
+  const survivor = first.socket.readyState === first.socket.OPEN ? first : second;
+  assert.equal(survivor.socket.readyState, survivor.socket.OPEN);
+});
+
 test("a factory that throws closes that connection with 1011 and the server keeps serving", async (t) => {
   const server = await startCentralSystem(t, {
     createChargePoint: ({ id, connection }) => {
