@@ -4,7 +4,7 @@
  * reconnects when the connection drops, and takes `start` / `stop` on stdin.
  */
 import { createInterface } from "node:readline";
-import { type ConnectOptions, connect } from "../index.js";
+import { type ConnectOptions, connect, ReconnectingConnection, TransactionQueue } from "../index.js";
 import { Reason } from "../v16/index.js";
 import { basicAuthOption, intOption, numberOption, parse, readTextFile, stringOption, urlArgument } from "./args.js";
 import { CliError, ExitCode, oneLine, usageError } from "./cli-errors.js";
@@ -25,7 +25,9 @@ Connects to <url>/<id> (or to <url> as given when it already ends with the id), 
 BootNotification, a StatusNotification per connector, heartbeats at the interval the central system
 gives, and answers every central-system command. RemoteStartTransaction starts a session whose meter
 rises with MeterValues every --meter-interval seconds; RemoteStopTransaction ends it. When the
-connection drops it reconnects (1 s, doubling up to 30 s) and boots again. On stdin:
+connection drops it reconnects (1 s, doubling up to 30 s, with jitter); StartTransaction, MeterValues
+and StopTransaction made while offline wait in the offline queue and are delivered in order once it is
+back (a transaction started offline gets its id then). On stdin:
 
   start [connector] [idTag]   plug in and start a session (Authorize, StartTransaction)
   stop [connector]            end the session (StopTransaction, reason Local)
@@ -39,7 +41,8 @@ Options:
   --auth <basic:u:p>      HTTP Basic credentials (security profiles 1 and 2)
   --ca <file>             PEM CA to trust for wss://
   --cert, --key <file>    PEM client certificate and key (security profile 3)
-  --no-reconnect          exit when the connection closes instead of reconnecting
+  --queue-dir <dir>       keep the offline queue in a journal there (survives a restart); default in memory
+  --no-reconnect          exit when the connection closes instead of reconnecting (no offline queue)
   --json                  one JSON object per line: events and frames
   -h, --help              this help
 
@@ -60,6 +63,7 @@ const options = {
   cert: { type: "string" },
   key: { type: "string" },
   "no-reconnect": { type: "boolean" },
+  "queue-dir": { type: "string" },
 } as const;
 
 const maxBackoffMs = 30_000;
@@ -100,6 +104,7 @@ async function run(argv: readonly string[]): Promise<number> {
   const meterIntervalS = numberOption("charge-point", args, "meter-interval", 10, 0, 86_400);
   const powerW = intOption("charge-point", args, "power", 11_000, 1, 1_000_000);
   const reconnect = args.values["no-reconnect"] !== true;
+  const queueDir = stringOption(args, "queue-dir");
   const json = args.values.json === true;
   const subprotocol = subprotocolOf(version);
   const connection = connectOptions("charge-point", args.values, subprotocol);
@@ -119,22 +124,14 @@ async function run(argv: readonly string[]): Promise<number> {
   });
 
   let stopping = false;
-  let wake: () => void = () => {};
+  let stopLink: () => void = () => {};
   const stop = () => {
     stopping = true;
     charger.peer?.close(1000, "charge point shutting down");
-    wake();
+    stopLink();
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
 
   const prompt = createInterface({ input: process.stdin, terminal: false });
   prompt.on("line", (line) => {
@@ -151,31 +148,17 @@ async function run(argv: readonly string[]): Promise<number> {
     work.catch((error: unknown) => process.stderr.write(`${oneLine(error)}\n`));
   });
 
-  let backoffMs = 1_000;
-  let everConnected = false;
+  // The first connection alone first: a typo in the URL, a refused subprotocol or wrong credentials is
+  // one clear line and an exit code, not an endless reconnect loop.
+  const probe = await connect(url, connection).catch((error: unknown) => {
+    throw explainConnectError("charge-point", url, subprotocol, error);
+  });
   let exitCode: number = ExitCode.Ok;
   try {
-    while (!stopping) {
-      let socket: Awaited<ReturnType<typeof connect>>;
-      try {
-        socket = await connect(url, connection);
-      } catch (error) {
-        const explained = explainConnectError("charge-point", url, subprotocol, error);
-        // A first attempt that fails is most likely a typo: say so and stop. Later, the server may be restarting.
-        if (!everConnected || !reconnect || explained.exitCode === ExitCode.Auth) throw explained;
-        event(
-          { event: "reconnecting", inMs: backoffMs, message: explained.message },
-          `${oneLine(explained)}; retrying in ${backoffMs / 1000} s`,
-        );
-        await sleep(backoffMs);
-        backoffMs = Math.min(backoffMs * 2, maxBackoffMs);
-        continue;
-      }
-      everConnected = true;
-      backoffMs = 1_000;
-      const peer = charger.attach(socket);
+    if (!reconnect) {
+      const peer = charger.attach(probe);
       const running = peer.start();
-      event({ event: "connected", url, protocol: socket.protocol }, `${id} connected to ${url} (${socket.protocol})`);
+      event({ event: "connected", url, protocol: probe.protocol }, `${id} connected to ${url} (${probe.protocol})`);
       charger.boot().catch((error: unknown) => {
         if (!stopping) logger.warn?.(`boot failed: ${oneLine(error)}`);
       });
@@ -183,16 +166,47 @@ async function run(argv: readonly string[]): Promise<number> {
         () => ({ code: 1000, reason: "" }),
         (error: { closeCode?: number; reason?: string }) => ({ code: error.closeCode ?? 1006, reason: error.reason ?? "" }),
       );
-      charger.detach();
-      if (stopping) break;
-      event({ event: "disconnected", ...closed }, `${id} disconnected (${closed.code}${closed.reason ? ` ${closed.reason}` : ""})`);
-      if (!reconnect) {
+      if (!stopping) {
+        event({ event: "disconnected", ...closed }, `${id} disconnected (${closed.code}${closed.reason ? ` ${closed.reason}` : ""})`);
         exitCode = closed.code === 1000 ? ExitCode.Ok : ExitCode.Failure;
-        break;
       }
-      event({ event: "reconnecting", inMs: backoffMs }, `reconnecting in ${backoffMs / 1000} s`);
-      await sleep(backoffMs);
+      return exitCode;
     }
+    probe.close(1000, "connection check");
+    const link = new ReconnectingConnection(url, { ...connection, minDelayMs: 1_000, maxDelayMs: maxBackoffMs, pingIntervalMs: 30_000 });
+    const peer = charger.attach(link);
+    const queue = await TransactionQueue.open(peer, { directory: queueDir, retryIntervalMs: 5_000, logger });
+    charger.queue = queue;
+    queue.on("transactionId", ({ local, id: real }) => {
+      charger.learnTransactionId(local, real);
+      event({ event: "transactionId", local, transactionId: real }, `offline transaction ${local} is transaction ${real}`);
+    });
+    queue.on("dropped", ({ action, error }) =>
+      event({ event: "dropped", action, message: error.message }, `${action} dropped from the offline queue: ${error.message}`),
+    );
+    let opens = 0;
+    link.on("state", (change) => {
+      if (change.state === "open") {
+        opens++;
+        event({ event: "connected", url, protocol: change.protocol }, `${id} connected to ${url} (${change.protocol})`);
+        // The queue registered once; a link that comes back reports the connectors again.
+        if (opens > 1) charger.sendAllStatuses().catch((error: unknown) => logger.warn?.(`status failed: ${oneLine(error)}`));
+      } else if (change.state === "disconnected" && !stopping) {
+        const why = `${change.code}${change.reason ? ` ${change.reason}` : ""}`;
+        event(
+          { event: "disconnected", code: change.code, reason: change.reason, retryInMs: change.retryInMs, queued: queue.size },
+          `${id} disconnected (${why}); reconnecting in ${(change.retryInMs / 1000).toFixed(1)} s, ${queue.size} messages queued`,
+        );
+      }
+    });
+    stopLink = () => link.close(1000, "charge point shutting down");
+    if (stopping) stopLink();
+    const running = peer.start().catch(() => {});
+    charger.boot().catch((error: unknown) => {
+      if (!stopping) logger.warn?.(`boot failed: ${oneLine(error)}`);
+    });
+    await running;
+    await queue.close();
   } catch (error) {
     if (error instanceof CliError) throw error;
     throw new CliError(`ocppkit charge-point: ${oneLine(error)}`, ExitCode.Failure);

@@ -4,11 +4,12 @@
  * central system can send. The state lives in SimulatedCharger so it survives a reconnect; each
  * connection gets a fresh ChargerPeer (a ChargePoint) that routes the central system's CALLs to it.
  */
-import { after, type ChargePointOptions, type ConnectionLike, type Logger, on } from "../index.js";
+import { after, type ChargePointOptions, type ConnectionLike, type Logger, on, type TransactionQueue } from "../index.js";
 import type {
   CancelReservationRequest,
   ChangeAvailabilityRequest,
   ChangeConfigurationRequest,
+  callResult,
   ExtendedTriggerMessageRequest,
   GetCompositeScheduleRequest,
   GetConfigurationRequest,
@@ -89,6 +90,11 @@ export class SimulatedCharger {
   readonly settings: ChargerSettings;
   readonly connectors: Connector[];
   peer: ChargerPeer | undefined;
+  /**
+   * When set, StartTransaction, MeterValues and StopTransaction go through this queue (OCPP 1.6 section
+   * 3.7): kept while offline and delivered in order once the link is back.
+   */
+  queue: TransactionQueue<callResult.ResultByAction> | undefined;
   heartbeatIntervalS = 0;
   localListVersion = 0;
   /** Configuration keys with their value and whether the central system may change them. */
@@ -163,6 +169,14 @@ export class SimulatedCharger {
 
   /** BootNotification until Accepted (OCPP 1.6 section 4.2: Pending/Rejected retry after `interval`), then the statuses. */
   async boot(): Promise<void> {
+    if (this.queue) {
+      const response = (await this.queue.register(
+        new call.BootNotification({ chargePointVendor: "ocppkit", chargePointModel: "Simulator" }),
+      )) as { interval?: number };
+      this.setHeartbeat(Number(response.interval) || 0);
+      await this.sendAllStatuses();
+      return;
+    }
     for (;;) {
       const response = await this.send(new call.BootNotification({ chargePointVendor: "ocppkit", chargePointModel: "Simulator" }));
       const interval = Number(response.interval) || 0;
@@ -174,11 +188,35 @@ export class SimulatedCharger {
       await new Promise((resolve) => setTimeout(resolve, (interval || 10) * 1000));
       if (!this.peer) return;
     }
+    for (const connector of this.connectors) if (connector.transactionId !== undefined) this.#startMeter(connector);
+    await this.sendAllStatuses();
+  }
+
+  /** The charger and each connector report their status (after a boot, or a link that came back). */
+  async sendAllStatuses(): Promise<void> {
     await this.sendStatus(0, ChargePointStatus.Available);
-    for (const connector of this.connectors) {
-      if (connector.transactionId !== undefined) this.#startMeter(connector);
-      await this.sendStatus(connector.id, connector.status);
-    }
+    for (const connector of this.connectors) await this.sendStatus(connector.id, connector.status);
+  }
+
+  /** A link is open now. Without one, non-transaction messages are not worth sending. */
+  get online(): boolean {
+    return this.peer?.connection.isOpen === true;
+  }
+
+  /**
+   * Sends a transaction message through the queue when there is one: resolves with the CALLRESULT when
+   * online, and at once (with nothing) when offline, the queue delivering it later.
+   */
+  async #transactional<P extends Payload>(payload: P): Promise<{ response?: Record<string, unknown>; localId?: number }> {
+    if (!this.queue) return { response: await this.send(payload) };
+    const queued = await this.queue.call(payload as never);
+    if (!this.online) return { localId: queued.transactionId };
+    return { response: (await queued.response) as Record<string, unknown>, localId: queued.transactionId };
+  }
+
+  /** The queue learned the central system's id for a transaction started offline. */
+  learnTransactionId(local: number, id: number): void {
+    for (const connector of this.connectors) if (connector.transactionId === local) connector.transactionId = id;
   }
 
   setHeartbeat(intervalS: number): void {
@@ -188,12 +226,18 @@ export class SimulatedCharger {
     this.#heartbeatTimer = undefined;
     if (intervalS <= 0) return;
     const beat = () => {
-      this.send(new call.Heartbeat({})).catch((error: unknown) => this.#failed("Heartbeat", error));
+      if (this.online) this.send(new call.Heartbeat({})).catch((error: unknown) => this.#failed("Heartbeat", error));
       this.#heartbeatTimer = setTimeout(beat, intervalS * 1000);
       this.#heartbeatTimer.unref();
     };
     this.#heartbeatTimer = setTimeout(beat, intervalS * 1000);
     this.#heartbeatTimer.unref();
+  }
+
+  /** Records the status, and reports it only when online: a link that comes back reports them all anyway. */
+  async #statusIfOnline(connector: Connector, status: ChargePointStatus): Promise<void> {
+    connector.status = status;
+    if (this.online || !this.queue) await this.sendStatus(connector.id, status);
   }
 
   async sendStatus(connectorId: number, status: ChargePointStatus): Promise<void> {
@@ -208,15 +252,16 @@ export class SimulatedCharger {
     if (!connector || connector.transactionId !== undefined) return undefined;
     connector.claimed = true;
     try {
-      if (authorize) {
+      // Offline, the simulator trusts the idTag as a charger's local authorization cache would (1.6 section 3.5).
+      if (authorize && (this.online || !this.queue)) {
         const auth = await this.send(new call.Authorize({ idTag }));
         if ((auth.idTagInfo as { status?: string } | undefined)?.status !== "Accepted") {
           this.#event("info", `idTag ${idTag} was not accepted`);
           return undefined;
         }
       }
-      await this.sendStatus(connector.id, ChargePointStatus.Preparing);
-      const started = await this.send(
+      await this.#statusIfOnline(connector, ChargePointStatus.Preparing);
+      const { response: started = {}, localId } = await this.#transactional(
         new call.StartTransaction({
           connectorId,
           idTag,
@@ -226,20 +271,23 @@ export class SimulatedCharger {
         }),
       );
       connector.reservationId = undefined;
-      const transactionId = Number(started.transactionId);
-      if ((started.idTagInfo as { status?: string } | undefined)?.status !== "Accepted") {
+      const transactionId = started.transactionId === undefined ? Number(localId) : Number(started.transactionId);
+      const status = (started.idTagInfo as { status?: string } | undefined)?.status;
+      if (status !== undefined && status !== "Accepted") {
         // OCPP 1.6 section 5.11 would let a charger keep charging; the simulator ends a refused session at once.
         this.#event("info", `transaction ${transactionId} refused for ${idTag}; stopping`);
-        await this.send(
+        await this.#transactional(
           new call.StopTransaction({ transactionId, meterStop: connector.meterWh, timestamp: now(), reason: Reason.DeAuthorized }),
         );
-        await this.sendStatus(connector.id, ChargePointStatus.Available);
+        await this.#statusIfOnline(connector, ChargePointStatus.Available);
         return undefined;
       }
       connector.transactionId = transactionId;
       connector.idTag = idTag;
-      await this.sendStatus(connector.id, ChargePointStatus.Charging);
-      this.#event("started", `transaction ${transactionId} started on connector ${connectorId} for ${idTag}`, connectorId, transactionId);
+      await this.#statusIfOnline(connector, ChargePointStatus.Charging);
+      const name =
+        transactionId < 0 ? `offline transaction ${transactionId} (its id comes when the link is back)` : `transaction ${transactionId}`;
+      this.#event("started", `${name} started on connector ${connectorId} for ${idTag}`, connectorId, transactionId);
       this.#startMeter(connector);
       return transactionId;
     } finally {
@@ -255,12 +303,12 @@ export class SimulatedCharger {
     connector.meterTimer = undefined;
     connector.transactionId = undefined;
     this.#advanceMeter(connector);
-    await this.send(
+    await this.#transactional(
       new call.StopTransaction({ transactionId, idTag: connector.idTag, meterStop: connector.meterWh, timestamp: now(), reason }),
     );
     connector.idTag = undefined;
-    await this.sendStatus(connector.id, ChargePointStatus.Finishing);
-    await this.sendStatus(connector.id, ChargePointStatus.Available);
+    await this.#statusIfOnline(connector, ChargePointStatus.Finishing);
+    await this.#statusIfOnline(connector, ChargePointStatus.Available);
     this.#event(
       "stopped",
       `transaction ${transactionId} stopped on connector ${connectorId} (${reason}); meter ${connector.meterWh} Wh`,
@@ -275,7 +323,7 @@ export class SimulatedCharger {
     const charging = connector.transactionId !== undefined;
     if (charging) this.#advanceMeter(connector);
     const powerW = charging ? this.#powerW() : 0;
-    await this.send(
+    await this.#transactional(
       new call.MeterValues({
         connectorId,
         ...(charging ? { transactionId: connector.transactionId } : {}),

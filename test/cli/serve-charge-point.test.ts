@@ -212,3 +212,34 @@ test("serve --tls with a CA and charge-point with a client certificate talk over
   assert.equal(untrusted.code, 3);
   assert.equal(untrusted.stderr, `ocppkit charge-point: the certificate of ${url}/CP-2 is not trusted; pass its CA with --ca`);
 });
+
+test("charge-point reconnects after serve restarts and delivers what it queued while offline", async (t) => {
+  const first = new CliProcess(["serve", "--port", "0", "--json"]);
+  t.after(() => first.stop());
+  const { url } = await first.waitForJson<Line>((line) => line.event === "listening");
+  const port = new URL(url ?? "").port;
+  const charger = new CliProcess(["charge-point", url ?? "", "--id", "CP1", "--connectors", "1", "--meter-interval", "0.2", "--json"]);
+  t.after(() => charger.stop());
+  await first.waitForJson<Line>((line) => isCall("StatusNotification", "chargePoint")(line) && line.payload?.connectorId === 1);
+  charger.write("start 1 TAG-7");
+  const started = await charger.waitForJson<Line>((line) => line.event === "started");
+  await first.waitForJson<Line>(isCall("MeterValues", "chargePoint"));
+
+  await first.stop();
+  await charger.waitForJson<Line>((line) => line.event === "disconnected");
+  // Offline: the session goes on (MeterValues every 0.2 s) and ends; all of it waits in the queue.
+  await new Promise((resolve) => setTimeout(resolve, 800));
+  charger.write("stop 1");
+  await charger.waitForJson<Line>((line) => line.event === "stopped");
+
+  const second = new CliProcess(["serve", "--port", port, "--json"]);
+  t.after(() => second.stop());
+  await second.waitForJson<Line>((line) => line.event === "listening");
+  const stop = await second.waitForJson<Line>(isCall("StopTransaction", "chargePoint"), 20_000);
+  assert.equal(stop.payload?.transactionId, started.transactionId);
+  assert.equal(stop.payload?.reason, "Local");
+  // Delivered in order: the MeterValues made offline reach the new server before the StopTransaction.
+  const offlineMeterValues = second.json<Line>(isCall("MeterValues", "chargePoint"));
+  assert.ok(offlineMeterValues.length >= 1, "queued MeterValues delivered");
+  assert.equal(second.json<Line>(isCall("BootNotification", "chargePoint")).length, 0, "a reconnect does not boot again");
+});
