@@ -4,7 +4,7 @@
  * reconnects when the connection drops, and takes `start` / `stop` on stdin.
  */
 import { createInterface } from "node:readline";
-import { type ConnectOptions, connect, ReconnectingConnection, TransactionQueue } from "../index.js";
+import { ConnectError, type ConnectOptions, connect, type LinkStateChange, ReconnectingConnection, TransactionQueue } from "../index.js";
 import { Reason } from "../v16/index.js";
 import { basicAuthOption, intOption, numberOption, parse, readTextFile, stringOption, urlArgument } from "./args.js";
 import { CliError, ExitCode, oneLine, usageError } from "./cli-errors.js";
@@ -148,17 +148,15 @@ async function run(argv: readonly string[]): Promise<number> {
     work.catch((error: unknown) => process.stderr.write(`${oneLine(error)}\n`));
   });
 
-  // The first connection alone first: a typo in the URL, a refused subprotocol or wrong credentials is
-  // one clear line and an exit code, not an endless reconnect loop.
-  const probe = await connect(url, connection).catch((error: unknown) => {
-    throw explainConnectError("charge-point", url, subprotocol, error);
-  });
   let exitCode: number = ExitCode.Ok;
   try {
     if (!reconnect) {
-      const peer = charger.attach(probe);
+      const socket = await connect(url, connection).catch((error: unknown) => {
+        throw explainConnectError("charge-point", url, subprotocol, error);
+      });
+      const peer = charger.attach(socket);
       const running = peer.start();
-      event({ event: "connected", url, protocol: probe.protocol }, `${id} connected to ${url} (${probe.protocol})`);
+      event({ event: "connected", url, protocol: socket.protocol }, `${id} connected to ${url} (${socket.protocol})`);
       charger.boot().catch((error: unknown) => {
         if (!stopping) logger.warn?.(`boot failed: ${oneLine(error)}`);
       });
@@ -172,8 +170,17 @@ async function run(argv: readonly string[]): Promise<number> {
       }
       return exitCode;
     }
-    probe.close(1000, "connection check");
     const link = new ReconnectingConnection(url, { ...connection, minDelayMs: 1_000, maxDelayMs: maxBackoffMs, pingIntervalMs: 30_000 });
+    // The first attempt decides: a typo in the URL, a refused subprotocol or wrong credentials is one
+    // clear line and an exit code, not an endless reconnect loop. Listened to at once: it may come soon.
+    const firstState = new Promise<LinkStateChange>((resolve) => {
+      const listener = (change: LinkStateChange) => {
+        if (change.state === "connecting") return;
+        link.off("state", listener);
+        resolve(change);
+      };
+      link.on("state", listener);
+    });
     const peer = charger.attach(link);
     const queue = await TransactionQueue.open(peer, { directory: queueDir, retryIntervalMs: 5_000, logger });
     charger.queue = queue;
@@ -184,7 +191,16 @@ async function run(argv: readonly string[]): Promise<number> {
     queue.on("dropped", ({ action, error }) =>
       event({ event: "dropped", action, message: error.message }, `${action} dropped from the offline queue: ${error.message}`),
     );
-    let opens = 0;
+    const first = await firstState;
+    if (first.state !== "open") {
+      link.close(1000, "first attempt failed");
+      await queue.close();
+      const reason = "reason" in first ? first.reason : "";
+      const status = /HTTP (\d{3})/.exec(reason)?.[1];
+      throw explainConnectError("charge-point", url, subprotocol, new ConnectError(reason, status ? Number(status) : undefined));
+    }
+    event({ event: "connected", url, protocol: first.protocol }, `${id} connected to ${url} (${first.protocol})`);
+    let opens = 1;
     link.on("state", (change) => {
       if (change.state === "open") {
         opens++;
