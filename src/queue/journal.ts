@@ -138,8 +138,9 @@ export class JournalStore<T = unknown> implements QueueStore<T> {
   append(data: T): Promise<number> {
     const refused = this.#refusal();
     if (refused) return Promise.reject(refused);
-    const seq = this.#next++;
     const json = toJson(data);
+    if (typeof json !== "string") return Promise.reject(json);
+    const seq = this.#next++;
     this.#live.set(seq, json);
     return this.#enqueue(appendLine(seq, json)).then(() => seq);
   }
@@ -151,6 +152,7 @@ export class JournalStore<T = unknown> implements QueueStore<T> {
       return Promise.reject(new JournalError(JournalErrorReason.UnknownSeq, this.#path, `journal has no record with seq ${seq}`));
     }
     const json = toJson(data);
+    if (typeof json !== "string") return Promise.reject(json);
     this.#live.set(seq, json);
     return this.#enqueue(updateLine(seq, json));
   }
@@ -323,10 +325,14 @@ async function replay(path: string, corruptLines: "error" | "skip", logger: Logg
   return state;
 }
 
-function toJson(data: unknown): string {
-  const json = JSON.stringify(data);
-  // undefined, a function or a symbol has no JSON text; null keeps the line valid and says what was stored.
-  return json === undefined ? "null" : json;
+/** The JSON text of `data`, or the TypeError of JSON.stringify (a BigInt, a cycle) for the call to reject with. */
+function toJson(data: unknown): string | TypeError {
+  try {
+    // undefined, a function or a symbol has no JSON text; null keeps the line valid and says what was stored.
+    return JSON.stringify(data) ?? "null";
+  } catch (error) {
+    return error instanceof TypeError ? error : new TypeError(String(error));
+  }
 }
 
 async function writeAll(file: FileHandle, text: string): Promise<void> {
@@ -334,6 +340,8 @@ async function writeAll(file: FileHandle, text: string): Promise<void> {
   let written = 0;
   while (written < bytes.length) {
     const { bytesWritten } = await file.write(bytes, written, bytes.length - written);
+    // A regular file takes at least one byte or fails with an error (ENOSPC, EFBIG); 0 would loop for ever.
+    if (bytesWritten === 0) throw new Error("write(2) wrote nothing");
     written += bytesWritten;
   }
 }

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { type TestContext, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { JournalCorruptError, JournalError, JournalErrorReason, type JournalOptions, JournalStore, type Logger } from "ocppkit";
 
 type Warning = { message: string; context?: Record<string, unknown> };
@@ -69,6 +71,19 @@ test("data is stored as JSON at the moment of the call", async (t) => {
   await pending;
   await store.close();
   assert.deepEqual((await openStore(t, dir)).records, [{ seq: 1, data: { list: [1] } }]);
+});
+
+test("data without a JSON text is refused and takes no seq", async (t) => {
+  const dir = await tempDir(t);
+  const store = await openStore<unknown>(t, dir);
+  await assert.rejects(store.append({ big: 1n }), TypeError);
+  const cyclic: { self?: unknown } = {};
+  cyclic.self = cyclic;
+  await assert.rejects(store.append(cyclic), TypeError);
+  assert.equal(await store.append("fine"), 1);
+  await assert.rejects(store.update(1, 2n), TypeError);
+  await store.close();
+  assert.deepEqual((await openStore(t, dir)).records, [{ seq: 1, data: "fine" }]);
 });
 
 test("update of an unknown seq is refused; remove of an unknown seq does nothing", async (t) => {
@@ -200,6 +215,13 @@ test("a lock held by a running process is refused; a stale lock of a dead proces
   await assert.rejects(stat(lock), { code: "ENOENT" }, "close removes the lock file");
 });
 
+test("a lock with this process's pid that this process does not hold is stale (a restarted container reuses its pid)", async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(join(dir, "journal.lock"), `${process.pid}\n`);
+  const store = await openStore(t, dir);
+  assert.equal(await store.append("taken over"), 1);
+});
+
 test("a directory that cannot be created is reported as an Unwritable JournalError", async (t) => {
   const dir = await tempDir(t);
   const file = join(dir, "a-file");
@@ -243,4 +265,28 @@ test("concurrent appends share fsyncs and keep their call order on disk and in t
       ...Array.from({ length: 100 }, (_, i) => 2000 + i),
     ],
   );
+});
+
+test("a failed write rejects its call and every later one, and reopening keeps exactly the acknowledged records", {
+  skip: process.platform === "win32",
+}, async (t) => {
+  const dir = await tempDir(t);
+  const filler = join(dirname(fileURLToPath(import.meta.url)), "../support/journal-filler.js");
+  // ulimit -f counts 1 KiB blocks in bash: writes past 8 KiB fail with EFBIG (Node ignores SIGXFSZ).
+  const { stdout } = await promisify(execFile)("bash", ["-c", 'ulimit -f 8 && exec "$0" "$@"', process.execPath, filler, dir]);
+  const lines = stdout.trim().split("\n");
+  const outcome = JSON.parse(lines.pop()!);
+  assert.equal(outcome.failed.reason, JournalErrorReason.Failed);
+  assert.match(outcome.failed.message, /EFBIG.*reopen/);
+  assert.equal(outcome.next.reason, JournalErrorReason.Failed, "the call after the failure is refused too");
+  const acknowledged = lines.map((line) => Number(line.split(" ")[1]));
+  assert.ok(acknowledged.length > 20, `${acknowledged.length} appends fit in 8 KiB`);
+
+  const { logger, warnings } = recordingLogger();
+  const reopened = await openStore<string>(t, dir, { logger });
+  assert.deepEqual(
+    reopened.records.map((record) => record.seq),
+    acknowledged,
+  );
+  assert.match(warnings[0]?.message ?? "", /torn/, "the half-written line is dropped");
 });
