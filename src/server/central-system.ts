@@ -367,7 +367,8 @@ export class CentralSystem<C extends AnyChargePoint = AnyChargePoint> extends Ev
   // Its own method so the listener, which lives as long as the connection, holds only the session and
   // the id, not the scope of #accept with the upgrade request and the context.
   #onSessionClose(session: Session<C>, id: string): void {
-    session.socket.once("close", (code, reason) => {
+    // `on`, not `once`: 'close' comes once anyway, and `once` keeps a wrapper and a bound function per socket.
+    session.socket.on("close", (code, reason) => {
       this.#sessions.delete(session);
       const chargePoint = session.chargePoint;
       if (!chargePoint) return;

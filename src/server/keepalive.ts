@@ -19,7 +19,8 @@ export class Keepalive {
     if (this.intervalMs <= 0) return;
     this.#sockets.add(socket);
     socket.on("pong", () => this.#awaitingPong.delete(socket));
-    socket.once("close", () => this.forget(socket));
+    // `on`, not `once`: 'close' comes once anyway, and `once` keeps a wrapper and a bound function per socket.
+    socket.on("close", () => this.forget(socket));
     if (!this.#timer) {
       this.#timer = setInterval(() => this.#tick(), this.intervalMs);
       this.#timer.unref();

@@ -25,7 +25,7 @@ export class WsConnection implements Connection {
     });
     socket.on("close", (code, reason) => this.#slot.close(code, reason.toString()));
     // Without a listener an 'error' event would crash the process; the close that follows reports it.
-    socket.on("error", () => {});
+    socket.on("error", ignoreError);
     if (socket.readyState > OPEN) this.#slot.close(1006, "closed before use");
   }
 
@@ -50,3 +50,6 @@ export class WsConnection implements Connection {
     this.#slot.set(receiver);
   }
 }
+
+// Shared by every connection: a closure per socket would cost memory for a listener that does nothing.
+function ignoreError(): void {}
