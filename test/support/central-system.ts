@@ -92,6 +92,11 @@ export class TestCentralSystem {
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
+  /** Closes every open connection from the server side, the server staying up. */
+  closeLinks(code = 1000, reason = ""): void {
+    for (const socket of this.#sockets) socket.close(code, reason);
+  }
+
   /** Listens again on the same port. */
   async restart(): Promise<void> {
     await this.#listen(this.#port);

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { test } from "node:test";
 import {
   ConnectionClosedError,
@@ -218,4 +220,44 @@ test("close() ends start() cleanly and no attempt follows", { timeout: 20_000 },
   await assert.rejects(cp.call(heartbeat()), NotConnectedError);
   await new Promise((resolve) => setTimeout(resolve, 50));
   assert.equal(server.connections, 1);
+});
+
+test("a normal close by the central system is a lost link too: the charger comes back", { timeout: 20_000 }, async (t) => {
+  const server = await TestCentralSystem.start();
+  t.after(() => server.stop());
+  const { cp, states, nextOpen } = charger(t, server.url());
+  await nextOpen(1);
+  server.closeLinks(1000, "bye");
+  await nextOpen(2);
+  assert.ok(await cp.call(heartbeat()));
+  assert.ok(states.some((s) => s.state === "disconnected" && s.code === 1000 && s.reason === "bye"));
+});
+
+test("close() between attempts ends start() at once and stops reconnecting", { timeout: 20_000 }, async (t) => {
+  const server = await TestCentralSystem.start();
+  t.after(() => server.stop());
+  const proxy = await FaultProxy.start(server.port);
+  t.after(() => proxy.close());
+  proxy.refuse();
+  const { connection, cp, running } = charger(t, `${proxy.url}/ocpp/CP-1`, { minDelayMs: 10_000 });
+  await new Promise<void>((resolve) => connection.once("state", (change) => change.state === "connecting" && resolve()));
+  await new Promise<void>((resolve) => connection.once("state", () => resolve()));
+  assert.equal(connection.state, "disconnected");
+  cp.close();
+  await running;
+  assert.equal(connection.state, "closed");
+  assert.equal(proxy.accepted, 1);
+  await assert.rejects(connection.whenOpen(), NotConnectedError);
+});
+
+test("a refused upgrade (HTTP 401) is retried, with the status in the reason", { timeout: 20_000 }, async (t) => {
+  const http = createServer();
+  http.on("upgrade", (_request, socket) => socket.end("HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n"));
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  t.after(() => new Promise((resolve) => http.close(resolve)));
+  const { states, running } = charger(t, `ws://127.0.0.1:${(http.address() as AddressInfo).port}/ocpp/CP-1`, { maxAttempts: 2 });
+  await assert.rejects(running, /gave up after 2 failed attempts: .*HTTP 401/);
+  const reasons = states.flatMap((s) => (s.state === "disconnected" ? [s.reason] : []));
+  assert.equal(reasons.length, 1);
+  assert.match(reasons[0], /HTTP 401/);
 });
