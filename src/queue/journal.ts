@@ -85,6 +85,10 @@ export class JournalStore<T = unknown> implements QueueStore<T> {
    */
   static async open<T = unknown>(dir: string, options: JournalOptions = {}): Promise<JournalStore<T>> {
     const logger = options.logger ?? defaultLogger();
+    const { compactAtBytes = 64 * 1024, compactRatio = 4 } = options;
+    if (!(compactAtBytes >= 0) || !(compactRatio >= 1)) {
+      throw new RangeError(`JournalStore: compactAtBytes must be >= 0 and compactRatio >= 1 (got ${compactAtBytes}, ${compactRatio})`);
+    }
     try {
       await mkdir(dir, { recursive: true });
     } catch (error) {
@@ -118,10 +122,7 @@ export class JournalStore<T = unknown> implements QueueStore<T> {
         await syncDirectory(dir);
         state.size = Buffer.byteLength(header);
       }
-      return new JournalStore<T>(dir, file, releaseLock, state, {
-        compactAtBytes: options.compactAtBytes ?? 64 * 1024,
-        compactRatio: options.compactRatio ?? 4,
-      });
+      return new JournalStore<T>(dir, file, releaseLock, state, { compactAtBytes, compactRatio });
     } catch (error) {
       await file?.close().catch(() => {});
       await releaseLock();

@@ -132,6 +132,35 @@ test("a torn last line is dropped with a warning and the next append follows the
   ]);
 });
 
+test("invalid lines with no valid line after them are a torn batch: dropped, not reported as corruption", async (t) => {
+  const dir = await tempDir(t);
+  const store = await openStore(t, dir);
+  await store.append("kept");
+  await store.close();
+  // A power cut during a batch can leave zeroed blocks where its first lines were and half of its last.
+  const torn = Buffer.concat([Buffer.alloc(40), Buffer.from('\n\0\0\0\n12345678 ["a",4,')]);
+  await appendFile(join(dir, "journal.log"), torn);
+
+  const { logger, warnings } = recordingLogger();
+  const reopened = await openStore(t, dir, { logger });
+  assert.deepEqual(reopened.records, [{ seq: 1, data: "kept" }]);
+  assert.equal(warnings.length, 1);
+  assert.equal(warnings[0]?.context?.bytes, torn.length);
+  await reopened.append("next");
+  await reopened.close();
+  assert.deepEqual((await openStore(t, dir)).records, [
+    { seq: 1, data: "kept" },
+    { seq: 2, data: "next" },
+  ]);
+});
+
+test("options out of range are refused before anything is created", async (t) => {
+  const dir = join(await tempDir(t), "never");
+  await assert.rejects(JournalStore.open(dir, { compactRatio: 0.5 }), RangeError);
+  await assert.rejects(JournalStore.open(dir, { compactAtBytes: Number.NaN }), RangeError);
+  await assert.rejects(stat(dir), { code: "ENOENT" });
+});
+
 test("a corrupt line in the middle rejects open with a JournalCorruptError naming the line", async (t) => {
   const dir = await tempDir(t);
   const store = await openStore(t, dir);
