@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { connect as tcpConnect } from "node:net";
 import { test } from "node:test";
 import { connect, on, silentLogger } from "ocppkit";
@@ -103,6 +104,20 @@ test("a client that never finishes its HTTP request is disconnected after handsh
   await once(socket, "close");
   assert.match(response, /^HTTP\/1\.1 408/);
   assert.equal(server.size, 0);
+});
+
+test("a client that connects and sends nothing is disconnected after handshakeTimeoutMs, over ws and over wss", async (t) => {
+  const certs = new URL("../../../test/fixtures/certs/", import.meta.url);
+  const tls = { key: readFileSync(new URL("server.key", certs)), cert: readFileSync(new URL("server.crt", certs)) };
+  for (const options of [{}, { tls }]) {
+    const server = await backend(t, { handshakeTimeoutMs: 200, ...options });
+    const socket = tcpConnect(server.address()!.port, "127.0.0.1");
+    t.after(() => socket.destroy());
+    socket.on("error", () => {});
+    socket.resume();
+    await once(socket, "close");
+    assert.equal(server.size, 0);
+  }
 });
 
 test("hooks that take longer than handshakeTimeoutMs get HTTP 408 and a reject event", async (t) => {
