@@ -3,9 +3,11 @@
  * can send with a valid, sensible response (each overridable per action), and keeps one session per
  * connected charger so commands can be sent to it. Used by `ocppkit serve` and `ocppkit demo`.
  */
-import { type Logger, validatePayload } from "../index.js";
-import { CentralSystem as CoreCentralSystem } from "../server/index.js";
-import { Action, AuthorizationStatus, actionSender, ChargePoint, protocol, RegistrationStatus } from "../v16/index.js";
+import { type Handler, type Logger, validatePayload } from "../index.js";
+import { type AnyChargePoint, CentralSystem as CoreCentralSystem } from "../server/index.js";
+import { Action, AuthorizationStatus } from "../v16/index.js";
+import { schemaAnswer } from "./schema-answers.js";
+import { versionKits } from "./version-kits.js";
 import { subprotocolOf, type VersionName } from "./versions.js";
 
 export type Responses = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
@@ -18,8 +20,8 @@ export interface CentralSystemOptions {
   readonly auth?: { readonly username: string; readonly password: string };
   /** TLS (wss://); with `ca`, chargers must present a client certificate signed by it (security profile 3). */
   readonly tls?: { readonly cert: Buffer; readonly key: Buffer; readonly ca?: Buffer };
-  /** Per action, fields laid over the default response. */
-  readonly responses?: Responses;
+  /** Per version and action, fields laid over the default response (see resolveResponses). */
+  readonly responses?: ResponsesByVersion;
   /** Heartbeat interval given in BootNotification responses, in seconds. Default 60. */
   readonly heartbeatIntervalS?: number;
   readonly logger: Logger;
@@ -34,48 +36,89 @@ export interface CentralSystem {
   close(): Promise<void>;
 }
 
-/** The central system's side of one connected charger. */
-export class CentralSystemSession extends ChargePoint {}
+/** The central system's side of one connected charger, of whichever version it speaks. */
+export type CentralSystemSession = AnyChargePoint;
 
-/** The actions a charger sends, each with the response a permissive back end gives. */
-function defaultResponses(nextTransactionId: () => number, heartbeatIntervalS: number): Record<string, () => Record<string, unknown>> {
+type Answer = (request: Record<string, unknown>) => Record<string, unknown>;
+
+/** The actions a charger sends in `version`, each with the response a permissive back end gives. */
+function defaultResponses(version: VersionName, nextTransactionId: () => number, heartbeatIntervalS: number): Record<string, Answer> {
   const now = () => new Date().toISOString();
-  const accepted = { idTagInfo: { status: AuthorizationStatus.Accepted } };
-  const answers: Record<string, () => Record<string, unknown>> = {
-    [Action.Authorize]: () => accepted,
-    [Action.BootNotification]: () => ({ status: RegistrationStatus.Accepted, currentTime: now(), interval: heartbeatIntervalS }),
-    [Action.DataTransfer]: () => ({ status: "Accepted" }),
-    [Action.Heartbeat]: () => ({ currentTime: now() }),
-    [Action.SignCertificate]: () => ({ status: "Accepted" }),
-    [Action.StartTransaction]: () => ({ transactionId: nextTransactionId(), ...accepted }),
-    [Action.StopTransaction]: () => accepted,
-  };
-  for (const [action, sender] of Object.entries(actionSender)) {
-    if (sender !== "CentralSystem") answers[action] ??= () => ({});
+  const answers: Record<string, Answer> = {};
+  if (version === "1.6") {
+    const accepted = { idTagInfo: { status: AuthorizationStatus.Accepted } };
+    Object.assign(answers, {
+      [Action.Authorize]: () => accepted,
+      [Action.DataTransfer]: () => ({ status: "Accepted" }),
+      [Action.SignCertificate]: () => ({ status: "Accepted" }),
+      [Action.StartTransaction]: () => ({ transactionId: nextTransactionId(), ...accepted }),
+      [Action.StopTransaction]: () => accepted,
+    });
+  } else {
+    // 2.x: a TransactionEvent that carries an idToken gets it accepted (2.0.1 E01/E03).
+    answers.TransactionEvent = (request) => (request.idToken ? { idTokenInfo: { status: "Accepted" } } : {});
+  }
+  answers.BootNotification = () => ({ status: "Accepted", currentTime: now(), interval: heartbeatIntervalS });
+  answers.Heartbeat = () => ({ currentTime: now() });
+  for (const [action, sender] of Object.entries(versionKits[version].actionSender)) {
+    if (sender !== "CentralSystem") answers[action] ??= () => schemaAnswer(version, action);
   }
   return answers;
 }
 
-/** Checks the configured responses before any charger connects, so a typo fails at start, not mid-session. */
-export function checkResponses(responses: Responses): string | undefined {
-  const defaults = defaultResponses(() => 1, 60);
-  for (const [action, fields] of Object.entries(responses)) {
-    const make = defaults[action];
-    if (!make) {
-      const sender = (actionSender as Record<string, string>)[action];
-      return sender ? `${action} is sent by the central system, so it has no response to configure` : `${action} is not an OCPP 1.6 action`;
+/** Configured responses sorted by version: each version gets the overrides that are valid in it. */
+export type ResponsesByVersion = ReadonlyMap<VersionName, Responses>;
+
+/**
+ * Checks the configured responses before any charger connects, so a typo fails at start, not mid-session.
+ * The file is either flat (`{"Authorize": {...}}`: applied in each served version where it is valid, and
+ * an error when it is valid in none) or keyed by version (`{"1.6": {"Authorize": {...}}}`: checked there).
+ */
+export function resolveResponses(raw: Record<string, unknown>, versions: readonly VersionName[]): ResponsesByVersion | string {
+  const byVersion = new Map<VersionName, Record<string, Record<string, unknown>>>(versions.map((version) => [version, {}]));
+  const keyedByVersion = Object.keys(raw).some((key) => /^\d/.test(key));
+  const groups: [readonly VersionName[], Record<string, unknown>][] = keyedByVersion
+    ? Object.entries(raw).map(([version, group]) => [[version as VersionName], group as Record<string, unknown>])
+    : [[versions, raw]];
+  for (const [targets, group] of groups) {
+    if (keyedByVersion && !versions.includes(targets[0])) return `"${targets[0]}" is not a version served here (${versions.join(", ")})`;
+    if (typeof group !== "object" || group === null || Array.isArray(group)) return `the responses of ${targets[0]} must be a JSON object`;
+    for (const [action, fields] of Object.entries(group)) {
+      if (typeof fields !== "object" || fields === null || Array.isArray(fields)) return `the response of ${action} must be a JSON object`;
+      const problems: string[] = [];
+      let sender: string | undefined;
+      for (const version of targets) {
+        const make = defaultResponses(version, () => 1, 60)[action];
+        sender ??= versionKits[version].actionSender[action];
+        if (!make) continue;
+        const spec = versionKits[version].protocol.actions.get(action);
+        const problem = spec?.response && validatePayload(spec.response, { ...make({}), ...fields });
+        if (problem) problems.push(`not valid OCPP ${version}: ${problem.description}`);
+        else (byVersion.get(version) as Record<string, Record<string, unknown>>)[action] = fields as Record<string, unknown>;
+      }
+      const applied = targets.some((version) => byVersion.get(version)?.[action] === fields);
+      if (applied) continue;
+      if (problems.length) return `the ${action} response is ${problems.join("; ")}`;
+      return sender === "CentralSystem"
+        ? `${action} is sent by the central system, so it has no response to configure`
+        : `${action} is not an action a charger sends in OCPP ${targets.join(", ")}`;
     }
-    if (typeof fields !== "object" || fields === null || Array.isArray(fields)) return `the response of ${action} must be a JSON object`;
-    const spec = protocol.actions.get(action);
-    const problem = spec?.response && validatePayload(spec.response, { ...make(), ...fields });
-    if (problem) return `the ${action} response is not valid OCPP 1.6: ${problem.description}`;
   }
-  return undefined;
+  return byVersion;
 }
 
 export async function startCentralSystem(options: CentralSystemOptions): Promise<CentralSystem> {
   let transactionId = 0;
-  const answers = defaultResponses(() => ++transactionId, options.heartbeatIntervalS ?? 60);
+  const answersByVersion = new Map(
+    options.versions.map((version) => [
+      subprotocolOf(version),
+      {
+        kit: versionKits[version],
+        answers: defaultResponses(version, () => ++transactionId, options.heartbeatIntervalS ?? 60),
+        overrides: options.responses?.get(version),
+      },
+    ]),
+  );
   const auth = options.auth;
   const server = new CoreCentralSystem<CentralSystemSession>({
     protocols: options.versions.map(subprotocolOf),
@@ -91,11 +134,12 @@ export async function startCentralSystem(options: CentralSystemOptions): Promise
     pingIntervalMs: 30_000,
     shutdownTimeoutMs: 2_000,
     logger: { warn: options.logger.warn, error: options.logger.error },
-    createChargePoint: ({ id, connection }) => {
-      const session = new CentralSystemSession(id, connection, { logger: options.logger });
-      for (const [action, make] of Object.entries(answers)) {
-        const fields = options.responses?.[action];
-        session.route(action, fields ? () => ({ ...make(), ...fields }) : make);
+    createChargePoint: ({ id, connection, protocol }) => {
+      const served = answersByVersion.get(protocol) ?? [...answersByVersion.values()][0];
+      const session = new served.kit.ChargePoint(id, connection, { logger: options.logger });
+      for (const [action, make] of Object.entries(served.answers)) {
+        const fields = served.overrides?.[action];
+        session.route(action, (fields ? (request: Record<string, unknown>) => ({ ...make(request), ...fields }) : make) as Handler);
       }
       return session;
     },

@@ -4,14 +4,22 @@
  * reconnects when the connection drops, and takes `start` / `stop` on stdin.
  */
 import { createInterface } from "node:readline";
-import { ConnectError, type ConnectOptions, connect, type LinkStateChange, ReconnectingConnection, TransactionQueue } from "../index.js";
+import {
+  type ChargePoint,
+  ConnectError,
+  type ConnectOptions,
+  connect,
+  type LinkStateChange,
+  ReconnectingConnection,
+  TransactionQueue,
+} from "../index.js";
 import { Reason } from "../v16/index.js";
 import { basicAuthOption, intOption, numberOption, parse, readTextFile, stringOption, urlArgument } from "./args.js";
+import { createCharger } from "./chargers.js";
 import { CliError, ExitCode, oneLine, usageError } from "./cli-errors.js";
 import { Color, palette } from "./colors.js";
 import type { Command } from "./command.js";
 import { explainConnectError } from "./connect-error.js";
-import { SimulatedCharger } from "./simulated-charger.js";
 import { stdoutLine, timeline } from "./timeline.js";
 import { subprotocolOf, versionOption } from "./versions.js";
 
@@ -34,7 +42,7 @@ back (a transaction started offline gets its id then). On stdin:
 
 Options:
   --id <id>               charge point identity. Default CP1
-  --version <v>           OCPP version: 1.6 (2.0.1 and 2.1 once available)
+  --version <v>           OCPP version: 1.6 (default), 2.0.1 or 2.1
   --connectors <n>        number of connectors. Default 2
   --meter-interval <s>    seconds between MeterValues while charging; 0 sends none. Default 10
   --power <W>             charging power of the simulated car. Default 11000
@@ -114,7 +122,7 @@ async function run(argv: readonly string[]): Promise<number> {
   const event = (fields: Record<string, unknown>, text: string) =>
     stdoutLine(json ? JSON.stringify({ ...fields, chargePoint: id }) : colors.paint(Color.yellow, text));
   const logger = timeline({ side: "charge point", json, palette: colors, write: stdoutLine });
-  const charger = new SimulatedCharger({
+  const charger = createCharger(version, {
     id,
     connectors,
     meterIntervalS,
@@ -182,7 +190,7 @@ async function run(argv: readonly string[]): Promise<number> {
       link.on("state", listener);
     });
     const peer = charger.attach(link);
-    const queue = await TransactionQueue.open(peer, { directory: queueDir, retryIntervalMs: 5_000, logger });
+    const queue = await TransactionQueue.open(peer as ChargePoint<object>, { directory: queueDir, retryIntervalMs: 5_000, logger });
     charger.queue = queue;
     queue.on("transactionId", ({ local, id: real }) => {
       charger.learnTransactionId(local, real);

@@ -2,16 +2,16 @@
  * `ocppkit demo` (and `npm run demo`): an embedded central system and a simulated charger in one
  * process run a full session over a real WebSocket on 127.0.0.1, printed as a timeline.
  */
-
 import { connect } from "../index.js";
-import { ChargePointStatus, call, Reason } from "../v16/index.js";
+import { Reason } from "../v16/index.js";
 import { parse, stringOption } from "./args.js";
 import { startCentralSystem } from "./central-system.js";
+import { createCharger } from "./chargers.js";
 import { CliError, ExitCode } from "./cli-errors.js";
 import { Color, palette } from "./colors.js";
 import type { Command } from "./command.js";
-import { SimulatedCharger } from "./simulated-charger.js";
 import { type FrameRecord, stdoutLine, timeline } from "./timeline.js";
+import { versionKits } from "./version-kits.js";
 import { subprotocolOf, versionOption } from "./versions.js";
 
 const help = `ocppkit demo: a central system and a charge point run a full charging session in one process
@@ -19,16 +19,17 @@ const help = `ocppkit demo: a central system and a charge point run a full charg
 Usage: ocppkit demo [--version 1.6] [--json]
 
 Boot, status, authorize, start, meter values, a RemoteStopTransaction sent by the central system,
-stop; printed as a timeline (who sent what, key fields, latency) and a summary. Exits 0 when the
+stop (in 2.0.1 and 2.1: TransactionEvent Started, Updated, Ended and RequestStopTransaction); printed as a timeline (who sent what, key fields, latency) and a summary. Exits 0 when the
 session completed.
 
 Options:
-  --version <v>   OCPP version: 1.6 (2.0.1 and 2.1 once this build has them)
+  --version <v>   OCPP version: 1.6 (default), 2.0.1 or 2.1
   --json          one JSON object per frame and line, then a summary object
   -h, --help      this help
 
 Examples:
   ocppkit demo
+  ocppkit demo --version 2.0.1
   ocppkit demo --json | jq -c 'select(.type == "CALL") | .action'
 `;
 
@@ -55,11 +56,11 @@ async function run(argv: readonly string[]): Promise<number> {
   const started = performance.now();
   const centralSystem = await startCentralSystem({ host: "127.0.0.1", port: 0, versions: [version], logger: {} });
   const id = "CP-DEMO-1";
-  let stopped: (transactionId: number) => void = () => {};
-  const sessionEnded = new Promise<number>((resolve) => {
+  let stopped: (transactionId: number | string) => void = () => {};
+  const sessionEnded = new Promise<number | string>((resolve) => {
     stopped = resolve;
   });
-  const charger = new SimulatedCharger({
+  const charger = createCharger(version, {
     id,
     connectors: 1,
     meterIntervalS: 0,
@@ -86,14 +87,17 @@ async function run(argv: readonly string[]): Promise<number> {
       charger.fastForward(1, minutes);
       await charger.sendMeterValues(1);
     }
-    say("\ncentral system: sending RemoteStopTransaction to end the session\n");
+    // The central system ends the session: RemoteStopTransaction in 1.6, RequestStopTransaction in 2.x.
+    const stopAction = version === "1.6" ? "RemoteStopTransaction" : "RequestStopTransaction";
+    say(`\ncentral system: sending ${stopAction} to end the session\n`);
     const session = centralSystem.sessions.get(id);
     if (!session) throw new CliError(`ocppkit demo: the central system has no session for ${id}`, ExitCode.Failure);
-    const remote = await session.call(new call.RemoteStopTransaction({ transactionId }), { suppress: false });
-    if (remote.status !== "Accepted") throw new CliError(`ocppkit demo: RemoteStopTransaction was ${remote.status}`, ExitCode.Failure);
+    const Stop = versionKits[version].calls[stopAction];
+    const remote = (await session.call(new Stop({ transactionId } as never) as never, { suppress: false })) as { status?: string };
+    if (remote.status !== "Accepted") throw new CliError(`ocppkit demo: ${stopAction} was ${remote.status}`, ExitCode.Failure);
     await sessionEnded;
     const energyWh = (charger.connector(1)?.meterWh ?? 0) - meterStart;
-    if (charger.connector(1)?.status !== ChargePointStatus.Available) await charger.stopSession(1, Reason.Local);
+    if (charger.connector(1)?.status !== "Available") await charger.stopSession(1, Reason.Local);
     charger.detach();
     peer.close(1000, "demo done");
     await running;

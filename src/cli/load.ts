@@ -8,11 +8,11 @@ import { connect } from "../index.js";
 import { Reason } from "../v16/index.js";
 import { intOption, numberOption, parse, stringOption, urlArgument } from "./args.js";
 import { chargerUrl, connectOptions } from "./charge-point.js";
+import { type AnyCharger, createCharger } from "./chargers.js";
 import { CliError, ExitCode, oneLine, usageError } from "./cli-errors.js";
 import { Color, palette } from "./colors.js";
 import type { Command } from "./command.js";
 import { explainConnectError } from "./connect-error.js";
-import { SimulatedCharger } from "./simulated-charger.js";
 import { stdoutLine } from "./timeline.js";
 import { subprotocolOf, versionOption } from "./versions.js";
 
@@ -34,7 +34,7 @@ Options:
   --duration <s>      length of the run in seconds, ramp included (1 to 86400). Default 30
   --interval <s>      seconds between a charger's steps. Default 1
   --id-prefix <text>  charge point ids are <prefix>00001, ... Default LOAD-
-  --version <v>       OCPP version: 1.6 (2.0.1 and 2.1 once available)
+  --version <v>       OCPP version: 1.6 (default), 2.0.1 or 2.1
   --auth <basic:u:p>  HTTP Basic credentials; "{id}" in the username becomes each charger's id
   --ca, --cert, --key TLS files as for charge-point
   --json              progress and report as JSON objects, one per line, on stdout
@@ -128,7 +128,7 @@ async function run(argv: readonly string[]): Promise<number> {
     errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1);
   };
 
-  const chargers: SimulatedCharger[] = [];
+  const chargers: AnyCharger[] = [];
   const stopping = { value: false };
   const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -145,7 +145,7 @@ async function run(argv: readonly string[]): Promise<number> {
     }
     connected++;
     everConnected++;
-    const charger = new SimulatedCharger({ id, connectors: 1, meterIntervalS: 0, logger: {}, onCall, responseTimeoutMs: 10_000 });
+    const charger = createCharger(version, { id, connectors: 1, meterIntervalS: 0, logger: {}, onCall, responseTimeoutMs: 10_000 });
     chargers.push(charger);
     const peer = charger.attach(socket);
     const running = peer.start().then(
@@ -160,7 +160,7 @@ async function run(argv: readonly string[]): Promise<number> {
     });
     try {
       await charger.boot();
-      let transactionId: number | undefined;
+      let transactionId: number | string | undefined;
       // Spread the chargers' steps over the interval so they do not all call in the same millisecond.
       await sleep(Math.random() * intervalS * 1000);
       for (let step = 0; open && !stopping.value; step = (step + 1) % steps.length) {

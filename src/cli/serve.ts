@@ -4,19 +4,19 @@
  * for connected chargers from stdin: `CP1 RemoteStartTransaction {"idTag":"A"}`.
  */
 import { createInterface } from "node:readline";
-import { OcppError, type PayloadClass } from "../index.js";
-import { actionSender, call } from "../v16/index.js";
+import { OcppError } from "../index.js";
 import { basicAuthOption, intOption, jsonObject, parse, readTextFile, stringOption } from "./args.js";
-import { type CentralSystem, checkResponses, type Responses, startCentralSystem } from "./central-system.js";
+import { type CentralSystem, type ResponsesByVersion, resolveResponses, startCentralSystem } from "./central-system.js";
 import { CliError, ExitCode, oneLine, usageError } from "./cli-errors.js";
 import { Color, palette } from "./colors.js";
 import type { Command } from "./command.js";
 import { stdoutLine, timeline } from "./timeline.js";
-import { versionsOption } from "./versions.js";
+import { kitOf } from "./version-kits.js";
+import { type VersionName, versionsOption } from "./versions.js";
 
 const help = `ocppkit serve: a development central system
 
-Usage: ocppkit serve [--port 9000] [--host 127.0.0.1] [--versions 1.6] [--auth basic:user:pass]
+Usage: ocppkit serve [--port 9000] [--host 127.0.0.1] [--versions 1.6,2.0.1,2.1] [--auth basic:user:pass]
                      [--tls cert.pem,key.pem[,ca.pem]] [--responses responses.json] [--json]
 
 Chargers connect to ws://HOST:PORT/<charge point id>. Every CALL gets a valid, permissive answer
@@ -31,11 +31,12 @@ frame is logged. Type a command for a connected charger on stdin:
 Options:
   --port <n>            port to listen on; 0 picks a free one (the URL is printed). Default 9000
   --host <address>      address to listen on. Default 127.0.0.1
-  --versions <list>     OCPP versions to accept, comma-separated: 1.6 (2.0.1, 2.1 once available)
+  --versions <list>     OCPP versions to accept, comma-separated. Default 1.6,2.0.1,2.1
   --auth <basic:u:p>    require HTTP Basic credentials; basic:*:secret accepts any username
   --tls <cert,key[,ca]> serve wss:// with these PEM files; with a CA, require client certificates
   --responses <file>    JSON file: per action, fields laid over the default response, e.g.
                         {"Authorize": {"idTagInfo": {"status": "Blocked"}}, "BootNotification": {"interval": 30}}
+                        applied in each version where valid; or keyed by version: {"2.0.1": {...}}
                         (JSON rather than YAML: the library ships without a YAML parser)
   --heartbeat <s>       heartbeat interval given in BootNotification answers. Default 60
   -q, --quiet           only the listening line and prompt output: no frames, no connects (for load runs)
@@ -60,12 +61,12 @@ const options = {
   quiet: { type: "boolean", short: "q" },
 } as const;
 
-function loadResponses(path: string | undefined): Responses | undefined {
+function loadResponses(path: string | undefined, versions: readonly VersionName[]): ResponsesByVersion | undefined {
   if (path === undefined) return undefined;
   const responses = jsonObject("serve", readTextFile("serve", path, "the responses file"), `the responses file '${path}'`);
-  const problem = checkResponses(responses as Responses);
-  if (problem) throw usageError("serve", `${path}: ${problem}`);
-  return responses as Responses;
+  const resolved = resolveResponses(responses, versions);
+  if (typeof resolved === "string") throw usageError("serve", `${path}: ${resolved}`);
+  return resolved;
 }
 
 function loadTls(raw: string | undefined): { cert: Buffer; key: Buffer; ca?: Buffer } | undefined {
@@ -77,8 +78,6 @@ function loadTls(raw: string | undefined): { cert: Buffer; key: Buffer; ca?: Buf
   const [cert, key, ca] = files.map((file) => Buffer.from(readTextFile("serve", file, "the TLS file")));
   return { cert, key, ca };
 }
-
-const calls = call as unknown as Record<string, PayloadClass>;
 
 /** One line of the prompt: `<charge point id> <Action> [JSON payload]`. */
 async function runPromptLine(centralSystem: CentralSystem, line: string, say: (text: string) => void): Promise<void> {
@@ -95,21 +94,22 @@ async function runPromptLine(centralSystem: CentralSystem, line: string, say: (t
   const match = /^(\S+)\s+(\S+)\s*(.*)$/.exec(text);
   if (!match) throw new CliError(`expected <charge point id> <Action> [JSON payload], got '${text}'`, ExitCode.Usage);
   const [, id, action, json] = match;
-  const sender = (actionSender as Record<string, string>)[action];
-  if (!sender) throw new CliError(`${action} is not an OCPP 1.6 action`, ExitCode.Usage);
-  if (sender === "ChargePoint") throw new CliError(`${action} is sent by the charge point, not by the central system`, ExitCode.Usage);
   const session = centralSystem.sessions.get(id);
   if (!session) {
     const connected = [...centralSystem.sessions.keys()];
     throw new CliError(`${id} is not connected${connected.length ? ` (connected: ${connected.join(", ")})` : ""}`, ExitCode.Usage);
   }
+  const kit = kitOf(session);
+  const sender = kit.actionSender[action];
+  if (!sender) throw new CliError(`${action} is not an OCPP ${kit.version} action (${id} speaks ${kit.version})`, ExitCode.Usage);
+  if (sender === "ChargePoint") throw new CliError(`${action} is sent by the charge point, not by the central system`, ExitCode.Usage);
   let payload: Record<string, unknown>;
   try {
     payload = json ? jsonObject("serve", json, "the payload") : {};
   } catch (error) {
     throw new CliError((error as Error).message.replace(/^ocppkit serve: /, "").replace(/ \(see .*\)$/, ""), ExitCode.Usage);
   }
-  const Payload = calls[action];
+  const Payload = kit.calls[action];
   try {
     await session.call(new Payload(payload as never) as never, { suppress: false });
   } catch (error) {
@@ -131,7 +131,7 @@ async function run(argv: readonly string[]): Promise<number> {
   const versions = versionsOption("serve", stringOption(args, "versions"));
   const auth = basicAuthOption("serve", stringOption(args, "auth"));
   const tls = loadTls(stringOption(args, "tls"));
-  const responses = loadResponses(stringOption(args, "responses"));
+  const responses = loadResponses(stringOption(args, "responses"), versions);
   const heartbeatIntervalS = intOption("serve", args, "heartbeat", 60, 0, 86_400);
   const colors = palette(process.stdout);
   const quiet = args.values.quiet === true;

@@ -4,12 +4,11 @@
  * central system can send. The state lives in SimulatedCharger so it survives a reconnect; each
  * connection gets a fresh ChargerPeer (a ChargePoint) that routes the central system's CALLs to it.
  */
-import { after, type ChargePointOptions, type ConnectionLike, type Logger, on, type TransactionQueue } from "../index.js";
+import { after, type ChargePointOptions, type ConnectionLike, type Logger, on } from "../index.js";
 import type {
   CancelReservationRequest,
   ChangeAvailabilityRequest,
   ChangeConfigurationRequest,
-  callResult,
   ExtendedTriggerMessageRequest,
   GetCompositeScheduleRequest,
   GetConfigurationRequest,
@@ -68,7 +67,15 @@ export interface ChargerEvent {
   /** In words: "transaction 3 started on connector 1 for A". */
   readonly text: string;
   readonly connectorId?: number;
-  readonly transactionId?: number;
+  /** A number in 1.6 (negative: a local reference while offline), a string made by the station in 2.x. */
+  readonly transactionId?: number | string;
+}
+
+/** What a simulated charger needs of a TransactionQueue (one of any version). */
+export interface QueueLike {
+  call(payload: never): Promise<{ readonly transactionId?: number; readonly response: Promise<unknown> }>;
+  register(boot: never): Promise<unknown>;
+  readonly size: number;
 }
 
 interface Connector {
@@ -94,7 +101,7 @@ export class SimulatedCharger {
    * When set, StartTransaction, MeterValues and StopTransaction go through this queue (OCPP 1.6 section
    * 3.7): kept while offline and delivered in order once the link is back.
    */
-  queue: TransactionQueue<callResult.ResultByAction> | undefined;
+  queue: QueueLike | undefined;
   heartbeatIntervalS = 0;
   localListVersion = 0;
   /** Configuration keys with their value and whether the central system may change them. */
@@ -171,7 +178,7 @@ export class SimulatedCharger {
   async boot(): Promise<void> {
     if (this.queue) {
       const response = (await this.queue.register(
-        new call.BootNotification({ chargePointVendor: "ocppkit", chargePointModel: "Simulator" }),
+        new call.BootNotification({ chargePointVendor: "ocppkit", chargePointModel: "Simulator" }) as never,
       )) as { interval?: number };
       this.setHeartbeat(Number(response.interval) || 0);
       await this.sendAllStatuses();

@@ -4,8 +4,8 @@ import { CliError, ExitCode, usageError } from "./cli-errors.js";
 export const knownVersions = ["1.6", "2.0.1", "2.1"] as const;
 export type VersionName = (typeof knownVersions)[number];
 
-/** The versions this build of the command can run. 2.0.1 and 2.1 join when their modules ship. */
-export const supportedVersions: readonly VersionName[] = ["1.6"];
+/** The versions this build of the command can run. */
+export const supportedVersions: readonly VersionName[] = ["1.6", "2.0.1", "2.1"];
 
 export const subprotocolOf = (version: VersionName): string => `ocpp${version}`;
 

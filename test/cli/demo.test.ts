@@ -34,3 +34,20 @@ test("ocppkit demo --json prints one JSON object per frame and a summary", async
   assert.equal(summary?.errors, 0);
   assert.ok((summary?.energyWh as number) > 0);
 });
+
+for (const version of ["2.0.1", "2.1"]) {
+  test(`ocppkit demo --version ${version} runs the session with TransactionEvents and RequestStopTransaction`, async () => {
+    const { code, stdout, stderr } = await runCli(["demo", "--version", version, "--json"]);
+    assert.equal(code, 0, stderr);
+    const lines = stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const events = lines
+      .filter((line) => line.type === "CALL" && line.action === "TransactionEvent")
+      .map((line) => (line.payload as { eventType: string }).eventType);
+    assert.deepEqual(events, ["Started", "Updated", "Updated", "Ended"]);
+    assert.ok(lines.some((line) => line.type === "CALL" && line.action === "RequestStopTransaction" && line.from === "centralSystem"));
+    assert.equal(lines.at(-1)?.errors, 0);
+  });
+}

@@ -243,3 +243,32 @@ test("charge-point reconnects after serve restarts and delivers what it queued w
   assert.ok(offlineMeterValues.length >= 1, "queued MeterValues delivered");
   assert.equal(second.json<Line>(isCall("BootNotification", "chargePoint")).length, 0, "a reconnect does not boot again");
 });
+
+test("serve and an OCPP 2.0.1 charge-point run a session started and stopped from the prompt", async (t) => {
+  const { serve, url } = await startServe(t);
+  const charger = new CliProcess(["charge-point", url, "--id", "CS201", "--version", "2.0.1", "--meter-interval", "0.2", "--json"]);
+  t.after(() => charger.stop());
+  const connected = await serve.waitForJson<Line & { protocol?: string }>((line) => line.event === "connected");
+  assert.equal(connected.protocol, "ocpp2.0.1");
+  await serve.waitForJson<Line>((line) => isCall("StatusNotification", "chargePoint")(line) && line.payload?.evseId === 2);
+
+  serve.write('CS201 RequestStartTransaction {"idToken":{"idToken":"TAG-9","type":"ISO14443"},"remoteStartId":7,"evseId":1}');
+  const started = await serve.waitForJson<Line>(
+    (line) => isCall("TransactionEvent", "chargePoint")(line) && line.payload?.eventType === "Started",
+  );
+  const info = (started.payload?.transactionInfo ?? {}) as { transactionId?: string; remoteStartId?: number };
+  assert.equal(info.remoteStartId, 7);
+  assert.equal(started.payload?.triggerReason, "RemoteStart");
+  await serve.waitForJson<Line>((line) => isCall("TransactionEvent", "chargePoint")(line) && line.payload?.eventType === "Updated");
+
+  serve.write(`CS201 RequestStopTransaction {"transactionId":"${info.transactionId}"}`);
+  const ended = await serve.waitForJson<Line>(
+    (line) => isCall("TransactionEvent", "chargePoint")(line) && line.payload?.eventType === "Ended",
+  );
+  assert.equal((ended.payload?.transactionInfo as { stoppedReason?: string } | undefined)?.stoppedReason, "Remote");
+
+  // A command without a hand-written handler still gets a schema-valid answer.
+  serve.write("CS201 ClearCache {}");
+  const cleared = await serve.waitForJson<Line>((line) => line.type === "CALLRESULT" && line.action === "ClearCache");
+  assert.deepEqual(cleared.payload, { status: "Accepted" });
+});
