@@ -164,3 +164,33 @@ test("pending and queued calls fail with NotConnectedError when the connection c
   await running;
   await assert.rejects(chargePoint.call(new call.Heartbeat({})), NotConnectedError);
 });
+
+test("queued calls share one timer instead of one each", async (t) => {
+  const { chargePoint, raw } = await rawPeerWith(t);
+  // Unref'd timers do not show in process.getActiveResourcesInfo(), so count what is armed.
+  const realSetTimeout = globalThis.setTimeout;
+  let armed = 0;
+  const counting = (...args: Parameters<typeof setTimeout>) => {
+    armed++;
+    return realSetTimeout(...args);
+  };
+  t.mock.method(globalThis, "setTimeout", counting as unknown as typeof setTimeout);
+  const calls = Array.from({ length: 50 }, (_, index) => chargePoint.call(new call.Heartbeat({}), { uniqueId: `queued-${index}` }));
+  t.mock.restoreAll();
+  assert.equal(armed, 1, "one timer (for the call in flight) serves all 50 calls");
+  for (let index = 0; index < calls.length; index++) {
+    assert.deepEqual(await raw.next(), [2, `queued-${index}`, "Heartbeat", {}]);
+    raw.send([3, `queued-${index}`, { currentTime: "2026-11-24T10:00:00Z" }]);
+  }
+  for (const result of await Promise.all(calls)) assert.ok(result instanceof callResult.Heartbeat);
+});
+
+test("call() refuses a payload that is not built from a call.* class, and sends nothing", async (t) => {
+  const { chargePoint, raw } = await rawPeerWith(t);
+  const plain = { idTag: "ABC" } as unknown as call.Authorize;
+  await assert.rejects(chargePoint.call(plain), TypeError);
+  const valid = chargePoint.call(new call.Heartbeat({}), { uniqueId: "only-this" });
+  assert.deepEqual(await raw.next(), [2, "only-this", "Heartbeat", {}]);
+  raw.send([3, "only-this", { currentTime: "2026-11-24T10:00:00Z" }]);
+  await valid;
+});

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { setImmediate as tick } from "node:timers/promises";
-import { after, NotSupportedError, on } from "ocppkit";
+import { after, ChargePoint as CoreChargePoint, NotSupportedError, on } from "ocppkit";
 import { Action, ChargePoint, call, callResult, type RemoteStopTransactionRequest, type ResetRequest } from "ocppkit/v16";
 import { WebSocket } from "ws";
 import { connectedPair, RawPeer, rawPeerWith, type recordingLogger, startServer } from "../support/peers.js";
@@ -208,4 +208,39 @@ test("the version class exposes its OCPP version and its request and response na
   assert.equal(ChargePoint.callResults, callResult);
   assert.equal(chargePoint.calls.Authorize, call.Authorize);
   assert.equal(chargePoint.callResults.Authorize, callResult.Authorize);
+});
+
+test("@after of an async handler runs once its response has been sent", async (t) => {
+  const order: string[] = [];
+  class Charger extends ChargePoint {
+    @on(Action.GetLocalListVersion)
+    async onVersion() {
+      await tick();
+      order.push("on resolved");
+      return { listVersion: 3 };
+    }
+
+    @after(Action.GetLocalListVersion)
+    afterVersion() {
+      const frames = (this.logger as ReturnType<typeof recordingLogger>).frames;
+      order.push(`after, last out: ${frames.filter(([direction]) => direction === "out").at(-1)?.[1]}`);
+    }
+  }
+  const { raw } = await rawPeerWith(t, { chargePoint: Charger });
+  assert.deepEqual((await raw.roundTrip([2, "v", "GetLocalListVersion", {}])).answer, [3, "v", { listVersion: 3 }]);
+  await raw.roundTrip([2, "v2", "GetLocalListVersion", {}]);
+  assert.deepEqual(order.slice(0, 2), ["on resolved", 'after, last out: [3,"v",{"listVersion":3}]']);
+});
+
+test("the core ChargePoint cannot be used without a version, and decorators refuse static methods", () => {
+  assert.throws(() => new (CoreChargePoint as unknown as new (id: string, connection: object) => object)("CP", {}), TypeError);
+  assert.throws(() => {
+    class Wrong extends ChargePoint {
+      @on(Action.Reset)
+      static onReset() {
+        return { status: "Accepted" };
+      }
+    }
+    return Wrong;
+  }, TypeError);
 });
