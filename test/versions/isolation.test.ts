@@ -2,11 +2,14 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { test } from "node:test";
 
-// A load hook in a fresh process reports every ocppkit file it loads; stdout carries nothing else.
+// A load hook in a fresh process reports every file it loads: ocppkit's relative to dist/, packages' from
+// node_modules/ on. Stdout carries nothing else.
 const hook = `
 import { writeSync } from "node:fs";
 export async function load(url, context, next) {
-  if (url.includes("/dist/")) writeSync(1, url.slice(url.indexOf("/dist/") + 6) + "\\n");
+  const packaged = url.lastIndexOf("/node_modules/");
+  if (packaged >= 0) writeSync(1, url.slice(packaged + 1) + "\\n");
+  else if (url.includes("/dist/")) writeSync(1, url.slice(url.indexOf("/dist/") + 6) + "\\n");
   return next(url, context);
 }`;
 const register = `import { register } from "node:module"; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`;
@@ -40,6 +43,18 @@ for (const version of ["v16", "v201", "v21"]) {
     assert.ok(files.includes(`${version}/validators.generated.js`), `the hook saw ${version} load: ${files.join(", ")}`);
     assert.deepEqual(
       files.filter((f) => versionFolders.some((v) => v !== `${version}/` && f.startsWith(v))),
+      [],
+    );
+  });
+}
+
+// Validators are standalone code: of ajv only its small runtime helpers load, never its compiler.
+for (const version of ["v201", "v21"]) {
+  test(`importing ocppkit/${version} loads no schema compiler`, () => {
+    const packaged = filesLoadedBy(`ocppkit/${version}`).filter((f) => f.startsWith("node_modules/ajv"));
+    assert.ok(packaged.length > 0, "the hook sees packages load");
+    assert.deepEqual(
+      packaged.filter((f) => !f.startsWith("node_modules/ajv/dist/runtime/") && f !== "node_modules/ajv-formats/dist/formats.js"),
       [],
     );
   });
