@@ -10,6 +10,7 @@ import {
   type ReconnectOptions,
   silentLogger,
 } from "ocppkit";
+import { CentralSystem } from "ocppkit/server";
 import { ChargePoint, call } from "ocppkit/v16";
 import { TestCentralSystem } from "../support/central-system.js";
 import { FaultProxy } from "../support/fault-proxy.js";
@@ -260,4 +261,30 @@ test("a refused upgrade (HTTP 401) is retried, with the status in the reason", {
   const reasons = states.flatMap((s) => (s.state === "disconnected" ? [s.reason] : []));
   assert.equal(reasons.length, 1);
   assert.match(reasons[0], /HTTP 401/);
+});
+
+test("after a dead link, an ocppkit/server central system takes the charger's new connection at once", { timeout: 20_000 }, async (t) => {
+  const central = new CentralSystem({
+    protocols: ["ocpp1.6"],
+    logger: silentLogger,
+    pingIntervalMs: 60_000,
+    createChargePoint: ({ id, connection }) =>
+      new ChargePoint(id, connection, { logger: silentLogger }).route("Heartbeat", () => ({ currentTime: new Date().toISOString() })),
+  });
+  const { port } = await central.listen(0, "127.0.0.1");
+  t.after(() => central.close({ timeoutMs: 100 }));
+  let connects = 0;
+  central.on("connect", () => connects++);
+  const proxy = await FaultProxy.start(port);
+  t.after(() => proxy.close());
+  const { connection, cp, nextOpen } = charger(t, `${proxy.url}/ocpp/CP-1`, { pingIntervalMs: 30 });
+  await nextOpen(1);
+  const first = central.get("CP-1");
+  connection.on("state", (change) => change.state === "disconnected" && proxy.unstall());
+  // The server's side of the stalled link still looks open to it (its own ping is a minute away).
+  proxy.stall();
+  await nextOpen(2);
+  assert.ok(await cp.call(heartbeat()));
+  assert.equal(connects, 2);
+  assert.notEqual(central.get("CP-1"), first, "the new connection replaced the half-open one");
 });
