@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { test } from "node:test";
@@ -17,9 +17,9 @@ interface Acknowledged {
 }
 
 /** Runs the writer on `dir` until it has acknowledged `target` appends, then SIGKILLs it. */
-async function runAndKill(dir: string, tag: string, target: number): Promise<Acknowledged> {
+async function runAndKill(dir: string, tag: string, target: number, compaction: readonly string[]): Promise<Acknowledged> {
   const acknowledged: Acknowledged = { appended: new Map(), updated: new Set(), removed: new Set() };
-  const child = spawn(process.execPath, [writer, dir, tag, "2048"], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [writer, dir, tag, ...compaction], { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   let buffered = "";
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
@@ -52,11 +52,17 @@ test("after SIGKILL at random points, every acknowledged record is in the journa
   /** What the journal held after the previous run; the writer never touches it. */
   let before: readonly QueueRecord<WrittenRecord>[] = [];
 
-  for (let run = 1; run <= 4; run++) {
+  for (let run = 1; run <= 6; run++) {
     const tag = `run${run}`;
     const target = 20 + Math.floor(Math.random() * 300);
-    const acknowledged = await runAndKill(dir, tag, target);
-    const context = `run ${run}, killed after ${target} appends`;
+    // Even runs compact after almost every batch, so the kill often lands inside a compaction.
+    const compaction = run % 2 === 0 ? ["1024", "1"] : ["2048", "4"];
+    const acknowledged = await runAndKill(dir, tag, target, compaction);
+    const interrupted = await stat(join(dir, "journal.log.compact")).then(
+      () => " during a compaction",
+      () => "",
+    );
+    const context = `run ${run}, killed after ${target} appends${interrupted}`;
 
     // The lock of the killed writer is stale: this open takes it over.
     const store = await JournalStore.open<WrittenRecord>(dir, { logger: {} });
