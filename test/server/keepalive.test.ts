@@ -4,7 +4,7 @@ import { test } from "node:test";
 import type { ChargePoint } from "ocppkit/v16";
 import { openRaw, startCentralSystem } from "./helpers.js";
 
-test("a peer that stops answering pings is terminated and reported with 1006", async (t) => {
+test("a peer that stops answering pings is terminated and reported with 1006", { timeout: 30_000 }, async (t) => {
   const server = await startCentralSystem(t, { pingIntervalMs: 40 });
   const connected = once(server, "connect");
   const deaf = await openRaw(t, `${server.url}/DEAF`, ["ocpp1.6"], { autoPong: false });
@@ -24,11 +24,14 @@ test("a peer that answers pings stays connected through many intervals", async (
   const alive = await openRaw(t, `${server.url}/ALIVE`);
   await connected;
   let pings = 0;
+  // Ends on the third ping or on a close, so a wrongly terminated peer fails the test instead of hanging it.
   await new Promise<void>((resolve) => {
     alive.socket.on("ping", () => {
       if (++pings === 3) resolve();
     });
+    alive.socket.once("close", () => resolve());
   });
+  assert.equal(pings, 3);
   assert.equal(alive.socket.readyState, alive.socket.OPEN);
   assert.ok(server.has("ALIVE"));
 });
