@@ -76,11 +76,23 @@ function assertAction(action: unknown, what: string): void {
 }
 
 type Method<This> = (this: This, payload: never, uniqueId: string) => unknown;
+/**
+ * The part of a standard decorator context that `@on` / `@after` use. Declared here rather than taken
+ * from the lib's `ClassMethodDecoratorContext`, whose default method type would put `any` into the
+ * public types; the real context fits it. `kind` is a string so applying the decorator to a field
+ * from plain JavaScript is still caught at run time.
+ */
+export interface MethodContext<This> {
+  readonly kind: string;
+  readonly static: boolean;
+  readonly name: string | symbol;
+  addInitializer(initializer: (this: This) => void): void;
+}
 
 function methodDecorator<This extends object>(
   what: "on" | "after",
   register: (target: This, handler: Handler) => void,
-): (method: Method<This>, context: ClassMethodDecoratorContext<This>) => void {
+): (method: Method<This>, context: MethodContext<This>) => void {
   return (method, context) => {
     if (context.kind !== "method" || context.static) {
       throw new TypeError(`@${what} decorates instance methods, not ${context.static ? "static " : ""}${context.kind}s`);
