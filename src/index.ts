@@ -17,6 +17,7 @@ export {
   type CallPayload,
   ChargePoint,
   type ChargePointOptions,
+  type RegistrationGate,
   type ResultMap,
   type ResultOf,
 } from "./rpc/charge-point.js";

@@ -89,7 +89,8 @@ interface Item {
  * time, retrying failures and surviving lost links and restarts. Messages the policy does not queue go
  * through `charger.call()` directly and may overtake it, as the spec allows.
  *
- * Until a BootNotification is Accepted (`register()`), nothing is delivered (1.6 section 4.2).
+ * Until a BootNotification is Accepted (`register()`), nothing is delivered (1.6 section 4.2), and
+ * while `register()` runs the charger's direct calls wait too (see `ChargePoint.setRegistrationGate`).
  */
 export class TransactionQueue<R extends object = ResultMap> extends EventEmitter<TransactionQueueEvents> {
   readonly charger: ChargePoint<R>;
@@ -209,13 +210,21 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
    * call it at boot, and again only when the central system asks (TriggerMessage).
    */
   async register<P extends CallPayload>(boot: P): Promise<ResultOf<R, P>> {
+    // 1.6 section 4.2: until Accepted, no other request goes out, direct calls of the application included.
+    // The gate takes the action name from the boot payload, so no version is imported here.
+    const bootAction = String((boot?.constructor as Partial<PayloadClass> | undefined)?.action);
+    this.charger.setRegistrationGate({ bootAction, status: "Registering" });
     for (;;) {
       if (this.#closed || this.charger.closed) throw new NotConnectedError("Cannot register: closed");
       let response: { status?: unknown; interval?: unknown } | undefined;
       try {
         response = (await this.charger.call(boot, { suppress: false, waitForConnection: true })) as typeof response;
       } catch (error) {
-        if (error instanceof InvalidPayloadError || error instanceof TypeError) throw error;
+        if (error instanceof InvalidPayloadError || error instanceof TypeError) {
+          // Registration never started: holding everything behind a boot that cannot be sent helps nobody.
+          this.charger.setRegistrationGate(undefined);
+          throw error;
+        }
         this.#logger.warn?.("BootNotification failed; retrying", { chargePointId: this.charger.id, error: String(error) });
         if (!(error instanceof NotConnectedError)) await this.#sleep(this.#bootRetryMs);
         continue;
@@ -228,6 +237,8 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
         return response as ResultOf<R, P>;
       }
       this.#registered = false;
+      // Pending lets the central system's CALLs be answered and triggered messages out; Rejected neither.
+      this.charger.setRegistrationGate({ bootAction, status: status === "Pending" ? "Pending" : "Rejected" });
       await this.#sleep(interval > 0 ? interval * 1000 : this.#bootRetryMs);
     }
   }
@@ -235,6 +246,7 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
   /** Lets the queue deliver without `register()` (the application registered by other means). */
   markRegistered(): void {
     this.#registered = true;
+    this.charger.setRegistrationGate(undefined);
     this.#pump();
   }
 

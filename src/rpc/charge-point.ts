@@ -9,6 +9,7 @@ import {
   InvalidResponseError,
   NotConnectedError,
   NotImplementedError,
+  NotRegisteredError,
   NotSupportedError,
   OcppError,
   ProtocolError,
@@ -60,6 +61,27 @@ export interface CallOptions {
    * within `responseTimeoutMs` of `call()`. Once sent, the usual response timeout applies.
    */
   readonly waitForConnection?: boolean;
+  /**
+   * The central system asked for this message (a call made while handling its TriggerMessage): it passes
+   * a closed registration gate unless registration was Rejected (1.6 section 4.2: while Pending, the
+   * charge point sends requests only when instructed with a TriggerMessage.req).
+   */
+  readonly triggered?: boolean;
+}
+
+/**
+ * Closes the engine to everything but registration (OCPP 1.6 section 4.2): set by
+ * `TransactionQueue.register()` until a BootNotification is Accepted. The engine knows no action names;
+ * the gate names the one that still goes out.
+ */
+export interface RegistrationGate {
+  /** The action let out (BootNotification of the version). */
+  readonly bootAction: string;
+  /**
+   * "Registering" (no answer yet) and "Pending" hold every other call except triggered ones;
+   * "Rejected" holds triggered ones too, and incoming CALLs get no answer at all.
+   */
+  readonly status: "Registering" | "Pending" | "Rejected";
 }
 
 /** A payload built from a generated `call.*` class; the tag names its action at the type level only. */
@@ -124,6 +146,11 @@ export abstract class ChargePoint<R extends object = ResultMap> {
   // Incoming CALLs whose async handler has not answered yet, and who waits for them to finish.
   #answering = 0;
   #settledWaiters: (() => void)[] = [];
+  // Calls held by the registration gate, before the send queue: a held call in the queue would block the
+  // BootNotification behind it. Deadlines grow in call order, so one timer for the head serves them all.
+  #gate: RegistrationGate | undefined;
+  #held: { readonly call: PendingCall; readonly until: number }[] = [];
+  #heldTimer: NodeJS.Timeout | undefined;
 
   constructor(id: string, connection: ConnectionLike, options: ChargePointOptions = {}) {
     const protocol = (new.target as typeof ChargePoint).protocol;
@@ -235,9 +262,53 @@ export abstract class ChargePoint<R extends object = ResultMap> {
     const text = JSON.stringify([MessageType.Call, id, action, payload]);
     return new Promise((resolve, reject) => {
       const waitUntil = wait ? Date.now() + this.responseTimeoutMs : 0;
-      this.#queue.push({ id, action, text, spec, suppress: options.suppress !== false, skipValidation, waitUntil, resolve, reject });
+      const pending = { id, action, text, spec, suppress: options.suppress !== false, skipValidation, waitUntil, resolve, reject };
+      const gate = this.#gate;
+      if (gate && action !== gate.bootAction && !(options.triggered === true && gate.status !== "Rejected")) {
+        this.#held.push({ call: pending, until: Date.now() + this.responseTimeoutMs });
+        if (!this.#heldTimer) this.#armHeld();
+        return;
+      }
+      this.#queue.push(pending);
       if (!this.#inFlight) this.#sendNext();
     });
+  }
+
+  /**
+   * Closes (or, with undefined, opens) the registration gate. While closed, calls other than
+   * `gate.bootAction` (and triggered ones unless Rejected) wait, in order, until it opens, each for at
+   * most `responseTimeoutMs` from `call()` (then NotRegisteredError). TransactionQueue.register() drives it.
+   */
+  setRegistrationGate(gate: RegistrationGate | undefined): void {
+    this.#gate = gate;
+    if (gate || this.#held.length === 0) return;
+    if (this.#heldTimer) clearTimeout(this.#heldTimer);
+    this.#heldTimer = undefined;
+    for (const { call } of this.#held) this.#queue.push(call);
+    this.#held = [];
+    if (!this.#inFlight) this.#sendNext();
+  }
+
+  #armHeld(): void {
+    const head = this.#held[0];
+    if (!head) return;
+    this.#heldTimer = setTimeout(() => this.#expireHeld(), Math.max(0, head.until - Date.now()));
+    this.#heldTimer.unref();
+  }
+
+  #expireHeld(): void {
+    this.#heldTimer = undefined;
+    const now = Date.now();
+    let expired = 0;
+    while (expired < this.#held.length && this.#held[expired].until <= now) expired++;
+    for (const { call } of this.#held.splice(0, expired)) {
+      call.reject(
+        new NotRegisteredError(
+          `${call.action} was not sent: not registered (BootNotification not Accepted) within ${this.responseTimeoutMs} ms`,
+        ),
+      );
+    }
+    this.#armHeld();
   }
 
   /**
@@ -449,6 +520,11 @@ export abstract class ChargePoint<R extends object = ResultMap> {
       pending.reject(new InvalidResponseError(pending.action, pending.id, problem));
       return;
     }
+    if (this.#gate?.status === "Rejected") {
+      // 1.6 section 4.2: while Rejected nothing is answered, not even a malformed CALL.
+      this.logger.warn?.("Dropped a malformed message unanswered: registration was Rejected", context);
+      return;
+    }
     const unreadable = fault.id === undefined ? unreadableFrameError(this.protocol.dialect, fault.reason) : undefined;
     if (unreadable) {
       this.logger.warn?.("Answered an unreadable message with a CALLERROR", context);
@@ -599,6 +675,11 @@ export abstract class ChargePoint<R extends object = ResultMap> {
   }
 
   #onCall(id: string, action: string, payload: Payload): void {
+    if (this.#gate?.status === "Rejected") {
+      // 1.6 section 4.2: "While Rejected, the Charge Point SHALL NOT respond to any Central System initiated message."
+      this.logger.warn?.("Dropped a CALL unanswered: registration was Rejected", { chargePointId: this.id, uniqueId: id, action });
+      return;
+    }
     const spec = this.protocol.actions.get(action);
     if (!spec) {
       this.#sendError(id, new NotImplementedError(`${action} is not an OCPP ${this.protocol.ocppVersion} action`));
@@ -729,6 +810,11 @@ export abstract class ChargePoint<R extends object = ResultMap> {
     for (const call of waiting) call.reject(new NotConnectedError(`${call.action} was not sent: ${why}`));
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
+    const held = this.#held;
+    this.#held = [];
+    if (this.#heldTimer) clearTimeout(this.#heldTimer);
+    this.#heldTimer = undefined;
+    for (const { call } of held) call.reject(new NotConnectedError(`${call.action} was not sent: ${why}`));
   }
 }
 

@@ -126,6 +126,14 @@ export class NotConnectedError extends Error {
   }
 }
 
+/** A call held by the registration gate (see `ChargePoint.setRegistrationGate`) was not let out within its timeout. */
+export class NotRegisteredError extends NotConnectedError {
+  constructor(message: string) {
+    super(message);
+    this.name = "NotRegisteredError";
+  }
+}
+
 /** The connection closed abnormally; `start()` rejects with it. */
 export class ConnectionClosedError extends Error {
   readonly closeCode: number;

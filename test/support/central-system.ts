@@ -46,6 +46,10 @@ export class TestCentralSystem {
   /** Never answer CALLs of these actions. */
   readonly silent = new Set<string>();
   nextTransactionId = 100;
+  /** The central system's side of each connection, in order: to send CALLs to the charger. */
+  readonly sessions: ChargePoint[] = [];
+  /** How long a session's own CALLs wait for the charger's answer. */
+  sessionTimeoutMs = 10_000;
 
   private constructor(server: WebSocketServer) {
     this.#server = server;
@@ -126,7 +130,8 @@ export class TestCentralSystem {
     this.#sockets.add(socket);
     socket.on("close", () => this.#sockets.delete(socket));
     const link = ++this.#links;
-    const session = new ChargePoint("CP", socket, { logger: silentLogger });
+    const session = new ChargePoint("CP", socket, { logger: silentLogger, responseTimeoutMs: this.sessionTimeoutMs });
+    this.sessions.push(session);
     for (const action of answered) {
       session.route(
         action,
