@@ -315,7 +315,8 @@ export abstract class ChargePoint<R extends object = ResultMap> {
    * Sends an unconfirmed message (SEND, message type 6; OCPP 2.1 part 4 section 4.2.4) and returns its
    * message id. It goes out at once, also while a CALL is outstanding (section 4.1.1 allows that), and
    * nothing answers it. Only versions that define SEND expose it, and only for SEND-only actions.
-   * Throws InvalidPayloadError for a payload that fails its schema, NotConnectedError without a link.
+   * Throws InvalidPayloadError for a payload that fails its schema, NotConnectedError without a link,
+   * NotRegisteredError while the registration gate is closed.
    */
   protected send(payload: CallPayload, options: Pick<CallOptions, "uniqueId" | "skipSchemaValidation"> = {}): string {
     const action = (payload?.constructor as Partial<PayloadClass> | undefined)?.action;
@@ -330,6 +331,8 @@ export abstract class ChargePoint<R extends object = ResultMap> {
     const id = options.uniqueId ?? crypto.randomUUID();
     if (id.length > 36) throw new TypeError("uniqueId must be at most 36 characters (OCPP 2.1 part 4 section 4.1.4)");
     if (this.#closed || !this.connection.isOpen) throw new NotConnectedError(`Cannot send ${action}: not connected`);
+    // A SEND cannot wait for the registration gate (nothing answers it to tell when it went out): refused.
+    if (this.#gate) throw new NotRegisteredError(`Cannot send ${action}: not registered (BootNotification not Accepted)`);
     this.#write(JSON.stringify([MessageType.Send, id, action, payload]));
     return id;
   }

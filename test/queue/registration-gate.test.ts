@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { CallTimeoutError, NotRegisteredError, ReconnectingConnection, silentLogger, TransactionQueue } from "ocppkit";
 import { ChargePoint, call } from "ocppkit/v16";
+import { ChargePoint as ChargePoint21, call as call21 } from "ocppkit/v21";
 import { TestCentralSystem } from "../support/central-system.js";
+import { connectedPair } from "../support/peers.js";
 
 type After = { after(fn: () => unknown): void };
 
@@ -111,4 +113,26 @@ test("a call held longer than its timeout fails with NotRegisteredError", { time
   await answered("Pending");
   await assert.rejects(charger.call(status(1)), NotRegisteredError);
   assert.deepEqual(server.actions(), ["BootNotification"]);
+});
+
+test("an unconfirmed SEND is refused with NotRegisteredError while registration is in progress", async (t) => {
+  const { chargePoint, centralSystem } = await connectedPair<ChargePoint21, ChargePoint21>(t, {
+    chargePoint: ChargePoint21,
+    centralSystem: ChargePoint21,
+  });
+  const streamed: unknown[] = [];
+  centralSystem.route("NotifyPeriodicEventStream", (payload: unknown) => {
+    streamed.push(payload);
+    return {};
+  });
+  const stream = () =>
+    new call21.NotifyPeriodicEventStream({ id: 1, pending: 0, basetime: "2026-11-24T10:00:00.000Z", data: [{ t: 0, v: "1" }] });
+  chargePoint.setRegistrationGate({ bootAction: "BootNotification", status: "Pending" });
+  assert.throws(() => chargePoint.send(stream()), NotRegisteredError);
+  chargePoint.setRegistrationGate(undefined);
+  chargePoint.send(stream());
+  // A CALL after the SEND: once it is answered, the SEND (sent first, on the same socket) has arrived.
+  centralSystem.route("Heartbeat", () => ({ currentTime: "2026-11-24T10:00:00.000Z" }));
+  await chargePoint.call(new call21.Heartbeat({}), { suppress: false });
+  assert.equal(streamed.length, 1);
 });
