@@ -1,5 +1,4 @@
-import { NotConnectedError } from "../rpc/errors.js";
-import { type Connection, type ConnectionReceiver, ReceiverSlot } from "./connection.js";
+import { SocketConnection } from "./socket-connection.js";
 
 /** The part of a WHATWG WebSocket (browser, Deno, Node 22+, `ws`'s EventTarget API) that is used. */
 export interface WhatwgWebSocket {
@@ -11,7 +10,6 @@ export interface WhatwgWebSocket {
   addEventListener(type: "close", listener: (event: { code: number; reason: string }) => void): void;
 }
 
-const OPEN = 1;
 const decoder = new TextDecoder();
 
 function textOf(data: unknown): string {
@@ -21,35 +19,17 @@ function textOf(data: unknown): string {
 }
 
 /** A Connection over a WHATWG WebSocket. */
-export class WebSocketConnection implements Connection {
-  readonly socket: WhatwgWebSocket;
-  #slot = new ReceiverSlot();
-
+export class WebSocketConnection extends SocketConnection<WhatwgWebSocket> {
   constructor(socket: WhatwgWebSocket) {
-    this.socket = socket;
-    socket.addEventListener("message", (event) => this.#slot.message(textOf(event.data)));
-    socket.addEventListener("close", (event) => this.#slot.close(event.code, event.reason));
-    if (socket.readyState > OPEN) this.#slot.close(1006, "closed before use");
+    super(socket);
+    socket.addEventListener("message", (event) => this.slot.message(textOf(event.data)));
+    socket.addEventListener("close", (event) => this.slot.close(event.code, event.reason));
+    this.checkClosed();
   }
 
-  get protocol(): string {
-    return this.socket.protocol;
-  }
-
-  get isOpen(): boolean {
-    return this.socket.readyState === OPEN;
-  }
-
-  send(text: string): void {
-    if (this.socket.readyState !== OPEN) throw new NotConnectedError();
-    this.socket.send(text);
-  }
-
-  close(code = 1000, reason = ""): void {
-    this.socket.close(code, reason);
-  }
-
-  listen(receiver: ConnectionReceiver): void {
-    this.#slot.set(receiver);
+  // The WHATWG API lets a client close only with 1000 or 3000-4999 and throws on anything else
+  // (1002, 1011, ... are the server's or the browser's to send), so other codes close normally.
+  override close(code = 1000, reason = ""): void {
+    super.close(code === 1000 || (code >= 3000 && code <= 4999) ? code : 1000, reason);
   }
 }

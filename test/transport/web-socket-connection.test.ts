@@ -119,3 +119,19 @@ test("a ChargePoint built on Node's own WHATWG WebSocket round-trips calls both 
     protocol: "ocpp1.6",
   });
 });
+
+test("the WHATWG adapter closes with 1000 for codes a WHATWG client may not send, and keeps 3000-4999", async (t) => {
+  const server = await startServer(t);
+  for (const [code, expected] of [
+    [1011, 1000],
+    [4001, 4001],
+  ] as const) {
+    const socket = new WebSocket(`${server.url}/CP-C`, ["ocpp1.6"]);
+    await once(socket, "open");
+    const accepted = await server.accepted();
+    const closed = once(accepted.socket, "close");
+    new WebSocketConnection(socket as unknown as WhatwgWebSocket).close(code, "done");
+    const [received] = await closed;
+    assert.equal(received, expected);
+  }
+});
