@@ -33,6 +33,7 @@ import {
   addAfterRoute,
   addOnRoute,
   type Handler,
+  invokeHandler,
   type OnOptions,
   type OnRoute,
   type Route,
@@ -241,8 +242,7 @@ export abstract class ChargePoint<R extends object = ResultMap> {
   call<P extends CallPayload>(payload: P, options: CallOptions & { readonly suppress: false }): Promise<ResultOf<R, P>>;
   call<P extends CallPayload>(payload: P, options?: CallOptions): Promise<ResultOf<R, P> | undefined>;
   call(payload: CallPayload, options: CallOptions = {}): Promise<unknown> {
-    const action = (payload?.constructor as Partial<PayloadClass> | undefined)?.action;
-    const spec = typeof action === "string" ? this.protocol.actions.get(action) : undefined;
+    const { action, spec } = this.#actionOf(payload);
     if (!action || !spec) {
       return Promise.reject(new TypeError(`call() takes a payload built from a call.* class of OCPP ${this.protocol.ocppVersion}`));
     }
@@ -319,8 +319,7 @@ export abstract class ChargePoint<R extends object = ResultMap> {
    * NotRegisteredError while the registration gate is closed.
    */
   protected send(payload: CallPayload, options: Pick<CallOptions, "uniqueId" | "skipSchemaValidation"> = {}): string {
-    const action = (payload?.constructor as Partial<PayloadClass> | undefined)?.action;
-    const spec = typeof action === "string" ? this.protocol.actions.get(action) : undefined;
+    const { action, spec } = this.#actionOf(payload);
     if (!this.protocol.messageTypes.has(MessageType.Send)) throw new TypeError(`OCPP ${this.protocol.ocppVersion} has no SEND messages`);
     if (!action || !spec) throw new TypeError(`send() takes a payload built from a call.* class of OCPP ${this.protocol.ocppVersion}`);
     if (spec.response) throw new TypeError(`${action} is answered: send it with call(), not send()`);
@@ -335,6 +334,12 @@ export abstract class ChargePoint<R extends object = ResultMap> {
     if (this.#gate) throw new NotRegisteredError(`Cannot send ${action}: not registered (BootNotification not Accepted)`);
     this.#write(JSON.stringify([MessageType.Send, id, action, payload]));
     return id;
+  }
+
+  /** The action a payload's generated class names, and its spec in this version (undefined if none). */
+  #actionOf(payload: CallPayload): { action?: string; spec?: ActionSpec } {
+    const action = (payload?.constructor as Partial<PayloadClass> | undefined)?.action;
+    return typeof action === "string" ? { action, spec: this.protocol.actions.get(action) } : {};
   }
 
   /** Routes incoming CALLs of `action` to `handler` (the function form of `@on`). */
@@ -649,7 +654,7 @@ export abstract class ChargePoint<R extends object = ResultMap> {
         error: error instanceof Error ? error.message : String(error),
       });
     try {
-      const result = on.withUniqueId ? on.handler(payload as never, id) : (on.handler as (payload: never) => unknown)(payload as never);
+      const result = invokeHandler(on, payload, id);
       if (isPromiseLike(result)) result.then(undefined, failed);
     } catch (error) {
       failed(error);
@@ -707,7 +712,7 @@ export abstract class ChargePoint<R extends object = ResultMap> {
     }
     let result: unknown;
     try {
-      result = on.withUniqueId ? on.handler(payload as never, id) : (on.handler as (payload: never) => unknown)(payload as never);
+      result = invokeHandler(on, payload, id);
     } catch (error) {
       this.#sendError(id, this.#handlerError(action, id, error));
       return;
@@ -760,9 +765,7 @@ export abstract class ChargePoint<R extends object = ResultMap> {
     const after = route.after;
     if (!after) return;
     try {
-      const done = after.withUniqueId
-        ? after.handler(payload as never, id)
-        : (after.handler as (payload: never) => unknown)(payload as never);
+      const done = invokeHandler(after, payload, id);
       if (isPromiseLike(done)) done.then(undefined, (error: unknown) => this.#afterFailed(action, id, error));
     } catch (error) {
       this.#afterFailed(action, id, error);

@@ -118,3 +118,11 @@ export function after<This extends object>(action: string, options: AfterOptions
   assertAction(action, "after");
   return methodDecorator<This>("after", (target, handler) => addAfterRoute(target, action, handler, options));
 }
+
+/**
+ * Calls a routed handler as its options ask: with the payload only, or with the message id as well. A
+ * handler that did not ask for the id gets exactly one argument, so a rest-parameter handler sees no id.
+ */
+export function invokeHandler(route: OnRoute | AfterRoute, payload: unknown, uniqueId: string): unknown {
+  return route.withUniqueId ? route.handler(payload as never, uniqueId) : (route.handler as (payload: never) => unknown)(payload as never);
+}
