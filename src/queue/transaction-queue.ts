@@ -3,7 +3,7 @@ import type { CallPayload, ChargePoint, ResultMap, ResultOf } from "../rpc/charg
 import { CallTimeoutError, InvalidPayloadError, InvalidResponseError, NotConnectedError, OcppError } from "../rpc/errors.js";
 import type { Payload } from "../rpc/frame.js";
 import { defaultLogger, type Logger } from "../rpc/logger.js";
-import type { PayloadClass } from "../rpc/protocol.js";
+import { actionOf } from "../rpc/protocol.js";
 import { validatePayload } from "../rpc/validation.js";
 import { JournalStore } from "./journal.js";
 import { type QueuePolicy, queuePolicyFor } from "./policy.js";
@@ -163,8 +163,8 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
    */
   async call<P extends CallPayload>(payload: P): Promise<Queued<ResultOf<R, P>>> {
     if (this.#closed) throw new NotConnectedError("The transaction queue is closed");
-    const action = (payload?.constructor as Partial<PayloadClass> | undefined)?.action;
-    const spec = typeof action === "string" ? this.charger.protocol.actions.get(action) : undefined;
+    const action = actionOf(payload);
+    const spec = action === undefined ? undefined : this.charger.protocol.actions.get(action);
     if (!action || !spec) throw new TypeError(`call() takes a payload built from a call.* class of OCPP ${this.charger.ocppVersion}`);
     let data: Payload = { ...(payload as unknown as Payload) };
     if (!this.policy.queues(action, data)) {
@@ -212,7 +212,7 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
   async register<P extends CallPayload>(boot: P): Promise<ResultOf<R, P>> {
     // 1.6 section 4.2: until Accepted, no other request goes out, direct calls of the application included.
     // The gate takes the action name from the boot payload, so no version is imported here.
-    const bootAction = String((boot?.constructor as Partial<PayloadClass> | undefined)?.action);
+    const bootAction = String(actionOf(boot));
     this.charger.setRegistrationGate({ bootAction, status: "Registering" });
     for (;;) {
       if (this.#closed || this.charger.closed) throw new NotConnectedError("Cannot register: closed");
@@ -323,7 +323,7 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
     const payload = this.#resolved(item.entry);
     let response: object;
     try {
-      response = (await this.charger.call(instance(action, payload), { suppress: false, waitForConnection: true })) as object;
+      response = (await this.charger.call(this.#request(action, payload), { suppress: false, waitForConnection: true })) as object;
     } catch (error) {
       if (this.#closed) return false;
       if (error instanceof NotConnectedError) {
@@ -357,6 +357,13 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
     if (this.#closed) return false;
     await this.#delivered(item, payload, response);
     return true;
+  }
+
+  /** A stored payload as call() takes it: an instance of the action's generated `call.*` class. */
+  #request(action: string, payload: Payload): CallPayload {
+    const Request = this.charger.protocol.actions.get(action)?.Request as (new (payload: Payload) => CallPayload) | undefined;
+    if (!Request) throw new TypeError(`OCPP ${this.charger.ocppVersion} has no request class for ${action}`);
+    return new Request(payload);
   }
 
   /** The payload as it goes out: a local transaction reference replaced by the central system's id. */
@@ -409,23 +416,4 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
     item.reject?.(error);
     this.emit("dropped", { seq: item.seq, action: item.entry.action, payload, error });
   }
-}
-
-const rawClasses = new Map<string, new (payload: Payload) => CallPayload>();
-
-/** A stored payload as call() takes it: an object whose class names the action. */
-function instance(action: string, payload: Payload): CallPayload {
-  let Raw = rawClasses.get(action);
-  if (!Raw) {
-    Raw = class {
-      static readonly action = action;
-      constructor(data: Payload) {
-        Object.assign(this, data);
-      }
-    } as unknown as new (
-      payload: Payload,
-    ) => CallPayload;
-    rawClasses.set(action, Raw);
-  }
-  return new Raw(payload);
 }

@@ -27,7 +27,7 @@ import {
 } from "./frame.js";
 import { defaultLogger, type Logger } from "./logger.js";
 import { MessageType } from "./message-type.js";
-import type { ActionSpec, OcppProtocol, PayloadClass } from "./protocol.js";
+import { type ActionSpec, actionOf, type OcppProtocol } from "./protocol.js";
 import {
   type AfterOptions,
   addAfterRoute,
@@ -338,8 +338,8 @@ export abstract class ChargePoint<R extends object = ResultMap> {
 
   /** The action a payload's generated class names, and its spec in this version (undefined if none). */
   #actionOf(payload: CallPayload): { action?: string; spec?: ActionSpec } {
-    const action = (payload?.constructor as Partial<PayloadClass> | undefined)?.action;
-    return typeof action === "string" ? { action, spec: this.protocol.actions.get(action) } : {};
+    const action = actionOf(payload);
+    return action === undefined ? {} : { action, spec: this.protocol.actions.get(action) };
   }
 
   /** Routes incoming CALLs of `action` to `handler` (the function form of `@on`). */

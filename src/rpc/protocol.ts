@@ -12,8 +12,16 @@ export interface ActionSpec {
   readonly request: SchemaValidator;
   /** Absent for SEND-only actions, which have no response. */
   readonly response?: SchemaValidator;
+  /** The `call.X` class: rebuilds a stored payload (the transaction queue) as `call()` takes it. */
+  readonly Request?: PayloadClass;
   /** Instantiated for each CALLRESULT, so `instanceof callResult.X` holds. */
   readonly Result?: PayloadClass;
+}
+
+/** The action a payload's generated class names (`call.Authorize` -> "Authorize"), if it has one. */
+export function actionOf(payload: unknown): string | undefined {
+  const action = ((payload as object | null | undefined)?.constructor as Partial<PayloadClass> | undefined)?.action;
+  return typeof action === "string" ? action : undefined;
 }
 
 /**
@@ -33,17 +41,28 @@ export interface OcppProtocol {
 
 /**
  * The action table of a version from its generated modules: `Action`, the validators module (named
- * `<Action>Request` / `<Action>Response`) and the `callResult` module. An action without a response
+ * `<Action>Request` / `<Action>Response`), the `call` and the `callResult` module. An action without a response
  * validator is SEND-only (2.1 part 4 section 4.2.4).
  */
-export function actionSpecs(actions: Record<string, string>, validators: object, results: object): Map<string, ActionSpec> {
+export function actionSpecs(
+  actions: Record<string, string>,
+  validators: object,
+  requests: object,
+  results: object,
+): Map<string, ActionSpec> {
   const validatorsByName = validators as Record<string, SchemaValidator | undefined>;
+  const requestsByAction = requests as Record<string, PayloadClass | undefined>;
   const resultsByAction = results as Record<string, PayloadClass | undefined>;
   const table = new Map<string, ActionSpec>();
   for (const action of Object.values(actions)) {
     const request = validatorsByName[`${action}Request`];
     if (!request) throw new Error(`no request validator for ${action}`);
-    table.set(action, { request, response: validatorsByName[`${action}Response`], Result: resultsByAction[action] });
+    table.set(action, {
+      request,
+      response: validatorsByName[`${action}Response`],
+      Request: requestsByAction[action],
+      Result: resultsByAction[action],
+    });
   }
   return table;
 }

@@ -1,5 +1,6 @@
 import { actionSpecs, type OcppProtocol } from "../rpc/protocol.js";
 import { Action } from "./actions.generated.js";
+import * as call from "./call.generated.js";
 import * as callResult from "./call-result.generated.js";
 import * as validators from "./validators.generated.js";
 
@@ -9,5 +10,5 @@ export const protocol: OcppProtocol = {
   subprotocol: "ocpp1.6",
   dialect: "1.6",
   messageTypes: new Set([2, 3, 4]),
-  actions: actionSpecs(Action, validators, callResult),
+  actions: actionSpecs(Action, validators, call, callResult),
 };

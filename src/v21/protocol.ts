@@ -1,5 +1,6 @@
 import { actionSpecs, type OcppProtocol } from "../rpc/protocol.js";
 import { Action } from "./actions.generated.js";
+import * as call from "./call.generated.js";
 import * as callResult from "./call-result.generated.js";
 import * as validators from "./validators.generated.js";
 
@@ -9,5 +10,5 @@ export const protocol: OcppProtocol = {
   subprotocol: "ocpp2.1",
   dialect: "2.1",
   messageTypes: new Set([2, 3, 4, 5, 6]),
-  actions: actionSpecs(Action, validators, callResult),
+  actions: actionSpecs(Action, validators, call, callResult),
 };
