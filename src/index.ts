@@ -25,7 +25,7 @@ export * from "./rpc/errors.js";
 export { decodeFrame, type Frame, type FrameFault, maxMessageIdLength } from "./rpc/frame.js";
 export { consoleLogger, defaultLogger, type Logger, silentLogger } from "./rpc/logger.js";
 export { MessageType } from "./rpc/message-type.js";
-export type { ActionSpec, OcppProtocol, PayloadClass } from "./rpc/protocol.js";
+export { type ActionSpec, actionOf, type OcppProtocol, type PayloadClass } from "./rpc/protocol.js";
 export { type AfterOptions, after, type Handler, type OnOptions, on } from "./rpc/routing.js";
 export { type SchemaError, type SchemaValidator, schemaErrorToOcpp, validatePayload } from "./rpc/validation.js";
 export { type ErrorDialect, errorFromWire, wireCode } from "./rpc/wire-codes.js";

@@ -4,7 +4,7 @@
  * central system can send. The state lives in SimulatedCharger so it survives a reconnect; each
  * connection gets a fresh ChargerPeer (a ChargePoint) that routes the central system's CALLs to it.
  */
-import { after, type ChargePointOptions, type ConnectionLike, type Logger, on } from "../index.js";
+import { actionOf, after, type ChargePointOptions, type ConnectionLike, type Logger, on } from "../index.js";
 import type {
   CancelReservationRequest,
   ChangeAvailabilityRequest,
@@ -155,7 +155,7 @@ export class SimulatedCharger {
 
   /** Sends a CALL over the current connection; a CALLERROR or a closed connection throws. */
   async send<P extends Payload>(payload: P): Promise<Record<string, unknown>> {
-    const action = (payload.constructor as { action?: string }).action ?? "call";
+    const action = actionOf(payload) ?? "call";
     const onCall = this.settings.onCall;
     if (!this.peer) {
       const error = new Error(`${action} not sent: not connected`);

@@ -242,7 +242,8 @@ export abstract class ChargePoint<R extends object = ResultMap> {
   call<P extends CallPayload>(payload: P, options: CallOptions & { readonly suppress: false }): Promise<ResultOf<R, P>>;
   call<P extends CallPayload>(payload: P, options?: CallOptions): Promise<ResultOf<R, P> | undefined>;
   call(payload: CallPayload, options: CallOptions = {}): Promise<unknown> {
-    const { action, spec } = this.#actionOf(payload);
+    const action = actionOf(payload);
+    const spec = action === undefined ? undefined : this.protocol.actions.get(action);
     if (!action || !spec) {
       return Promise.reject(new TypeError(`call() takes a payload built from a call.* class of OCPP ${this.protocol.ocppVersion}`));
     }
@@ -319,7 +320,8 @@ export abstract class ChargePoint<R extends object = ResultMap> {
    * NotRegisteredError while the registration gate is closed.
    */
   protected send(payload: CallPayload, options: Pick<CallOptions, "uniqueId" | "skipSchemaValidation"> = {}): string {
-    const { action, spec } = this.#actionOf(payload);
+    const action = actionOf(payload);
+    const spec = action === undefined ? undefined : this.protocol.actions.get(action);
     if (!this.protocol.messageTypes.has(MessageType.Send)) throw new TypeError(`OCPP ${this.protocol.ocppVersion} has no SEND messages`);
     if (!action || !spec) throw new TypeError(`send() takes a payload built from a call.* class of OCPP ${this.protocol.ocppVersion}`);
     if (spec.response) throw new TypeError(`${action} is answered: send it with call(), not send()`);
@@ -334,12 +336,6 @@ export abstract class ChargePoint<R extends object = ResultMap> {
     if (this.#gate) throw new NotRegisteredError(`Cannot send ${action}: not registered (BootNotification not Accepted)`);
     this.#write(JSON.stringify([MessageType.Send, id, action, payload]));
     return id;
-  }
-
-  /** The action a payload's generated class names, and its spec in this version (undefined if none). */
-  #actionOf(payload: CallPayload): { action?: string; spec?: ActionSpec } {
-    const action = actionOf(payload);
-    return action === undefined ? {} : { action, spec: this.protocol.actions.get(action) };
   }
 
   /** Routes incoming CALLs of `action` to `handler` (the function form of `@on`). */
