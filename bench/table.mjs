@@ -17,7 +17,10 @@ const names = {
   node: "node alone",
   "ocppkit-with-ws": "ocppkit + ws (`ocppkit` too)",
 };
-const withRatio = (value, ratio) => (ratio === undefined || ratio === null ? `${value}` : `${value} (${ratio}x)`);
+const withRatio = (value, ratio) => {
+  if (value === undefined || value === "undefined") return "–";
+  return ratio === undefined || ratio === null ? `${value}` : `${value} (${ratio}x)`;
+};
 const row = (cells) => `| ${cells.join(" | ")} |`;
 
 for (const line of lines) {
