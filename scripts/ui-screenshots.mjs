@@ -10,7 +10,7 @@ try {
   rig.charger("CP-201", "2.0.1");
   rig.charger("CP-21", "2.1");
   rig.charger("CP-OLD", "1.6");
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, deviceScaleFactor: 1 });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1250 }, deviceScaleFactor: 1 });
   await page.goto(rig.pageUrl);
   for (const id of ["CP-16", "CP-201", "CP-21", "CP-OLD"]) await seen(page, `#chargers tr[data-charger="${id}"] .chip`);
   await rig.chargers.get("CP-OLD").stop();

@@ -39,11 +39,13 @@ function reading(sample: Payload): number | undefined {
 /** The energy register and active power of MeterValue entries (1.6 MeterValues and 2.x TransactionEvent). */
 function samplesOf(meterValues: unknown): MeterSample[] {
   if (!Array.isArray(meterValues)) return [];
-  return meterValues.flatMap((entry: Payload) => {
+  return meterValues.flatMap((entry: Payload | null) => {
+    if (typeof entry !== "object" || entry === null) return [];
     const t = Date.parse(String(entry.timestamp));
     if (!Number.isFinite(t) || !Array.isArray(entry.sampledValue)) return [];
     const sample: Mutable<MeterSample> = { t };
-    for (const sampled of entry.sampledValue as Payload[]) {
+    for (const sampled of entry.sampledValue as (Payload | null)[]) {
+      if (typeof sampled !== "object" || sampled === null) continue;
       const measurand = String(sampled.measurand ?? energyMeasurand);
       // Phase values would be added twice to the total: only the totals count.
       if (sampled.phase !== undefined) continue;
