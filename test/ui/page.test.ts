@@ -189,12 +189,12 @@ test("the first load is under 150 KB gzipped, and a version's validators load on
   t.diagnostic(`first load: ${firstLoad.length} files, ${gzipped} bytes gzipped`);
   rig.charger("CP-LAZY", "2.1");
   await seen(page, '#chargers tr[data-charger="CP-LAZY"]');
-  const validators = page.waitForResponse((response) => /\/assets\/chunk-\w+\.js$/.test(response.url()), { timeout: 30_000 });
+  // The panel chooses the only charger by itself: that is when its version's validators load.
   await choose(page, "CP-LAZY", "2.1", "Reset");
-  const chunk = (await validators).url();
-  assert.ok(!firstLoad.includes(chunk), `${chunk} was already in the first load`);
   await page.fill("#cmd-payload", "{}");
   await seen(page, "#cmd-problem:not([hidden])");
+  const lazy = loaded.filter((url) => /\/assets\/chunk-\w+\.js$/.test(url) && !firstLoad.includes(url));
+  assert.ok(lazy.length >= 1, `no validator chunk loaded after the first load: ${loaded.join(", ")}`);
 });
 
 test("with --auth the page asks for the password, and with it the page is live", async (t) => {
