@@ -37,7 +37,7 @@ function chargerRow(charger: ChargerView): HTMLTableRowElement {
         ? h(
             "div",
             { class: "gone-note" },
-            `left ${clock(charger.goneAt)} (${charger.closeCode}${charger.closeReason ? ` ${charger.closeReason}` : ""})`,
+            `left ${clock(charger.goneAt)}${charger.closeCode === undefined ? "" : ` (${charger.closeCode}${charger.closeReason ? ` ${charger.closeReason}` : ""})`}`,
           )
         : "",
     ),
