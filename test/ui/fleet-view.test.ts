@@ -43,8 +43,16 @@ test("a 1.6 transaction: idTag from StartTransaction, id from its answer, energy
       ],
       second,
     );
+  const messages: StreamMessage[] = [];
+  view.listen((message) => messages.push(message));
   meter(2, "5.5", "11");
   meter(3, "5.75", "10.5");
+  const updates = messages.flatMap((message) => (message.kind === "transaction" ? [message.data] : []));
+  // The stream carries only what each MeterValues added; the snapshot has them all.
+  assert.deepEqual(
+    updates.map((update) => update.addedSamples.map((sample) => sample.energyWh)),
+    [[500], [750]],
+  );
   const tx = view.snapshot().transactions[0];
   assert.equal(tx.key, "CP1/42");
   assert.equal(tx.idToken, "TAG");
