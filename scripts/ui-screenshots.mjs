@@ -39,7 +39,12 @@ try {
   await page.fill("#cmd-payload", JSON.stringify({ type: "Sideways" }, null, 2));
   await page.click("#cmd-send");
   await seen(page, "#cmd-problem:not([hidden])");
-  await page.locator("#command-panel").screenshot({ path: new URL("ui-command.png", out).pathname });
+  const panel = await page.locator("#command-panel").boundingBox();
+  const send = await page.locator("#cmd-send").boundingBox();
+  await page.screenshot({
+    path: new URL("ui-command.png", out).pathname,
+    clip: { x: panel.x, y: panel.y, width: panel.width, height: send.y + send.height + 14 - panel.y },
+  });
   console.log(`screenshots in ${out.pathname}: ui-overview.png, ui-command.png`);
 } finally {
   await browser.close();

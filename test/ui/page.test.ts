@@ -112,7 +112,7 @@ test("the page in Chromium: chargers of each version, live frames, commands, ref
     await seen(page, "#cmd-problem:not([hidden])");
     await page.click("#cmd-send");
     assert.equal(await page.getAttribute("#cmd-problem", "data-field"), "/type");
-    assert.match(await text(page, "#cmd-problem"), /\/type: must be equal to one of the allowed values \(line 2\)/);
+    assert.match(await text(page, "#cmd-problem"), /\/type: must be equal to one of the allowed values: Hard, Soft \(line 2\)/);
     assert.equal(await page.isHidden("#cmd-answer"), true);
     assert.equal(received(rig, "CP-16", "Reset").length, 0);
     await page.fill("#cmd-payload", "{}");
