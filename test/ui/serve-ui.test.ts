@@ -10,7 +10,7 @@ test("serve --help documents --ui and --ui-port", async () => {
   assert.match(stdout, /--ui-port <n>/);
 });
 
-test("serve --ui prints the page's URL on the next port, and the page answers there", async (t) => {
+test("serve --ui prints the page's URL, and the page answers there", async (t) => {
   const serve = new CliProcess(["serve", "--ui", "--port", "0", "--ui-port", "0"]);
   t.after(() => serve.stop());
   const line = await serve.waitForLine((text) => text.startsWith("web page"), { timeoutMs: 20_000 });
