@@ -12,7 +12,14 @@ import { MemoryStore, type QueueStore } from "./store.js";
 
 /** What the queue keeps in its store: a message to deliver, or a 1.6 transaction id learned for a local reference. */
 export type QueueEntry =
-  | { readonly kind: "call"; readonly action: string; readonly payload: Payload; readonly failures: number }
+  | {
+      readonly kind: "call";
+      readonly action: string;
+      readonly payload: Payload;
+      readonly failures: number;
+      /** The 1.6 local reference a message carried before call() rewrote it to the central system's id. */
+      readonly local?: number;
+    }
   | { readonly kind: "alias"; readonly local: number; readonly id: number };
 
 export interface TransactionQueueOptions {
@@ -178,7 +185,7 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
     const known = ref === undefined ? undefined : this.#aliases.get(ref);
     if (rules && known) data = rules.withId(action, data, known[0]);
 
-    const entry = { kind: "call", action, payload: data, failures: 0 } as const;
+    const entry = { kind: "call", action, payload: data, failures: 0, ...(known ? { local: ref } : {}) } as const;
     let resolve!: (value: object) => void;
     let reject!: (error: Error) => void;
     const response = new Promise<object>((yes, no) => {
@@ -321,6 +328,7 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
   async #deliver(item: Item): Promise<boolean> {
     const { action } = item.entry;
     const payload = this.#resolved(item.entry);
+    const sentAt = performance.now();
     let response: object;
     try {
       response = (await this.charger.call(this.#request(action, payload), { suppress: false, waitForConnection: true })) as object;
@@ -333,6 +341,15 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
           this.#closed = true;
           this.#wakeAll();
         }
+        return false;
+      }
+      if (error instanceof CallTimeoutError && !(await this.#shownAlive(sentAt))) {
+        // No answer and no sign of life since it was sent: the link died under it (a black hole), and the
+        // central system probably never got it. Not a failed attempt: sent again on the next link.
+        this.#logger.warn?.(`${action} got no answer on a link that went dead; resending on the next link`, {
+          chargePointId: this.charger.id,
+          seq: item.seq,
+        });
         return false;
       }
       const retryable = error instanceof CallTimeoutError || error instanceof OcppError || error instanceof InvalidResponseError;
@@ -357,6 +374,13 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
     if (this.#closed) return false;
     await this.#delivered(item, payload, response);
     return true;
+  }
+
+  /** True when the link was shown alive after `since`; a connection that cannot tell counts as alive. */
+  async #shownAlive(since: number): Promise<boolean> {
+    const connection = this.charger.connection;
+    if (!connection.aliveSince) return true;
+    return connection.aliveSince(since);
   }
 
   /** A stored payload as call() takes it: an instance of the action's generated `call.*` class. */
@@ -397,21 +421,34 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
         this.emit("transactionId", { local, id });
       }
     }
-    await this.store.remove(item.seq);
-    if (rules?.stopAction === action) {
-      const ref = rules.idOf(action, item.entry.payload);
-      const alias = ref === undefined ? undefined : this.#aliases.get(ref);
-      if (ref !== undefined && alias) {
-        this.#aliases.delete(ref);
-        await this.store.remove(alias[1]);
-      }
-    }
+    await this.#remove(item);
     item.resolve?.(response);
     this.emit("delivered", { seq: item.seq, action, payload, response });
   }
 
+  /**
+   * Removes a message that left the queue. A transaction's end (delivered or dropped) also retires its
+   * local reference: nothing refers to it any more.
+   * The aliases are keyed by local reference, which a StopTransaction queued after the id was known
+   * no longer carries in its payload (call() rewrote it), hence `local`.
+   */
+  async #remove(item: Item): Promise<void> {
+    const removed = [this.store.remove(item.seq)];
+    const rules = this.policy.transactionIds;
+    const { entry } = item;
+    const ref = rules?.stopAction === entry.action ? (entry.local ?? rules.idOf(entry.action, entry.payload)) : undefined;
+    const alias = ref === undefined ? undefined : this.#aliases.get(ref);
+    if (ref !== undefined && alias) {
+      this.#aliases.delete(ref);
+      // In the same synchronous run, so a journal writes both removals in one batch: a crash keeps both
+      // or neither (and the message goes out again with its alias).
+      removed.push(this.store.remove(alias[1]));
+    }
+    await Promise.all(removed);
+  }
+
   async #drop(item: Item, payload: Payload, error: MessageDroppedError): Promise<void> {
-    await this.store.remove(item.seq);
+    await this.#remove(item);
     this.#logger.warn?.(error.message, { chargePointId: this.charger.id, seq: item.seq, payload });
     item.reject?.(error);
     this.emit("dropped", { seq: item.seq, action: item.entry.action, payload, error });
