@@ -72,6 +72,12 @@ export interface QueueDrop {
 }
 
 export interface TransactionQueueEvents {
+  /** A message is durable in the queue; `position` is its place in line (1: the next to go). */
+  queued: [{ readonly seq: number; readonly action: string; readonly payload: Payload; readonly position: number }];
+  /** An attempt failed (CALLERROR, no answer on a live link); the message goes again after `retryInMs`. */
+  retry: [{ readonly seq: number; readonly action: string; readonly failures: number; readonly retryInMs: number; readonly error: Error }];
+  /** No message is waiting any more: everything queued was delivered or dropped. */
+  drained: [];
   /** A message was answered with a CALLRESULT and left the queue (also those restored from an earlier run). */
   delivered: [QueueDelivery];
   /** A message was given up (also logged as a warning). */
@@ -205,6 +211,7 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
       this.#items.splice(this.#items.indexOf(item, this.#head), 1);
       throw error;
     }
+    this.emit("queued", { seq: item.seq, action, payload: data, position: this.#items.indexOf(item, this.#head) - this.#head + 1 });
     this.#pump();
     const isStart = rules?.startAction === action;
     return { seq: item.seq, transactionId: isStart ? -item.seq : undefined, response: response as Promise<ResultOf<R, P>> };
@@ -232,6 +239,7 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
           this.charger.setRegistrationGate(undefined);
           throw error;
         }
+        if (this.#closed || this.charger.closed) throw new NotConnectedError("Cannot register: closed");
         this.#logger.warn?.("BootNotification failed; retrying", { chargePointId: this.charger.id, error: String(error) });
         if (!(error instanceof NotConnectedError)) await this.#sleep(this.#bootRetryMs);
         continue;
@@ -320,6 +328,7 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
         this.#items = [];
         this.#head = 0;
         for (const resolve of this.#idle.splice(0)) resolve();
+        this.emit("drained");
       }
     }
   }
@@ -367,6 +376,7 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
         retryInMs: this.retryIntervalMs * failures,
         error: String(error),
       });
+      this.emit("retry", { seq: item.seq, action, failures, retryInMs: this.retryIntervalMs * failures, error: error as Error });
       // 1.6 section 3.7.1: wait the retry interval times the number of preceding transmissions.
       await this.#sleep(this.retryIntervalMs * failures);
       return false;
