@@ -49,3 +49,36 @@ test("load with a count out of range exits 2", async () => {
   assert.equal(code, 2);
   assert.equal(stderr, "ocppkit load: --count must be a whole number from 1 to 50000, got '0' (see 'ocppkit load --help')");
 });
+
+test("load --reconnect: after the central system restarts, every charger comes back", { timeout: 90_000 }, async (t) => {
+  const first = new CliProcess(["serve", "--port", "0", "--json", "--quiet"]);
+  t.after(() => first.stop());
+  const listening = await first.waitForJson<{ event: string; url: string }>((line) => line.event === "listening");
+  const port = new URL(listening.url).port;
+  const count = 200;
+  const load = new CliProcess([
+    "load",
+    listening.url,
+    "--count",
+    String(count),
+    "--rate",
+    "400",
+    "--duration",
+    "20",
+    "--reconnect",
+    "--json",
+  ]);
+  t.after(() => load.stop());
+  await load.waitForJson<{ event: string; connected: number }>((line) => line.event === "progress" && line.connected === count, 15_000);
+  await first.stop();
+  const second = new CliProcess(["serve", "--port", port, "--json", "--quiet"]);
+  t.after(() => second.stop());
+  await load.exited;
+  const [report] = load.json<{ event: string; reconnect?: { lost: number; back: number; down: number } }>(
+    (line) => line.event === "report",
+  );
+  assert.ok(report?.reconnect, load.stderrLines.join("\n"));
+  assert.ok(report.reconnect.lost >= count, `every link was lost once at least: ${JSON.stringify(report.reconnect)}`);
+  assert.equal(report.reconnect.back, report.reconnect.lost, JSON.stringify(report.reconnect));
+  assert.equal(report.reconnect.down, 0);
+});
