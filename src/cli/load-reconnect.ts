@@ -34,9 +34,11 @@ export class ReconnectStats {
         lostAt = performance.now();
         this.lost++;
         this.#down.add(link);
+        this.#down.add(link);
       } else if (change.state === "open" && lostAt !== undefined) {
         this.#waits.push(performance.now() - lostAt);
         lostAt = undefined;
+        this.#down.delete(link);
         this.#down.delete(link);
       }
     });

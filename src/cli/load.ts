@@ -180,7 +180,16 @@ async function run(argv: readonly string[]): Promise<number> {
       if (!stopping.value) disconnects++;
     });
     try {
-      await charger.boot();
+      // With --reconnect a boot cut short by a lost link starts again on the next one.
+      for (;;) {
+        try {
+          await charger.boot();
+          break;
+        } catch (error) {
+          if (!reconnect || !open || stopping.value) throw error;
+          await sleep(intervalS * 1000);
+        }
+      }
       let transactionId: number | string | undefined;
       // Spread the chargers' steps over the interval so they do not all call in the same millisecond.
       await sleep(Math.random() * intervalS * 1000);

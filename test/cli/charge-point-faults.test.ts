@@ -211,3 +211,30 @@ test("a black-holed link is noticed within the ping interval set by WebSocketPin
     20_000,
   );
 });
+
+test("a 2.0.1 central system sets the back-off through the OCPPCommCtrlr RetryBackOff variables", { timeout: 60_000 }, async (t) => {
+  const { serve, url } = await startServe(t);
+  const charger = new CliProcess(["charge-point", url, "--id", "CS1", "--version", "2.0.1", "--json"]);
+  t.after(() => charger.stop());
+  await serve.waitForJson<Line>(isCall("StatusNotification"));
+  const variable = (name: string, attributeValue: string) => ({
+    component: { name: "OCPPCommCtrlr" },
+    variable: { name },
+    attributeValue,
+  });
+  const setVariableData = [
+    variable("RetryBackOffWaitMinimum", "3"),
+    variable("RetryBackOffRandomRange", "0"),
+    variable("RetryBackOffRepeatTimes", "-1"),
+  ];
+  serve.write(`CS1 SetVariables ${JSON.stringify({ setVariableData })}`);
+  const answer = await serve.waitForJson<Line>((line) => line.type === "CALLRESULT" && line.action === "SetVariables");
+  const results = (answer.payload?.setVariableResult ?? []) as { attributeStatus: string }[];
+  assert.deepEqual(
+    results.map((r) => r.attributeStatus),
+    ["Accepted", "Accepted", "Rejected"],
+  );
+  await serve.stop();
+  const lost = await charger.waitForJson<Line & { retryInMs?: number }>((line) => line.event === "disconnected");
+  assert.equal(lost.retryInMs, 3_000, "RetryBackOffWaitMinimum, no random part");
+});
