@@ -137,9 +137,22 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
     this.#registered = options.registered === true;
     this.#bootRetryMs = options.bootRetryMs ?? 60_000;
     this.#logger = options.logger ?? defaultLogger();
+    const stale: number[] = [];
     for (const { seq, data } of this.store.records) {
-      if (data.kind === "alias") this.#aliases.set(data.local, [data.id, seq]);
-      else this.#items.push({ seq, entry: data, durable: Promise.resolve(seq) });
+      if (data.kind === "call") {
+        this.#items.push({ seq, entry: data, durable: Promise.resolve(seq) });
+        continue;
+      }
+      // Two aliases for one local reference: a StartTransaction sent again after a restart got a new id,
+      // and the run stopped before the old alias was removed. The later one is the one in use.
+      const previous = this.#aliases.get(data.local);
+      if (previous) stale.push(previous[1]);
+      this.#aliases.set(data.local, [data.id, seq]);
+    }
+    for (const seq of stale) {
+      this.store.remove(seq).catch((error: unknown) => {
+        this.#logger.warn?.("Could not remove a stale transaction id mapping", { chargePointId: charger.id, seq, error: String(error) });
+      });
     }
     this.#pump();
   }
@@ -423,11 +436,14 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
       if (id !== undefined) {
         const local = -item.seq;
         // Durable before the StartTransaction leaves the store: after a crash in between, the start is
-        // sent again (a duplicate at the crash point) and its new answer replaces this one.
-        const seq = await this.store.append({ kind: "alias", local, id });
+        // sent again (a duplicate at the crash point) and its new answer replaces this one. The replaced
+        // alias goes in the same journal batch (a crash keeps both or neither; open() keeps the later).
         const previous = this.#aliases.get(local);
+        const [seq] = await Promise.all([
+          this.store.append({ kind: "alias", local, id }),
+          previous ? this.store.remove(previous[1]) : undefined,
+        ]);
         this.#aliases.set(local, [id, seq]);
-        if (previous) await this.store.remove(previous[1]);
         this.emit("transactionId", { local, id });
       }
     }
