@@ -75,6 +75,7 @@ export async function runReconnecting(run: ReconnectingRun): Promise<number> {
   try {
     state = run.directory === undefined ? undefined : ChargerState.open(run.directory, id);
   } catch (error) {
+    link.close(1000, "charge point shutting down");
     await queue.close();
     throw error;
   }

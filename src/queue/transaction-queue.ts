@@ -224,7 +224,7 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
       this.#items.splice(this.#items.indexOf(item, this.#head), 1);
       throw error;
     }
-    this.emit("queued", { seq: item.seq, action, payload: data, position: this.#items.indexOf(item, this.#head) - this.#head + 1 });
+    this.emit("queued", { seq: item.seq, action, payload: data, position: this.#items.lastIndexOf(item) - this.#head + 1 });
     this.#pump();
     const isStart = rules?.startAction === action;
     return { seq: item.seq, transactionId: isStart ? -item.seq : undefined, response: response as Promise<ResultOf<R, P>> };

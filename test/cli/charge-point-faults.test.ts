@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -237,4 +237,22 @@ test("a 2.0.1 central system sets the back-off through the OCPPCommCtrlr RetryBa
   await serve.stop();
   const lost = await charger.waitForJson<Line & { retryInMs?: number }>((line) => line.event === "disconnected");
   assert.equal(lost.retryInMs, 3_000, "RetryBackOffWaitMinimum, no random part");
+});
+
+test("a state directory that is not readable as a charger state, or holds another charger's, is refused with one line", {
+  timeout: 30_000,
+}, async (t) => {
+  const { url } = await startServe(t);
+  const directory = stateDir(t);
+  writeFileSync(join(directory, "charger-state.json"), "{ not json");
+  const corrupt = await new CliProcess(["charge-point", url, "--id", "CP1", "--queue-dir", directory]).exited;
+  assert.equal(corrupt.code, 1);
+  assert.equal(
+    corrupt.stderr,
+    `ocppkit charge-point: ${join(directory, "charger-state.json")} is not valid JSON; move it away to start without it`,
+  );
+  writeFileSync(join(directory, "charger-state.json"), JSON.stringify({ version: 1, chargePoint: "CP2", transactions: [] }));
+  const other = await new CliProcess(["charge-point", url, "--id", "CP1", "--queue-dir", directory]).exited;
+  assert.equal(other.code, 1);
+  assert.equal(other.stderr, `ocppkit charge-point: ${directory} holds the state of charge point CP2, not CP1; give each charger its own`);
 });
