@@ -4,22 +4,16 @@
  * reconnects when the connection drops, and takes `start` / `stop` on stdin.
  */
 import { createInterface } from "node:readline";
-import {
-  type ChargePoint,
-  ConnectError,
-  type ConnectOptions,
-  connect,
-  type LinkStateChange,
-  ReconnectingConnection,
-  TransactionQueue,
-} from "../index.js";
+import { type ConnectOptions, connect, ReconnectingConnection } from "../index.js";
 import { Reason } from "../v16/index.js";
 import { basicAuthOption, intOption, numberOption, parse, readTextFile, stringOption, urlArgument } from "./args.js";
+import { runReconnecting } from "./charge-point-link.js";
 import { createCharger } from "./chargers.js";
 import { CliError, ExitCode, oneLine, usageError } from "./cli-errors.js";
-import { Color, palette } from "./colors.js";
+import { palette } from "./colors.js";
 import type { Command } from "./command.js";
 import { explainConnectError } from "./connect-error.js";
+import { eventLog, withEventWarnings } from "./event-log.js";
 import { stdoutLine, timeline } from "./timeline.js";
 import { subprotocolOf, versionOption } from "./versions.js";
 
@@ -27,15 +21,20 @@ const help = `ocppkit charge-point: a simulated charger
 
 Usage: ocppkit charge-point <url> [--id CP1] [--version 1.6] [--connectors 2] [--meter-interval 10]
                                   [--auth basic:user:pass] [--ca ca.pem] [--cert cert.pem --key key.pem]
-                                  [--power 11000] [--no-reconnect] [--json]
+                                  [--power 11000] [--queue-dir dir] [--ping-interval 30] [--no-reconnect] [--json]
 
 Connects to <url>/<id> (or to <url> as given when it already ends with the id), sends
 BootNotification, a StatusNotification per connector, heartbeats at the interval the central system
 gives, and answers every central-system command. RemoteStartTransaction starts a session whose meter
-rises with MeterValues every --meter-interval seconds; RemoteStopTransaction ends it. When the
-connection drops it reconnects (1 s, doubling up to 30 s, with jitter); StartTransaction, MeterValues
-and StopTransaction made while offline wait in the offline queue and are delivered in order once it is
-back (a transaction started offline gets its id then). On stdin:
+rises with MeterValues every --meter-interval seconds; RemoteStopTransaction ends it.
+
+It keeps connecting until it is stopped: a first connection that fails for a network reason
+(refused, unreachable, reset, timed out, DNS) is retried like a lost link, with the back-off of OCPP
+2.0.1 part 4 section 5.3 (1 s plus up to 2 s at random, doubling 5 times). Meanwhile it works
+offline: StartTransaction, MeterValues and StopTransaction (2.x: TransactionEvent) wait in the
+offline queue and are delivered in order once the link is up (a transaction started offline gets its
+id then). What retrying cannot fix exits at once: HTTP 401/403 (exit 4), another HTTP refusal, a
+certificate that does not verify, no agreed subprotocol (exit 3). On stdin:
 
   start [connector] [idTag]   plug in and start a session (Authorize, StartTransaction)
   stop [connector]            end the session (StopTransaction, reason Local)
@@ -49,15 +48,21 @@ Options:
   --auth <basic:u:p>      HTTP Basic credentials (security profiles 1 and 2)
   --ca <file>             PEM CA to trust for wss://
   --cert, --key <file>    PEM client certificate and key (security profile 3)
-  --queue-dir <dir>       keep the offline queue in a journal there (survives a restart); default in memory
-  --no-reconnect          exit when the connection closes instead of reconnecting (no offline queue)
-  --json                  one JSON object per line: events and frames
+  --queue-dir <dir>       the charger's state directory: the offline queue's journal and the open
+                          transactions with their last meter reading. A charger killed mid-session
+                          ends the session with reason PowerLoss when it starts again. Default: in
+                          memory (lost with the process). Alias: --state-dir
+  --ping-interval <s>     seconds between WebSocket pings (WebSocketPingInterval; the central system
+                          may change it); a link silent 10 s after a ping (at most half the
+                          interval) is dropped and replaced. 0: no pings. Default 30
+  --no-reconnect          exit when the connection fails or closes (no offline queue)
+  --json                  one JSON object per line on stdout: frames and events (see the README)
   -h, --help              this help
 
 Examples:
   ocppkit charge-point ws://127.0.0.1:9000 --id CP1
   ocppkit charge-point wss://csms.example.com/ocpp --id CP7 --auth basic:CP7:s3cret --ca ca.pem
-  ocppkit charge-point ws://127.0.0.1:9000 --connectors 1 --meter-interval 2 --json
+  ocppkit charge-point ws://127.0.0.1:9000 --connectors 1 --meter-interval 2 --queue-dir ./cp1 --json
 `;
 
 const options = {
@@ -72,9 +77,9 @@ const options = {
   key: { type: "string" },
   "no-reconnect": { type: "boolean" },
   "queue-dir": { type: "string" },
+  "state-dir": { type: "string" },
+  "ping-interval": { type: "string" },
 } as const;
-
-const maxBackoffMs = 30_000;
 
 /** `ws://host:9000/ocpp` + CP1 -> `ws://host:9000/ocpp/CP1`; a URL that already ends with the id is kept. */
 export function chargerUrl(base: URL, id: string): string {
@@ -111,24 +116,29 @@ async function run(argv: readonly string[]): Promise<number> {
   const connectors = intOption("charge-point", args, "connectors", 2, 1, 100);
   const meterIntervalS = numberOption("charge-point", args, "meter-interval", 10, 0, 86_400);
   const powerW = intOption("charge-point", args, "power", 11_000, 1, 1_000_000);
+  const pingIntervalS = numberOption("charge-point", args, "ping-interval", 30, 0, 86_400);
   const reconnect = args.values["no-reconnect"] !== true;
   const queueDir = stringOption(args, "queue-dir");
+  const stateDir = stringOption(args, "state-dir");
+  if (queueDir !== undefined && stateDir !== undefined && queueDir !== stateDir) {
+    throw usageError("charge-point", "--queue-dir and --state-dir name the same directory: give one");
+  }
+  const directory = queueDir ?? stateDir;
   const json = args.values.json === true;
   const subprotocol = subprotocolOf(version);
   const connection = connectOptions("charge-point", args.values, subprotocol);
   const url = chargerUrl(base, id);
 
   const colors = palette(process.stdout);
-  const event = (fields: Record<string, unknown>, text: string) =>
-    stdoutLine(json ? JSON.stringify({ ...fields, chargePoint: id }) : colors.paint(Color.yellow, text));
-  const logger = timeline({ side: "charge point", json, palette: colors, write: stdoutLine });
+  const log = eventLog({ json, chargePoint: id, palette: colors, write: stdoutLine });
+  const logger = withEventWarnings(timeline({ side: "charge point", json, palette: colors, write: stdoutLine }), log, json);
   const charger = createCharger(version, {
     id,
     connectors,
     meterIntervalS,
     powerW,
     logger,
-    onEvent: (e) => event({ event: e.kind, connectorId: e.connectorId, transactionId: e.transactionId, message: e.text }, e.text),
+    onEvent: (e) => log(e.kind, { connectorId: e.connectorId, transactionId: e.transactionId, message: e.text }, e.text),
   });
 
   let stopping = false;
@@ -141,20 +151,24 @@ async function run(argv: readonly string[]): Promise<number> {
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
 
-  const prompt = createInterface({ input: process.stdin, terminal: false });
-  prompt.on("line", (line) => {
-    const [verb, first, second] = line.trim().split(/\s+/);
-    const connectorId = first === undefined ? 1 : Number(first);
-    const work =
-      verb === "start"
-        ? charger.startSession(connectorId, second ?? "RFID-0001", true)
-        : verb === "stop"
-          ? charger.stopSession(connectorId, Reason.Local)
-          : verb
-            ? Promise.reject(new Error(`unknown command '${verb}': start [connector] [idTag] or stop [connector]`))
-            : Promise.resolve();
-    work.catch((error: unknown) => process.stderr.write(`${oneLine(error)}\n`));
-  });
+  let prompt: ReturnType<typeof createInterface> | undefined;
+  // Read only once the charger can take a session (queue and state ready): a line typed earlier waits in stdin.
+  const listen = () => {
+    prompt = createInterface({ input: process.stdin, terminal: false });
+    prompt.on("line", (line) => {
+      const [verb, first, second] = line.trim().split(/\s+/);
+      const connectorId = first === undefined ? 1 : Number(first);
+      const work =
+        verb === "start"
+          ? charger.startSession(connectorId, second ?? "RFID-0001", true)
+          : verb === "stop"
+            ? charger.stopSession(connectorId, Reason.Local)
+            : verb
+              ? Promise.reject(new Error(`unknown command '${verb}': start [connector] [idTag] or stop [connector]`))
+              : Promise.resolve();
+      work.catch((error: unknown) => logger.warn?.(oneLine(error)));
+    });
+  };
 
   let exitCode: number = ExitCode.Ok;
   try {
@@ -164,7 +178,8 @@ async function run(argv: readonly string[]): Promise<number> {
       });
       const peer = charger.attach(socket);
       const running = peer.start();
-      event({ event: "connected", url, protocol: socket.protocol }, `${id} connected to ${url} (${socket.protocol})`);
+      log("connected", { url, protocol: socket.protocol }, `${id} connected to ${url} (${socket.protocol})`);
+      listen();
       charger.boot().catch((error: unknown) => {
         if (!stopping) logger.warn?.(`boot failed: ${oneLine(error)}`);
       });
@@ -173,74 +188,23 @@ async function run(argv: readonly string[]): Promise<number> {
         (error: { closeCode?: number; reason?: string }) => ({ code: error.closeCode ?? 1006, reason: error.reason ?? "" }),
       );
       if (!stopping) {
-        event({ event: "disconnected", ...closed }, `${id} disconnected (${closed.code}${closed.reason ? ` ${closed.reason}` : ""})`);
+        log("disconnected", closed, `${id} disconnected (${closed.code}${closed.reason ? ` ${closed.reason}` : ""})`);
         exitCode = closed.code === 1000 ? ExitCode.Ok : ExitCode.Failure;
       }
       return exitCode;
     }
-    const link = new ReconnectingConnection(url, { ...connection, minDelayMs: 1_000, maxDelayMs: maxBackoffMs, pingIntervalMs: 30_000 });
-    // The first attempt decides: a typo in the URL, a refused subprotocol or wrong credentials is one
-    // clear line and an exit code, not an endless reconnect loop. Listened to at once: it may come soon.
-    const firstState = new Promise<LinkStateChange>((resolve) => {
-      const listener = (change: LinkStateChange) => {
-        if (change.state === "connecting") return;
-        link.off("state", listener);
-        resolve(change);
-      };
-      link.on("state", listener);
-    });
-    const peer = charger.attach(link);
-    const queue = await TransactionQueue.open(peer as ChargePoint<object>, { directory: queueDir, retryIntervalMs: 5_000, logger });
-    charger.queue = queue;
-    queue.on("transactionId", ({ local, id: real }) => {
-      charger.learnTransactionId(local, real);
-      event({ event: "transactionId", local, transactionId: real }, `offline transaction ${local} is transaction ${real}`);
-    });
-    queue.on("dropped", ({ action, error }) =>
-      event({ event: "dropped", action, message: error.message }, `${action} dropped from the offline queue: ${error.message}`),
-    );
-    const first = await firstState;
-    if (first.state !== "open") {
-      link.close(1000, "first attempt failed");
-      await queue.close();
-      const reason = "reason" in first ? first.reason : "";
-      const status = /HTTP (\d{3})/.exec(reason)?.[1];
-      throw explainConnectError("charge-point", url, subprotocol, new ConnectError(reason, status ? Number(status) : undefined));
-    }
-    event({ event: "connected", url, protocol: first.protocol }, `${id} connected to ${url} (${first.protocol})`);
-    let opens = 1;
-    link.on("state", (change) => {
-      if (change.state === "open") {
-        opens++;
-        event({ event: "connected", url, protocol: change.protocol }, `${id} connected to ${url} (${change.protocol})`);
-        // The queue registered once; a link that comes back reports the connectors again.
-        if (opens > 1) charger.sendAllStatuses().catch((error: unknown) => logger.warn?.(`status failed: ${oneLine(error)}`));
-      } else if (change.state === "disconnected" && !stopping) {
-        const why = `${change.code}${change.reason ? ` ${change.reason}` : ""}`;
-        event(
-          { event: "disconnected", code: change.code, reason: change.reason, retryInMs: change.retryInMs, queued: queue.size },
-          `${id} disconnected (${why}); reconnecting in ${(change.retryInMs / 1000).toFixed(1)} s, ${queue.size} messages queued`,
-        );
-      }
-    });
+    const link = new ReconnectingConnection(url, { ...connection, pingIntervalMs: pingIntervalS * 1000 });
     stopLink = () => link.close(1000, "charge point shutting down");
-    if (stopping) stopLink();
-    const running = peer.start().catch(() => {});
-    charger.boot().catch((error: unknown) => {
-      if (!stopping) logger.warn?.(`boot failed: ${oneLine(error)}`);
-    });
-    await running;
-    await queue.close();
+    return await runReconnecting({ charger, link, directory, url, subprotocol, log, logger, listen, stopping: () => stopping });
   } catch (error) {
     if (error instanceof CliError) throw error;
     throw new CliError(`ocppkit charge-point: ${oneLine(error)}`, ExitCode.Failure);
   } finally {
-    prompt.close();
+    prompt?.close();
     charger.detach();
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);
   }
-  return exitCode;
 }
 
 export const chargePoint: Command = { name: "charge-point", summary: "a simulated charger that answers every command", help, run };

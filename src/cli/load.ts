@@ -4,7 +4,7 @@
  * Heartbeat, StopTransaction) with --interval seconds between steps, until --duration is over. A live
  * progress line shows connected chargers, calls/s, errors and p50/p99 latency; a report ends the run.
  */
-import { connect } from "../index.js";
+import { connect, NotConnectedError, type ReconnectingConnection } from "../index.js";
 import { Reason } from "../v16/index.js";
 import { intOption, numberOption, parse, stringOption, urlArgument } from "./args.js";
 import { chargerUrl, connectOptions } from "./charge-point.js";
@@ -13,13 +13,14 @@ import { CliError, ExitCode, oneLine, usageError } from "./cli-errors.js";
 import { Color, palette } from "./colors.js";
 import type { Command } from "./command.js";
 import { explainConnectError } from "./connect-error.js";
+import { type ReconnectReport, ReconnectStats } from "./load-reconnect.js";
 import { stdoutLine } from "./timeline.js";
 import { subprotocolOf, versionOption } from "./versions.js";
 
 const help = `ocppkit load: many simulated chargers against one central system
 
 Usage: ocppkit load <url> [--count 100] [--rate 50] [--duration 30] [--interval 1] [--id-prefix LOAD-]
-                          [--version 1.6] [--auth basic:user:pass] [--ca ca.pem] [--json]
+                          [--version 1.6] [--auth basic:user:pass] [--ca ca.pem] [--reconnect] [--json]
 
 Opens --count connections to <url>/<prefix><n>, --rate new ones per second. Each charger boots,
 reports its status, then runs charging sessions step by step (Authorize, StartTransaction,
@@ -37,6 +38,10 @@ Options:
   --version <v>       OCPP version: 1.6 (default), 2.0.1 or 2.1
   --auth <basic:u:p>  HTTP Basic credentials; "{id}" in the username becomes each charger's id
   --ca, --cert, --key TLS files as for charge-point
+  --reconnect         chargers reconnect when their link is lost (back-off of OCPP 2.0.1 part 4
+                      section 5.3), as real ones do: restart the central system during the run and
+                      the report shows how they came back (lost, back, down, seconds after the loss).
+                      Steps wait while a charger is offline; calls lost with a link are not errors
   --json              progress and report as JSON objects, one per line, on stdout
   -h, --help          this help
 
@@ -56,6 +61,7 @@ const options = {
   ca: { type: "string" },
   cert: { type: "string" },
   key: { type: "string" },
+  reconnect: { type: "boolean" },
 } as const;
 
 /** Latencies in ms, kept in a growable typed array (no per-sample object). */
@@ -99,6 +105,9 @@ async function run(argv: readonly string[]): Promise<number> {
     throw usageError("load", `--id-prefix must be printable characters without spaces, got '${prefix}'`);
   const version = versionOption("load", stringOption(args, "version"));
   const json = args.values.json === true;
+  const reconnect = args.values.reconnect === true;
+  const reconnects = new ReconnectStats();
+  let lostInFlight = 0;
   const subprotocol = subprotocolOf(version);
   const connection = connectOptions("load", args.values, subprotocol);
   const ids = Array.from({ length: count }, (_, i) => `${prefix}${String(i + 1).padStart(Math.max(5, String(count).length), "0")}`);
@@ -123,6 +132,10 @@ async function run(argv: readonly string[]): Promise<number> {
       window.push(latencyMs);
       return;
     }
+    if (reconnect && error instanceof NotConnectedError) {
+      lostInFlight++;
+      return;
+    }
     errors++;
     const kind = `${action}: ${oneLine(error)}`.slice(0, 160);
     errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1);
@@ -134,9 +147,17 @@ async function run(argv: readonly string[]): Promise<number> {
 
   async function runCharger(id: string): Promise<void> {
     const auth = connection.auth && { ...connection.auth, username: connection.auth.username.replaceAll("{id}", id) };
-    let socket: Awaited<ReturnType<typeof connect>>;
+    let socket: Awaited<ReturnType<typeof connect>> | ReconnectingConnection;
     try {
-      socket = await connect(chargerUrl(base, id), { ...connection, auth });
+      if (reconnect) {
+        const link = await reconnects.open(chargerUrl(base, id), { ...connection, auth }, deadline);
+        if (!link) throw new Error(`no connection within the run's --duration`);
+        link.on("state", (change) => {
+          if (change.state === "open") connected++;
+          else if (change.state === "disconnected" && !change.error) connected--;
+        });
+        socket = link;
+      } else socket = await connect(chargerUrl(base, id), { ...connection, auth });
     } catch (error) {
       connectFailures++;
       const kind = oneLine(explainConnectError("load", chargerUrl(base, id), subprotocol, error)).replace(/^ocppkit load: /, "connect: ");
@@ -155,20 +176,35 @@ async function run(argv: readonly string[]): Promise<number> {
     let open = true;
     running.then(() => {
       open = false;
-      connected--;
+      if (!reconnect || socket.isOpen) connected--;
       if (!stopping.value) disconnects++;
     });
     try {
-      await charger.boot();
+      // With --reconnect a boot cut short by a lost link starts again on the next one.
+      for (;;) {
+        try {
+          await charger.boot();
+          break;
+        } catch (error) {
+          if (!reconnect || !open || stopping.value) throw error;
+          await sleep(intervalS * 1000);
+        }
+      }
       let transactionId: number | string | undefined;
       // Spread the chargers' steps over the interval so they do not all call in the same millisecond.
       await sleep(Math.random() * intervalS * 1000);
       for (let step = 0; open && !stopping.value; step = (step + 1) % steps.length) {
         const kind = steps[step];
-        if (kind === "start") transactionId = await charger.startSession(1, `TAG-${id}`, true);
-        else if (kind === "stop" && transactionId !== undefined) await charger.stopSession(1, Reason.Local);
-        else if (kind === "heartbeat") await charger.trigger("Heartbeat", undefined);
-        else await charger.sendMeterValues(1);
+        try {
+          // Offline (--reconnect), a charger skips its steps until the link is back.
+          if (!charger.online) step--;
+          else if (kind === "start") transactionId = await charger.startSession(1, `TAG-${id}`, true);
+          else if (kind === "stop" && transactionId !== undefined) await charger.stopSession(1, Reason.Local);
+          else if (kind === "heartbeat") await charger.trigger("Heartbeat", undefined);
+          else await charger.sendMeterValues(1);
+        } catch (error) {
+          if (!reconnect) throw error;
+        }
         const left = deadline - performance.now();
         if (left <= 0) break;
         await sleep(Math.min(left, intervalS * 1000));
@@ -228,6 +264,8 @@ async function run(argv: readonly string[]): Promise<number> {
   const notStarted = count - runs.length;
   const left = deadline - performance.now();
   if (left > 0) await sleep(left);
+  // Taken before the chargers close their links.
+  const reconnection: ReconnectReport | undefined = reconnect ? reconnects.report() : undefined;
   stopping.value = true;
   // Every charger finishes its step in flight, bounded by the response timeout.
   await Promise.all(runs);
@@ -249,8 +287,10 @@ async function run(argv: readonly string[]): Promise<number> {
     latencyMs: { p50, p90, p99, max },
     durationS: Math.round(elapsedS * 10) / 10,
     errorKinds: Object.fromEntries([...errorKinds].sort((a, b) => b[1] - a[1]).slice(0, 10)),
+    ...(reconnection ? { reconnect: { ...reconnection, lostInFlight } } : {}),
   };
-  const ok = errors === 0 && connectFailures === 0 && disconnects === 0 && notStarted === 0;
+  const linksOk = reconnection ? reconnection.down === 0 : disconnects === 0;
+  const ok = errors === 0 && connectFailures === 0 && linksOk && notStarted === 0;
   if (json) {
     stdoutLine(JSON.stringify(report));
   } else {
@@ -259,6 +299,12 @@ async function run(argv: readonly string[]): Promise<number> {
       `  chargers   ${everConnected}/${count} connected${connectFailures ? `, ${connectFailures} failed to connect` : ""}${notStarted ? `, ${notStarted} not started (duration too short for --rate)` : ""}${disconnects ? `, ${disconnects} dropped` : ""}`,
       `  calls      ${calls} (${report.callsPerSecond}/s), ${errors} failed`,
       `  latency    p50 ${p50} ms, p90 ${p90} ms, p99 ${p99} ms, max ${max} ms`,
+      ...(reconnection
+        ? [
+            `  reconnect  ${reconnection.lost} links lost, ${reconnection.back} back, ${reconnection.down} down at the end; back after p50 ${reconnection.afterMs.p50} ms, p99 ${reconnection.afterMs.p99} ms, max ${reconnection.afterMs.max} ms`,
+            `             per second after the loss: ${reconnection.perSecond.join(" ")}`,
+          ]
+        : []),
       ...Object.entries(report.errorKinds).map(([kind, n]) => `  ${n} x ${kind}`),
     ];
     stdoutLine(lines.join("\n"));

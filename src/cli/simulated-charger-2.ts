@@ -10,8 +10,9 @@ import { randomUUID } from "node:crypto";
 import type { ChargePointOptions, ConnectionLike, PayloadClass } from "../index.js";
 import * as v21 from "../v21/index.js";
 import * as v201 from "../v201/index.js";
+import type { OpenTransaction, TransactionRecorder } from "./charger-state.js";
 import { schemaAnswer } from "./schema-answers.js";
-import type { ChargerSettings, QueueLike } from "./simulated-charger.js";
+import type { ChargerSettings, LinkControl, QueueLike } from "./simulated-charger.js";
 import type { VersionName } from "./versions.js";
 
 type Kit = typeof v201 | typeof v21;
@@ -29,7 +30,17 @@ interface Evse {
   meterTimer?: NodeJS.Timeout;
   claimed?: boolean;
   remoteStartId?: number;
+  startedAt?: string;
+  meterAt?: string;
 }
+
+/** OCPPCommCtrlr variables that set the link (2.0.1 part 4 sections 5.3 and 8): seconds, whole, not negative. */
+const linkVariables = new Set([
+  "OCPPCommCtrlr/WebSocketPingInterval",
+  "OCPPCommCtrlr/RetryBackOffWaitMinimum",
+  "OCPPCommCtrlr/RetryBackOffRandomRange",
+  "OCPPCommCtrlr/RetryBackOffRepeatTimes",
+]);
 
 /** 1.6 stop reasons as 2.0.1 ReasonEnumType has them (it has no SoftReset/HardReset/UnlockCommand). */
 const reasons: Record<string, string> = {
@@ -49,11 +60,18 @@ export class SimulatedCharger2 {
   readonly kit: Kit;
   peer: Peer | undefined;
   queue: QueueLike | undefined;
+  recorder: TransactionRecorder | undefined;
+  link: LinkControl | undefined;
   heartbeatIntervalS = 0;
   readonly variables = new Map<string, string>([
     ["OCPPCommCtrlr/HeartbeatInterval", "60"],
     ["SampledDataCtrlr/TxUpdatedInterval", "10"],
     ["ChargingStation/Model", "Simulator"],
+    ["OCPPCommCtrlr/WebSocketPingInterval", "30"],
+    // The defaults of ReconnectingConnection, in seconds.
+    ["OCPPCommCtrlr/RetryBackOffWaitMinimum", "1"],
+    ["OCPPCommCtrlr/RetryBackOffRandomRange", "2"],
+    ["OCPPCommCtrlr/RetryBackOffRepeatTimes", "5"],
   ]);
   #heartbeatTimer: NodeJS.Timeout | undefined;
   #lastReading = new Map<number, number>();
@@ -124,11 +142,76 @@ export class SimulatedCharger2 {
     }
   }
 
-  /** TransactionEvent through the offline queue when there is one (2.0.1 E04: kept and sent in order). */
-  async #transactionEvent(body: Body): Promise<Body> {
-    if (!this.queue) return this.send("TransactionEvent", body);
-    const queued = await this.queue.call(this.#payload("TransactionEvent", body) as never);
+  /**
+   * TransactionEvent through the offline queue when there is one (2.0.1 E04: kept and sent in order,
+   * with `offline: true` when made while offline). `onQueued` runs once it is durable.
+   */
+  async #transactionEvent(body: Body, onQueued?: () => Promise<void>): Promise<Body> {
+    if (!this.queue) {
+      const response = await this.send("TransactionEvent", body);
+      await onQueued?.();
+      return response;
+    }
+    const offline = !this.online;
+    const queued = await this.queue.call(this.#payload("TransactionEvent", offline ? { ...body, offline: true } : body) as never);
+    await onQueued?.();
     return this.online ? ((await queued.response) as Body) : {};
+  }
+
+  /** The link is `link` from now on; the device model shows its keepalive (and takes changes to it). */
+  attachLink(link: LinkControl): void {
+    this.link = link;
+    this.variables.set("OCPPCommCtrlr/WebSocketPingInterval", String(Math.round(link.pingIntervalMs / 1000)));
+  }
+
+  /** Saves an EVSE's open transaction in the state directory, before the message that changes it is queued. */
+  #record(evse: Evse, startQueued = true): Promise<void> {
+    if (!this.recorder || evse.transactionId === undefined || evse.idTag === undefined || evse.startedAt === undefined) {
+      return Promise.resolve();
+    }
+    return this.recorder.save({
+      connectorId: evse.id,
+      transactionId: evse.transactionId,
+      startQueued,
+      idTag: evse.idTag,
+      startedAt: evse.startedAt,
+      meterWh: evse.meterWh,
+      meterAt: evse.meterAt ?? evse.startedAt,
+      seqNo: evse.seqNo,
+    });
+  }
+
+  async #forget(evse: Evse): Promise<void> {
+    evse.idTag = undefined;
+    evse.startedAt = undefined;
+    evse.meterAt = undefined;
+    await this.recorder?.forget(evse.id);
+  }
+
+  /** After a crash: TransactionEvent Ended, stoppedReason PowerLoss, the next seqNo and the last meter value known. */
+  async endAfterPowerLoss(transaction: OpenTransaction & { readonly transactionId: number | string }): Promise<void> {
+    const evse = { id: transaction.connectorId, meterWh: transaction.meterWh } as Evse;
+    if (!this.queue) throw new Error("a power-loss stop needs the offline queue");
+    const offline = !this.online;
+    // Queued, not awaited: it is delivered once the boot that follows is Accepted.
+    const body: Body = {
+      eventType: "Ended",
+      timestamp: transaction.meterAt,
+      triggerReason: "AbnormalCondition",
+      seqNo: transaction.seqNo ?? 0,
+      transactionInfo: { transactionId: String(transaction.transactionId), chargingState: "Idle", stoppedReason: "PowerLoss" },
+      evse: { id: transaction.connectorId, connectorId: 1 },
+      idToken: this.#idToken(transaction.idTag),
+      meterValue: this.#meterValue(evse, 0, transaction.meterAt),
+      ...(offline ? { offline } : {}),
+    };
+    await this.queue.call(this.#payload("TransactionEvent", body) as never);
+    this.#event(
+      "stopped",
+      `transaction ${transaction.transactionId} left open by a power loss stopped on EVSE ${transaction.connectorId}; meter ${transaction.meterWh} Wh`,
+      transaction.connectorId,
+      String(transaction.transactionId),
+    );
   }
 
   async boot(): Promise<void> {
@@ -176,10 +259,10 @@ export class SimulatedCharger2 {
     return { idToken: idTag, type: "ISO14443" };
   }
 
-  #meterValue(evse: Evse, powerW: number) {
+  #meterValue(evse: Evse, powerW: number, timestamp = now()) {
     return [
       {
-        timestamp: now(),
+        timestamp,
         sampledValue: [
           { value: evse.meterWh, measurand: "Energy.Active.Import.Register", unitOfMeasure: { unit: "Wh" } },
           { value: powerW, measurand: "Power.Active.Import", unitOfMeasure: { unit: "W" } },
@@ -201,21 +284,29 @@ export class SimulatedCharger2 {
         }
       }
       const transactionId = randomUUID();
+      const startedAt = now();
       evse.transactionId = transactionId;
       evse.idTag = idTag;
       evse.seqNo = 0;
       evse.remoteStartId = remoteStartId;
+      evse.startedAt = startedAt;
+      evse.meterAt = startedAt;
       await this.sendStatus(evse.id, "Occupied");
-      const started = await this.#transactionEvent({
-        eventType: "Started",
-        timestamp: now(),
-        triggerReason: remoteStartId === undefined ? "Authorized" : "RemoteStart",
-        seqNo: evse.seqNo++,
-        transactionInfo: { transactionId, chargingState: "Charging", ...(remoteStartId === undefined ? {} : { remoteStartId }) },
-        evse: { id: evse.id, connectorId: 1 },
-        idToken: this.#idToken(idTag),
-        meterValue: this.#meterValue(evse, 0),
-      });
+      const seqNo = evse.seqNo++;
+      await this.#record(evse, false);
+      const started = await this.#transactionEvent(
+        {
+          eventType: "Started",
+          timestamp: startedAt,
+          triggerReason: remoteStartId === undefined ? "Authorized" : "RemoteStart",
+          seqNo,
+          transactionInfo: { transactionId, chargingState: "Charging", ...(remoteStartId === undefined ? {} : { remoteStartId }) },
+          evse: { id: evse.id, connectorId: 1 },
+          idToken: this.#idToken(idTag),
+          meterValue: this.#meterValue(evse, 0, startedAt),
+        },
+        () => this.#record(evse),
+      );
       const status = (started.idTokenInfo as { status?: string } | undefined)?.status;
       if (status !== undefined && status !== "Accepted") {
         this.#event("info", `transaction ${transactionId} refused for ${idTag}; stopping`);
@@ -238,16 +329,18 @@ export class SimulatedCharger2 {
     evse.meterTimer = undefined;
     this.#advanceMeter(evse);
     evse.transactionId = undefined;
-    await this.#transactionEvent({
-      eventType: "Ended",
-      timestamp: now(),
-      triggerReason: triggerReasons[reason] ?? "StopAuthorized",
-      seqNo: evse.seqNo++,
-      transactionInfo: { transactionId, chargingState: "Idle", stoppedReason: reasons[reason] ?? reason },
-      evse: { id: evse.id, connectorId: 1 },
-      meterValue: this.#meterValue(evse, 0),
-    });
-    evse.idTag = undefined;
+    await this.#transactionEvent(
+      {
+        eventType: "Ended",
+        timestamp: now(),
+        triggerReason: triggerReasons[reason] ?? "StopAuthorized",
+        seqNo: evse.seqNo++,
+        transactionInfo: { transactionId, chargingState: "Idle", stoppedReason: reasons[reason] ?? reason },
+        evse: { id: evse.id, connectorId: 1 },
+        meterValue: this.#meterValue(evse, 0),
+      },
+      () => this.#forget(evse),
+    );
     await this.sendStatus(evse.id, "Available");
     this.#event(
       "stopped",
@@ -265,14 +358,18 @@ export class SimulatedCharger2 {
       return;
     }
     this.#advanceMeter(evse);
+    const meterAt = now();
+    evse.meterAt = meterAt;
+    const seqNo = evse.seqNo++;
+    await this.#record(evse);
     await this.#transactionEvent({
       eventType: "Updated",
-      timestamp: now(),
+      timestamp: meterAt,
       triggerReason: "MeterValuePeriodic",
-      seqNo: evse.seqNo++,
+      seqNo,
       transactionInfo: { transactionId: evse.transactionId, chargingState: "Charging" },
       evse: { id: evse.id, connectorId: 1 },
-      meterValue: this.#meterValue(evse, this.#powerW()),
+      meterValue: this.#meterValue(evse, this.#powerW(), meterAt),
     });
   }
 
@@ -317,6 +414,16 @@ export class SimulatedCharger2 {
       this.sendMeterValues(evse.id).catch((error: unknown) => this.#failed("TransactionEvent", error));
     }, intervalS * 1000);
     evse.meterTimer.unref();
+  }
+
+  #applyLinkVariables(): void {
+    const seconds = (name: string) => Number(this.variables.get(`OCPPCommCtrlr/${name}`)) * 1000;
+    this.link?.setKeepalive(seconds("WebSocketPingInterval"));
+    this.link?.setBackOff({
+      retryBackOffWaitMinimumMs: seconds("RetryBackOffWaitMinimum"),
+      retryBackOffRandomRangeMs: seconds("RetryBackOffRandomRange"),
+      retryBackOffRepeatTimes: Number(this.variables.get("OCPPCommCtrlr/RetryBackOffRepeatTimes")),
+    });
   }
 
   #event(kind: "started" | "stopped" | "info", text: string, connectorId?: number, transactionId?: string): void {
@@ -398,9 +505,15 @@ export class SimulatedCharger2 {
     }));
     peer.route("SetVariables", (request: { setVariableData: VariableData[] }) => ({
       setVariableResult: request.setVariableData.map((data) => {
-        const known = this.variables.has(key(data));
-        if (known) this.variables.set(key(data), String(data.attributeValue));
-        if (known && key(data) === "OCPPCommCtrlr/HeartbeatInterval") this.setHeartbeat(Number(data.attributeValue) || 0);
+        const name = key(data);
+        const known = this.variables.has(name);
+        // Part 4 section 8: these are whole seconds (a count for RepeatTimes); negative values are Rejected.
+        if (known && linkVariables.has(name) && !/^\d+$/.test(String(data.attributeValue))) {
+          return { attributeStatus: "Rejected", component: data.component, variable: data.variable };
+        }
+        if (known) this.variables.set(name, String(data.attributeValue));
+        if (known && name === "OCPPCommCtrlr/HeartbeatInterval") this.setHeartbeat(Number(data.attributeValue) || 0);
+        if (known && linkVariables.has(name)) this.#applyLinkVariables();
         return { attributeStatus: known ? "Accepted" : "UnknownVariable", component: data.component, variable: data.variable };
       }),
     }));

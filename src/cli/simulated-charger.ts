@@ -46,6 +46,14 @@ import {
   UnitOfMeasure,
   UnlockStatus,
 } from "../v16/index.js";
+import type { OpenTransaction, TransactionRecorder } from "./charger-state.js";
+
+/** What a simulator may change of its link when the central system asks (ReconnectingConnection has it). */
+export interface LinkControl {
+  readonly pingIntervalMs: number;
+  setKeepalive(pingIntervalMs: number): void;
+  setBackOff(backOff: { retryBackOffWaitMinimumMs?: number; retryBackOffRandomRangeMs?: number; retryBackOffRepeatTimes?: number }): void;
+}
 
 export interface ChargerSettings {
   readonly id: string;
@@ -73,7 +81,7 @@ export interface ChargerEvent {
 
 /** What a simulated charger needs of a TransactionQueue (one of any version). */
 export interface QueueLike {
-  call(payload: never): Promise<{ readonly transactionId?: number; readonly response: Promise<unknown> }>;
+  call(payload: never): Promise<{ readonly seq: number; readonly transactionId?: number; readonly response: Promise<unknown> }>;
   register(boot: never): Promise<unknown>;
   readonly size: number;
 }
@@ -88,6 +96,9 @@ interface Connector {
   meterTimer?: NodeJS.Timeout;
   /** Set between accepting a RemoteStart and the StartTransaction answer, so two cannot race for it. */
   claimed?: boolean;
+  /** The StartTransaction's timestamp, and the time of the last meter reading (for the state directory). */
+  startedAt?: string;
+  meterAt?: string;
 }
 
 type Payload = { readonly "~action": string };
@@ -102,6 +113,10 @@ export class SimulatedCharger {
    * 3.7): kept while offline and delivered in order once the link is back.
    */
   queue: QueueLike | undefined;
+  /** Where open transactions are kept across a crash (the state directory), if anywhere. */
+  recorder: TransactionRecorder | undefined;
+  /** The link's keepalive, which `WebSocketPingInterval` changes (OCPP 1.6 section 9.1.34). */
+  link: LinkControl | undefined;
   heartbeatIntervalS = 0;
   localListVersion = 0;
   /** Configuration keys with their value and whether the central system may change them. */
@@ -123,6 +138,7 @@ export class SimulatedCharger {
       ["NumberOfConnectors", String(settings.connectors), true],
       ["AuthorizeRemoteTxRequests", "false", false],
       ["ConnectionTimeOut", "60", false],
+      ["WebSocketPingInterval", "30", false],
       ["SupportedFeatureProfiles", "Core,FirmwareManagement,LocalAuthListManagement,Reservation,SmartCharging,RemoteTrigger", true],
     ];
     for (const [key, value, readonly] of config) this.configuration.set(key, { value, readonly });
@@ -214,16 +230,69 @@ export class SimulatedCharger {
    * Sends a transaction message through the queue when there is one: resolves with the CALLRESULT when
    * online, and at once (with nothing) when offline, the queue delivering it later.
    */
-  async #transactional<P extends Payload>(payload: P): Promise<{ response?: Record<string, unknown>; localId?: number }> {
-    if (!this.queue) return { response: await this.send(payload) };
+  async #transactional<P extends Payload>(
+    payload: P,
+    onQueued?: (localId: number | undefined) => Promise<void>,
+  ): Promise<{ response?: Record<string, unknown>; localId?: number }> {
+    if (!this.queue) {
+      const response = await this.send(payload);
+      await onQueued?.(undefined);
+      return { response };
+    }
     const queued = await this.queue.call(payload as never);
+    await onQueued?.(queued.transactionId);
     if (!this.online) return { localId: queued.transactionId };
     return { response: (await queued.response) as Record<string, unknown>, localId: queued.transactionId };
   }
 
   /** The queue learned the central system's id for a transaction started offline. */
   learnTransactionId(local: number, id: number): void {
-    for (const connector of this.connectors) if (connector.transactionId === local) connector.transactionId = id;
+    for (const connector of this.connectors) {
+      if (connector.transactionId !== local) continue;
+      connector.transactionId = id;
+      this.#record(connector).catch((error: unknown) => this.#failed("Saving the charger state", error));
+    }
+  }
+
+  /** The link is `link` from now on; the configuration shows its keepalive. */
+  attachLink(link: LinkControl): void {
+    this.link = link;
+    this.configuration.set("WebSocketPingInterval", { value: String(Math.round(link.pingIntervalMs / 1000)), readonly: false });
+  }
+
+  /** Saves a connector's open transaction in the state directory (before the message that changes it is queued). */
+  #record(connector: Connector, startQueued = true): Promise<void> {
+    if (!this.recorder || connector.idTag === undefined || connector.startedAt === undefined) return Promise.resolve();
+    return this.recorder.save({
+      connectorId: connector.id,
+      ...(connector.transactionId === undefined ? {} : { transactionId: connector.transactionId }),
+      startQueued,
+      idTag: connector.idTag,
+      startedAt: connector.startedAt,
+      meterWh: connector.meterWh,
+      meterAt: connector.meterAt ?? connector.startedAt,
+    });
+  }
+
+  /** After a crash: StopTransaction with reason PowerLoss, the last meter value known and its time (1.6 section 4.10). */
+  async endAfterPowerLoss(transaction: OpenTransaction & { readonly transactionId: number | string }): Promise<void> {
+    if (!this.queue) throw new Error("a power-loss stop needs the offline queue");
+    // Queued, not awaited: it is delivered once the boot that follows is Accepted.
+    await this.queue.call(
+      new call.StopTransaction({
+        transactionId: Number(transaction.transactionId),
+        idTag: transaction.idTag,
+        meterStop: transaction.meterWh,
+        timestamp: transaction.meterAt,
+        reason: Reason.PowerLoss,
+      }) as never,
+    );
+    this.#event(
+      "stopped",
+      `transaction ${transaction.transactionId} left open by a power loss stopped on connector ${transaction.connectorId}; meter ${transaction.meterWh} Wh`,
+      transaction.connectorId,
+      Number(transaction.transactionId),
+    );
   }
 
   setHeartbeat(intervalS: number): void {
@@ -268,14 +337,23 @@ export class SimulatedCharger {
         }
       }
       await this.#statusIfOnline(connector, ChargePointStatus.Preparing);
+      const startedAt = now();
+      connector.idTag = idTag;
+      connector.startedAt = startedAt;
+      connector.meterAt = startedAt;
+      await this.#record(connector, false);
       const { response: started = {}, localId } = await this.#transactional(
         new call.StartTransaction({
           connectorId,
           idTag,
           meterStart: connector.meterWh,
-          timestamp: now(),
+          timestamp: startedAt,
           ...(connector.reservationId === undefined ? {} : { reservationId: connector.reservationId }),
         }),
+        async (local) => {
+          connector.transactionId ??= local;
+          await this.#record(connector);
+        },
       );
       connector.reservationId = undefined;
       const transactionId = started.transactionId === undefined ? Number(localId) : Number(started.transactionId);
@@ -283,23 +361,38 @@ export class SimulatedCharger {
       if (status !== undefined && status !== "Accepted") {
         // OCPP 1.6 section 5.11 would let a charger keep charging; the simulator ends a refused session at once.
         this.#event("info", `transaction ${transactionId} refused for ${idTag}; stopping`);
+        connector.transactionId = undefined;
         await this.#transactional(
           new call.StopTransaction({ transactionId, meterStop: connector.meterWh, timestamp: now(), reason: Reason.DeAuthorized }),
+          () => this.#forget(connector),
         );
         await this.#statusIfOnline(connector, ChargePointStatus.Available);
         return undefined;
       }
-      connector.transactionId = transactionId;
-      connector.idTag = idTag;
+      if (connector.transactionId !== transactionId) {
+        connector.transactionId = transactionId;
+        await this.#record(connector);
+      }
       await this.#statusIfOnline(connector, ChargePointStatus.Charging);
       const name =
         transactionId < 0 ? `offline transaction ${transactionId} (its id comes when the link is back)` : `transaction ${transactionId}`;
       this.#event("started", `${name} started on connector ${connectorId} for ${idTag}`, connectorId, transactionId);
       this.#startMeter(connector);
       return transactionId;
+    } catch (error) {
+      // The start never went out: nothing is open.
+      if (connector.transactionId === undefined) await this.#forget(connector);
+      throw error;
     } finally {
       connector.claimed = false;
     }
+  }
+
+  async #forget(connector: Connector): Promise<void> {
+    connector.idTag = undefined;
+    connector.startedAt = undefined;
+    connector.meterAt = undefined;
+    await this.recorder?.forget(connector.id);
   }
 
   async stopSession(connectorId: number, reason: Reason): Promise<void> {
@@ -312,8 +405,8 @@ export class SimulatedCharger {
     this.#advanceMeter(connector);
     await this.#transactional(
       new call.StopTransaction({ transactionId, idTag: connector.idTag, meterStop: connector.meterWh, timestamp: now(), reason }),
+      () => this.#forget(connector),
     );
-    connector.idTag = undefined;
     await this.#statusIfOnline(connector, ChargePointStatus.Finishing);
     await this.#statusIfOnline(connector, ChargePointStatus.Available);
     this.#event(
@@ -328,7 +421,11 @@ export class SimulatedCharger {
     const connector = this.connector(connectorId);
     if (!connector) return;
     const charging = connector.transactionId !== undefined;
-    if (charging) this.#advanceMeter(connector);
+    if (charging) {
+      this.#advanceMeter(connector);
+      connector.meterAt = now();
+      await this.#record(connector);
+    }
     const powerW = charging ? this.#powerW() : 0;
     await this.#transactional(
       new call.MeterValues({
@@ -336,7 +433,7 @@ export class SimulatedCharger {
         ...(charging ? { transactionId: connector.transactionId } : {}),
         meterValue: [
           {
-            timestamp: now(),
+            timestamp: (charging && connector.meterAt) || now(),
             sampledValue: [
               { value: String(connector.meterWh), measurand: Measurand.EnergyActiveImportRegister, unit: UnitOfMeasure.Wh },
               { value: String(powerW), measurand: Measurand.PowerActiveImport, unit: UnitOfMeasure.W },
@@ -553,10 +650,12 @@ export class ChargerPeer extends ChargePoint {
     const entry = this.charger.configuration.get(request.key);
     if (!entry) return { status: ConfigurationStatus.NotSupported };
     if (entry.readonly) return { status: ConfigurationStatus.Rejected };
-    const numeric = request.key === "HeartbeatInterval" || request.key === "MeterValueSampleInterval";
+    const numeric = ["HeartbeatInterval", "MeterValueSampleInterval", "WebSocketPingInterval"].includes(request.key);
+    // Section 9.1.34: a negative WebSocketPingInterval is Rejected (so is anything that is not a whole number).
     if (numeric && !/^\d+$/.test(request.value)) return { status: ConfigurationStatus.Rejected };
     this.charger.configuration.set(request.key, { value: request.value, readonly: false });
     if (request.key === "HeartbeatInterval") this.charger.setHeartbeat(Number(request.value));
+    if (request.key === "WebSocketPingInterval") this.charger.link?.setKeepalive(Number(request.value) * 1000);
     return { status: ConfigurationStatus.Accepted };
   }
 

@@ -12,7 +12,14 @@ import { MemoryStore, type QueueStore } from "./store.js";
 
 /** What the queue keeps in its store: a message to deliver, or a 1.6 transaction id learned for a local reference. */
 export type QueueEntry =
-  | { readonly kind: "call"; readonly action: string; readonly payload: Payload; readonly failures: number }
+  | {
+      readonly kind: "call";
+      readonly action: string;
+      readonly payload: Payload;
+      readonly failures: number;
+      /** The 1.6 local reference a message carried before call() rewrote it to the central system's id. */
+      readonly local?: number;
+    }
   | { readonly kind: "alias"; readonly local: number; readonly id: number };
 
 export interface TransactionQueueOptions {
@@ -65,6 +72,12 @@ export interface QueueDrop {
 }
 
 export interface TransactionQueueEvents {
+  /** A message is durable in the queue; `position` is its place in line (1: the next to go). */
+  queued: [{ readonly seq: number; readonly action: string; readonly payload: Payload; readonly position: number }];
+  /** An attempt failed (CALLERROR, no answer on a live link); the message goes again after `retryInMs`. */
+  retry: [{ readonly seq: number; readonly action: string; readonly failures: number; readonly retryInMs: number; readonly error: Error }];
+  /** No message is waiting any more: everything queued was delivered or dropped. */
+  drained: [];
   /** A message was answered with a CALLRESULT and left the queue (also those restored from an earlier run). */
   delivered: [QueueDelivery];
   /** A message was given up (also logged as a warning). */
@@ -124,9 +137,22 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
     this.#registered = options.registered === true;
     this.#bootRetryMs = options.bootRetryMs ?? 60_000;
     this.#logger = options.logger ?? defaultLogger();
+    const stale: number[] = [];
     for (const { seq, data } of this.store.records) {
-      if (data.kind === "alias") this.#aliases.set(data.local, [data.id, seq]);
-      else this.#items.push({ seq, entry: data, durable: Promise.resolve(seq) });
+      if (data.kind === "call") {
+        this.#items.push({ seq, entry: data, durable: Promise.resolve(seq) });
+        continue;
+      }
+      // Two aliases for one local reference: a StartTransaction sent again after a restart got a new id,
+      // and the run stopped before the old alias was removed. The later one is the one in use.
+      const previous = this.#aliases.get(data.local);
+      if (previous) stale.push(previous[1]);
+      this.#aliases.set(data.local, [data.id, seq]);
+    }
+    for (const seq of stale) {
+      this.store.remove(seq).catch((error: unknown) => {
+        this.#logger.warn?.("Could not remove a stale transaction id mapping", { chargePointId: charger.id, seq, error: String(error) });
+      });
     }
     this.#pump();
   }
@@ -178,7 +204,7 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
     const known = ref === undefined ? undefined : this.#aliases.get(ref);
     if (rules && known) data = rules.withId(action, data, known[0]);
 
-    const entry = { kind: "call", action, payload: data, failures: 0 } as const;
+    const entry = { kind: "call", action, payload: data, failures: 0, ...(known ? { local: ref } : {}) } as const;
     let resolve!: (value: object) => void;
     let reject!: (error: Error) => void;
     const response = new Promise<object>((yes, no) => {
@@ -198,6 +224,7 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
       this.#items.splice(this.#items.indexOf(item, this.#head), 1);
       throw error;
     }
+    this.emit("queued", { seq: item.seq, action, payload: data, position: this.#items.lastIndexOf(item) - this.#head + 1 });
     this.#pump();
     const isStart = rules?.startAction === action;
     return { seq: item.seq, transactionId: isStart ? -item.seq : undefined, response: response as Promise<ResultOf<R, P>> };
@@ -225,6 +252,7 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
           this.charger.setRegistrationGate(undefined);
           throw error;
         }
+        if (this.#closed || this.charger.closed) throw new NotConnectedError("Cannot register: closed");
         this.#logger.warn?.("BootNotification failed; retrying", { chargePointId: this.charger.id, error: String(error) });
         if (!(error instanceof NotConnectedError)) await this.#sleep(this.#bootRetryMs);
         continue;
@@ -313,6 +341,7 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
         this.#items = [];
         this.#head = 0;
         for (const resolve of this.#idle.splice(0)) resolve();
+        this.emit("drained");
       }
     }
   }
@@ -321,6 +350,7 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
   async #deliver(item: Item): Promise<boolean> {
     const { action } = item.entry;
     const payload = this.#resolved(item.entry);
+    const sentAt = performance.now();
     let response: object;
     try {
       response = (await this.charger.call(this.#request(action, payload), { suppress: false, waitForConnection: true })) as object;
@@ -333,6 +363,15 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
           this.#closed = true;
           this.#wakeAll();
         }
+        return false;
+      }
+      if (error instanceof CallTimeoutError && !(await this.#shownAlive(sentAt))) {
+        // No answer and no sign of life since it was sent: the link died under it (a black hole), and the
+        // central system probably never got it. Not a failed attempt: sent again on the next link.
+        this.#logger.warn?.(`${action} got no answer on a link that went dead; resending on the next link`, {
+          chargePointId: this.charger.id,
+          seq: item.seq,
+        });
         return false;
       }
       const retryable = error instanceof CallTimeoutError || error instanceof OcppError || error instanceof InvalidResponseError;
@@ -350,6 +389,7 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
         retryInMs: this.retryIntervalMs * failures,
         error: String(error),
       });
+      this.emit("retry", { seq: item.seq, action, failures, retryInMs: this.retryIntervalMs * failures, error: error as Error });
       // 1.6 section 3.7.1: wait the retry interval times the number of preceding transmissions.
       await this.#sleep(this.retryIntervalMs * failures);
       return false;
@@ -357,6 +397,13 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
     if (this.#closed) return false;
     await this.#delivered(item, payload, response);
     return true;
+  }
+
+  /** True when the link was shown alive after `since`; a connection that cannot tell counts as alive. */
+  async #shownAlive(since: number): Promise<boolean> {
+    const connection = this.charger.connection;
+    if (!connection.aliveSince) return true;
+    return connection.aliveSince(since);
   }
 
   /** A stored payload as call() takes it: an instance of the action's generated `call.*` class. */
@@ -389,29 +436,45 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
       if (id !== undefined) {
         const local = -item.seq;
         // Durable before the StartTransaction leaves the store: after a crash in between, the start is
-        // sent again (a duplicate at the crash point) and its new answer replaces this one.
-        const seq = await this.store.append({ kind: "alias", local, id });
+        // sent again (a duplicate at the crash point) and its new answer replaces this one. The replaced
+        // alias goes in the same journal batch (a crash keeps both or neither; open() keeps the later).
         const previous = this.#aliases.get(local);
+        const [seq] = await Promise.all([
+          this.store.append({ kind: "alias", local, id }),
+          previous ? this.store.remove(previous[1]) : undefined,
+        ]);
         this.#aliases.set(local, [id, seq]);
-        if (previous) await this.store.remove(previous[1]);
         this.emit("transactionId", { local, id });
       }
     }
-    await this.store.remove(item.seq);
-    if (rules?.stopAction === action) {
-      const ref = rules.idOf(action, item.entry.payload);
-      const alias = ref === undefined ? undefined : this.#aliases.get(ref);
-      if (ref !== undefined && alias) {
-        this.#aliases.delete(ref);
-        await this.store.remove(alias[1]);
-      }
-    }
+    await this.#remove(item);
     item.resolve?.(response);
     this.emit("delivered", { seq: item.seq, action, payload, response });
   }
 
+  /**
+   * Removes a message that left the queue. A transaction's end (delivered or dropped) also retires its
+   * local reference: nothing refers to it any more.
+   * The aliases are keyed by local reference, which a StopTransaction queued after the id was known
+   * no longer carries in its payload (call() rewrote it), hence `local`.
+   */
+  async #remove(item: Item): Promise<void> {
+    const removed = [this.store.remove(item.seq)];
+    const rules = this.policy.transactionIds;
+    const { entry } = item;
+    const ref = rules?.stopAction === entry.action ? (entry.local ?? rules.idOf(entry.action, entry.payload)) : undefined;
+    const alias = ref === undefined ? undefined : this.#aliases.get(ref);
+    if (ref !== undefined && alias) {
+      this.#aliases.delete(ref);
+      // In the same synchronous run, so a journal writes both removals in one batch: a crash keeps both
+      // or neither (and the message goes out again with its alias).
+      removed.push(this.store.remove(alias[1]));
+    }
+    await Promise.all(removed);
+  }
+
   async #drop(item: Item, payload: Payload, error: MessageDroppedError): Promise<void> {
-    await this.store.remove(item.seq);
+    await this.#remove(item);
     this.#logger.warn?.(error.message, { chargePointId: this.charger.id, seq: item.seq, payload });
     item.reject?.(error);
     this.emit("dropped", { seq: item.seq, action: item.entry.action, payload, error });

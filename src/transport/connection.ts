@@ -34,6 +34,13 @@ export interface Connection {
   send(text: string): void;
   close(code?: number, reason?: string): void;
   /**
+   * Resolves true once the link shows it was alive after `since` (a `performance.now()` time: a frame
+   * or a pong arrived after it), false when the link is lost first. Only a connection that can tell
+   * (ReconnectingConnection) has it; TransactionQueue uses it to tell a lost link from a central system
+   * that did not answer.
+   */
+  aliveSince?(since: number): Promise<boolean>;
+  /**
    * Installs the receiver. Messages that arrived before are held and delivered first, so nothing
    * is lost between connecting and `start()`.
    */

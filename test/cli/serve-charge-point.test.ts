@@ -113,11 +113,11 @@ test("charge-point with the right credentials connects", async (t) => {
   await serve.waitForJson<Line>((line) => line.event === "connected" && line.chargePoint === "CP1");
 });
 
-test("charge-point to a closed port exits 3 with one line", async () => {
+test("charge-point --no-reconnect to a closed port exits 3 with one line", async () => {
   const serve = new CliProcess(["serve", "--port", "0", "--json"]);
   const listening = await serve.waitForJson<Line>((line) => line.event === "listening");
   await serve.stop();
-  const { code, stderr } = await new CliProcess(["charge-point", listening.url ?? "", "--id", "CP1"]).exited;
+  const { code, stderr } = await new CliProcess(["charge-point", listening.url ?? "", "--id", "CP1", "--no-reconnect"]).exited;
   assert.equal(code, 3);
   assert.equal(stderr, `ocppkit charge-point: nothing is listening at ${listening.url}/CP1 (connection refused)`);
 });

@@ -6,10 +6,13 @@ import { test } from "node:test";
 import fc from "fast-check";
 import {
   InvalidPayloadError,
+  JournalStore,
   type LinkStateChange,
   MessageDroppedError,
+  type QueueEntry,
   QueueFullError,
   ReconnectingConnection,
+  type ReconnectOptions,
   silentLogger,
   TransactionQueue,
   type TransactionQueueOptions,
@@ -17,15 +20,22 @@ import {
 import { ChargePoint, call } from "ocppkit/v16";
 import { TestCentralSystem } from "../support/central-system.js";
 import { FaultProxy } from "../support/fault-proxy.js";
+import { TrackingStore } from "../support/tracking-store.js";
 
 type After = { after(fn: () => unknown): void };
 
-async function setup(t: After, options: TransactionQueueOptions = {}, responseTimeoutMs = 10_000) {
+async function setup(t: After, options: TransactionQueueOptions = {}, responseTimeoutMs = 10_000, link: ReconnectOptions = {}) {
   const server = await TestCentralSystem.start();
   t.after(() => server.stop());
   const proxy = await FaultProxy.start(server.port);
   t.after(() => proxy.close());
-  const connection = new ReconnectingConnection(`${proxy.url}/ocpp/CP-1`, { minDelayMs: 5, maxDelayMs: 20, pingIntervalMs: 0 });
+  const connection = new ReconnectingConnection(`${proxy.url}/ocpp/CP-1`, {
+    retryBackOffWaitMinimumMs: 5,
+    retryBackOffRandomRangeMs: 5,
+    maxDelayMs: 20,
+    pingIntervalMs: 0,
+    ...link,
+  });
   const charger = new ChargePoint("CP-1", connection, { responseTimeoutMs, logger: silentLogger });
   charger.start().catch(() => {});
   t.after(() => charger.close());
@@ -63,7 +73,8 @@ test("1,000 messages queued during an outage are delivered in order, with the of
   timeout: 60_000,
 }, async (t) => {
   // The issue's 30-second outage, shortened to 1 s: the queue does not care how long the link was down.
-  const { server, queue, outage } = await setup(t, { registered: true });
+  const store = new TrackingStore<QueueEntry>();
+  const { server, queue, outage } = await setup(t, { registered: true, store });
   const restore = await outage();
   const started = await queue.call(start());
   const local = started.transactionId;
@@ -89,10 +100,12 @@ test("1,000 messages queued during an outage are delivered in order, with the of
   assert.equal(server.received[999].action, "StopTransaction");
   assert.equal(server.received[999].payload.transactionId, id);
   assert.equal(new Set(server.received.map((r) => r.uniqueId)).size, 1000);
+  assert.deepEqual([...store.live.values()], [], "the transaction's id mapping is forgotten with its StopTransaction");
 });
 
 test("a StartTransaction queued offline gives its local reference's messages the central system's id", { timeout: 20_000 }, async (t) => {
-  const { server, queue, outage } = await setup(t, { registered: true });
+  const store = new TrackingStore<QueueEntry>();
+  const { server, queue, outage } = await setup(t, { registered: true, store });
   const ids: { local: number; id: number }[] = [];
   queue.on("transactionId", (event) => ids.push(event));
   const restore = await outage();
@@ -116,6 +129,28 @@ test("a StartTransaction queued offline gives its local reference's messages the
       ["StopTransaction", 4711],
     ],
   );
+  // The StopTransaction was stored with the real id (queued after it was known): the mapping goes all the same.
+  assert.deepEqual([...store.live.values()], []);
+});
+
+test("a transaction started online leaves nothing in the store once its StopTransaction is delivered or dropped", {
+  timeout: 20_000,
+}, async (t) => {
+  const store = new TrackingStore<QueueEntry>();
+  const { server, queue } = await setup(t, { registered: true, store, attempts: 2 });
+  const first = await queue.call(start());
+  assert.equal((await first.response).transactionId, 100);
+  assert.equal(store.live.size, 1, "the alias of the running transaction");
+  await (await queue.call(meter(first.transactionId ?? 0, 1))).response;
+  await (await queue.call(stop(first.transactionId ?? 0))).response;
+  assert.deepEqual([...store.live.values()], []);
+
+  const second = await queue.call(start());
+  await second.response;
+  server.failNext.set("StopTransaction", 2);
+  const dropped = await queue.call(stop(second.transactionId ?? 0));
+  await assert.rejects(dropped.response, MessageDroppedError);
+  assert.deepEqual([...store.live.values()], [], "a dropped StopTransaction retires the alias too");
 });
 
 test("a failing message is retried as new CALLs and dropped after `attempts`, then the next one goes", { timeout: 20_000 }, async (t) => {
@@ -143,8 +178,8 @@ test("a message that fails fewer than `attempts` times is delivered once it succ
   assert.equal(dropped, 0);
 });
 
-test("no answer within the response timeout counts as a failed attempt", { timeout: 20_000 }, async (t) => {
-  const { server, queue } = await setup(t, { registered: true, attempts: 2 }, 50);
+test("no answer within the response timeout on a link shown alive (pongs) counts as a failed attempt", { timeout: 20_000 }, async (t) => {
+  const { server, queue } = await setup(t, { registered: true, attempts: 2 }, 50, { pingIntervalMs: 3_600_000, pongTimeoutMs: 5_000 });
   server.silent.add("MeterValues");
   const queued = await queue.call(meter(7, 1));
   await assert.rejects(queued.response, (error: Error) => error instanceof MessageDroppedError && /no response/.test(error.message));
@@ -165,6 +200,29 @@ test("a lost link is not a failed attempt: the message in flight is sent again o
       ["StartTransaction", 1],
       ["StartTransaction", 2],
     ],
+  );
+});
+
+test("a call that timed out on a black-holed link is not a failed attempt: it is sent again on the next link", {
+  timeout: 20_000,
+}, async (t) => {
+  // The response timeout is shorter than the pong timeout: the call times out before the link is known dead.
+  const { server, proxy, connection, queue } = await setup(t, { registered: true, attempts: 1 }, 100, {
+    pingIntervalMs: 3_600_000,
+    pongTimeoutMs: 400,
+  });
+  let dropped = 0;
+  queue.on("dropped", () => dropped++);
+  connection.on("state", (change) => {
+    if (change.state === "disconnected") proxy.unstall();
+  });
+  proxy.stall();
+  const queued = await queue.call(meter(7, 1));
+  await queued.response;
+  assert.equal(dropped, 0);
+  assert.deepEqual(
+    server.received.map((r) => [r.action, r.link]),
+    [["MeterValues", 2]],
   );
 });
 
@@ -254,6 +312,10 @@ test("messages kept in a journal are delivered by the next run, before new ones"
     ],
   );
   assert.equal(first.server.received.length, 0);
+  await queue2.close();
+  const reopened = await JournalStore.open(directory);
+  t.after(() => reopened.close());
+  assert.deepEqual(reopened.records, [], "nothing left in the journal, the id mapping included");
 });
 
 test("for any pattern of failures, each message is tried min(failures + 1, attempts) times in a row, in order", {

@@ -15,7 +15,13 @@ import { ChargePoint, call } from "ocppkit/v16";
 import { TestCentralSystem } from "../support/central-system.js";
 import { FaultProxy } from "../support/fault-proxy.js";
 
-const fast: ReconnectOptions = { minDelayMs: 5, maxDelayMs: 40, jitter: 0, pingIntervalMs: 0, handshakeTimeoutMs: 5_000 };
+const fast: ReconnectOptions = {
+  retryBackOffWaitMinimumMs: 5,
+  retryBackOffRandomRangeMs: 0,
+  retryBackOffRepeatTimes: 3,
+  pingIntervalMs: 0,
+  handshakeTimeoutMs: 5_000,
+};
 const heartbeat = () => new call.Heartbeat();
 
 /** A charger on a reconnecting connection, with every state change recorded; closed at the end. */
@@ -102,7 +108,7 @@ test("a call while offline fails fast, and waits for the link with waitForConnec
   t.after(() => server.stop());
   const proxy = await FaultProxy.start(server.port);
   t.after(() => proxy.close());
-  const { connection, cp, nextOpen } = charger(t, `${proxy.url}/ocpp/CP-1`, { minDelayMs: 50 });
+  const { connection, cp, nextOpen } = charger(t, `${proxy.url}/ocpp/CP-1`, { retryBackOffWaitMinimumMs: 50 });
   await nextOpen(1);
   proxy.refuse();
   proxy.cut();
@@ -198,16 +204,63 @@ test("it gives up after maxAttempts failed attempts and start() rejects", { time
   assert.equal(states.at(-1)?.state, "closed");
 });
 
-test("retry delays grow by the factor up to the maximum", { timeout: 20_000 }, async (t) => {
+test("the back-off doubles after each failed attempt RetryBackOffRepeatTimes times, then stays (2.0.1 part 4 section 5.3)", {
+  timeout: 20_000,
+}, async (t) => {
   const server = await TestCentralSystem.start();
   t.after(() => server.stop());
   const proxy = await FaultProxy.start(server.port);
   t.after(() => proxy.close());
   proxy.refuse();
-  const { states, running } = charger(t, `${proxy.url}/ocpp/CP-1`, { minDelayMs: 2, factor: 3, maxDelayMs: 30, maxAttempts: 6 });
+  const { states, running } = charger(t, `${proxy.url}/ocpp/CP-1`, {
+    retryBackOffWaitMinimumMs: 2,
+    retryBackOffRepeatTimes: 3,
+    maxAttempts: 7,
+  });
   await assert.rejects(running, ConnectionClosedError);
   const delays = states.flatMap((s) => (s.state === "disconnected" ? [s.retryInMs] : []));
-  assert.deepEqual(delays, [2, 6, 18, 30, 30]);
+  assert.deepEqual(delays, [4, 8, 16, 16, 16, 16]);
+});
+
+test("every back-off adds a new random part of at most RetryBackOffRandomRange", () => {
+  const connection = new ReconnectingConnection("ws://127.0.0.1:9/never", {
+    retryBackOffWaitMinimumMs: 1_000,
+    retryBackOffRandomRangeMs: 500,
+    retryBackOffRepeatTimes: 2,
+  });
+  connection.close();
+  const waits = Array.from({ length: 200 }, (_, i) => connection.backOffMs(i % 4));
+  for (const [i, wait] of waits.entries()) {
+    const base = 1_000 * 2 ** Math.min(i % 4, 2);
+    assert.ok(wait >= base && wait <= base + 500, `attempt ${i % 4}: ${wait} ms`);
+  }
+  assert.ok(new Set(waits).size > 20, "the random part varies");
+});
+
+test("after every lost link the first attempt waits RetryBackOffWaitMinimum again, however many attempts failed before", {
+  timeout: 20_000,
+}, async (t) => {
+  const server = await TestCentralSystem.start();
+  t.after(() => server.stop());
+  const proxy = await FaultProxy.start(server.port);
+  t.after(() => proxy.close());
+  proxy.refuse();
+  const { connection, states, nextOpen } = charger(t, `${proxy.url}/ocpp/CP-1`, { retryBackOffWaitMinimumMs: 3 });
+  await new Promise<void>((resolve) => {
+    const listener = (change: LinkStateChange) => {
+      if (change.state !== "disconnected" || change.failures < 4) return;
+      connection.off("state", listener);
+      resolve();
+    };
+    connection.on("state", listener);
+  });
+  proxy.refuse(false);
+  await nextOpen(1);
+  const before = states.length;
+  proxy.cut();
+  await nextOpen(2);
+  const lost = states.slice(before).find((s) => s.state === "disconnected");
+  assert.deepEqual(lost && "retryInMs" in lost ? [lost.failures, lost.retryInMs] : undefined, [0, 3]);
 });
 
 test("close() ends start() cleanly and no attempt follows", { timeout: 20_000 }, async (t) => {
@@ -240,7 +293,7 @@ test("close() between attempts ends start() at once and stops reconnecting", { t
   const proxy = await FaultProxy.start(server.port);
   t.after(() => proxy.close());
   proxy.refuse();
-  const { connection, cp, running } = charger(t, `${proxy.url}/ocpp/CP-1`, { minDelayMs: 10_000 });
+  const { connection, cp, running } = charger(t, `${proxy.url}/ocpp/CP-1`, { retryBackOffWaitMinimumMs: 10_000 });
   await new Promise<void>((resolve) => connection.once("state", (change) => change.state === "connecting" && resolve()));
   await new Promise<void>((resolve) => connection.once("state", () => resolve()));
   assert.equal(connection.state, "disconnected");
@@ -287,4 +340,100 @@ test("after a dead link, an ocppkit/server central system takes the charger's ne
   assert.ok(await cp.call(heartbeat()));
   assert.equal(connects, 2);
   assert.notEqual(central.get("CP-1"), first, "the new connection replaced the half-open one");
+});
+
+/** Resolves on the next lost link, unstalling the proxy first so the next handshake gets through. */
+function nextLoss(connection: ReconnectingConnection, proxy: FaultProxy): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const listener = (change: LinkStateChange) => {
+      if (change.state !== "disconnected") return;
+      proxy.unstall();
+      connection.off("state", listener);
+      resolve();
+    };
+    connection.on("state", listener);
+  });
+}
+
+test("a call on a black-holed link is noticed within the pong timeout, not at the next ping interval", { timeout: 20_000 }, async (t) => {
+  const server = await TestCentralSystem.start();
+  t.after(() => server.stop());
+  const proxy = await FaultProxy.start(server.port);
+  t.after(() => proxy.close());
+  // An hour between pings: only the probe after an unanswered message can notice within the test's time.
+  const { connection, cp, nextOpen } = charger(t, `${proxy.url}/ocpp/CP-1`, { pingIntervalMs: 3_600_000, pongTimeoutMs: 100 }, 60_000);
+  await nextOpen(1);
+  assert.equal(connection.pongTimeoutMs, 100);
+  const lost = nextLoss(connection, proxy);
+  proxy.stall();
+  // Lost with the link, not after the 60 s response timeout.
+  await assert.rejects(cp.call(heartbeat()), NotConnectedError);
+  await lost;
+  await nextOpen(2);
+  assert.ok(await cp.call(heartbeat()));
+});
+
+test("an idle black-holed link is dropped one pong timeout after a ping", { timeout: 20_000 }, async (t) => {
+  const server = await TestCentralSystem.start();
+  t.after(() => server.stop());
+  const proxy = await FaultProxy.start(server.port);
+  t.after(() => proxy.close());
+  const { connection, nextOpen } = charger(t, `${proxy.url}/ocpp/CP-1`, { pingIntervalMs: 200, pongTimeoutMs: 50 });
+  await nextOpen(1);
+  const lost = nextLoss(connection, proxy);
+  proxy.stall();
+  await lost;
+  await nextOpen(2);
+  assert.equal(server.connections, 2);
+});
+
+test("setKeepalive turns pings on for the open link (a central system changing WebSocketPingInterval)", { timeout: 20_000 }, async (t) => {
+  const server = await TestCentralSystem.start();
+  t.after(() => server.stop());
+  const proxy = await FaultProxy.start(server.port);
+  t.after(() => proxy.close());
+  const { connection, nextOpen } = charger(t, `${proxy.url}/ocpp/CP-1`, { pingIntervalMs: 0 });
+  await nextOpen(1);
+  const lost = nextLoss(connection, proxy);
+  proxy.stall();
+  connection.setKeepalive(100, 30);
+  assert.equal(connection.pingIntervalMs, 100);
+  await lost;
+  await nextOpen(2);
+  assert.throws(() => connection.setKeepalive(-1), RangeError);
+});
+
+test("aliveSince tells a live link (pong) from a dead one (lost first)", { timeout: 20_000 }, async (t) => {
+  const server = await TestCentralSystem.start();
+  t.after(() => server.stop());
+  const proxy = await FaultProxy.start(server.port);
+  t.after(() => proxy.close());
+  const { connection, nextOpen } = charger(t, `${proxy.url}/ocpp/CP-1`, { pingIntervalMs: 3_600_000, pongTimeoutMs: 100 });
+  await nextOpen(1);
+  assert.equal(await connection.aliveSince(performance.now()), true);
+  const lost = nextLoss(connection, proxy);
+  proxy.stall();
+  assert.equal(await connection.aliveSince(performance.now()), false);
+  await lost;
+});
+
+test("a failed attempt carries its ConnectError: network failures are retryable, an HTTP 404 is not", { timeout: 20_000 }, async (t) => {
+  const server = await TestCentralSystem.start();
+  t.after(() => server.stop());
+  const proxy = await FaultProxy.start(server.port);
+  t.after(() => proxy.close());
+  proxy.refuse();
+  const refused = charger(t, `${proxy.url}/ocpp/CP-1`, { maxAttempts: 2 });
+  await assert.rejects(refused.running, ConnectionClosedError);
+  const failed = refused.states.find((s) => s.state === "disconnected");
+  assert.equal(failed?.state === "disconnected" && failed.error?.retryable, true);
+
+  const http = createServer((_request, response) => response.writeHead(404).end());
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  t.after(() => new Promise((resolve) => http.close(resolve)));
+  const missing = charger(t, `ws://127.0.0.1:${(http.address() as AddressInfo).port}/ocpp/CP-1`, { maxAttempts: 2 });
+  await assert.rejects(missing.running, ConnectionClosedError);
+  const notFound = missing.states.find((s) => s.state === "disconnected");
+  assert.equal(notFound?.state === "disconnected" && notFound.error?.statusCode, 404);
+  assert.equal(notFound?.state === "disconnected" && notFound.error?.retryable, false);
 });
