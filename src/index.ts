@@ -40,4 +40,4 @@ export {
 } from "./transport/reconnecting-connection.js";
 export { type ConnectionLike, toConnection } from "./transport/to-connection.js";
 export { WebSocketConnection, type WhatwgWebSocket } from "./transport/web-socket-connection.js";
-export { WsConnection, type WsConnectionOptions } from "./transport/ws-connection.js";
+export { WsConnection, type WsConnectionOptions, type WsSocket } from "./transport/ws-connection.js";
