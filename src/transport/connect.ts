@@ -1,6 +1,9 @@
 import type { SecureContextOptions } from "node:tls";
 import { WebSocket } from "ws";
+import { ConnectError } from "./connect-error.js";
 import { WsConnection } from "./ws-connection.js";
+
+export { ConnectError };
 
 export interface ConnectOptions {
   /** Subprotocols offered, most preferred first. Default ["ocpp1.6"]. */
@@ -18,17 +21,6 @@ export interface ConnectOptions {
   readonly handshakeTimeoutMs?: number;
   /** Largest message accepted, in bytes (ws closes the connection with 1009 above it). */
   readonly maxPayload?: number;
-}
-
-/** Opening the WebSocket failed; `message` says why in one line. */
-export class ConnectError extends Error {
-  /** HTTP status when the server refused the upgrade. */
-  readonly statusCode?: number;
-  constructor(message: string, statusCode?: number) {
-    super(message);
-    this.name = "ConnectError";
-    this.statusCode = statusCode;
-  }
 }
 
 /** Opens a WebSocket to a central system and resolves with its Connection once the handshake is done. */
