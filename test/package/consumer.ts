@@ -88,9 +88,9 @@ export function typescript59(): Promise<Compiler> {
 /** npm as this node runs it (npm-cli.js next to node), so the tests need no npm on the PATH. */
 export const npm = join(dirname(process.execPath), "npm");
 
-/** Runs `tsc -p <directory>` with the given compiler. */
-export function typeCheck(compiler: Compiler, directory: string): Promise<Finished> {
-  return run(process.execPath, [compiler.script, "-p", directory], { cwd: directory });
+/** Runs `tsc -p <project>` with the given compiler; `project` is a directory or a tsconfig file. */
+export function typeCheck(compiler: Compiler, project: string): Promise<Finished> {
+  return run(process.execPath, [compiler.script, "-p", project], { cwd: project.endsWith(".json") ? dirname(project) : project });
 }
 
 export interface ConsumerOptions {
