@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { chromium } from "playwright-core";
 import { CliProcess } from "../cli/cli-process.js";
+import { output, root, run } from "../package/consumer.js";
 import type { BrowserRun } from "./browser-charger.js";
 
 /** Debian's chromium package; `.ci/run` installs it when it is missing. */
@@ -89,4 +90,19 @@ test("a charge point bundled for the browser boots in Chromium, answers a Reset,
   assert.deepEqual(answer.payload, { status: "Accepted" });
   assert.deepEqual(await page.evaluate("ocppkitCharger.resets()"), ["Soft"]);
   assert.deepEqual(pageErrors, []);
+});
+
+test("bench/browser-bundle.mjs bundles a charge point of every version for the browser and reports its sizes", async () => {
+  const script = fileURLToPath(new URL("../../../bench/browser-bundle.mjs", import.meta.url));
+  const result = await run(process.execPath, [script], { cwd: root });
+  assert.equal(result.code, 0, output(result));
+  const lines = result.stdout
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as { version: string; minifiedBytes: number; gzipBytes: number });
+  assert.deepEqual(
+    lines.map((line) => line.version),
+    ["1.6", "2.0.1", "2.1"],
+  );
+  for (const line of lines) assert.ok(line.gzipBytes > 0 && line.gzipBytes < line.minifiedBytes, JSON.stringify(line));
 });
