@@ -72,7 +72,9 @@ export function typescript59(): Promise<Compiler> {
     if (!existsSync(script)) {
       const staging = await mkdtemp(join(tmpdir(), "ocppkit-typescript-5.9-install-"));
       await writeFile(join(staging, "package.json"), '{ "private": true }\n');
-      const installed = await run(npm, ["install", "--no-audit", "--no-fund", "--loglevel=error", "typescript@5.9"], { cwd: staging });
+      const installed = await run(npm, ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", "typescript@5.9"], {
+        cwd: staging,
+      });
       if (installed.code !== 0) {
         await rm(staging, { recursive: true, force: true });
         throw new Error(`cannot install typescript@5.9 with npm (registry or cache needed): ${installed.stderr.trim().split("\n").at(-1)}`);
