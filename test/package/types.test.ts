@@ -11,7 +11,7 @@ import { type Compiler, consumerProject, output, typeCheck, typescript7, typescr
 import { files } from "./consumer-sources.js";
 
 // TypeScript 5.9 checks the Node project as CommonJS in types-commonjs-typescript59.test.ts and as ESM
-// from the packed tarball (pack-install.test.ts): with skipLibCheck false, each 5.9 check reads all of
+// from the packed tarball (pack-install-typescript59.test.ts): with skipLibCheck false, each 5.9 check reads all of
 // @types/node, and a test file has two minutes on a busy machine.
 test("a Node project with only ocppkit and @types/node type-checks every entry, as ESM, CommonJS and for bundlers (TypeScript 7)", async (t) => {
   const project = await consumerProject(t, { nodeTypes: true, files: files() });
