@@ -26,10 +26,11 @@ export { decodeFrame, type Frame, type FrameFault, maxMessageIdLength } from "./
 export { consoleLogger, defaultLogger, type Logger, silentLogger } from "./rpc/logger.js";
 export { MessageType } from "./rpc/message-type.js";
 export { type ActionSpec, actionOf, type OcppProtocol, type PayloadClass } from "./rpc/protocol.js";
-export { type AfterOptions, after, type Handler, type OnOptions, on } from "./rpc/routing.js";
+export { type AfterOptions, after, type Handler, type MethodDecorator, type OnOptions, on } from "./rpc/routing.js";
 export { type SchemaError, type SchemaValidator, schemaErrorToOcpp, validatePayload } from "./rpc/validation.js";
 export { type ErrorDialect, errorFromWire, wireCode } from "./rpc/wire-codes.js";
 export { ConnectError, type ConnectOptions, connect } from "./transport/connect.js";
+export { type ConnectWebSocketOptions, connectWebSocket, type WhatwgWebSocketConstructor } from "./transport/connect-web-socket.js";
 export type { Connection, ConnectionReceiver } from "./transport/connection.js";
 export {
   LinkState,
@@ -40,4 +41,4 @@ export {
 } from "./transport/reconnecting-connection.js";
 export { type ConnectionLike, toConnection } from "./transport/to-connection.js";
 export { WebSocketConnection, type WhatwgWebSocket } from "./transport/web-socket-connection.js";
-export { WsConnection, type WsConnectionOptions } from "./transport/ws-connection.js";
+export { WsConnection, type WsConnectionOptions, type WsSocket } from "./transport/ws-connection.js";

@@ -26,6 +26,7 @@ import {
   type Payload,
 } from "./frame.js";
 import { defaultLogger, type Logger } from "./logger.js";
+import { newMessageId } from "./message-id.js";
 import { MessageType } from "./message-type.js";
 import { type ActionSpec, actionOf, type OcppProtocol } from "./protocol.js";
 import {
@@ -39,6 +40,7 @@ import {
   type Route,
   routeTable,
 } from "./routing.js";
+import { unrefTimer } from "./unref-timer.js";
 import { validatePayload } from "./validation.js";
 import { errorFromWire, frameError, unknownMessageTypeError, unreadableFrameError, unreadableMessageId, wireCode } from "./wire-codes.js";
 
@@ -258,7 +260,7 @@ export abstract class ChargePoint<R extends object = ResultMap> {
     if (!wait && !this.connection.isOpen) return Promise.reject(new NotConnectedError(`Cannot send ${action}: not connected`));
     // The global Web Crypto (Node 20+) rather than an import of node:crypto, which would load the whole
     // crypto module at start-up for a function first needed at the first call.
-    const id = options.uniqueId ?? crypto.randomUUID();
+    const id = options.uniqueId ?? newMessageId();
     if (id.length > 36) return Promise.reject(new TypeError("uniqueId must be at most 36 characters (OCPP-J 1.6 section 4.1.4)"));
     const text = JSON.stringify([MessageType.Call, id, action, payload]);
     return new Promise((resolve, reject) => {
@@ -294,7 +296,7 @@ export abstract class ChargePoint<R extends object = ResultMap> {
     const head = this.#held[0];
     if (!head) return;
     this.#heldTimer = setTimeout(() => this.#expireHeld(), Math.max(0, head.until - Date.now()));
-    this.#heldTimer.unref();
+    unrefTimer(this.#heldTimer);
   }
 
   #expireHeld(): void {
@@ -329,7 +331,7 @@ export abstract class ChargePoint<R extends object = ResultMap> {
       const problem = validatePayload(spec.request, payload);
       if (problem) throw new InvalidPayloadError(action, "request", problem);
     }
-    const id = options.uniqueId ?? crypto.randomUUID();
+    const id = options.uniqueId ?? newMessageId();
     if (id.length > 36) throw new TypeError("uniqueId must be at most 36 characters (OCPP 2.1 part 4 section 4.1.4)");
     if (this.#closed || !this.connection.isOpen) throw new NotConnectedError(`Cannot send ${action}: not connected`);
     // A SEND cannot wait for the registration gate (nothing answers it to tell when it went out): refused.
@@ -378,7 +380,7 @@ export abstract class ChargePoint<R extends object = ResultMap> {
 
   #arm(delay: number): void {
     this.#timer = setTimeout(() => this.#onTimer(), delay);
-    this.#timer.unref();
+    unrefTimer(this.#timer);
   }
 
   #onTimer(): void {

@@ -27,7 +27,7 @@ export function consoleLogger({ frames = false } = {}): Logger {
  * unset or "warn" reports problems only, "frames" adds every frame, "silent" logs nothing.
  */
 export function defaultLogger(): Logger {
-  const level = process.env.OCPPKIT_LOG;
+  const level = environmentLevel();
   if (level === "silent") return silentLogger;
   // Shared, not made per call: every ChargePoint asks for one, and a server holding thousands of them
   // would otherwise keep thousands of identical loggers (an object and three closures each).
@@ -37,6 +37,16 @@ export function defaultLogger(): Logger {
   }
   problemsLogger ??= consoleLogger();
   return problemsLogger;
+}
+
+/**
+ * OCPPKIT_LOG where there is an environment. Read through `globalThis` and typed here, not through
+ * Node's `process` global: browsers and edge runtimes have no `process` (a bare reference throws a
+ * ReferenceError there), and the published types must not need `@types/node`.
+ */
+function environmentLevel(): string | undefined {
+  const { process } = globalThis as { process?: { env?: Record<string, string | undefined> } };
+  return process?.env?.OCPPKIT_LOG;
 }
 
 let problemsLogger: Logger | undefined;

@@ -1,5 +1,17 @@
-import type { WebSocket } from "ws";
-import { SocketConnection } from "./socket-connection.js";
+import { type SendingSocket, SocketConnection } from "./socket-connection.js";
+
+/**
+ * The part of a `ws` WebSocket (client or server side) the adapter uses. Described here rather than
+ * imported from `ws`, so the published types need no `@types/ws`; a `ws` WebSocket fits it.
+ */
+export interface WsSocket extends SendingSocket {
+  on(event: "message", listener: (data: string | { toString(): string }, isBinary: boolean) => void): unknown;
+  on(event: "close", listener: (code: number, reason: { toString(): string }) => void): unknown;
+  on(event: "error", listener: (error: Error) => void): unknown;
+  on(event: "pong", listener: () => void): unknown;
+  ping(): void;
+  terminate(): void;
+}
 
 export interface WsConnectionOptions {
   /** Close with 1002 after this many unreadable frames in a row (see Connection). Default: no limit. */
@@ -7,10 +19,10 @@ export interface WsConnectionOptions {
 }
 
 /** A Connection over a `ws` WebSocket, client or server side. */
-export class WsConnection extends SocketConnection<WebSocket> {
+export class WsConnection extends SocketConnection<WsSocket> {
   readonly maxConsecutiveBadFrames?: number;
 
-  constructor(socket: WebSocket, options: WsConnectionOptions = {}) {
+  constructor(socket: WsSocket, options: WsConnectionOptions = {}) {
     super(socket);
     this.maxConsecutiveBadFrames = options.maxConsecutiveBadFrames;
     socket.on("message", (data, isBinary) => {

@@ -1,4 +1,5 @@
 import { ChargePoint as CoreChargePoint } from "../rpc/charge-point.js";
+import type { OcppProtocol } from "../rpc/protocol.js";
 import * as call from "./call.generated.js";
 import type { ResultByAction } from "./call-result.generated.js";
 import * as callResult from "./call-result.generated.js";
@@ -9,7 +10,7 @@ import { protocol } from "./protocol.js";
  * `route()`; send with `call(new call.X({...}))`. Serves either role, charge point or central system.
  */
 export class ChargePoint extends CoreChargePoint<ResultByAction> {
-  static override readonly protocol = protocol;
+  static override readonly protocol: OcppProtocol = protocol;
   /** "2.0.1": the reference's `_ocpp_version`. */
   static readonly ocppVersion = "2.0.1";
   /** The request classes, same as the `call` export: the reference's `_call`. */

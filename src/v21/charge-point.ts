@@ -1,4 +1,5 @@
 import { type CallOptions, type CallPayload, ChargePoint as CoreChargePoint } from "../rpc/charge-point.js";
+import type { OcppProtocol } from "../rpc/protocol.js";
 import type { Action } from "./actions.generated.js";
 import * as call from "./call.generated.js";
 import type { ResultByAction } from "./call-result.generated.js";
@@ -16,7 +17,7 @@ export type SendAction = Exclude<Action, keyof ResultByAction>;
  * with CALLRESULTERROR; a CALLRESULTERROR from the peer reaches `onCallResultError` (logged by default).
  */
 export class ChargePoint extends CoreChargePoint<ResultByAction> {
-  static override readonly protocol = protocol;
+  static override readonly protocol: OcppProtocol = protocol;
   /** "2.1": the reference's `_ocpp_version`. */
   static readonly ocppVersion = "2.1";
   /** The request classes, same as the `call` export: the reference's `_call`. */

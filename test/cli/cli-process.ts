@@ -21,8 +21,9 @@ export class CliProcess {
   readonly exited: Promise<Finished>;
   #waiters: { test: (line: string) => boolean; resolve: (line: string) => void; stream: "stdout" | "stderr" }[] = [];
 
-  constructor(args: readonly string[], env: Record<string, string> = {}) {
-    this.child = spawn(process.execPath, [binPath, ...args], {
+  /** `script` is the node script to run: the `ocppkit` binary unless another is given. */
+  constructor(args: readonly string[], env: Record<string, string> = {}, script = binPath) {
+    this.child = spawn(process.execPath, [script, ...args], {
       env: { ...process.env, NO_COLOR: "1", OCPPKIT_LOG: "", ...env },
       stdio: ["pipe", "pipe", "pipe"],
     });

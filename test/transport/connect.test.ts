@@ -4,7 +4,7 @@ import { createServer } from "node:net";
 import { test } from "node:test";
 import { ConnectError, connect } from "ocppkit";
 import { ChargePoint } from "ocppkit/v16";
-import { WebSocketServer } from "ws";
+import { type WebSocket, WebSocketServer } from "ws";
 import { startServer } from "../support/peers.js";
 
 /** The Sec-WebSocket-Protocol list (RFC 6455 section 4.1: comma-separated, in order of preference). */
@@ -92,7 +92,7 @@ test("a message the central system sends right after the handshake is not lost b
   const connection = await connect(`${server.url}/CP-1`);
   const accepted = await server.accepted();
   accepted.socket.send(JSON.stringify([2, "early", "Reset", { type: "Soft" }]));
-  await once(connection.socket, "message");
+  await once(connection.socket as WebSocket, "message"); // typed as the part the adapter uses; it is a ws WebSocket
   const chargePoint = new ChargePoint("CP-1", connection, { logger: {} });
   chargePoint.route("Reset", () => ({ status: "Accepted" }));
   const answer = once(accepted.socket, "message");
