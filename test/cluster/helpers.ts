@@ -115,7 +115,8 @@ const kits = { "1.6": v16, "2.0.1": v201, "2.1": v21 } as const;
 
 /**
  * A charger of `version` connected to `url`/`id`. It answers Reset (Accepted), DataTransfer (its own id),
- * UnlockConnector with a CALLERROR (GenericError "jammed"), and never answers TriggerMessage.
+ * UnlockConnector with a CALLERROR (GenericError "jammed"), ChangeAvailability after 800 ms, and never
+ * answers TriggerMessage.
  */
 export async function connectCharger(cleanup: Cleanup, url: string, id: string, version: Version = "1.6"): Promise<TestCharger> {
   const connection = await connect(`${url}/${id}`, { protocols: [`ocpp${version}`] });
@@ -141,6 +142,11 @@ export async function connectCharger(cleanup: Cleanup, url: string, id: string, 
   chargePoint.route("TriggerMessage", () => {
     saw("TriggerMessage");
     return new Promise(() => {});
+  });
+  chargePoint.route("ChangeAvailability", async () => {
+    saw("ChangeAvailability");
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    return { status: "Accepted" };
   });
   chargePoint.route("NotifyPeriodicEventStream", () => saw("NotifyPeriodicEventStream"));
   let closed: (value: { code: number; reason: string }) => void = () => {};

@@ -1,6 +1,6 @@
 /**
- * A real `redis-server` process on a free loopback port, for the cluster tests. Found at $REDIS_SERVER,
- * /usr/bin/redis-server or on the PATH; when there is none, `start()` throws one line saying how to get
+ * A real `redis-server` process on a free loopback port, for the cluster tests. Found at $REDIS_SERVER
+ * alone when set, else at /usr/bin/redis-server or on the PATH; when there is none, `start()` throws one line saying how to get
  * it (the tests fail, never skip: `.ci/run` installs Debian's redis-server package).
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -9,11 +9,18 @@ import { createServer } from "node:net";
 import { delimiter, join } from "node:path";
 
 export function redisServerPath(): string {
-  const candidates = [
-    process.env.REDIS_SERVER,
-    "/usr/bin/redis-server",
-    ...(process.env.PATH ?? "").split(delimiter).map((dir) => join(dir, "redis-server")),
-  ];
+  const chosen = process.env.REDIS_SERVER;
+  if (chosen) {
+    try {
+      accessSync(chosen, constants.X_OK);
+      return chosen;
+    } catch {
+      throw new Error(
+        `REDIS_SERVER=${chosen} is not an executable redis-server: the cluster tests need one (apt-get install redis-server)`,
+      );
+    }
+  }
+  const candidates = ["/usr/bin/redis-server", ...(process.env.PATH ?? "").split(delimiter).map((dir) => join(dir, "redis-server"))];
   for (const candidate of candidates) {
     if (!candidate) continue;
     try {
@@ -81,6 +88,10 @@ export class RedisServer {
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     this.#child = child;
+    // Never outlive the test process, even when it ends without its cleanup.
+    const reap = () => child.kill("SIGKILL");
+    process.once("exit", reap);
+    child.once("exit", () => process.off("exit", reap));
     let output = "";
     child.stdout?.on("data", (chunk: Buffer) => {
       output += chunk.toString();
