@@ -2,12 +2,15 @@ import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { hostname } from "node:os";
 import { Redis, type Cluster as RedisCluster, type RedisOptions } from "ioredis";
-import type { CallOptions, CallPayload, ResultMap, ResultOf } from "../rpc/charge-point.js";
+import type { CallOptions, CallPayload, ResultOf } from "../rpc/charge-point.js";
 import { CallTimeoutError, NotConnectedError } from "../rpc/errors.js";
 import { defaultLogger, type Logger } from "../rpc/logger.js";
 import { actionOf, type OcppProtocol } from "../rpc/protocol.js";
 import type { AnyChargePoint, ChargePointContext } from "../server/central-system.js";
 import type { ClusterHost, ClusterMembership } from "../server/cluster-host.js";
+import type { ResultByAction as Results16 } from "../v16/call-result.generated.js";
+import type { ResultByAction as Results21 } from "../v21/call-result.generated.js";
+import type { ResultByAction as Results201 } from "../v201/call-result.generated.js";
 import { ClusterUnavailableError } from "./errors.js";
 import { nodeIdPattern, nodeOf, type Presence, parsePresence, presenceValue } from "./presence.js";
 import { protocolOf, rememberProtocol } from "./protocols.js";
@@ -32,6 +35,18 @@ import {
   type KickMessage,
   type OkMessage,
 } from "./wire.js";
+
+/**
+ * The CALLRESULT class of each action in any version (types only): what `call()` resolves with when the
+ * cluster is not told which version its chargers speak. An action of several versions (Reset) gives the
+ * union of their results; `Cluster<callResult.ResultByAction>` of one version narrows it.
+ */
+export type AnyVersionResults = {
+  [A in keyof Results16 | keyof Results201 | keyof Results21]:
+    | (A extends keyof Results16 ? Results16[A] : never)
+    | (A extends keyof Results201 ? Results201[A] : never)
+    | (A extends keyof Results21 ? Results21[A] : never);
+};
 
 /** An ioredis connection: a single server (or Sentinel-managed one), or a Redis Cluster. */
 export type RedisClient = Redis | RedisCluster;
@@ -106,7 +121,7 @@ type Sendable = { send(payload: CallPayload, options?: Pick<CallOptions, "unique
  * and the node's heartbeat atomically, so it goes to exactly one node, and PUBLISH tells at once whether
  * that node is listening. Its answer comes back once, to the caller's inbox, correlated by number.
  */
-export class Cluster<R extends object = ResultMap> extends EventEmitter<ClusterEvents> implements ClusterMembership {
+export class Cluster<R extends object = AnyVersionResults> extends EventEmitter<ClusterEvents> implements ClusterMembership {
   readonly nodeId: string;
   readonly heartbeatTtlMs: number;
   readonly #keys: Keys;
@@ -563,6 +578,9 @@ export class Cluster<R extends object = ResultMap> extends EventEmitter<ClusterE
   }
 
   #onMessage(channel: string, text: string): void {
+    // Every member hears every connect and disconnect in the cluster: with nobody listening and no call
+    // waiting on a node, an event is not worth parsing.
+    if (channel === this.#keys.events && this.#pending.size === 0 && !this.#listensToEvents()) return;
     let message: unknown;
     try {
       message = JSON.parse(text);
@@ -601,6 +619,10 @@ export class Cluster<R extends object = ResultMap> extends EventEmitter<ClusterE
       default:
         this.#onEvent(fields as EventMessage);
     }
+  }
+
+  #listensToEvents(): boolean {
+    return this.listenerCount("connect") + this.listenerCount("disconnect") + this.listenerCount("nodeDown") > 0;
   }
 
   #onEvent(message: EventMessage): void {
@@ -763,7 +785,8 @@ function connectRedis(redis: ClusterOptions["redis"], connectionName: string): R
   if (typeof redis === "function") return redis();
   // No offline queue and no retry of a command cut by a disconnect: a call is either published now or
   // refused now, never sent twice and never piled up in memory while Redis is away.
-  const safety = { enableOfflineQueue: false, maxRetriesPerRequest: 0, autoResubscribe: false, connectionName };
+  // A Redis that stops answering without closing the connection fails commands after commandTimeout.
+  const safety = { enableOfflineQueue: false, maxRetriesPerRequest: 0, autoResubscribe: false, commandTimeout: 5_000, connectionName };
   const retryStrategy = (attempt: number) => Math.min(100 * attempt, 2_000);
   if (typeof redis === "string") return new Redis(redis, { retryStrategy, ...safety });
   return new Redis({ retryStrategy, ...redis, ...safety });
@@ -771,7 +794,7 @@ function connectRedis(redis: ClusterOptions["redis"], connectionName: string): R
 
 function isConnectionError(error: unknown): boolean {
   const message = (error as Error | undefined)?.message ?? "";
-  return /Stream isn't writeable|Connection is closed|enableOfflineQueue|ECONNREFUSED|ECONNRESET|EPIPE|max retries/i.test(message);
+  return /Stream isn't writeable|Connection is closed|enableOfflineQueue|Command timed out|ECONNREFUSED|ECONNRESET|EPIPE|max retries/i.test(message);
 }
 
 async function quit(client: RedisClient): Promise<void> {
