@@ -76,7 +76,8 @@ try {
     latencyP50Ms: round(median(list.map((m) => m.p50))),
     latencyP99Ms: round(median(list.map((m) => m.p99))),
   });
-  const perRound = (field) => round(median(rounds.remote.map((m, r) => m[field] / m.calls / (rounds.local[r][field] / rounds.local[r].calls))));
+  const perRound = (field) =>
+    round(median(rounds.remote.map((m, r) => m[field] / m.calls / (rounds.local[r][field] / rounds.local[r].calls))));
   printResult({
     bench: "cluster",
     chargers: options.chargers,

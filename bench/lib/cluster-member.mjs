@@ -20,7 +20,7 @@ if (role === "node") {
     pingIntervalMs: 0,
     createChargePoint: ({ id, connection }) => new ChargePoint(id, connection, { logger: silentLogger }),
   });
-  const { port } = await centralSystem.listen(0, "127.0.0.1");
+  await centralSystem.listen(0, "127.0.0.1");
   await cluster.ready(20_000);
   const payload = new call.ClearCache({});
   handlers.size = () => ({ size: centralSystem.size });

@@ -794,7 +794,9 @@ function connectRedis(redis: ClusterOptions["redis"], connectionName: string): R
 
 function isConnectionError(error: unknown): boolean {
   const message = (error as Error | undefined)?.message ?? "";
-  return /Stream isn't writeable|Connection is closed|enableOfflineQueue|Command timed out|ECONNREFUSED|ECONNRESET|EPIPE|max retries/i.test(message);
+  return /Stream isn't writeable|Connection is closed|enableOfflineQueue|Command timed out|ECONNREFUSED|ECONNRESET|EPIPE|max retries/i.test(
+    message,
+  );
 }
 
 async function quit(client: RedisClient): Promise<void> {
