@@ -112,9 +112,9 @@ async function runPromptLine(
   const target = await promptTarget(centralSystem.sessions, cluster, id);
   if (!target) {
     const connected = [...centralSystem.sessions.keys()];
-    const where = cluster ? " to any node of the cluster" : "";
+    const [where, here] = cluster ? [" to any node of the cluster", " here"] : ["", ""];
     throw new CliError(
-      `${id} is not connected${where}${connected.length ? ` (connected here: ${connected.join(", ")})` : ""}`,
+      `${id} is not connected${where}${connected.length ? ` (connected${here}: ${connected.join(", ")})` : ""}`,
       ExitCode.Usage,
     );
   }
