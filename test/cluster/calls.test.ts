@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import fc from "fast-check";
 import { Redis } from "ioredis";
 import { call as call21 } from "ocppkit/v21";
 import { call as call201 } from "ocppkit/v201";
@@ -153,10 +154,26 @@ test("connect and disconnect events reach every member", async (t) => {
 });
 
 test("garbage published on a node's inbox and on the events channel is ignored", async () => {
+  const kinds = fc.constantFrom("call", "ok", "err", "kick", "connect", "disconnect", "nodeDown");
+  // Arrays that start like real messages, with anything after: the shapes a checker is most likely to miss.
+  const lookalike = fc
+    .tuple(kinds, fc.array(fc.oneof(fc.jsonValue(), fc.integer(), fc.string()), { maxLength: 8 }))
+    .map(([kind, rest]) => JSON.stringify([kind, ...rest]));
+  const texts = [
+    "not json",
+    "[]",
+    '["call"]',
+    '["ok", 99999, "1.6", {}]',
+    '["kick"]',
+    '{"a":1}',
+    '["connect"]',
+    ...fc.sample(fc.oneof(lookalike, fc.json(), fc.string()), { numRuns: 300, seed: 11 }),
+  ];
   const raw = new Redis(redis.url);
   try {
-    for (const text of ["not json", "[]", '["call"]', '["ok", 99999, "1.6", {}]', '["kick"]', '{"a":1}', '["connect"]']) {
+    for (const text of texts) {
       await raw.publish("ocppkit:inbox:node-a", text);
+      await raw.publish("ocppkit:inbox:api-1", text);
       await raw.publish("ocppkit:events", text);
     }
   } finally {
@@ -165,4 +182,5 @@ test("garbage published on a node's inbox and on the events channel is ignored",
   const answer = await client.request("call", { id: "CP16", ...reset16 });
   assert.equal(answer.ok, true);
   assert.equal(nodeA.child.exitCode, null);
+  assert.equal(client.child.exitCode, null);
 });
