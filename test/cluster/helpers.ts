@@ -175,7 +175,9 @@ export const nodeConfig = (redis: RedisServer, nodeId: string, extra: Partial<Me
   redis: redis.url,
   nodeId,
   role: "node",
-  heartbeatTtlMs: 1_500,
+  // Short enough for the dead-node tests, long enough that a node starved of CPU on a loaded machine
+  // (the tests share 2 cores with other work) is not declared dead while it runs.
+  heartbeatTtlMs: 4_000,
   responseTimeoutMs: 2_000,
   ...extra,
 });
