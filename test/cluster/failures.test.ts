@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { call as call16 } from "ocppkit/v16";
+import { FaultProxy } from "../support/fault-proxy.js";
 import { clientConfig, connectCharger, eventually, nodeConfig, startMembers, startRedis } from "./helpers.js";
 
 test("a call in flight to a node killed with SIGKILL fails with NotConnectedError before its response timeout", async (t) => {
@@ -83,4 +84,34 @@ test("with Redis killed chargers keep working locally and cluster calls fail at 
   assert.equal(remote.ok, true);
   assert.equal(remote.typed, true);
   for (const member of [nodeA, nodeB, client]) assert.equal(member.child.exitCode, null);
+});
+
+test("a node cut off from Redis for a while comes back with the chargers it has now, not those that left meanwhile", async (t) => {
+  const redis = await startRedis(t);
+  const proxy = await FaultProxy.start(redis.port);
+  t.after(() => proxy.close());
+  const [nodeA, client] = await startMembers(t, [
+    { ...nodeConfig(redis, "node-a"), redis: `redis://127.0.0.1:${proxy.port}` },
+    clientConfig(redis, "api"),
+  ]);
+  const leaving = await connectCharger(t, nodeA.url, "CP-LEAVES");
+  await connectCharger(t, nodeA.url, "CP-STAYS");
+  await eventually("both in presence", async () => ((await client.request("list")).chargers as unknown[]).length === 2);
+
+  proxy.refuse(true);
+  proxy.cut();
+  await eventually("node A notices", async () => (await nodeA.request("stats")).available === false);
+  leaving.chargePoint.close();
+  await leaving.closed;
+  await connectCharger(t, nodeA.url, "CP-ARRIVES");
+  const local = await nodeA.request("call", { id: "CP-ARRIVES", version: "1.6", action: "Reset", payload: { type: "Soft" } });
+  assert.equal(local.ok, true);
+  proxy.refuse(false);
+
+  await eventually("presence matches node A again", async () => {
+    const { chargers } = (await client.request("list")) as { chargers: { id: string; node: string }[] };
+    return chargers.map((c) => `${c.id}@${c.node}`).join() === "CP-ARRIVES@node-a,CP-STAYS@node-a";
+  });
+  const remote = await client.request("call", { id: "CP-ARRIVES", version: "1.6", action: "Reset", payload: { type: "Soft" } });
+  assert.equal(remote.ok, true);
 });
