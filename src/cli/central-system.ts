@@ -4,7 +4,7 @@
  * connected charger so commands can be sent to it. Used by `ocppkit serve` and `ocppkit demo`.
  */
 import { type Handler, type Logger, validatePayload } from "../index.js";
-import { type AnyChargePoint, CentralSystem as CoreCentralSystem } from "../server/index.js";
+import { type AnyChargePoint, type ClusterMembership, CentralSystem as CoreCentralSystem } from "../server/index.js";
 import { Action, AuthorizationStatus } from "../v16/index.js";
 import { schemaAnswer } from "./schema-answers.js";
 import { versionKits } from "./version-kits.js";
@@ -27,6 +27,8 @@ export interface CentralSystemOptions {
   readonly logger: Logger;
   readonly onConnect?: (session: CentralSystemSession) => void;
   readonly onDisconnect?: (session: CentralSystemSession, code: number, reason: string) => void;
+  /** Join this cluster (`serve --redis`). */
+  readonly cluster?: ClusterMembership;
 }
 
 export interface CentralSystem {
@@ -133,6 +135,7 @@ export async function startCentralSystem(options: CentralSystemOptions): Promise
       : undefined,
     pingIntervalMs: 30_000,
     shutdownTimeoutMs: 2_000,
+    cluster: options.cluster,
     logger: { warn: options.logger.warn, error: options.logger.error },
     createChargePoint: ({ id, connection, protocol }) => {
       const served = answersByVersion.get(protocol) ?? [...answersByVersion.values()][0];
