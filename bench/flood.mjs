@@ -1,0 +1,120 @@
+/**
+ * Fair share under a flood: `node bench/flood.mjs [--clients=50] [--calls=40] [--interval-ms=100] [--quick]`.
+ * Well-behaved chargers (bare `ws` clients, the same for every stack, so only the server differs) each
+ * send a Heartbeat, wait for its answer, pause `interval-ms`, and so on; their round-trip latency is
+ * recorded, first alone, then with one more charger (its own process, lib/flooder.mjs) pipelining
+ * Heartbeats as fast as the server takes them and reconnecting whenever it is closed. Reports p50/p99
+ * latency without and with the flooder per stack, and p99 with over p99 without.
+ *
+ * Stacks: bare `ws` (no policy, the reference); ocppkit with its default policy (the flooder is closed
+ * with 1008 after 10 throttles and comes back); ocppkit throttling only (never closing it); ocppkit
+ * with the policy off (how it was before).
+ */
+import { fork } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+import { startServer } from "./lib/child.mjs";
+import { bareClient, openMany } from "./lib/clients.mjs";
+import { cpuMicros, printResult, readOptions, round, stackList } from "./lib/options.mjs";
+
+const options = readOptions(
+  { clients: 50, calls: 40, intervalMs: 100, stacks: "ws,ocppkit,ocppkit-throttle,ocppkit-nopolicy" },
+  { clients: 4, calls: 5, intervalMs: 10 },
+);
+const stacks = stackList(options.stacks);
+const flooderScript = fileURLToPath(new URL("./lib/flooder.mjs", import.meta.url));
+
+const results = {};
+for (const stack of stacks) results[stack] = await measure(stack);
+printResult({
+  bench: "flood",
+  clients: options.clients,
+  calls: options.calls,
+  intervalMs: options.intervalMs,
+  results,
+  ratios: Object.fromEntries(stacks.map((stack) => [stack, { p99: round(results[stack].p99WithMs / results[stack].p99WithoutMs) }])),
+});
+
+async function measure(stack) {
+  const server = await startServer(stack);
+  let clients = [];
+  let flooder;
+  try {
+    clients = await openMany(options.clients, 50, (i) => bareClient(server.url, `CP-${i}`));
+    await Promise.all(
+      clients.map(async (client) => {
+        for (let i = 0; i < 5; i++) await client.heartbeat();
+      }),
+    );
+    const without = await latencies(clients);
+    flooder = await startFlooder(server.url);
+    const floodBefore = await flooder.counts();
+    const cpuBefore = await server.cpu();
+    const start = process.hrtime.bigint();
+    const withFlood = await latencies(clients);
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const serverCpu = cpuMicros(cpuBefore, await server.cpu());
+    const floodAfter = await flooder.counts();
+    return {
+      p50WithoutMs: percentile(without, 0.5),
+      p99WithoutMs: percentile(without, 0.99),
+      p50WithMs: percentile(withFlood, 0.5),
+      p99WithMs: percentile(withFlood, 0.99),
+      wellBehavedAnswered: withFlood.length,
+      flooderAnsweredPerSecond: Math.round((floodAfter.answered - floodBefore.answered) / seconds),
+      flooderClosed: floodAfter.closedByServer - floodBefore.closedByServer,
+      serverCpuShare: round(serverCpu / 1e6 / seconds),
+    };
+  } finally {
+    await flooder?.stop();
+    await Promise.all(clients.map((client) => client.close()));
+    await server.stop();
+  }
+}
+
+/** Every client makes `calls` round trips, `intervalMs` apart, starting at staggered times; the latencies in ms. */
+async function latencies(clients) {
+  const all = [];
+  await Promise.all(
+    clients.map(async (client, index) => {
+      await sleep((options.intervalMs * index) / clients.length);
+      for (let i = 0; i < options.calls; i++) {
+        const start = process.hrtime.bigint();
+        await client.heartbeat();
+        all.push(Number(process.hrtime.bigint() - start) / 1e6);
+        await sleep(options.intervalMs);
+      }
+    }),
+  );
+  return all;
+}
+
+async function startFlooder(url) {
+  const child = fork(flooderScript, [url], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  await once(child, "message");
+  const ask = async () => {
+    const reply = once(child, "message");
+    child.send({ type: "counts" });
+    return (await reply)[0];
+  };
+  // Measured only once the flood is under way: its first answers are back.
+  while ((await ask()).answered < 100) await sleep(10);
+  return {
+    counts: ask,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = once(child, "exit");
+      child.send({ type: "stop" });
+      await exited;
+    },
+  };
+}
+
+function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return round(sorted[Math.min(sorted.length - 1, Math.floor(p * (sorted.length - 1)))]);
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
