@@ -2,7 +2,7 @@
  * A flooding charger, run as a child process by bench/flood.mjs: `node lib/flooder.mjs <url>`. It
  * pipelines Heartbeat CALLs without waiting for answers (OCPP-J section 4.1.1 forbids it), keeping up to
  * 64 KiB unsent in its own buffer, reads every answer, and when the server closes it (1008) connects
- * again at once and goes on. It reports what it got over IPC and stops when told.
+ * again at once and goes on. It reports what it got over IPC, and holds off or floods again when told.
  */
 import { WebSocket } from "ws";
 
@@ -12,6 +12,7 @@ let sent = 0;
 let answered = 0;
 let closedByServer = 0;
 let stopping = false;
+let flooding = true;
 let socket;
 
 function open() {
@@ -28,7 +29,7 @@ function open() {
 }
 
 function pump(current) {
-  if (stopping || current !== socket || current.readyState !== WebSocket.OPEN) return;
+  if (stopping || !flooding || current !== socket || current.readyState !== WebSocket.OPEN) return;
   for (let i = 0; i < 200 && current.bufferedAmount < 64 * 1024; i++) current.send(frame(sent++));
   // Full buffer: the server is not reading; look again shortly rather than spin a core.
   if (current.bufferedAmount < 64 * 1024) setImmediate(pump, current);
@@ -37,6 +38,11 @@ function pump(current) {
 
 process.on("message", (message) => {
   if (message.type === "counts") process.send({ type: "counts", sent, answered, closedByServer });
+  if (message.type === "hold") flooding = false;
+  if (message.type === "flood" && !flooding) {
+    flooding = true;
+    if (socket.readyState === WebSocket.OPEN) pump(socket);
+  }
   if (message.type === "stop") {
     stopping = true;
     socket?.terminate();
