@@ -14,6 +14,13 @@ export type QueuedMessage = Frame | string;
 /** How long a connection closed for flooding has to read its 1008 before the socket is cut. */
 const closeGraceMs = 1000;
 
+/**
+ * Messages held for a connection whose socket cannot be paused (a WHATWG WebSocket): the peer is not
+ * slowed down, so past this many it is closed rather than held without bound. A paused socket stops
+ * at what was read before the pause (one read, a few thousand small messages at most).
+ */
+const unpausedHoldLimit = 1000;
+
 const closeReasons: Record<FloodReason, string> = {
   // RFC 6455 section 7.4.1: 1008 is "policy violation"; the reason fits the 123 bytes of a close frame.
   pipelining: "Too many pipelined CALLs (OCPP-J section 4.1.1: wait for each answer)",
@@ -119,7 +126,10 @@ export abstract class FloodGuard implements TakesTurns {
 
   /** Holds a message (as text) behind the ones waiting; dropped once the policy closed the connection. */
   hold(text: string): void {
-    if (!this.#closed) this.#backlog.push(text);
+    if (this.#closed) return;
+    this.#backlog.push(text);
+    if (!this.#paused && this.#backlog.length - this.#head > unpausedHoldLimit)
+      this.#close(FloodReason.Pipelining, this.#pipeliningThrottles);
   }
 
   /** The link or connection is gone: stops, and says how many messages were still waiting. */
@@ -167,18 +177,23 @@ export abstract class FloodGuard implements TakesTurns {
       link.pause();
       this.#paused = link;
     }
-    const closed = throttles >= this.#policy.closeAfterThrottles;
-    if (closed) {
-      this.#stop();
-      // The link only: a reconnecting charger opens a new one, and a server connection is its link. It
-      // stays paused, so the flood behind is never read; the peer's closing frame is behind it too, so
-      // instead of waiting for it (the closing handshake) the socket is cut once ours had time to arrive.
-      (link ?? this.#connection).close(1008, closeReasons[reason]);
-      if (link) setTimeout(cut, closeGraceMs, link).unref();
-    } else {
-      this.#wake();
+    if (throttles >= this.#policy.closeAfterThrottles) {
+      this.#close(reason, throttles);
+      return;
     }
-    this.notify({ chargePointId: this.#chargePointId, reason, throttles, closed });
+    this.#wake();
+    this.notify({ chargePointId: this.#chargePointId, reason, throttles, closed: false });
+  }
+
+  #close(reason: FloodReason, throttles: number): void {
+    const link = this.#connection.link;
+    this.#stop();
+    // The link only: a reconnecting charger opens a new one, and a server connection is its link. It
+    // stays paused, so the flood behind is never read; the peer's closing frame is behind it too, so
+    // instead of waiting for it (the closing handshake) the socket is cut once ours had time to arrive.
+    (link ?? this.#connection).close(1008, closeReasons[reason]);
+    if (link) setTimeout(cut, closeGraceMs, link).unref();
+    this.notify({ chargePointId: this.#chargePointId, reason, throttles, closed: true });
   }
 
   #wake(): void {

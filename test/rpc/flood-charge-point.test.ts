@@ -7,9 +7,9 @@
 import assert from "node:assert/strict";
 import { once } from "node:events";
 import { test } from "node:test";
-import { connect, type FloodReport, ReconnectingConnection, silentLogger } from "ocppkit";
+import { connect, type FloodReport, ReconnectingConnection, silentLogger, WebSocketConnection } from "ocppkit";
 import { Action, ChargePoint, call } from "ocppkit/v16";
-import type { WebSocket } from "ws";
+import { WebSocket } from "ws";
 import { startServer } from "../support/peers.js";
 
 const dataTransfer = (id: string) => `[2,"${id}","DataTransfer",{"vendorId":"flood"}]`;
@@ -89,4 +89,36 @@ test("a central system that keeps pipelining loses the link with 1008; a reconne
   const answer = await charger.call(new call.Heartbeat(), { suppress: false, waitForConnection: true });
   assert.equal(answer.currentTime, now);
   assert.equal(charger.closed, false);
+});
+
+test("on a socket that cannot be paused (WHATWG), more than 1000 held messages close the connection", async (t) => {
+  const server = await startServer(t);
+  const reports: FloodReport[] = [];
+  const socket = new WebSocket(`${server.url}/CP-3`, ["ocpp1.6"]);
+  await once(socket, "open");
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  // ws's WHATWG-style API (addEventListener) through the WHATWG adapter, which cannot pause its socket.
+  const charger = new ChargePoint("CP-3", new WebSocketConnection(socket), {
+    logger: silentLogger,
+    flood: { closeAfterThrottles: Number.POSITIVE_INFINITY, report: (report) => reports.push(report) },
+  }).route(Action.DataTransfer, async () => {
+    // Handlers that do not finish keep 4 CALLs in progress, so everything after them is held.
+    await released;
+    return { status: "Accepted" };
+  });
+  charger.start().catch(() => {});
+  t.after(() => {
+    release();
+    charger.close();
+  });
+  const accepted = await server.accepted();
+  const closed = once(accepted.socket, "close");
+  for (let i = 0; i < 1100; i++) accepted.socket.send(dataTransfer(`d${i}`));
+  const [code] = await closed;
+  // A WHATWG client may not send 1008, so the adapter closes with 1000 (see WebSocketConnection).
+  assert.equal(code, 1000);
+  assert.deepEqual(reports.at(-1), { chargePointId: "CP-3", reason: "pipelining", throttles: 1, closed: true });
 });
