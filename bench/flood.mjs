@@ -106,6 +106,7 @@ async function latencies(clients) {
 
 async function startFlooder(url) {
   const child = fork(flooderScript, [url], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  if (process.env.FLOOD_NICE) (await import("node:os")).setPriority(child.pid, Number(process.env.FLOOD_NICE));
   await once(child, "message");
   const ask = async (type = "counts") => {
     const reply = once(child, "message");
@@ -125,14 +126,12 @@ async function startFlooder(url) {
       }
       return now;
     },
-    /** Stops flooding, and resolves once the server has answered what it had taken. */
+    /** Stops flooding, and resolves once the server has answered all it was sent (or closed the socket). */
     hold: async () => {
-      let last = await ask("hold");
-      for (;;) {
-        await sleep(100);
-        const now = await ask();
-        if (now.answered === last.answered) return;
-        last = now;
+      let now = await ask("hold");
+      while (now.pending > 0) {
+        await sleep(50);
+        now = await ask();
       }
     },
     stop: async () => {

@@ -10,6 +10,8 @@ const url = `${process.argv[2]}/FLOODER`;
 const frame = (n) => `[2,"f${n}","Heartbeat",{}]`;
 let sent = 0;
 let answered = 0;
+// Sent on the current socket and not answered yet.
+let pending = 0;
 let closedByServer = 0;
 let stopping = false;
 let flooding = true;
@@ -17,9 +19,11 @@ let socket;
 
 function open() {
   socket = new WebSocket(url, ["ocpp1.6"]);
+  pending = 0;
   socket.on("error", () => {});
   socket.on("message", () => {
     answered++;
+    pending--;
   });
   socket.once("open", () => pump(socket));
   socket.once("close", (code) => {
@@ -30,14 +34,17 @@ function open() {
 
 function pump(current) {
   if (stopping || !flooding || current !== socket || current.readyState !== WebSocket.OPEN) return;
-  for (let i = 0; i < 200 && current.bufferedAmount < 64 * 1024; i++) current.send(frame(sent++));
+  for (let i = 0; i < 200 && current.bufferedAmount < 64 * 1024; i++) {
+    current.send(frame(sent++));
+    pending++;
+  }
   // Full buffer: the server is not reading; look again shortly rather than spin a core.
   if (current.bufferedAmount < 64 * 1024) setImmediate(pump, current);
   else setTimeout(pump, 1, current);
 }
 
 process.on("message", (message) => {
-  if (message.type === "counts") process.send({ type: "counts", sent, answered, closedByServer });
+  if (message.type === "counts") process.send({ type: "counts", sent, answered, pending, closedByServer });
   if (message.type === "hold") flooding = false;
   if (message.type === "flood" && !flooding) {
     flooding = true;

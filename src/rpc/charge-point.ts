@@ -161,8 +161,10 @@ export abstract class ChargePoint<R extends object = ResultMap> {
   #held: { readonly call: PendingCall; readonly until: number }[] = [];
   #heldTimer: NodeJS.Timeout | undefined;
   readonly #floodPolicy: FloodPolicy;
-  // Made at the first incoming CALL or SEND, so an idle connection does not pay for it.
+  // Made the first time the peer's CALL is not alone (see #admit): a well-behaved peer never needs one.
   #flood: FloodGuard | undefined;
+  // Until then: the read from the socket (its byte count) that the last incoming CALL came in.
+  #lastRead: number | undefined;
 
   constructor(id: string, connection: ConnectionLike, options: ChargePointOptions = {}) {
     const protocol = (new.target as typeof ChargePoint).protocol;
@@ -231,7 +233,7 @@ export abstract class ChargePoint<R extends object = ResultMap> {
     readonly #chargePoint: ChargePoint<R>;
 
     constructor(chargePoint: ChargePoint<R>) {
-      super(chargePoint.#floodPolicy, chargePoint.connection, chargePoint.id);
+      super(chargePoint.#floodPolicy, chargePoint.connection, chargePoint.id, chargePoint.#lastRead);
       this.#chargePoint = chargePoint;
     }
 
@@ -526,8 +528,22 @@ export abstract class ChargePoint<R extends object = ResultMap> {
     this.dispatch(decoded);
   }
 
+  /** May this CALL or SEND run now (see FloodGuard)? False: it waits its turn. */
   #admit(message: QueuedMessage, isCall: boolean): boolean {
-    this.#flood ??= new ChargePoint.#Guard<R>(this);
+    if (this.#flood === undefined) {
+      // The path of every well-behaved peer, with no object of its own: a CALL that came in a read of its
+      // own while nothing else is in progress (OCPP-J 1.6 section 4.1.1: sent after the earlier ones were
+      // answered) runs at once; so does a SEND (never answered, never pipelined) when there is no rate limit.
+      if (this.#floodPolicy.rateLimit === undefined) {
+        if (!isCall) return true;
+        const bytesRead = this.connection.link?.bytesRead;
+        if (this.#answering === 0 && (bytesRead === undefined || bytesRead !== this.#lastRead)) {
+          this.#lastRead = bytesRead;
+          return true;
+        }
+      }
+      this.#flood = new ChargePoint.#Guard<R>(this);
+    }
     return this.#flood.admit(message, isCall);
   }
 
@@ -551,6 +567,7 @@ export abstract class ChargePoint<R extends object = ResultMap> {
   #disposeFlood(why: string): void {
     const dropped = this.#flood?.dispose() ?? 0;
     this.#flood = undefined;
+    this.#lastRead = undefined;
     if (dropped > 0) this.logger.warn?.(`Dropped messages that were waiting their turn: ${why}`, { chargePointId: this.id, dropped });
   }
 

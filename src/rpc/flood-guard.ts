@@ -30,7 +30,9 @@ const closeReasons: Record<FloodReason, string> = {
 /**
  * Applies a FloodPolicy to one connection's incoming CALLs and SENDs: decides whether each may run at
  * once, holds the others in arrival order while the socket is paused, and runs them a slice per
- * event-loop turn (fair-turns.ts). The engine makes one per connection at its first incoming CALL.
+ * event-loop turn (fair-turns.ts). The engine makes one for a connection the first time a CALL of it is
+ * not alone (or at its first message when there is a rate limit): a charger that only ever sends one CALL
+ * at a time never needs one, and an idle server's connections hold none.
  *
  * What counts as pipelined (OCPP-J 1.6 section 4.1.1, 2.0.1 part 4 section 4.1.1: a peer sends a CALL
  * only once its earlier ones were answered): a CALL that arrives while earlier ones from the peer are
@@ -59,10 +61,13 @@ export abstract class FloodGuard implements TakesTurns {
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
-  constructor(policy: FloodPolicy, connection: Connection, chargePointId: string) {
+  /** `lastRead`: the read the engine's last CALL came in, which ran (so it counts as one from that read). */
+  constructor(policy: FloodPolicy, connection: Connection, chargePointId: string, lastRead: number | undefined) {
     this.#policy = policy;
     this.#connection = connection;
     this.#chargePointId = chargePointId;
+    this.#lastRead = lastRead;
+    this.#readCalls = lastRead === undefined ? 0 : 1;
     if (policy.rateLimit) {
       this.#tokens = policy.rateLimit.burst;
       this.#refilledAt = performance.now();
