@@ -21,6 +21,16 @@ const closeGraceMs = 1000;
  */
 const unpausedHoldLimit = 1000;
 
+/**
+ * Answers waiting in our send buffer have not been received yet, so the CALLs they answer still count
+ * as unanswered (OCPP-J 1.6 section 4.1.1: a CALL "has been responded to when a CALLERROR or CALLRESULT
+ * message has been received"): a throttled peer gets no more answered while this much is unsent, which
+ * also bounds what a peer that does not read its answers can make us hold.
+ */
+const unsentAnswersLimit = 64 * 1024;
+/** How often a connection whose answers are backed up looks again (no 'drain' event reaches it). */
+const unsentRetryMs = 5;
+
 const closeReasons: Record<FloodReason, string> = {
   // RFC 6455 section 7.4.1: 1008 is "policy violation"; the reason fits the 123 bytes of a close frame.
   pipelining: "Too many pipelined CALLs (OCPP-J section 4.1.1: wait for each answer)",
@@ -98,7 +108,7 @@ export abstract class FloodGuard implements TakesTurns {
         this.#readCalls = 0;
       }
       const pipelined = Math.max(this.inProgress, this.#readCalls);
-      if (pipelined >= this.#policy.maxPipelinedCalls) {
+      if (pipelined >= this.#policy.maxPipelinedCalls || (pipelined > 0 && this.#answersBackedUp())) {
         this.#throttle(message, FloodReason.Pipelining);
         return false;
       }
@@ -149,6 +159,10 @@ export abstract class FloodGuard implements TakesTurns {
     this.#waiting = false;
     if (this.#closed) return;
     const bound = this.#policy.maxPipelinedCalls;
+    if (this.#answersBackedUp()) {
+      this.#retryIn(unsentRetryMs);
+      return;
+    }
     let budget = bound;
     while (this.#head < this.#backlog.length && budget > 0) {
       const message = this.#backlog[this.#head] as QueuedMessage;
@@ -156,7 +170,8 @@ export abstract class FloodGuard implements TakesTurns {
       // `answered()` wakes it again once a handler has finished.
       if (isCall && this.inProgress >= bound) return;
       if (this.#policy.rateLimit && !this.#takeToken()) {
-        this.#armRefill();
+        const rate = this.#policy.rateLimit;
+        this.#retryIn(Math.ceil(((1 - this.#tokens) * 1000) / rate.messagesPerSecond));
         return;
       }
       this.#backlog[this.#head++] = undefined;
@@ -232,14 +247,19 @@ export abstract class FloodGuard implements TakesTurns {
     return true;
   }
 
-  #armRefill(): void {
-    const rate = this.#policy.rateLimit as NonNullable<FloodPolicy["rateLimit"]>;
+  #answersBackedUp(): boolean {
+    const unsent = this.#connection.link?.bufferedAmount;
+    return unsent !== undefined && unsent > unsentAnswersLimit;
+  }
+
+  /** Waits for the rate limit's next token, or for the send buffer to empty, before the next turn. */
+  #retryIn(ms: number): void {
     this.#waiting = true;
-    this.#timer = setTimeout(FloodGuard.#refilled, Math.ceil(((1 - this.#tokens) * 1000) / rate.messagesPerSecond), this);
+    this.#timer = setTimeout(FloodGuard.#retry, ms, this);
     this.#timer.unref();
   }
 
-  static #refilled(guard: FloodGuard): void {
+  static #retry(guard: FloodGuard): void {
     guard.#timer = undefined;
     guard.#waiting = false;
     guard.#wake();

@@ -57,6 +57,8 @@ export interface LinkControl {
    * in one read, so the peer sent the second before it could have seen our answer to the first.
    */
   readonly bytesRead: number | undefined;
+  /** Bytes handed to the socket and not sent yet (the peer has not received them). */
+  readonly bufferedAmount: number;
   /** Stops reading from the socket: TCP flow control then slows the peer down. */
   pause(): void;
   resume(): void;

@@ -56,6 +56,10 @@ export class WsConnection extends SocketConnection<WebSocket> implements LinkCon
     return this.#rawSocket?.bytesRead;
   }
 
+  get bufferedAmount(): number {
+    return this.socket.bufferedAmount;
+  }
+
   pause(): void {
     this.socket.pause();
   }

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { once } from "node:events";
 import { type TestContext, test } from "node:test";
-import { connect, type FloodReport, silentLogger } from "ocppkit";
+import { connect, type FloodReport, silentLogger, type WsConnection } from "ocppkit";
 import { CentralSystem } from "ocppkit/server";
 import { Action, ChargePoint, call } from "ocppkit/v16";
 import { ChargePoint as ChargePoint21 } from "ocppkit/v21";
@@ -147,6 +147,46 @@ test("with a synchronous handler a pipelining charger's CALLs run a few per even
   // At most the bound from a fresh read (poll phase) and the bound from the backlog (check phase) per turn.
   const most = Math.max(...perTurn.values());
   assert.ok(most <= 6, `at most 2 x maxPipelinedCalls of the flooder's CALLs in one event-loop turn, got ${most}`);
+});
+
+test("a pipelining charger that does not read its answers gets no more answered while 64 KiB of them are unsent", async (t) => {
+  const big = "x".repeat(16 * 1024);
+  let handled = 0;
+  const centralSystem = await startCentralSystem(t, {
+    flood: { closeAfterThrottles: Number.POSITIVE_INFINITY },
+    createChargePoint: ({ id, connection }) =>
+      new ChargePoint(id, connection, { logger: silentLogger }).route(Action.DataTransfer, () => {
+        handled++;
+        return { status: "Accepted", data: big };
+      }),
+  });
+  const raw = await openRaw(t, `${centralSystem.url}/DEAF`);
+  const answered = answersOf(raw.socket);
+  raw.socket.pause();
+  const flood = 4000;
+  let mostUnsent = 0;
+  const sample = () => {
+    const unsent = (centralSystem.get("DEAF")?.connection as WsConnection | undefined)?.bufferedAmount ?? 0;
+    mostUnsent = Math.max(mostUnsent, unsent);
+  };
+  for (let i = 0; i < flood; i++) {
+    raw.socket.send(`[2,"d${i}","DataTransfer",{"vendorId":"x"}]`);
+    if (i % 100 === 0) {
+      sample();
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  }
+  for (let i = 0; i < 100; i++) {
+    sample();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  // 64 MiB of answers do not fit in the sockets' buffers: the server stopped with most of them unanswered.
+  assert.ok(handled < flood, `handled ${handled} of ${flood} while the charger read nothing`);
+  // The limit, plus what one slice (or one read's CALLs within the bound) adds before it is looked at again.
+  assert.ok(mostUnsent <= 64 * 1024 + 5 * (big.length + 100), `at most 64 KiB and one slice unsent, got ${mostUnsent}`);
+  raw.socket.resume();
+  await until(() => answered.length === flood, "every CALL answered once the charger reads");
+  assert.equal(new Set(answered).size, flood);
 });
 
 test("a charger that keeps pipelining is closed with 1008 and reported with its id; the others carry on", async (t) => {
