@@ -106,7 +106,6 @@ async function latencies(clients) {
 
 async function startFlooder(url) {
   const child = fork(flooderScript, [url], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  if (process.env.FLOOD_NICE) (await import("node:os")).setPriority(child.pid, Number(process.env.FLOOD_NICE));
   await once(child, "message");
   const ask = async (type = "counts") => {
     const reply = once(child, "message");
