@@ -66,7 +66,7 @@ export abstract class FloodGuard implements TakesTurns {
   #backlog: (QueuedMessage | undefined)[] = [];
   #head = 0;
   #paused: LinkControl | undefined;
-  // In the turn queue or waiting for the refill timer: one of either at a time.
+  // In the turn queue or waiting for the retry timer (rate limit, unsent answers): one of either at a time.
   #waiting = false;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
