@@ -1,4 +1,4 @@
-/** Something with queued work that runs a bounded slice of it per event-loop turn. */
+/** Something with queued work that runs a bounded slice of it per turn (see takeTurn). */
 export interface TakesTurns {
   /** Runs one slice; calls `takeTurn(this)` again when work is left. */
   turn(): void;
@@ -9,16 +9,20 @@ let due: TakesTurns[] = [];
 let armed = false;
 
 /**
- * Gives `worker` one turn in the next check phase of the event loop, after the pending I/O of every
- * socket: a connection with a backlog gets one slice per loop iteration, round robin with the other
- * backlogged ones, and everyone else's messages are read in between. One `setImmediate` per loop
- * iteration, and only while some connection has a backlog.
+ * Gives `worker` one turn at the next tick of a 1 ms timer: a connection with a backlog gets one slice
+ * per tick, round robin with the other backlogged ones, and everyone else's messages are read in
+ * between. A timer rather than `setImmediate`: with immediates the process would never sleep while a
+ * flooder's backlog lasts, and on a busy machine a process that never sleeps loses the scheduler's
+ * preference for waking processes, so every other connection's answers would wait for its next time
+ * slice (measured in BENCHMARKS.md: well-behaved chargers' median latency 10x with immediates, about
+ * unchanged with the timer). The cost: a throttled connection gets at most one slice per millisecond.
+ * One timer for the whole process, and only while some connection has a backlog.
  */
 export function takeTurn(worker: TakesTurns): void {
   due.push(worker);
   if (armed) return;
   armed = true;
-  setImmediate(runTurns);
+  setTimeout(runTurns, 1);
 }
 
 function runTurns(): void {

@@ -40,7 +40,7 @@ const closeReasons: Record<FloodReason, string> = {
 /**
  * Applies a FloodPolicy to one connection's incoming CALLs and SENDs: decides whether each may run at
  * once, holds the others in arrival order while the socket is paused, and runs them a slice per
- * event-loop turn (fair-turns.ts). The engine makes one for a connection the first time a CALL of it is
+ * turn (fair-turns.ts: one per millisecond at most). The engine makes one for a connection the first time a CALL of it is
  * not alone (or at its first message when there is a rate limit): a charger that only ever sends one CALL
  * at a time never needs one, and an idle server's connections hold none.
  *
