@@ -572,7 +572,12 @@ export class Cluster<R extends object = AnyVersionResults> extends EventEmitter<
    */
   async #tickFrames(): Promise<void> {
     if (this.listenerCount("frame") > 0) this.#watchFrames(false);
-    if (this.#tapped) this.#relaying = (await this.#command(() => this.#commands.exists(this.#keys.framesWatched))) === 1;
+    // A failed check leaves the relay as it was: it must never cost the node its heartbeat.
+    if (this.#tapped)
+      this.#relaying = await this.#command(() => this.#commands.exists(this.#keys.framesWatched)).then(
+        (watched) => watched === 1,
+        () => this.#relaying,
+      );
     if (this.#framesDropped > 0) {
       this.#logger.warn?.("The frame relay dropped frames Redis did not take in time", { dropped: this.#framesDropped });
       this.#framesDropped = 0;
