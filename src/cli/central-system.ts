@@ -4,6 +4,7 @@
  * connected charger so commands can be sent to it. Used by `ocppkit serve` and `ocppkit demo`.
  */
 import { type Handler, type Logger, validatePayload } from "../index.js";
+import type { FloodPolicyOptions, FloodReport } from "../rpc/flood-policy.js";
 import { type AnyChargePoint, CentralSystem as CoreCentralSystem } from "../server/index.js";
 import { Action, AuthorizationStatus } from "../v16/index.js";
 import { schemaAnswer } from "./schema-answers.js";
@@ -25,6 +26,10 @@ export interface CentralSystemOptions {
   /** Heartbeat interval given in BootNotification responses, in seconds. Default 60. */
   readonly heartbeatIntervalS?: number;
   readonly logger: Logger;
+  /** The fair-share policy (pipelined CALLs, rate limit); the library's defaults when unset. */
+  readonly flood?: Omit<FloodPolicyOptions, "report">;
+  /** A charger was closed with 1008 for flooding. */
+  readonly onFlood?: (session: CentralSystemSession, report: FloodReport) => void;
   readonly onConnect?: (session: CentralSystemSession) => void;
   readonly onDisconnect?: (session: CentralSystemSession, code: number, reason: string) => void;
 }
@@ -133,6 +138,7 @@ export async function startCentralSystem(options: CentralSystemOptions): Promise
       : undefined,
     pingIntervalMs: 30_000,
     shutdownTimeoutMs: 2_000,
+    flood: options.flood,
     logger: { warn: options.logger.warn, error: options.logger.error },
     createChargePoint: ({ id, connection, protocol }) => {
       const served = answersByVersion.get(protocol) ?? [...answersByVersion.values()][0];
@@ -145,6 +151,7 @@ export async function startCentralSystem(options: CentralSystemOptions): Promise
     },
   });
   server.on("connect", (session) => options.onConnect?.(session));
+  server.on("flood", (session, report) => options.onFlood?.(session, report));
   server.on("disconnect", (session, code, reason) => options.onDisconnect?.(session, code, reason));
   await server.listen();
   return {

@@ -5,6 +5,7 @@
  */
 import { createInterface } from "node:readline";
 import { OcppError } from "../index.js";
+import type { FloodPolicyOptions } from "../rpc/flood-policy.js";
 import { LocalFleet, startUi, type UiServer } from "../ui/index.js";
 import { basicAuthOption, intOption, jsonObject, parse, readTextFile, stringOption } from "./args.js";
 import { type CentralSystem, type ResponsesByVersion, resolveResponses, startCentralSystem } from "./central-system.js";
@@ -20,6 +21,7 @@ const help = `ocppkit serve: a development central system
 Usage: ocppkit serve [--port 9000] [--host 127.0.0.1] [--versions 1.6,2.0.1,2.1] [--auth basic:user:pass]
                      [--tls cert.pem,key.pem[,ca.pem]] [--responses responses.json] [--json]
                      [--ui] [--ui-port 9001]
+                     [--max-pipelined 4] [--flood-close-after 10] [--rate-limit <per second>[,burst]]
 
 Chargers connect to ws://HOST:PORT/<charge point id>. Every CALL gets a valid, permissive answer
 (BootNotification Accepted, Authorize Accepted, StartTransaction a new transaction id, ...). Every
@@ -45,6 +47,11 @@ Options:
                         port, with the control endpoint POST /control/<version>/<id>/<action>; it asks
                         for the --auth password and, with --tls, uses https without client certificates
   --ui-port <n>         the page's port (implies --ui). Default: --port + 1 (0 when --port is 0)
+  --max-pipelined <n>   CALLs one charger may have unanswered at once (OCPP-J 4.1.1 asks for 1); more
+                        wait their turn with its socket paused. Default 4; "off" for no bound
+  --flood-close-after <n>  close a charger with 1008 after n throttles in a row. Default 10; "never"
+  --rate-limit <r[,b]>  at most r CALLs and SENDs per second per charger, bursts of b (default r).
+                        Default: no rate limit
   -q, --quiet           only the listening line and prompt output: no frames, no connects (for load runs)
   --json                one JSON object per line: events and frames
   -h, --help            this help
@@ -68,7 +75,33 @@ const options = {
   quiet: { type: "boolean", short: "q" },
   ui: { type: "boolean" },
   "ui-port": { type: "string" },
+  "max-pipelined": { type: "string" },
+  "flood-close-after": { type: "string" },
+  "rate-limit": { type: "string" },
 } as const;
+
+/** `--max-pipelined`, `--flood-close-after` and `--rate-limit` as the library's flood policy. */
+function floodOptions(args: ReturnType<typeof parse>): Omit<FloodPolicyOptions, "report"> {
+  const unbounded = (name: string, word: string) => {
+    const raw = stringOption(args, name);
+    return raw === word ? Number.POSITIVE_INFINITY : raw === undefined ? undefined : intOption("serve", args, name, 1, 1, 1_000_000);
+  };
+  const rate = stringOption(args, "rate-limit");
+  let rateLimit: FloodPolicyOptions["rateLimit"];
+  if (rate !== undefined) {
+    const [perSecond, burst, ...rest] = rate.split(",").map(Number);
+    if (
+      rest.length > 0 ||
+      !(perSecond > 0) ||
+      !Number.isFinite(perSecond) ||
+      (burst !== undefined && !(Number.isInteger(burst) && burst >= 1))
+    ) {
+      throw usageError("serve", `--rate-limit must be <messages per second>[,<burst>], e.g. 10 or 10,20; got '${rate}'`);
+    }
+    rateLimit = { messagesPerSecond: perSecond, burst };
+  }
+  return { maxPipelinedCalls: unbounded("max-pipelined", "off"), closeAfterThrottles: unbounded("flood-close-after", "never"), rateLimit };
+}
 
 function loadResponses(path: string | undefined, versions: readonly VersionName[]): ResponsesByVersion | undefined {
   if (path === undefined) return undefined;
@@ -142,6 +175,7 @@ async function run(argv: readonly string[]): Promise<number> {
   const tls = loadTls(stringOption(args, "tls"));
   const responses = loadResponses(stringOption(args, "responses"), versions);
   const heartbeatIntervalS = intOption("serve", args, "heartbeat", 60, 0, 86_400);
+  const flood = floodOptions(args);
   const colors = palette(process.stdout);
   const quiet = args.values.quiet === true;
   const event = (fields: Record<string, unknown>, text: string) =>
@@ -160,6 +194,12 @@ async function run(argv: readonly string[]): Promise<number> {
       tls,
       responses,
       heartbeatIntervalS,
+      flood,
+      onFlood: (session, report) =>
+        event(
+          { event: "flood", chargePoint: session.id, reason: report.reason, throttles: report.throttles },
+          `${session.id} closed with 1008: it kept ${report.reason === "pipelining" ? "pipelining CALLs" : "going over the rate limit"}`,
+        ),
       logger: fleet ? fleet.tap(frames) : frames,
       onConnect: (session) => {
         fleet?.connected(session);
