@@ -56,19 +56,26 @@ async function ocppRpc() {
   return { port: http.address().port, connections: () => count };
 }
 
-/** ocppkit's CentralSystem, building one v16 ChargePoint per connected charger; `flood` is its fair-share policy. */
+/**
+ * ocppkit's CentralSystem, building one v16 ChargePoint per connected charger with the routes
+ * `ocppkit serve` installs (an answer for every action a charger sends); `flood` is its fair-share policy.
+ */
 async function ocppkit(validate, flood) {
-  const { Action, ChargePoint } = await import("ocppkit/v16");
+  const { ChargePoint } = await import("ocppkit/v16");
   const { CentralSystem } = await import("ocppkit/server");
+  // The CLI is not a public entry point; the bench reads the answers `serve` gives from the build.
+  const { defaultResponses } = await import("../../dist/cli/central-system.js");
+  let transactionId = 0;
+  const answers = Object.entries(defaultResponses("1.6", () => ++transactionId, 60));
   const options = { skipSchemaValidation: !validate };
   const server = new CentralSystem({
     protocols: ["ocpp1.6"],
     flood,
-    createChargePoint: ({ id, connection }) =>
-      new ChargePoint(id, connection)
-        .route(Action.Heartbeat, heartbeatResponse, options)
-        .route(Action.BootNotification, bootNotificationResponse, options)
-        .route(Action.MeterValues, () => ({}), options),
+    createChargePoint: ({ id, connection }) => {
+      const chargePoint = new ChargePoint(id, connection);
+      for (const [action, answer] of answers) chargePoint.route(action, answer, options);
+      return chargePoint;
+    },
   });
   const { port } = await server.listen(0, host);
   return { port, connections: () => server.size };

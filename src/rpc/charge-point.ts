@@ -749,7 +749,7 @@ export abstract class ChargePoint<R extends object = ResultMap> {
         error: error instanceof Error ? error.message : String(error),
       });
     try {
-      const result = invokeHandler(on, payload, id);
+      const result = invokeHandler(on, this, payload, id);
       if (isPromiseLike(result)) result.then(undefined, failed);
     } catch (error) {
       failed(error);
@@ -807,7 +807,7 @@ export abstract class ChargePoint<R extends object = ResultMap> {
     }
     let result: unknown;
     try {
-      result = invokeHandler(on, payload, id);
+      result = invokeHandler(on, this, payload, id);
     } catch (error) {
       this.#sendError(id, this.#handlerError(action, id, error));
       return;
@@ -862,7 +862,7 @@ export abstract class ChargePoint<R extends object = ResultMap> {
     const after = route.after;
     if (!after) return;
     try {
-      const done = invokeHandler(after, payload, id);
+      const done = invokeHandler(after, this, payload, id);
       if (isPromiseLike(done)) done.then(undefined, (error: unknown) => this.#afterFailed(action, id, error));
     } catch (error) {
       this.#afterFailed(action, id, error);
