@@ -10,17 +10,28 @@ export class Keepalive {
   readonly #sockets = new Set<WebSocket>();
   readonly #awaitingPong = new Set<WebSocket>();
   #timer: NodeJS.Timeout | undefined;
+  // Listeners shared by every watched socket (called with the socket as `this`), not closures per socket.
+  readonly #onPong: (this: WebSocket) => void;
+  readonly #onClose: (this: WebSocket) => void;
 
   constructor(intervalMs: number) {
     this.intervalMs = intervalMs;
+    const awaitingPong = this.#awaitingPong;
+    this.#onPong = function (this: WebSocket) {
+      awaitingPong.delete(this);
+    };
+    const keepalive = this;
+    this.#onClose = function (this: WebSocket) {
+      keepalive.forget(this);
+    };
   }
 
   watch(socket: WebSocket): void {
     if (this.intervalMs <= 0) return;
     this.#sockets.add(socket);
-    socket.on("pong", () => this.#awaitingPong.delete(socket));
+    socket.on("pong", this.#onPong);
     // `on`, not `once`: 'close' comes once anyway, and `once` keeps a wrapper and a bound function per socket.
-    socket.on("close", () => this.forget(socket));
+    socket.on("close", this.#onClose);
     if (!this.#timer) {
       this.#timer = setInterval(() => this.#tick(), this.intervalMs);
       this.#timer.unref();
