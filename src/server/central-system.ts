@@ -189,7 +189,7 @@ export class CentralSystem<C extends AnyChargePoint = AnyChargePoint> extends Ev
     this.#onSocketClose = function (this: WebSocket, code: number, reason: Buffer) {
       server.#sessionClosed(this, code, reason);
     };
-    this.#keepalive = new Keepalive(options.pingIntervalMs ?? 30_000);
+    this.#keepalive = new Keepalive(options.pingIntervalMs ?? 30_000, this.#sessions);
     this.#floodPolicy = new FloodPolicy({
       ...options.flood,
       report: (report, chargePoint) => this.emit(report.closed ? "flood" : "throttle", chargePoint as C, report),
@@ -398,6 +398,7 @@ export class CentralSystem<C extends AnyChargePoint = AnyChargePoint> extends Ev
     const session = this.#sessions.get(socket);
     if (!session) return;
     this.#sessions.delete(socket);
+    this.#keepalive.forget(socket);
     const chargePoint = session.chargePoint;
     if (!chargePoint) return;
     if (this.#registry.get(session.id) === chargePoint) this.#registry.delete(session.id);
