@@ -20,6 +20,7 @@ const benchmarks = [
         ["idle.mjs", "--connections=10000"],
       ]),
   ["startup.mjs"],
+  ["cluster.mjs"],
 ];
 
 let failed = 0;

@@ -16,6 +16,8 @@ const names = {
   "ocppkit-novalidation": "ocppkit, no validation",
   node: "node alone",
   "ocppkit-with-ws": "ocppkit + ws (`ocppkit` too)",
+  local: "local call (same node)",
+  remote: "remote call (through Redis)",
   "ocppkit-throttle": "ocppkit, throttle only",
   "ocppkit-nopolicy": "ocppkit, policy off",
 };
@@ -73,6 +75,17 @@ for (const line of lines) {
     console.log(figure("heartbeats answered (all at once)", "heartbeatsAnswered", {}));
     console.log(figure("that round, wall ms", "heartbeatRoundMs", {}));
     console.log(figure("server CPU µs/heartbeat in that round", "serverCpuUsPerHeartbeat", {}));
+  } else if (line.bench === "cluster") {
+    console.log(
+      `\n**Cluster: ClearCache calls, ${line.clients} chargers called at once (of ${line.chargers} connected)** (${line.rounds} rounds of ${line.count} calls, medians; ratio to a local call)\n`,
+    );
+    console.log(header.join("\n"));
+    console.log(figure("calls/s", "callsPerSecond", {}));
+    console.log(figure("Node CPU µs/call, all 3 processes", "nodeCpuUsPerCall"));
+    console.log(figure("redis-server CPU µs/call", "redisCpuUsPerCall", {}));
+    console.log(figure("latency p50, ms", "latencyP50Ms", {}));
+    console.log(figure("latency p99, ms", "latencyP99Ms", {}));
+    console.log(`\nRedis memory per connected charger: ${line.redisBytesPerCharger} bytes`);
   } else if (line.bench === "startup") {
     console.log(`\n**Start-up: fresh process, import, validate one BootNotification** (median of ${line.runs}; ratio to ocpp-rpc)\n`);
     console.log(header.join("\n"));

@@ -5,7 +5,7 @@
  */
 import { type Handler, type Logger, validatePayload } from "../index.js";
 import type { FloodPolicyOptions, FloodReport } from "../rpc/flood-policy.js";
-import { type AnyChargePoint, CentralSystem as CoreCentralSystem } from "../server/index.js";
+import { type AnyChargePoint, type ClusterMembership, CentralSystem as CoreCentralSystem } from "../server/index.js";
 import { Action, AuthorizationStatus } from "../v16/index.js";
 import { schemaAnswer } from "./schema-answers.js";
 import { versionKits } from "./version-kits.js";
@@ -32,6 +32,8 @@ export interface CentralSystemOptions {
   readonly onFlood?: (session: CentralSystemSession, report: FloodReport) => void;
   readonly onConnect?: (session: CentralSystemSession) => void;
   readonly onDisconnect?: (session: CentralSystemSession, code: number, reason: string) => void;
+  /** Join this cluster (`serve --redis`). */
+  readonly cluster?: ClusterMembership;
 }
 
 export interface CentralSystem {
@@ -142,6 +144,7 @@ export async function startCentralSystem(options: CentralSystemOptions): Promise
       : undefined,
     pingIntervalMs: 30_000,
     shutdownTimeoutMs: 2_000,
+    cluster: options.cluster,
     flood: options.flood,
     logger: { warn: options.logger.warn, error: options.logger.error },
     createChargePoint: ({ id, connection, protocol }) => {

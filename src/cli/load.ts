@@ -19,13 +19,15 @@ import { subprotocolOf, versionOption } from "./versions.js";
 
 const help = `ocppkit load: many simulated chargers against one central system
 
-Usage: ocppkit load <url> [--count 100] [--rate 50] [--duration 30] [--interval 1] [--id-prefix LOAD-]
+Usage: ocppkit load <url> [<url>...] [--count 100] [--rate 50] [--duration 30] [--interval 1] [--id-prefix LOAD-]
                           [--version 1.6] [--auth basic:user:pass] [--ca ca.pem] [--reconnect] [--json]
 
 Opens --count connections to <url>/<prefix><n>, --rate new ones per second. Each charger boots,
 reports its status, then runs charging sessions step by step (Authorize, StartTransaction,
 MeterValues, Heartbeat, StopTransaction), one step every --interval seconds, until --duration
-seconds after the start. A progress line (stderr) shows connected chargers, calls/s, errors and
+seconds after the start. With several URLs (the nodes of a cluster, or of anything behind no load
+balancer) the chargers are spread over them in turn: charger n connects to URL n modulo their number.
+A progress line (stderr) shows connected chargers, calls/s, errors and
 p50/p99 latency over the last second; the final report gives the totals. Exit code 0 when every
 charger connected and no call failed, 1 otherwise.
 
@@ -48,6 +50,7 @@ Options:
 Examples:
   ocppkit load ws://127.0.0.1:9000 --count 1000 --rate 200 --duration 60
   ocppkit load ws://127.0.0.1:9000 --count 50 --duration 5 --json | tail -1
+  ocppkit load ws://10.0.0.1:9000 ws://10.0.0.2:9000 ws://10.0.0.3:9000 --count 3000
 `;
 
 const options = {
@@ -90,12 +93,13 @@ class Samples {
 const steps = ["start", "meter", "meter", "heartbeat", "meter", "stop"] as const;
 
 async function run(argv: readonly string[]): Promise<number> {
-  const args = parse("load", argv, options, 1);
+  const args = parse("load", argv, options, 64);
   if (args.values.help) {
     process.stdout.write(help);
     return ExitCode.Ok;
   }
-  const base = urlArgument("load", args.positionals[0]);
+  const bases = (args.positionals.length ? args.positionals : [undefined]).map((raw) => urlArgument("load", raw));
+  const baseOf = (index: number) => bases[index % bases.length];
   const count = intOption("load", args, "count", 100, 1, 50_000);
   const rate = numberOption("load", args, "rate", 50, 0.1, 100_000);
   const durationS = numberOption("load", args, "duration", 30, 1, 86_400);
@@ -145,7 +149,7 @@ async function run(argv: readonly string[]): Promise<number> {
   const stopping = { value: false };
   const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-  async function runCharger(id: string): Promise<void> {
+  async function runCharger(id: string, base: URL): Promise<void> {
     const auth = connection.auth && { ...connection.auth, username: connection.auth.username.replaceAll("{id}", id) };
     let socket: Awaited<ReturnType<typeof connect>> | ReconnectingConnection;
     try {
@@ -217,14 +221,16 @@ async function run(argv: readonly string[]): Promise<number> {
     await running;
   }
 
-  // The first charger alone first: a wrong URL or refused credentials is one clear line, not N errors.
-  const first = await connect(chargerUrl(base, ids[0]), {
-    ...connection,
-    auth: connection.auth && { ...connection.auth, username: connection.auth.username.replaceAll("{id}", ids[0]) },
-  }).catch((error: unknown) => {
-    throw explainConnectError("load", chargerUrl(base, ids[0]), subprotocol, error);
-  });
-  first.close(1000, "probe");
+  // One charger alone first, on each URL: a wrong URL or refused credentials is one clear line, not N errors.
+  for (let i = 0; i < Math.min(bases.length, count); i++) {
+    const probe = await connect(chargerUrl(baseOf(i), ids[i]), {
+      ...connection,
+      auth: connection.auth && { ...connection.auth, username: connection.auth.username.replaceAll("{id}", ids[i]) },
+    }).catch((error: unknown) => {
+      throw explainConnectError("load", chargerUrl(baseOf(i), ids[i]), subprotocol, error);
+    });
+    probe.close(1000, "probe");
+  }
 
   const colors = palette(process.stderr);
   const progressToTty = !json && process.stderr.isTTY === true;
@@ -259,7 +265,7 @@ async function run(argv: readonly string[]): Promise<number> {
     const due = startedAt + (i / rate) * 1000;
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
-    runs.push(runCharger(ids[i]));
+    runs.push(runCharger(ids[i], baseOf(i)));
   }
   const notStarted = count - runs.length;
   const left = deadline - performance.now();

@@ -12,6 +12,7 @@ import { type CentralSystem, type ResponsesByVersion, resolveResponses, startCen
 import { CliError, ExitCode, oneLine, usageError } from "./cli-errors.js";
 import { Color, palette } from "./colors.js";
 import type { Command } from "./command.js";
+import { joinCluster, listLine, type PromptCluster, promptTarget } from "./serve-cluster.js";
 import { stdoutLine, timeline } from "./timeline.js";
 import { kitOf } from "./version-kits.js";
 import { type VersionName, versionsOption } from "./versions.js";
@@ -20,6 +21,7 @@ const help = `ocppkit serve: a development central system
 
 Usage: ocppkit serve [--port 9000] [--host 127.0.0.1] [--versions 1.6,2.0.1,2.1] [--auth basic:user:pass]
                      [--tls cert.pem,key.pem[,ca.pem]] [--responses responses.json] [--json]
+                     [--redis redis://127.0.0.1:6379 [--node-id NAME]]
                      [--ui] [--ui-port 9001]
                      [--max-pipelined 4] [--flood-close-after 10] [--rate-limit <per second>[,burst]]
 
@@ -32,6 +34,9 @@ frame is logged. Type a command for a connected charger on stdin:
   CP1 TriggerMessage {"requestedMessage":"MeterValues"}
   list                      (connected chargers)
 
+With --redis, several serve processes form one cluster: a command typed on any of them reaches
+the charger on whichever node holds it, and list shows every charger with its node.
+
 Options:
   --port <n>            port to listen on; 0 picks a free one (the URL is printed). Default 9000
   --host <address>      address to listen on. Default 127.0.0.1
@@ -43,6 +48,8 @@ Options:
                         applied in each version where valid; or keyed by version: {"2.0.1": {...}}
                         (JSON rather than YAML: the library ships without a YAML parser)
   --heartbeat <s>       heartbeat interval given in BootNotification answers. Default 60
+  --redis <url>         join the cluster on this Redis (needs the ioredis package)
+  --node-id <name>      this node's id in the cluster. Default host-pid-random
   --ui                  also serve a live web page of the central system (a development tool) on its own
                         port, with the control endpoint POST /control/<version>/<id>/<action>; it asks
                         for the --auth password and, with --tls, uses https without client certificates
@@ -60,6 +67,7 @@ Examples:
   ocppkit serve
   ocppkit serve --port 0 --json
   ocppkit serve --auth basic:*:s3cret --tls server.pem,server-key.pem
+  ocppkit serve --port 9001 --redis redis://127.0.0.1:6379   (and again with --port 9002)
   ocppkit serve --ui
   echo 'CP1 Reset {"type":"Soft"}' | ocppkit serve
 `;
@@ -73,6 +81,8 @@ const options = {
   responses: { type: "string" },
   heartbeat: { type: "string" },
   quiet: { type: "boolean", short: "q" },
+  redis: { type: "string" },
+  "node-id": { type: "string" },
   ui: { type: "boolean" },
   "ui-port": { type: "string" },
   "max-pipelined": { type: "string" },
@@ -122,11 +132,16 @@ function loadTls(raw: string | undefined): { cert: Buffer; key: Buffer; ca?: Buf
 }
 
 /** One line of the prompt: `<charge point id> <Action> [JSON payload]`. */
-async function runPromptLine(centralSystem: CentralSystem, line: string, say: (text: string) => void): Promise<void> {
+async function runPromptLine(
+  centralSystem: CentralSystem,
+  cluster: PromptCluster | undefined,
+  line: string,
+  say: (text: string) => void,
+): Promise<void> {
   const text = line.trim();
   if (!text || text.startsWith("#")) return;
   if (text === "list") {
-    say(centralSystem.sessions.size ? `connected: ${[...centralSystem.sessions.keys()].join(", ")}` : "no charger connected");
+    say(await listLine(centralSystem.sessions, cluster));
     return;
   }
   if (text === "help") {
@@ -136,12 +151,16 @@ async function runPromptLine(centralSystem: CentralSystem, line: string, say: (t
   const match = /^(\S+)\s+(\S+)\s*(.*)$/.exec(text);
   if (!match) throw new CliError(`expected <charge point id> <Action> [JSON payload], got '${text}'`, ExitCode.Usage);
   const [, id, action, json] = match;
-  const session = centralSystem.sessions.get(id);
-  if (!session) {
+  const target = await promptTarget(centralSystem.sessions, cluster, id);
+  if (!target) {
     const connected = [...centralSystem.sessions.keys()];
-    throw new CliError(`${id} is not connected${connected.length ? ` (connected: ${connected.join(", ")})` : ""}`, ExitCode.Usage);
+    const [where, here] = cluster ? [" to any node of the cluster", " here"] : ["", ""];
+    throw new CliError(
+      `${id} is not connected${where}${connected.length ? ` (connected${here}: ${connected.join(", ")})` : ""}`,
+      ExitCode.Usage,
+    );
   }
-  const kit = kitOf(session);
+  const kit = kitOf(target);
   const sender = kit.actionSender[action];
   if (!sender) throw new CliError(`${action} is not an OCPP ${kit.version} action (${id} speaks ${kit.version})`, ExitCode.Usage);
   if (sender === "ChargePoint") throw new CliError(`${action} is sent by the charge point, not by the central system`, ExitCode.Usage);
@@ -153,7 +172,9 @@ async function runPromptLine(centralSystem: CentralSystem, line: string, say: (t
   }
   const Payload = kit.calls[action];
   try {
-    await session.call(new Payload(payload as never) as never, { suppress: false });
+    const result = await target.call(new Payload(payload as never) as never);
+    // The frames are logged by the node holding the socket; this one shows what came back.
+    if (target.node) say(`${id} (on node ${target.node}) answered ${action}: ${JSON.stringify(result)}`);
   } catch (error) {
     if (error instanceof OcppError)
       throw new CliError(`${id} answered ${action} with ${error.code}: ${error.description}`, ExitCode.Failure);
@@ -184,6 +205,8 @@ async function run(argv: readonly string[]): Promise<number> {
   const uiPort = intOption("serve", args, "ui-port", port === 0 || port === 65_535 ? 0 : port + 1, 0, 65_535);
   const frames = args.values.quiet ? {} : timeline({ side: "central system", json, palette: colors, write: stdoutLine });
 
+  const redis = stringOption(args, "redis");
+  const cluster = redis === undefined ? undefined : await joinCluster(redis, stringOption(args, "node-id"));
   let centralSystem: CentralSystem;
   try {
     centralSystem = await startCentralSystem({
@@ -194,6 +217,7 @@ async function run(argv: readonly string[]): Promise<number> {
       tls,
       responses,
       heartbeatIntervalS,
+      cluster,
       flood,
       onFlood: (session, report) =>
         event(
@@ -226,7 +250,8 @@ async function run(argv: readonly string[]): Promise<number> {
     throw new CliError(`ocppkit serve: cannot start: ${oneLine(error)}`, ExitCode.Failure);
   }
   const listening = `OCPP ${versions.join(", ")} central system listening on ${centralSystem.url}; chargers connect to ${centralSystem.url}/<id>`;
-  event({ event: "listening", url: centralSystem.url, versions }, listening);
+  const node = cluster ? `; node ${cluster.nodeId} of the cluster on ${redis}` : "";
+  event({ event: "listening", url: centralSystem.url, versions, node: cluster?.nodeId }, listening + node);
   let ui: UiServer | undefined;
   if (fleet) {
     try {
@@ -244,7 +269,7 @@ async function run(argv: readonly string[]): Promise<number> {
   const say = (text: string) => (json ? stdoutLine(JSON.stringify({ event: "prompt", message: text })) : stdoutLine(text));
   const prompt = createInterface({ input: process.stdin, terminal: false });
   prompt.on("line", (line) => {
-    runPromptLine(centralSystem, line, say).catch((error: unknown) => {
+    runPromptLine(centralSystem, cluster, line, say).catch((error: unknown) => {
       const message = oneLine(error);
       if (json) stdoutLine(JSON.stringify({ event: "promptError", message }));
       process.stderr.write(`${message}\n`);

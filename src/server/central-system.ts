@@ -9,6 +9,7 @@ import { type ChargePoint, startDetached } from "../rpc/charge-point.js";
 import { FloodPolicy, type FloodPolicyOptions, type FloodReport } from "../rpc/flood-policy.js";
 import { defaultLogger, type Logger } from "../rpc/logger.js";
 import { WsConnection } from "../transport/ws-connection.js";
+import type { ClusterMembership } from "./cluster-host.js";
 import { basicCredentials, chargePointIdFromUrl, offeredSubprotocols, refuseUpgrade } from "./handshake.js";
 import { Keepalive } from "./keepalive.js";
 
@@ -138,6 +139,11 @@ export interface CentralSystemOptions<C extends AnyChargePoint> {
   /** How long `close()` waits for running handlers, and then for each close handshake. Default 10 s. */
   readonly shutdownTimeoutMs?: number;
   readonly logger?: Logger;
+  /**
+   * Join a cluster of central systems (`new Cluster({ redis })` from "ocppkit/cluster"): calls reach
+   * chargers on any node, presence and duplicate ids are cluster-wide, and `close()` drains the node.
+   */
+  readonly cluster?: ClusterMembership;
 }
 
 export interface CloseOptions {
@@ -224,6 +230,12 @@ export class CentralSystem<C extends AnyChargePoint = AnyChargePoint> extends Ev
       this.#ownServer = true;
     }
     this.#server.on("upgrade", this.#onUpgrade);
+    options.cluster?.join(this);
+  }
+
+  /** A second connection for a connected id replaces the first (true) or is refused with 409 (false). */
+  get replaceExisting(): boolean {
+    return this.#options.replaceExisting !== false;
   }
 
   /** Starts listening (only when the server was not given an existing http/https server). */
@@ -351,7 +363,7 @@ export class CentralSystem<C extends AnyChargePoint = AnyChargePoint> extends Ev
         return [RejectReason.Unauthorized, 401, "Not authorized", challenge];
       }
     }
-    if (this.#options.replaceExisting === false && this.#registry.has(id)) {
+    if (this.#options.replaceExisting === false && (this.#registry.has(id) || (await this.#options.cluster?.connectedElsewhere(id)))) {
       return [RejectReason.Duplicate, 409, `Charge point ${JSON.stringify(id)} is connected already`];
     }
     return undefined;
@@ -459,6 +471,7 @@ export class CentralSystem<C extends AnyChargePoint = AnyChargePoint> extends Ev
   async #shutdown({ code = 1001, reason = "Server shutting down", timeoutMs = this.#options.shutdownTimeoutMs ?? 10_000 }: CloseOptions) {
     const stopped = this.#ownServer ? new Promise<void>((resolve) => this.#server.close(() => resolve())) : Promise.resolve();
     if (!this.#ownServer) this.#server.off("upgrade", this.#onUpgrade);
+    await this.#options.cluster?.drain(timeoutMs);
     await Promise.all(
       [...this.#sessions.values()].map(async ({ socket, chargePoint }) => {
         if (chargePoint) await bounded(chargePoint.settled(), timeoutMs);
@@ -469,6 +482,7 @@ export class CentralSystem<C extends AnyChargePoint = AnyChargePoint> extends Ev
       }),
     );
     this.#keepalive.stop();
+    await this.#options.cluster?.leave();
     if (this.#ownServer) this.#server.closeAllConnections();
     await stopped;
   }

@@ -10,4 +10,5 @@ export {
   type Rejection,
   RejectReason,
 } from "./central-system.js";
+export type { ClusterHost, ClusterMembership } from "./cluster-host.js";
 export { type BasicCredentials, basicCredentials, chargePointIdFromUrl, offeredSubprotocols } from "./handshake.js";

@@ -2,27 +2,27 @@ import type { FloodPolicy } from "../rpc/flood-policy.js";
 import type { LinkControl, ReceiverSlot } from "./connection.js";
 import { type SendingSocket, SocketConnection } from "./socket-connection.js";
 
+/** The part of the TCP or TLS socket below the WebSocket that a WsConnection reads. */
+export interface RawSocket {
+  readonly bytesRead: number;
+}
+
 /**
  * The part of a `ws` WebSocket (client or server side) the adapter uses. Described here rather than
  * imported from `ws`, so the published types need no `@types/ws`; a `ws` WebSocket fits it.
  */
 export interface WsSocket extends SendingSocket {
+  readonly CONNECTING: number;
+  readonly bufferedAmount: number;
   on(event: "message", listener: (data: string | { toString(): string }, isBinary: boolean) => void): unknown;
   on(event: "close", listener: (code: number, reason: { toString(): string }) => void): unknown;
   on(event: "error", listener: (error: Error) => void): unknown;
   on(event: "pong", listener: () => void): unknown;
-  once(event: "upgrade", listener: (response: { socket: RawSocket }) => void): unknown;
-  readonly CONNECTING: number;
-  readonly bufferedAmount: number;
+  once(event: "upgrade", listener: (response: { readonly socket: RawSocket }) => void): unknown;
+  ping(): void;
   pause(): void;
   resume(): void;
-  ping(): void;
   terminate(): void;
-}
-
-/** The part of the TCP or TLS socket below the WebSocket that a WsConnection reads. */
-export interface RawSocket {
-  readonly bytesRead: number;
 }
 
 export interface WsConnectionOptions {

@@ -91,4 +91,13 @@ describe("benchmark scripts", { concurrency: true }, () => {
     assert.equal(lines[0].bench, "startup");
     assertFigures(lines[0], ["node", "ws", "ocpp-rpc", "ocppkit", "ocppkit-with-ws"], ["readyMs", "wallMs", "maxRssMiB"]);
   });
+
+  test("cluster prints local and remote call figures, redis-server CPU and Redis memory per charger", async () => {
+    const lines = await runQuick("cluster.mjs");
+    assert.equal(lines.length, 1);
+    const [line] = lines;
+    assert.equal(line.bench, "cluster");
+    assertFigures(line, ["local", "remote"], ["callsPerSecond", "nodeCpuUsPerCall", "redisCpuUsPerCall", "latencyP50Ms"], "local");
+    assert.ok(Number.isFinite((line as BenchLine & { redisBytesPerCharger: number }).redisBytesPerCharger));
+  });
 });

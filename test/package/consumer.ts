@@ -18,6 +18,7 @@ export const packageJson = JSON.parse(readFileSync(join(root, "package.json"), "
   files: string[];
   exports: Record<string, unknown>;
   dependencies: Record<string, string>;
+  peerDependencies?: Record<string, string>;
   bin: Record<string, string>;
 };
 
@@ -122,7 +123,9 @@ export async function consumerProject(t: TestContext, options: ConsumerOptions):
   for (const entry of packageJson.files) {
     if (existsSync(join(root, entry))) await cp(join(root, entry), join(installed, entry), { recursive: true });
   }
-  const linked = [...runtimePackages(), ...(options.nodeTypes ? ["@types/node", "undici-types"] : [])];
+  // Optional peers (ioredis for ocppkit/cluster) count as installed: the README tells cluster users to add them.
+  const peers = Object.keys(packageJson.peerDependencies ?? {});
+  const linked = [...runtimePackages(), ...peers, ...(options.nodeTypes ? ["@types/node", "undici-types"] : [])];
   for (const name of linked) {
     await mkdir(dirname(join(directory, "node_modules", name)), { recursive: true });
     await symlink(join(root, "node_modules", name), join(directory, "node_modules", name), "dir");
