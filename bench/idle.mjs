@@ -8,7 +8,7 @@
  * server. `--snapshot=1` also writes a heap snapshot of each server before and at N: compare them with
  * `node bench/heap-breakdown.mjs <before> <at N> <N>` for what each connection keeps.
  *
- * The clients run in `--client-processes` child processes (default: one per 5,000 connections), each
+ * Beyond 5,000 connections the clients run in `--client-processes` child processes (default: one per 5,000), each
  * from its own loopback source address 127.0.0.(2+k): the open-files limit is per process, and each
  * source address has its own ephemeral ports. The server process itself needs N descriptors plus a
  * few, so N can come close to, but not reach, the hard open-files limit.
@@ -17,7 +17,7 @@ import { fork } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { startServer } from "./lib/child.mjs";
-import { bareClient } from "./lib/clients.mjs";
+import { bareClient, openMany } from "./lib/clients.mjs";
 import { cpuMicros, printResult, ratios, readOptions, round, stackList } from "./lib/options.mjs";
 import { raiseOpenFilesLimit } from "./lib/raise-open-files.mjs";
 
@@ -43,7 +43,16 @@ printResult({
 
 /** Starts the client processes for `n` connections; resolves once every client is connected. */
 async function openClients(url, n) {
-  const processes = options.clientProcesses || Math.max(1, Math.ceil(n / 5_000));
+  // Up to 5,000 the clients fit in this process, and a quick run spawns nothing.
+  const processes = options.clientProcesses || (n > 5_000 ? Math.ceil(n / 5_000) : 0);
+  if (processes === 0) {
+    const clients = await openMany(n, options.parallel, (i) => bareClient(url, `CP-${i}`));
+    const answered = (answers) => answers.filter((answer) => typeof answer?.currentTime === "string").length;
+    return {
+      heartbeat: async () => answered(await Promise.all(clients.map((client) => client.heartbeat()))),
+      close: () => Promise.all(clients.map((client) => client.close())),
+    };
+  }
   const per = Math.ceil(n / processes);
   const children = [];
   for (let k = 0, first = 0; first < n; k++, first += per) {

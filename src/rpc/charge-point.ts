@@ -125,7 +125,6 @@ const cleanCloseCodes = new Set([1000, 1001, 1005]);
  * Starts a ChargePoint whose end is observed elsewhere (a server's disconnect event): as `start()`,
  * without making the promise nobody awaits. For the server module; set by the class below.
  */
-// biome-ignore lint/style/useConst: assigned in ChargePoint's static block, which reaches its private members
 export let startDetached: (chargePoint: ChargePoint<object>) => void;
 
 // The empty list every ChargePoint starts with (see #queue); never pushed to.
