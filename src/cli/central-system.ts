@@ -49,7 +49,11 @@ export type CentralSystemSession = AnyChargePoint;
 type Answer = (request: Record<string, unknown>) => Record<string, unknown>;
 
 /** The actions a charger sends in `version`, each with the response a permissive back end gives. */
-function defaultResponses(version: VersionName, nextTransactionId: () => number, heartbeatIntervalS: number): Record<string, Answer> {
+export function defaultResponses(
+  version: VersionName,
+  nextTransactionId: () => number,
+  heartbeatIntervalS: number,
+): Record<string, Answer> {
   const now = () => new Date().toISOString();
   const answers: Record<string, Answer> = {};
   if (version === "1.6") {
