@@ -57,6 +57,13 @@ function defaultResponses(version: VersionName, nextTransactionId: () => number,
   } else {
     // 2.x: a TransactionEvent that carries an idToken gets it accepted (2.0.1 E01/E03).
     answers.TransactionEvent = (request) => (request.idToken ? { idTokenInfo: { status: "Accepted" } } : {});
+    // 2.1: the answer names the VAT number (and EVSE) it checked.
+    if (version === "2.1")
+      answers.VatNumberValidation = (request) => ({
+        status: "Accepted",
+        vatNumber: request.vatNumber,
+        ...(request.evseId === undefined ? {} : { evseId: request.evseId }),
+      });
   }
   answers.BootNotification = () => ({ status: "Accepted", currentTime: now(), interval: heartbeatIntervalS });
   answers.Heartbeat = () => ({ currentTime: now() });

@@ -3,11 +3,13 @@
  * demo, charge-point and load drive either), speaking the 2.x messages: BootNotification with a
  * chargingStation, StatusNotification per EVSE, Authorize with an idToken, and one TransactionEvent
  * (Started, Updated, Ended) per step of a session, its transaction id made by the station (2.0.1 E01).
- * RequestStart/StopTransaction, Reset, TriggerMessage, Get/SetVariables, ChangeAvailability and
- * UnlockConnector have handlers; every other CSMS command gets a schema-valid answer (schema-answers.ts).
+ * RequestStart/StopTransaction, Reset, TriggerMessage, ChangeAvailability and UnlockConnector have
+ * handlers here; the device model and what acts on it (variables, reports, monitoring) is the station
+ * model's (src/station), and every other CSMS command gets a schema-valid answer (schema-answers.ts).
  */
 import { randomUUID } from "node:crypto";
 import type { ChargePointOptions, ConnectionLike, PayloadClass } from "../index.js";
+import { endsOnDeauthorize, meterValues, Station2, transactionStart } from "../station/index.js";
 import * as v21 from "../v21/index.js";
 import * as v201 from "../v201/index.js";
 import { schemaAnswer } from "./schema-answers.js";
@@ -50,11 +52,8 @@ export class SimulatedCharger2 {
   peer: Peer | undefined;
   queue: QueueLike | undefined;
   heartbeatIntervalS = 0;
-  readonly variables = new Map<string, string>([
-    ["OCPPCommCtrlr/HeartbeatInterval", "60"],
-    ["SampledDataCtrlr/TxUpdatedInterval", "10"],
-    ["ChargingStation/Model", "Simulator"],
-  ]);
+  /** The device model, monitoring and the handlers acting on them. */
+  readonly station: Station2;
   #heartbeatTimer: NodeJS.Timeout | undefined;
   #lastReading = new Map<number, number>();
 
@@ -69,7 +68,16 @@ export class SimulatedCharger2 {
       meterWh: 1000 * (i + 1),
       seqNo: 0,
     }));
-    this.variables.set("SampledDataCtrlr/TxUpdatedInterval", String(settings.meterIntervalS));
+    this.station = new Station2(this, {
+      evses: settings.connectors,
+      model: "Simulator",
+      vendorName: "ocppkit",
+      powerW: settings.powerW ?? 11_000,
+      identity: settings.id,
+      securityProfile: 0,
+      heartbeatIntervalS: 0,
+      txUpdatedIntervalS: settings.meterIntervalS,
+    });
   }
 
   #payload(action: string, body: Body): { readonly "~action": string } {
@@ -151,7 +159,7 @@ export class SimulatedCharger2 {
 
   setHeartbeat(intervalS: number): void {
     this.heartbeatIntervalS = intervalS;
-    this.variables.set("OCPPCommCtrlr/HeartbeatInterval", String(intervalS));
+    this.station.model.update("OCPPCommCtrlr", "HeartbeatInterval", String(intervalS));
     clearInterval(this.#heartbeatTimer);
     this.#heartbeatTimer = undefined;
     if (intervalS <= 0) return;
@@ -176,16 +184,13 @@ export class SimulatedCharger2 {
     return { idToken: idTag, type: "ISO14443" };
   }
 
-  #meterValue(evse: Evse, powerW: number) {
-    return [
-      {
-        timestamp: now(),
-        sampledValue: [
-          { value: evse.meterWh, measurand: "Energy.Active.Import.Register", unitOfMeasure: { unit: "Wh" } },
-          { value: powerW, measurand: "Power.Active.Import", unitOfMeasure: { unit: "W" } },
-        ],
-      },
-    ];
+  /** `meterValue` with SampledDataCtrlr's measurands for the event (`Started`, `Updated`, `Ended`), when there are any. */
+  #meterValue(evse: Evse, powerW: number, event: "Started" | "Updated" | "Ended") {
+    const context = { Started: "Transaction.Begin", Updated: "Sample.Periodic", Ended: "Transaction.End" }[event];
+    const limitW = this.settings.powerW ?? 11_000;
+    const reading = { energyWh: evse.meterWh, powerW, offeredW: limitW, voltageV: 230, phases: 3 };
+    const values = meterValues(this.station.list("SampledDataCtrlr", `Tx${event}Measurands`), reading, context);
+    return values.length ? { meterValue: values } : {};
   }
 
   async startSession(evseId: number, idTag: string, authorize: boolean, remoteStartId?: number): Promise<string | undefined> {
@@ -193,29 +198,52 @@ export class SimulatedCharger2 {
     if (!evse || evse.transactionId !== undefined) return undefined;
     evse.claimed = true;
     try {
-      if (authorize && this.online) {
+      // AuthCtrlr: Enabled false starts without authorization; AuthorizeRemoteStart asks before a remote start.
+      const remote = remoteStartId === undefined ? {} : { remoteStartId };
+      const mustAuthorize =
+        this.station.enabled("AuthCtrlr", "Enabled") &&
+        (remoteStartId === undefined ? authorize : this.station.enabled("AuthCtrlr", "AuthorizeRemoteStart"));
+      const accepted = async () => {
+        if (!mustAuthorize || !this.online) return true;
         const auth = await this.send("Authorize", { idToken: this.#idToken(idTag) });
-        if ((auth.idTokenInfo as { status?: string } | undefined)?.status !== "Accepted") {
-          this.#event("info", `idToken ${idTag} was not accepted`);
-          return undefined;
-        }
-      }
+        if ((auth.idTokenInfo as { status?: string } | undefined)?.status === "Accepted") return true;
+        this.#event("info", `idToken ${idTag} was not accepted`);
+        return false;
+      };
+      const start = transactionStart(this.station.list("TxCtrlr", "TxStartPoint"), remoteStartId !== undefined);
+      if (!start.onPlugIn && !(await accepted())) return undefined;
       const transactionId = randomUUID();
       evse.transactionId = transactionId;
       evse.idTag = idTag;
       evse.seqNo = 0;
       evse.remoteStartId = remoteStartId;
       await this.sendStatus(evse.id, "Occupied");
-      const started = await this.#transactionEvent({
+      let started = await this.#transactionEvent({
         eventType: "Started",
         timestamp: now(),
-        triggerReason: remoteStartId === undefined ? "Authorized" : "RemoteStart",
+        triggerReason: start.triggerReason,
         seqNo: evse.seqNo++,
-        transactionInfo: { transactionId, chargingState: "Charging", ...(remoteStartId === undefined ? {} : { remoteStartId }) },
+        transactionInfo: { transactionId, chargingState: start.onPlugIn ? "EVConnected" : "Charging", ...remote },
         evse: { id: evse.id, connectorId: 1 },
-        idToken: this.#idToken(idTag),
-        meterValue: this.#meterValue(evse, 0),
+        ...(start.onPlugIn ? {} : { idToken: this.#idToken(idTag) }),
+        ...this.#meterValue(evse, 0, "Started"),
       });
+      // TxStartPoint EVConnected: the transaction runs from the plug-in; the driver's authorization follows (E02).
+      if (start.onPlugIn) {
+        if (!(await accepted())) {
+          await this.stopSession(evse.id, "DeAuthorized");
+          return undefined;
+        }
+        started = await this.#transactionEvent({
+          eventType: "Updated",
+          timestamp: now(),
+          triggerReason: remoteStartId === undefined ? "Authorized" : "RemoteStart",
+          seqNo: evse.seqNo++,
+          transactionInfo: { transactionId, chargingState: "Charging", ...remote },
+          evse: { id: evse.id, connectorId: 1 },
+          idToken: this.#idToken(idTag),
+        });
+      }
       const status = (started.idTokenInfo as { status?: string } | undefined)?.status;
       if (status !== undefined && status !== "Accepted") {
         this.#event("info", `transaction ${transactionId} refused for ${idTag}; stopping`);
@@ -238,14 +266,28 @@ export class SimulatedCharger2 {
     evse.meterTimer = undefined;
     this.#advanceMeter(evse);
     evse.transactionId = undefined;
+    const triggerReason = triggerReasons[reason] ?? "StopAuthorized";
+    const stoppedReason = reasons[reason] ?? reason;
+    // TxStopPoint EVConnected alone: stopping leaves the cable in, and the transaction ends when it is unplugged (E06).
+    const onDeauthorize = endsOnDeauthorize(this.station.list("TxCtrlr", "TxStopPoint"));
+    if (!onDeauthorize) {
+      await this.#transactionEvent({
+        eventType: "Updated",
+        timestamp: now(),
+        triggerReason,
+        seqNo: evse.seqNo++,
+        transactionInfo: { transactionId, chargingState: "EVConnected" },
+        evse: { id: evse.id, connectorId: 1 },
+      });
+    }
     await this.#transactionEvent({
       eventType: "Ended",
       timestamp: now(),
-      triggerReason: triggerReasons[reason] ?? "StopAuthorized",
+      triggerReason: onDeauthorize ? triggerReason : "EVCommunicationLost",
       seqNo: evse.seqNo++,
-      transactionInfo: { transactionId, chargingState: "Idle", stoppedReason: reasons[reason] ?? reason },
+      transactionInfo: { transactionId, chargingState: "Idle", stoppedReason },
       evse: { id: evse.id, connectorId: 1 },
-      meterValue: this.#meterValue(evse, 0),
+      ...this.#meterValue(evse, 0, "Ended"),
     });
     evse.idTag = undefined;
     await this.sendStatus(evse.id, "Available");
@@ -261,7 +303,12 @@ export class SimulatedCharger2 {
     const evse = this.connector(evseId);
     if (!evse) return;
     if (evse.transactionId === undefined) {
-      await this.send("MeterValues", { evseId, meterValue: this.#meterValue(evse, 0) });
+      const reading = { energyWh: evse.meterWh, powerW: 0, offeredW: this.settings.powerW ?? 11_000, voltageV: 230, phases: 3 };
+      const measurands = this.station.list("AlignedDataCtrlr", "Measurands");
+      await this.send("MeterValues", {
+        evseId,
+        meterValue: meterValues(measurands.length ? measurands : ["Energy.Active.Import.Register"], reading, "Trigger"),
+      });
       return;
     }
     this.#advanceMeter(evse);
@@ -272,7 +319,7 @@ export class SimulatedCharger2 {
       seqNo: evse.seqNo++,
       transactionInfo: { transactionId: evse.transactionId, chargingState: "Charging" },
       evse: { id: evse.id, connectorId: 1 },
-      meterValue: this.#meterValue(evse, this.#powerW()),
+      ...this.#meterValue(evse, this.#powerW(), "Updated"),
     });
   }
 
@@ -311,12 +358,17 @@ export class SimulatedCharger2 {
   #startMeter(evse: Evse): void {
     clearInterval(evse.meterTimer);
     this.#lastReading.set(evse.id, performance.now());
-    const intervalS = Number(this.variables.get("SampledDataCtrlr/TxUpdatedInterval")) || 0;
-    if (intervalS <= 0) return;
+    const intervalS = Number(this.station.model.value("SampledDataCtrlr", "TxUpdatedInterval")) || 0;
+    if (intervalS <= 0 || !this.station.enabled("SampledDataCtrlr", "Enabled")) return;
     evse.meterTimer = setInterval(() => {
       this.sendMeterValues(evse.id).catch((error: unknown) => this.#failed("TransactionEvent", error));
     }, intervalS * 1000);
     evse.meterTimer.unref();
+  }
+
+  /** SampledDataCtrlr changed: running transactions sample at the new interval. */
+  restartMeters(): void {
+    for (const evse of this.connectors) if (evse.transactionId !== undefined && this.peer) this.#startMeter(evse);
   }
 
   #event(kind: "started" | "stopped" | "info", text: string, connectorId?: number, transactionId?: string): void {
@@ -340,6 +392,7 @@ export class SimulatedCharger2 {
     const version: VersionName = this.version;
     const sentByCsms = Object.entries(this.kit.actionSender as Record<string, string>).filter(([, sender]) => sender !== "ChargePoint");
     for (const [action] of sentByCsms) peer.route(action, () => schemaAnswer(version, action));
+    this.station.route(peer);
     const pending = new Map<string, Evse>();
     peer.route(
       "RequestStartTransaction",
@@ -386,24 +439,6 @@ export class SimulatedCharger2 {
     peer.routeAfter("TriggerMessage", (request: { requestedMessage: string; evse?: { id: number } }) =>
       this.background("TriggerMessage", () => this.trigger(request.requestedMessage, request.evse?.id)),
     );
-    type VariableData = { component: { name: string }; variable: { name: string }; attributeValue?: string };
-    const key = (data: VariableData) => `${data.component.name}/${data.variable.name}`;
-    peer.route("GetVariables", (request: { getVariableData: VariableData[] }) => ({
-      getVariableResult: request.getVariableData.map((data) => {
-        const value = this.variables.get(key(data));
-        return value === undefined
-          ? { attributeStatus: "UnknownVariable", component: data.component, variable: data.variable }
-          : { attributeStatus: "Accepted", attributeValue: value, component: data.component, variable: data.variable };
-      }),
-    }));
-    peer.route("SetVariables", (request: { setVariableData: VariableData[] }) => ({
-      setVariableResult: request.setVariableData.map((data) => {
-        const known = this.variables.has(key(data));
-        if (known) this.variables.set(key(data), String(data.attributeValue));
-        if (known && key(data) === "OCPPCommCtrlr/HeartbeatInterval") this.setHeartbeat(Number(data.attributeValue) || 0);
-        return { attributeStatus: known ? "Accepted" : "UnknownVariable", component: data.component, variable: data.variable };
-      }),
-    }));
     peer.route("UnlockConnector", (request: { evseId: number }) => ({
       status: this.connector(request.evseId) ? "Unlocked" : "UnknownConnector",
     }));
