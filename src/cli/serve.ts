@@ -5,6 +5,7 @@
  */
 import { createInterface } from "node:readline";
 import { OcppError } from "../index.js";
+import { LocalFleet, startUi, type UiServer } from "../ui/index.js";
 import { basicAuthOption, intOption, jsonObject, parse, readTextFile, stringOption } from "./args.js";
 import { type CentralSystem, type ResponsesByVersion, resolveResponses, startCentralSystem } from "./central-system.js";
 import { CliError, ExitCode, oneLine, usageError } from "./cli-errors.js";
@@ -18,6 +19,7 @@ const help = `ocppkit serve: a development central system
 
 Usage: ocppkit serve [--port 9000] [--host 127.0.0.1] [--versions 1.6,2.0.1,2.1] [--auth basic:user:pass]
                      [--tls cert.pem,key.pem[,ca.pem]] [--responses responses.json] [--json]
+                     [--ui] [--ui-port 9001]
 
 Chargers connect to ws://HOST:PORT/<charge point id>. Every CALL gets a valid, permissive answer
 (BootNotification Accepted, Authorize Accepted, StartTransaction a new transaction id, ...). Every
@@ -39,6 +41,10 @@ Options:
                         applied in each version where valid; or keyed by version: {"2.0.1": {...}}
                         (JSON rather than YAML: the library ships without a YAML parser)
   --heartbeat <s>       heartbeat interval given in BootNotification answers. Default 60
+  --ui                  also serve a live web page of the central system (a development tool) on its own
+                        port, with the control endpoint POST /control/<version>/<id>/<action>; it asks
+                        for the --auth password and, with --tls, uses https without client certificates
+  --ui-port <n>         the page's port (implies --ui). Default: --port + 1 (0 when --port is 0)
   -q, --quiet           only the listening line and prompt output: no frames, no connects (for load runs)
   --json                one JSON object per line: events and frames
   -h, --help            this help
@@ -47,6 +53,7 @@ Examples:
   ocppkit serve
   ocppkit serve --port 0 --json
   ocppkit serve --auth basic:*:s3cret --tls server.pem,server-key.pem
+  ocppkit serve --ui
   echo 'CP1 Reset {"type":"Soft"}' | ocppkit serve
 `;
 
@@ -59,6 +66,8 @@ const options = {
   responses: { type: "string" },
   heartbeat: { type: "string" },
   quiet: { type: "boolean", short: "q" },
+  ui: { type: "boolean" },
+  "ui-port": { type: "string" },
 } as const;
 
 function loadResponses(path: string | undefined, versions: readonly VersionName[]): ResponsesByVersion | undefined {
@@ -137,6 +146,9 @@ async function run(argv: readonly string[]): Promise<number> {
   const quiet = args.values.quiet === true;
   const event = (fields: Record<string, unknown>, text: string) =>
     stdoutLine(json ? JSON.stringify(fields) : colors.paint(Color.yellow, text));
+  const fleet = args.values.ui === true || args.values["ui-port"] !== undefined ? new LocalFleet() : undefined;
+  const uiPort = intOption("serve", args, "ui-port", port === 0 || port === 65_535 ? 0 : port + 1, 0, 65_535);
+  const frames = args.values.quiet ? {} : timeline({ side: "central system", json, palette: colors, write: stdoutLine });
 
   let centralSystem: CentralSystem;
   try {
@@ -148,19 +160,23 @@ async function run(argv: readonly string[]): Promise<number> {
       tls,
       responses,
       heartbeatIntervalS,
-      logger: args.values.quiet ? {} : timeline({ side: "central system", json, palette: colors, write: stdoutLine }),
-      onConnect: (session) =>
-        quiet ||
+      logger: fleet ? fleet.tap(frames) : frames,
+      onConnect: (session) => {
+        fleet?.connected(session);
+        if (quiet) return;
         event(
           { event: "connected", chargePoint: session.id, protocol: session.connection.protocol },
           `${session.id} connected (${session.connection.protocol})`,
-        ),
-      onDisconnect: (session, code, reason) =>
-        quiet ||
+        );
+      },
+      onDisconnect: (session, code, reason) => {
+        fleet?.disconnected(session, code, reason);
+        if (quiet) return;
         event(
           { event: "disconnected", chargePoint: session.id, code, reason },
           `${session.id} disconnected (${code}${reason ? ` ${reason}` : ""})`,
-        ),
+        );
+      },
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -171,6 +187,19 @@ async function run(argv: readonly string[]): Promise<number> {
   }
   const listening = `OCPP ${versions.join(", ")} central system listening on ${centralSystem.url}; chargers connect to ${centralSystem.url}/<id>`;
   event({ event: "listening", url: centralSystem.url, versions }, listening);
+  let ui: UiServer | undefined;
+  if (fleet) {
+    try {
+      ui = await startUi({ fleet, versions, host, port: uiPort, tls, auth });
+    } catch (error) {
+      await centralSystem.close();
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "EADDRINUSE")
+        throw new CliError(`ocppkit serve: port ${uiPort} on ${host} is already in use; try --ui-port 0`, ExitCode.Failure);
+      throw new CliError(`ocppkit serve: cannot start the web page: ${oneLine(error)}`, ExitCode.Failure);
+    }
+    event({ event: "ui", url: ui.url, control: ui.controlUrl }, `web page (a development tool): ${ui.url}`);
+  }
 
   const say = (text: string) => (json ? stdoutLine(JSON.stringify({ event: "prompt", message: text })) : stdoutLine(text));
   const prompt = createInterface({ input: process.stdin, terminal: false });
@@ -187,6 +216,7 @@ async function run(argv: readonly string[]): Promise<number> {
     process.once("SIGTERM", resolve);
   });
   prompt.close();
+  await ui?.close();
   await centralSystem.close();
   return ExitCode.Ok;
 }

@@ -1,0 +1,12 @@
+/**
+ * `ocppkit/ui`: a live web page of a central system (a development tool), its live stream and the
+ * control endpoint, over any Fleet: LocalFleet for one CentralSystem in this process.
+ */
+export { type ControlRequest, type ControlResponse, controlHandler, sendCommand } from "./control.js";
+export { exampleRequest } from "./examples.js";
+export type { CallOutcome, Fleet, FleetCharger, FleetEvent } from "./fleet.js";
+export { FleetView, type FleetViewOptions } from "./fleet-view.js";
+export { LocalFleet } from "./local-fleet.js";
+export { type PayloadProblem, payloadProblem } from "./payload-problem.js";
+export { startUi, type UiServer, type UiServerOptions } from "./server.js";
+export type * from "./view-types.js";
