@@ -3,12 +3,22 @@
  * can send with a valid, sensible response (each overridable per action), and keeps one session per
  * connected charger so commands can be sent to it. Used by `ocppkit serve` and `ocppkit demo`.
  */
-import { type Handler, type Logger, validatePayload } from "../index.js";
+import { type Handler, type Logger, SecurityError, validatePayload } from "../index.js";
 import { type AnyChargePoint, CentralSystem as CoreCentralSystem } from "../server/index.js";
 import { Action, AuthorizationStatus } from "../v16/index.js";
 import { schemaAnswer } from "./schema-answers.js";
 import { versionKits } from "./version-kits.js";
 import { subprotocolOf, type VersionName } from "./versions.js";
+
+/** How the development CSMS decides what a permissive back end leaves open (2.x only). */
+export interface CsmsBehaviour {
+  /** The station's first BootNotification on each connection is answered Pending (B02), with this interval. */
+  readonly pendingFirstBoot?: (stationId: string) => number | undefined;
+  /** The idTokenInfo of Authorize and of a TransactionEvent carrying an idToken (C01). */
+  readonly idTokenInfo?: (idToken: { idToken: string; type: string }) => Record<string, unknown>;
+  /** Wraps every answer, unchecked by the schemas: the tests build a deliberately wrong CSMS with it. */
+  readonly around?: (stationId: string, action: string, request: Record<string, unknown>, answer: () => unknown) => unknown;
+}
 
 export type Responses = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 
@@ -24,6 +34,8 @@ export interface CentralSystemOptions {
   readonly responses?: ResponsesByVersion;
   /** Heartbeat interval given in BootNotification responses, in seconds. Default 60. */
   readonly heartbeatIntervalS?: number;
+  /** 2.x behaviours a conformance run needs of the CSMS (see csms-behaviour.ts); default: permissive. */
+  readonly behaviour?: CsmsBehaviour;
   readonly logger: Logger;
   readonly onConnect?: (session: CentralSystemSession) => void;
   readonly onDisconnect?: (session: CentralSystemSession, code: number, reason: string) => void;
@@ -42,7 +54,12 @@ export type CentralSystemSession = AnyChargePoint;
 type Answer = (request: Record<string, unknown>) => Record<string, unknown>;
 
 /** The actions a charger sends in `version`, each with the response a permissive back end gives. */
-function defaultResponses(version: VersionName, nextTransactionId: () => number, heartbeatIntervalS: number): Record<string, Answer> {
+function defaultResponses(
+  version: VersionName,
+  nextTransactionId: () => number,
+  heartbeatIntervalS: number,
+  behaviour: CsmsBehaviour = {},
+): Record<string, Answer> {
   const now = () => new Date().toISOString();
   const answers: Record<string, Answer> = {};
   if (version === "1.6") {
@@ -55,8 +72,11 @@ function defaultResponses(version: VersionName, nextTransactionId: () => number,
       [Action.StopTransaction]: () => accepted,
     });
   } else {
-    // 2.x: a TransactionEvent that carries an idToken gets it accepted (2.0.1 E01/E03).
-    answers.TransactionEvent = (request) => (request.idToken ? { idTokenInfo: { status: "Accepted" } } : {});
+    // 2.x: a TransactionEvent that carries an idToken gets it accepted (2.0.1 E01/E03), or judged by the behaviour.
+    const idTokenInfo = (idToken: unknown) =>
+      behaviour.idTokenInfo?.(idToken as { idToken: string; type: string }) ?? { status: "Accepted" };
+    answers.TransactionEvent = (request) => (request.idToken ? { idTokenInfo: idTokenInfo(request.idToken) } : {});
+    answers.Authorize = (request) => ({ idTokenInfo: idTokenInfo(request.idToken) });
     // 2.1: the answer names the VAT number (and EVSE) it checked.
     if (version === "2.1")
       answers.VatNumberValidation = (request) => ({
@@ -121,7 +141,7 @@ export async function startCentralSystem(options: CentralSystemOptions): Promise
       subprotocolOf(version),
       {
         kit: versionKits[version],
-        answers: defaultResponses(version, () => ++transactionId, options.heartbeatIntervalS ?? 60),
+        answers: defaultResponses(version, () => ++transactionId, options.heartbeatIntervalS ?? 60, options.behaviour),
         overrides: options.responses?.get(version),
       },
     ]),
@@ -144,9 +164,32 @@ export async function startCentralSystem(options: CentralSystemOptions): Promise
     createChargePoint: ({ id, connection, protocol }) => {
       const served = answersByVersion.get(protocol) ?? [...answersByVersion.values()][0];
       const session = new served.kit.ChargePoint(id, connection, { logger: options.logger });
+      const pendingInterval = served.kit.version === "1.6" ? undefined : options.behaviour?.pendingFirstBoot?.(id);
+      const around = options.behaviour?.around;
+      // B02.FR.09 / B03.FR.07: until a BootNotification is Accepted, a station answered Pending gets SecurityError for anything else.
+      let registration: "Pending" | "Accepted" | undefined = pendingInterval === undefined ? undefined : "Pending";
+      let boots = 0;
       for (const [action, make] of Object.entries(served.answers)) {
         const fields = served.overrides?.[action];
-        session.route(action, (fields ? (request: Record<string, unknown>) => ({ ...make(request), ...fields }) : make) as Handler);
+        const answer = fields ? (request: Record<string, unknown>) => ({ ...make(request), ...fields }) : make;
+        if (registration === undefined && !around) {
+          session.route(action, answer as Handler);
+          continue;
+        }
+        const registered = (request: Record<string, unknown>) => {
+          if (registration === undefined) return answer(request);
+          if (action === "BootNotification") {
+            if (boots++ === 0) return { ...answer(request), status: "Pending", interval: pendingInterval };
+            registration = "Accepted";
+          } else if (registration === "Pending")
+            throw new SecurityError(`${id} is not registered: its BootNotification was answered Pending`);
+          return answer(request);
+        };
+        session.route(
+          action,
+          (around ? (request: Record<string, unknown>) => around(id, action, request, () => registered(request)) : registered) as Handler,
+          { skipSchemaValidation: around !== undefined },
+        );
       }
       return session;
     },

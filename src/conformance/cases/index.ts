@@ -1,0 +1,5 @@
+/** Every case of part 6 the runner knows, in part 6's order. */
+import type { ConformanceCase } from "../case.js";
+import { provisioningCases } from "./b-provisioning.js";
+
+export const csmsCases: readonly ConformanceCase[] = [...provisioningCases];

@@ -1,0 +1,102 @@
+/**
+ * The reusable states of part 6 section 3.18 (Tables 390-399), as building blocks of the cases. Each
+ * leaves `t.station` as its post condition says; its steps are labelled with its name.
+ */
+import type { CsmsTest } from "./csms-test.js";
+
+/** Table 390 Booted: BootNotification PowerUp Accepted, then every connector Available. */
+export function booted(t: CsmsTest, reason = "PowerUp"): Promise<void> {
+  return t.state("Booted", async () => {
+    const response = await t.send(1, "BootNotification", t.bootPayload(reason));
+    t.expect(2, "BootNotificationResponse status", response.status, "Accepted");
+    await t.notifyAllConnectors(3);
+    t.station.booted = true;
+  });
+}
+
+/** Table 393 EVConnectedPreSession: the cable is plugged in (Started, or Updated when already Authorized). */
+export function evConnectedPreSession(t: CsmsTest): Promise<void> {
+  return t.state("EVConnectedPreSession", async () => {
+    await t.notifyConnector(1, "Occupied");
+    await t.transactionEvent(3, {
+      eventType: t.station.authorized ? "Updated" : "Started",
+      triggerReason: "CablePluggedIn",
+      chargingState: "EVConnected",
+    });
+    t.station.evConnected = true;
+  });
+}
+
+/** Table 394 Authorized: the valid idToken is authorized locally, then reported in a TransactionEvent. */
+export function authorized(t: CsmsTest): Promise<void> {
+  return t.state("Authorized", async () => {
+    const idToken = t.config.idTokens.valid;
+    const authorize = await t.send(1, "Authorize", { idToken });
+    t.expect(2, "AuthorizeResponse idTokenInfo.status", (authorize.idTokenInfo as { status?: unknown })?.status, "Accepted");
+    const event = await t.transactionEvent(3, {
+      eventType: t.station.evConnected ? "Updated" : "Started",
+      triggerReason: "Authorized",
+      chargingState: t.station.evConnected ? "EVConnected" : undefined,
+      idToken,
+    });
+    t.expect(4, "TransactionEventResponse idTokenInfo.status", (event.idTokenInfo as { status?: unknown })?.status, "Accepted");
+    t.station.authorized = true;
+    t.station.idToken = idToken;
+  });
+}
+
+/** Table 395 EnergyTransferStarted: Authorized first if needed, the cable (part 1), then Charging (part 2). */
+export async function energyTransferStarted(t: CsmsTest): Promise<void> {
+  if (!t.station.authorized) await authorized(t);
+  await t.state("EnergyTransferStarted", async () => {
+    if (!t.station.evConnected) {
+      await t.notifyConnector(1, "Occupied");
+      await t.transactionEvent(3, { eventType: "Updated", triggerReason: "CablePluggedIn", chargingState: "EVConnected" });
+      t.station.evConnected = true;
+    }
+    await t.transactionEvent(5, { eventType: "Updated", triggerReason: "ChargingStateChanged", chargingState: "Charging" });
+  });
+}
+
+/** Table 396 EnergyTransferSuspended: the EV suspends the energy transfer. */
+export async function energyTransferSuspended(t: CsmsTest): Promise<void> {
+  await energyTransferStarted(t);
+  await t.state("EnergyTransferSuspended", async () => {
+    await t.wait(t.config.transactionDurationS);
+    await t.transactionEvent(1, { eventType: "Updated", triggerReason: "ChargingStateChanged", chargingState: "SuspendedEV" });
+  });
+}
+
+/** Table 397 StopAuthorized: the driver presents the valid idToken again to stop. */
+export async function stopAuthorized(t: CsmsTest): Promise<void> {
+  await energyTransferStarted(t);
+  await t.state("StopAuthorized", async () => {
+    await t.wait(t.config.transactionDurationS);
+    const event = await t.transactionEvent(1, { eventType: "Updated", triggerReason: "StopAuthorized", idToken: t.config.idTokens.valid });
+    t.expect(2, "TransactionEventResponse idTokenInfo.status", (event.idTokenInfo as { status?: unknown })?.status, "Accepted");
+    t.station.authorized = false;
+  });
+}
+
+/** Table 398 EVConnectedPostSession: energy transfer stopped, the EV still connected. */
+export async function evConnectedPostSession(t: CsmsTest): Promise<void> {
+  await stopAuthorized(t);
+  await t.state("EVConnectedPostSession", async () => {
+    await t.transactionEvent(1, { eventType: "Updated", triggerReason: "ChargingStateChanged", chargingState: "EVConnected" });
+  });
+}
+
+/** Table 399 EVDisconnected: the cable is unplugged and the transaction ends. */
+export async function evDisconnected(t: CsmsTest): Promise<void> {
+  await evConnectedPostSession(t);
+  await t.state("EVDisconnected", async () => {
+    await t.notifyConnector(1, "Available");
+    await t.transactionEvent(3, {
+      eventType: "Ended",
+      triggerReason: "EVCommunicationLost",
+      chargingState: "Idle",
+      stoppedReason: "EVDisconnected",
+    });
+    t.station.evConnected = false;
+  });
+}
