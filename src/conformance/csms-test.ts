@@ -32,13 +32,28 @@ interface Waiter {
   readonly resolve: (call: IncomingCall) => void;
 }
 
+/** The reusable states of part 6 section 3.18 the station can be in. */
+export type StateName =
+  | "Booted"
+  | "Authorized"
+  | "EVConnectedPreSession"
+  | "EnergyTransferStarted"
+  | "EnergyTransferSuspended"
+  | "StopAuthorized"
+  | "EVConnectedPostSession"
+  | "EVDisconnected";
+
 /** What the simulated station is doing, as the reusable states leave it. */
 export interface StationState {
+  /** The last reusable state executed. */
+  state?: StateName;
   booted: boolean;
   evConnected: boolean;
   authorized: boolean;
   /** The running transaction: its id and the next seqNo. */
   transaction?: { id: string; seqNo: number };
+  /** The last transaction, also after it ended. */
+  lastTransaction?: { id: string; seqNo: number };
   /** The last idToken that authorized (sent once in TransactionEvent). */
   idToken?: IdToken;
 }
@@ -70,7 +85,8 @@ export interface CsmsTestOptions {
   readonly caseId: string;
   readonly stationId: string;
   readonly config: ConformanceConfig;
-  readonly chargePoint: ChargePoint;
+  /** Opens a new connection to the system under test as this station. */
+  readonly open: () => Promise<ChargePoint>;
   readonly frames: FrameLog[];
   readonly trigger: Trigger;
 }
@@ -82,7 +98,9 @@ export class CsmsTest {
   readonly station: StationState = { booted: false, evConnected: false, authorized: false };
   /** The station model: device model, reports, monitoring. */
   readonly model: Station2;
-  readonly #cp: ChargePoint;
+  #cp: ChargePoint | undefined;
+  #ended: Promise<void> = Promise.resolve();
+  readonly #open: () => Promise<ChargePoint>;
   readonly #frames: FrameLog[];
   readonly #trigger: Trigger;
   readonly #stationHandlers = new Map<string, { on?: Handler; after?: Handler }>();
@@ -97,7 +115,7 @@ export class CsmsTest {
     this.caseId = options.caseId;
     this.stationId = options.stationId;
     this.config = options.config;
-    this.#cp = options.chargePoint;
+    this.#open = options.open;
     this.#frames = options.frames;
     this.#trigger = options.trigger;
     const c = options.config;
@@ -136,9 +154,47 @@ export class CsmsTest {
         return this;
       },
     });
+  }
+
+  /** Opens the case's connection: every CALL of the CSMS comes to this test. */
+  async connect(): Promise<void> {
+    const cp = await this.#open();
     for (const [action, sender] of Object.entries(actionSender)) {
       if (sender === "ChargePoint") continue;
-      this.#cp.route(action, (payload: Body) => this.#incoming(action, payload), { skipSchemaValidation: true });
+      cp.route(action, (payload: Body) => this.#incoming(action, payload), { skipSchemaValidation: true });
+    }
+    this.#ended = cp.start().catch(() => {});
+    this.#cp = cp;
+  }
+
+  get #chargePoint(): ChargePoint {
+    if (!this.#cp) throw new StepError(this.#currentStep, "not connected");
+    return this.#cp;
+  }
+
+  /** Closes the connection (part 6: "The OCTT closes the WebSocket connection"), waiting until it is closed. */
+  async disconnect(step: number | string): Promise<void> {
+    this.#currentStep = this.label(step);
+    const cp = this.#cp;
+    this.#cp = undefined;
+    if (!cp || cp.closed) return;
+    cp.close(1000, "closed by the test case");
+    // Bounded: a peer that never completes the closing handshake is cut off by ws itself after a while.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.#ended, new Promise((resolve) => (timer = setTimeout(resolve, 5_000)))]);
+    clearTimeout(timer);
+  }
+
+  /** Reconnects after `seconds` (part 6: "waits …, then it will reconnect to the CSMS"). */
+  async reconnect(step: number | string, seconds = this.config.transactionDurationS): Promise<void> {
+    await this.disconnect(step);
+    await this.wait(seconds);
+    try {
+      await this.connect();
+    } catch (error) {
+      throw this.#fail(
+        new CheckFailure(this.label(step), "the CSMS accepts the reconnection", "a WebSocket connection", (error as Error).message),
+      );
     }
   }
 
@@ -176,7 +232,7 @@ export class CsmsTest {
     this.#currentStep = label;
     const Payload = (calls as unknown as Record<string, new (p: Body) => never>)[action];
     try {
-      const result = await this.#cp.call(new Payload(payload), { suppress: false, skipSchemaValidation: false });
+      const result = await this.#chargePoint.call(new Payload(payload), { suppress: false, skipSchemaValidation: false });
       throw this.#fail(new CheckFailure(label, `the answer to ${action}`, `CALLERROR ${code}`, `CALLRESULT ${shown(result)}`));
     } catch (error) {
       if (error instanceof CheckFailure) throw error;
@@ -197,7 +253,7 @@ export class CsmsTest {
     // The tool's own message must be valid: a broken case is an error, not a CSMS failure.
     if (problem) throw this.#fail(new StepError(label, `the tool's ${action}Request is invalid: ${problem.description}`));
     try {
-      return (await this.#cp.call(new Payload(payload), { suppress: false })) as Body;
+      return (await this.#chargePoint.call(new Payload(payload), { suppress: false })) as Body;
     } catch (error) {
       throw this.#callProblem(label, action, error);
     }
@@ -478,15 +534,22 @@ export class CsmsTest {
       remoteStartId?: number;
       meterValue?: Body[];
       offline?: boolean;
+      /** Part 6 sometimes skips or reuses seqNo values (TC_E_31). */
+      seqNo?: number;
+      /** The last transaction again, after it ended (TC_E_19). */
+      ended?: boolean;
     },
   ): Promise<Body> {
+    if (event.ended && this.station.lastTransaction) this.station.transaction = this.station.lastTransaction;
     if (event.eventType === "Started" || !this.station.transaction) this.station.transaction = { id: randomUUID(), seqNo: 0 };
     const tx = this.station.transaction;
+    this.station.lastTransaction = tx;
+    const seqNo = event.seqNo ?? tx.seqNo++;
     const payload: Body = {
       eventType: event.eventType,
       timestamp: this.now(),
       triggerReason: event.triggerReason,
-      seqNo: tx.seqNo++,
+      seqNo,
       transactionInfo: {
         transactionId: tx.id,
         ...(event.chargingState ? { chargingState: event.chargingState } : {}),

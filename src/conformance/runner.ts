@@ -84,26 +84,32 @@ export async function runCase(kase: ConformanceCase, options: CsmsRunOptions): P
   const stationId = kase.station === "pending" ? config.pendingStationId : config.stationId;
   const frames: FrameLog[] = [];
   const url = `${options.url.replace(/\/+$/, "")}/${encodeURIComponent(stationId)}`;
-  let chargePoint: ChargePoint | undefined;
+  let t: CsmsTest | undefined;
   try {
-    const connection = await connect(url, connectOptions(config, stationId));
-    chargePoint = new ChargePoint(stationId, connection, {
-      responseTimeoutMs: config.responseTimeoutS * 1000,
-      logger: {
-        frame: (_id, direction, text) => {
-          const frame: FrameLog = {
-            index: frames.length,
-            time: new Date().toISOString(),
-            from: direction === "out" ? "tool" : "sut",
-            text,
-          };
-          frames.push(frame);
-          options.onFrame?.(kase.id, frame);
+    const open = async () => {
+      const connection = await connect(url, connectOptions(config, stationId));
+      return new ChargePoint(stationId, connection, {
+        responseTimeoutMs: config.responseTimeoutS * 1000,
+        logger: {
+          frame: (_id, direction, text) => {
+            const frame: FrameLog = {
+              index: frames.length,
+              time: new Date().toISOString(),
+              from: direction === "out" ? "tool" : "sut",
+              text,
+            };
+            frames.push(frame);
+            options.onFrame?.(kase.id, frame);
+          },
         },
-      },
-    });
-    const t = new CsmsTest({ caseId: kase.id, stationId, config, chargePoint, frames, trigger: options.trigger ?? noTrigger });
-    chargePoint.start().catch(() => {});
+      });
+    };
+    t = new CsmsTest({ caseId: kase.id, stationId, config, open, frames, trigger: options.trigger ?? noTrigger });
+    try {
+      await t.connect();
+    } catch (error) {
+      return done({ outcome: Outcome.Error, reason: `cannot connect to ${url}: ${(error as Error).message}` });
+    }
     if (!kase.bootsItself) await booted(t);
     await kase.run(t);
     await t.finish();
@@ -125,7 +131,7 @@ export async function runCase(kase: ConformanceCase, options: CsmsRunOptions): P
       return done({ outcome: Outcome.Error, reason: error.message, step: error.step, frames: around(frames, error.frameIndex) });
     return done({ outcome: Outcome.Error, reason: (error as Error).message ?? String(error), frames: around(frames, frames.length) });
   } finally {
-    chargePoint?.close(1000, "test case done");
+    await t?.disconnect("end");
   }
 }
 

@@ -1,8 +1,11 @@
 /**
  * The reusable states of part 6 section 3.18 (Tables 390-399), as building blocks of the cases. Each
- * leaves `t.station` as its post condition says; its steps are labelled with its name.
+ * runs the states its "Reusable State(s)" row requires first, and leaves `t.station` as its post
+ * condition says; its steps are labelled with its name (`Authorized 2`).
  */
 import type { CsmsTest } from "./csms-test.js";
+
+const status = (response: Record<string, unknown>) => (response.idTokenInfo as { status?: unknown } | undefined)?.status;
 
 /** Table 390 Booted: BootNotification PowerUp Accepted, then every connector Available. */
 export function booted(t: CsmsTest, reason = "PowerUp"): Promise<void> {
@@ -11,6 +14,7 @@ export function booted(t: CsmsTest, reason = "PowerUp"): Promise<void> {
     t.expect(2, "BootNotificationResponse status", response.status, "Accepted");
     await t.notifyAllConnectors(3);
     t.station.booted = true;
+    t.station.state = "Booted";
   });
 }
 
@@ -24,6 +28,7 @@ export function evConnectedPreSession(t: CsmsTest): Promise<void> {
       chargingState: "EVConnected",
     });
     t.station.evConnected = true;
+    t.station.state = "EVConnectedPreSession";
   });
 }
 
@@ -32,16 +37,17 @@ export function authorized(t: CsmsTest): Promise<void> {
   return t.state("Authorized", async () => {
     const idToken = t.config.idTokens.valid;
     const authorize = await t.send(1, "Authorize", { idToken });
-    t.expect(2, "AuthorizeResponse idTokenInfo.status", (authorize.idTokenInfo as { status?: unknown })?.status, "Accepted");
+    t.expect(2, "AuthorizeResponse idTokenInfo.status", status(authorize), "Accepted");
     const event = await t.transactionEvent(3, {
       eventType: t.station.evConnected ? "Updated" : "Started",
       triggerReason: "Authorized",
       chargingState: t.station.evConnected ? "EVConnected" : undefined,
       idToken,
     });
-    t.expect(4, "TransactionEventResponse idTokenInfo.status", (event.idTokenInfo as { status?: unknown })?.status, "Accepted");
+    t.expect(4, "TransactionEventResponse idTokenInfo.status", status(event), "Accepted");
     t.station.authorized = true;
     t.station.idToken = idToken;
+    t.station.state = "Authorized";
   });
 }
 
@@ -55,40 +61,44 @@ export async function energyTransferStarted(t: CsmsTest): Promise<void> {
       t.station.evConnected = true;
     }
     await t.transactionEvent(5, { eventType: "Updated", triggerReason: "ChargingStateChanged", chargingState: "Charging" });
+    t.station.state = "EnergyTransferStarted";
   });
 }
 
 /** Table 396 EnergyTransferSuspended: the EV suspends the energy transfer. */
 export async function energyTransferSuspended(t: CsmsTest): Promise<void> {
-  await energyTransferStarted(t);
+  if (t.station.state !== "EnergyTransferStarted") await energyTransferStarted(t);
   await t.state("EnergyTransferSuspended", async () => {
     await t.wait(t.config.transactionDurationS);
     await t.transactionEvent(1, { eventType: "Updated", triggerReason: "ChargingStateChanged", chargingState: "SuspendedEV" });
+    t.station.state = "EnergyTransferSuspended";
   });
 }
 
 /** Table 397 StopAuthorized: the driver presents the valid idToken again to stop. */
 export async function stopAuthorized(t: CsmsTest): Promise<void> {
-  await energyTransferStarted(t);
+  if (t.station.state !== "EnergyTransferStarted") await energyTransferStarted(t);
   await t.state("StopAuthorized", async () => {
     await t.wait(t.config.transactionDurationS);
     const event = await t.transactionEvent(1, { eventType: "Updated", triggerReason: "StopAuthorized", idToken: t.config.idTokens.valid });
-    t.expect(2, "TransactionEventResponse idTokenInfo.status", (event.idTokenInfo as { status?: unknown })?.status, "Accepted");
+    t.expect(2, "TransactionEventResponse idTokenInfo.status", status(event), "Accepted");
     t.station.authorized = false;
+    t.station.state = "StopAuthorized";
   });
 }
 
 /** Table 398 EVConnectedPostSession: energy transfer stopped, the EV still connected. */
 export async function evConnectedPostSession(t: CsmsTest): Promise<void> {
-  await stopAuthorized(t);
+  if (t.station.state !== "StopAuthorized") await stopAuthorized(t);
   await t.state("EVConnectedPostSession", async () => {
     await t.transactionEvent(1, { eventType: "Updated", triggerReason: "ChargingStateChanged", chargingState: "EVConnected" });
+    t.station.state = "EVConnectedPostSession";
   });
 }
 
 /** Table 399 EVDisconnected: the cable is unplugged and the transaction ends. */
 export async function evDisconnected(t: CsmsTest): Promise<void> {
-  await evConnectedPostSession(t);
+  if (t.station.state !== "EVConnectedPostSession") await evConnectedPostSession(t);
   await t.state("EVDisconnected", async () => {
     await t.notifyConnector(1, "Available");
     await t.transactionEvent(3, {
@@ -98,5 +108,7 @@ export async function evDisconnected(t: CsmsTest): Promise<void> {
       stoppedReason: "EVDisconnected",
     });
     t.station.evConnected = false;
+    t.station.authorized = false;
+    t.station.state = "EVDisconnected";
   });
 }

@@ -1,5 +1,6 @@
 /** Every case of part 6 the runner knows, in part 6's order. */
 import type { ConformanceCase } from "../case.js";
 import { provisioningCases } from "./b-provisioning.js";
+import { transactionCases } from "./e-transactions.js";
 
-export const csmsCases: readonly ConformanceCase[] = [...provisioningCases];
+export const csmsCases: readonly ConformanceCase[] = [...provisioningCases, ...transactionCases];
