@@ -5,6 +5,7 @@
  * `TC_*_CS` cases (a later runner) drive a station with ocppkit playing the CSMS. The runner, config,
  * triggers and reports are shared by both.
  */
+import type { ConformanceConfig } from "./config.js";
 import type { CsmsTest } from "./csms-test.js";
 
 /** The system under test. */
@@ -56,6 +57,8 @@ interface CaseBase {
   readonly useCases: readonly string[];
   /** The features the system under test must claim; default: the block's. */
   readonly features?: readonly Feature[];
+  /** Why the configured system cannot be tested with it (e.g. it needs two EVSEs), or undefined. */
+  readonly requires?: (config: ConformanceConfig) => string | undefined;
   /** Why the runner cannot run it (ISO 15118 certificate infrastructure, hardware): reported not applicable. */
   readonly outOfScope?: string;
 }

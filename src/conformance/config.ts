@@ -34,8 +34,10 @@ export interface ConformanceConfig {
     readonly invalid: IdToken;
     readonly blocked: IdToken;
     readonly expired: IdToken;
-    /** A master pass token (TC_C_47..49): its group id is MasterPassGroupId. */
+    /** A master pass token (TC_C_47..49): its group id is `masterPassGroupId`. */
     readonly masterPass: IdToken;
+    /** `<Configured masterPassGroupId>` (AuthCtrlr.MasterPassGroupId). */
+    readonly masterPassGroupId: string;
   };
   /** 0 (none), 1 (Basic over ws), 2 (Basic over wss), 3 (client certificate over wss). */
   readonly securityProfile: number;
@@ -71,7 +73,7 @@ export const defaultConfig: ConformanceConfig = {
   vendorName: "ocppkit",
   firmwareVersion: "1.0.0",
   serialNumber: "OCPPKIT-0001",
-  evses: 1,
+  evses: 2,
   evseId: 1,
   connectorId: 1,
   idTokens: {
@@ -82,6 +84,7 @@ export const defaultConfig: ConformanceConfig = {
     blocked: { idToken: "BLOCKED-0001", type: "ISO14443" },
     expired: { idToken: "EXPIRED-0001", type: "ISO14443" },
     masterPass: { idToken: "MASTER-0001", type: "ISO14443" },
+    masterPassGroupId: "MASTERPASS",
   },
   securityProfile: 0,
   heartbeatIntervalS: 60,
@@ -152,7 +155,11 @@ export function resolveConfig(given: Partial<ConformanceConfig> = {}, source = "
   if (![0, 1, 2, 3].includes(config.securityProfile))
     throw new ConformanceError("BadConfig", `${source}: "securityProfile" must be 0, 1, 2 or 3`);
   for (const [name, token] of Object.entries(config.idTokens)) {
-    if (name === "groupId") continue;
+    if (name === "groupId" || name === "masterPassGroupId") {
+      if (typeof token !== "string" || !token)
+        throw new ConformanceError("BadConfig", `${source}: "idTokens.${name}" must be a non-empty string`);
+      continue;
+    }
     const t = token as IdToken;
     if (typeof t?.idToken !== "string" || typeof t?.type !== "string") {
       throw new ConformanceError("BadConfig", `${source}: "idTokens.${name}" must be {"idToken": "...", "type": "ISO14443"}`);
@@ -186,7 +193,7 @@ export function exampleConfigText(): string {
     line("<Configured evseId>", "evseId", d.evseId),
     line("<Configured connectorId>", "connectorId", d.connectorId),
     line(
-      "idTokens your CSMS knows: valid (Accepted), validSameGroup (Accepted, same groupId), invalid, blocked, expired, masterPass (groupId = MasterPassGroupId)",
+      "idTokens your CSMS knows: valid and validSameGroup (Accepted, groupIdToken groupId), invalid, blocked, expired, masterPass (Accepted, groupIdToken masterPassGroupId)",
       "idTokens",
       d.idTokens,
     ),

@@ -13,9 +13,6 @@ export interface ExpectedCsmsBehaviour {
   idTokenInfo(idToken: IdToken): Record<string, unknown>;
 }
 
-/** The group id of master pass tokens (AuthCtrlr.MasterPassGroupId, C16). */
-export const masterPassGroupId = "MASTERPASS";
-
 export function expectedCsmsBehaviour(config: ConformanceConfig, pendingIntervalS = 1): ExpectedCsmsBehaviour {
   const t = config.idTokens;
   const same = (a: IdToken, b: IdToken) => a.idToken === b.idToken && a.type === b.type;
@@ -24,7 +21,7 @@ export function expectedCsmsBehaviour(config: ConformanceConfig, pendingInterval
     idTokenInfo(idToken) {
       if (same(idToken, t.valid) || same(idToken, t.validSameGroup))
         return { status: "Accepted", groupIdToken: { idToken: t.groupId, type: "Central" } };
-      if (same(idToken, t.masterPass)) return { status: "Accepted", groupIdToken: { idToken: masterPassGroupId, type: "Central" } };
+      if (same(idToken, t.masterPass)) return { status: "Accepted", groupIdToken: { idToken: t.masterPassGroupId, type: "Central" } };
       if (same(idToken, t.blocked)) return { status: "Blocked" };
       if (same(idToken, t.expired)) return { status: "Expired" };
       if (same(idToken, t.invalid)) return { status: "Invalid" };

@@ -95,7 +95,8 @@ export class CsmsTest {
   readonly caseId: string;
   readonly stationId: string;
   readonly config: ConformanceConfig;
-  readonly station: StationState = { booted: false, evConnected: false, authorized: false };
+  readonly #stations = new Map<number, StationState>();
+  #evse: number;
   /** The station model: device model, reports, monitoring. */
   readonly model: Station2;
   #cp: ChargePoint | undefined;
@@ -116,6 +117,7 @@ export class CsmsTest {
     this.stationId = options.stationId;
     this.config = options.config;
     this.#open = options.open;
+    this.#evse = options.config.evseId;
     this.#frames = options.frames;
     this.#trigger = options.trigger;
     const c = options.config;
@@ -195,6 +197,37 @@ export class CsmsTest {
       throw this.#fail(
         new CheckFailure(this.label(step), "the CSMS accepts the reconnection", "a WebSocket connection", (error as Error).message),
       );
+    }
+  }
+
+  /** The state of the EVSE the steps act on (the configured one unless inside `onEvse`). */
+  get station(): StationState {
+    let state = this.#stations.get(this.#evse);
+    if (!state) {
+      state = { booted: false, evConnected: false, authorized: false };
+      this.#stations.set(this.#evse, state);
+    }
+    return state;
+  }
+
+  /** The EVSE the steps act on: `<Configured evseId>` unless inside `onEvse`. */
+  get evseId(): number {
+    return this.#evse;
+  }
+
+  /** Its connector: `<Configured connectorId>` on the configured EVSE, 1 on the others. */
+  get connectorId(): number {
+    return this.#evse === this.config.evseId ? this.config.connectorId : 1;
+  }
+
+  /** Runs steps on another EVSE (cases with a transaction on each EVSE, C16). */
+  async onEvse<T>(evseId: number, run: () => Promise<T>): Promise<T> {
+    const previous = this.#evse;
+    this.#evse = evseId;
+    try {
+      return await run();
+    } finally {
+      this.#evse = previous;
     }
   }
 
@@ -556,7 +589,7 @@ export class CsmsTest {
         ...(event.stoppedReason ? { stoppedReason: event.stoppedReason } : {}),
         ...(event.remoteStartId === undefined ? {} : { remoteStartId: event.remoteStartId }),
       },
-      evse: { id: this.config.evseId, connectorId: this.config.connectorId },
+      evse: { id: this.evseId, connectorId: this.connectorId },
       ...(event.idToken ? { idToken: event.idToken } : {}),
       ...(event.meterValue ? { meterValue: event.meterValue } : {}),
       ...(event.offline ? { offline: true } : {}),

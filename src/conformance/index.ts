@@ -16,7 +16,7 @@ export {
 } from "./case.js";
 export { csmsCases } from "./cases/index.js";
 export { type ConformanceConfig, defaultConfig, exampleConfigText, type IdToken, parseConfigText, resolveConfig } from "./config.js";
-export { type ExpectedCsmsBehaviour, expectedCsmsBehaviour, masterPassGroupId } from "./csms-behaviour.js";
+export { type ExpectedCsmsBehaviour, expectedCsmsBehaviour } from "./csms-behaviour.js";
 export { CsmsTest, type IncomingCall, type StationState } from "./csms-test.js";
 export { ConformanceError, type ConformanceErrorCode } from "./errors.js";
 export { CheckFailure, StepError } from "./failures.js";

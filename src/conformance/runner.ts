@@ -47,6 +47,8 @@ export function selectCases(all: readonly ConformanceCase[], patterns: readonly 
 /** Why a case does not apply to this CSMS, or undefined when it does. */
 export function notApplicable(kase: ConformanceCase, config: ConformanceConfig): string | undefined {
   if (kase.outOfScope) return `out of scope: ${kase.outOfScope}`;
+  const requirement = kase.requires?.(config);
+  if (requirement) return requirement;
   const needed = kase.features ?? [Feature[kase.block]];
   const missing = needed.filter((feature) => !config.features.includes(feature));
   return missing.length ? `the CSMS does not claim ${missing.join(", ")} (config "features")` : undefined;

@@ -1,6 +1,7 @@
 /** Every case of part 6 the runner knows, in part 6's order. */
 import type { ConformanceCase } from "../case.js";
 import { provisioningCases } from "./b-provisioning.js";
+import { authorizationCases } from "./c-authorization.js";
 import { transactionCases } from "./e-transactions.js";
 
-export const csmsCases: readonly ConformanceCase[] = [...provisioningCases, ...transactionCases];
+export const csmsCases: readonly ConformanceCase[] = [...provisioningCases, ...authorizationCases, ...transactionCases];
