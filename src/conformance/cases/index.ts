@@ -3,5 +3,11 @@ import type { ConformanceCase } from "../case.js";
 import { provisioningCases } from "./b-provisioning.js";
 import { authorizationCases } from "./c-authorization.js";
 import { transactionCases } from "./e-transactions.js";
+import { remoteControlCases } from "./f-remote-control.js";
 
-export const csmsCases: readonly ConformanceCase[] = [...provisioningCases, ...authorizationCases, ...transactionCases];
+export const csmsCases: readonly ConformanceCase[] = [
+  ...provisioningCases,
+  ...authorizationCases,
+  ...transactionCases,
+  ...remoteControlCases,
+];
