@@ -112,3 +112,42 @@ export async function evDisconnected(t: CsmsTest): Promise<void> {
     t.station.state = "EVDisconnected";
   });
 }
+
+/**
+ * Table 392 Unavailable: the CSMS makes the specified EVSE (or, with `evseId` undefined, the whole
+ * station; with `connectorId`, one connector) Inoperative, and the station reports its connectors.
+ */
+export function unavailable(t: CsmsTest, evseId: number | undefined, connectorId?: number): Promise<void> {
+  return t.state("Unavailable", async () => {
+    const evse = evseId === undefined ? undefined : { id: evseId, ...(connectorId === undefined ? {} : { connectorId }) };
+    const what =
+      evse === undefined
+        ? "the Charging Station"
+        : connectorId === undefined
+          ? `EVSE ${evseId}`
+          : `connector ${connectorId} of EVSE ${evseId}`;
+    const change = await t.receive(1, "ChangeAvailability", {
+      instruction: `Request the CSMS to change the availability of ${what} to Inoperative`,
+      payload: { operationalStatus: "Inoperative", ...(evse ? { evse } : {}) },
+    });
+    t.expect(1, "ChangeAvailabilityRequest operationalStatus", change.payload.operationalStatus, "Inoperative");
+    t.expect(1, "ChangeAvailabilityRequest evse", change.payload.evse, evse);
+    await change.reply(2, { status: "Accepted" });
+    await notifyConnectors(t, 3, "Unavailable", evseId, connectorId);
+  });
+}
+
+/** The StatusNotification and NotifyEvent of every connector of `evseId` (all EVSEs when undefined). */
+export async function notifyConnectors(
+  t: CsmsTest,
+  step: number | string,
+  status: string,
+  evseId?: number,
+  connectorId?: number,
+): Promise<void> {
+  for (let evse = 1; evse <= t.config.evses; evse++) {
+    if (evseId !== undefined && evse !== evseId) continue;
+    const connector = connectorId ?? (evse === t.config.evseId ? t.config.connectorId : 1);
+    await t.notifyConnector(step, status, evse, connector);
+  }
+}

@@ -25,13 +25,13 @@ import { CliProcess } from "../cli/cli-process.js";
 
 type Body = Record<string, unknown>;
 
-/** One way the wrong CSMS is wrong. `nth` counts that action's messages on the case's connection (1-based); default: all. */
+/** One way the wrong CSMS is wrong. `nth` counts that action's messages (or the triggers) of the case, from 1; default: all. */
 export type Fault =
   | { readonly answer: string; readonly nth?: number; readonly with: Body }
   | { readonly silent: string; readonly nth?: number }
   | { readonly callError: string; readonly nth?: number }
-  | { readonly ignoreTrigger: true }
-  | { readonly trigger: Body; readonly action?: string };
+  | { readonly ignoreTrigger: true; readonly nth?: number }
+  | { readonly trigger: Body; readonly action?: string; readonly nth?: number };
 
 export interface FaultCase {
   readonly fault: Fault;
@@ -70,9 +70,20 @@ export async function startServe(config: ConformanceConfig): Promise<{ wsUrl: st
 
 /** The central system of `serve` made wrong in one way at a time (`fault`), with its own in-process trigger. */
 export class WrongCsms {
-  fault: Fault | undefined;
+  #fault: Fault | undefined;
+  #triggers = 0;
   readonly #counts = new Map<string, number>();
   #server: CentralSystem | undefined;
+
+  get fault(): Fault | undefined {
+    return this.#fault;
+  }
+
+  set fault(fault: Fault | undefined) {
+    this.#fault = fault;
+    this.#triggers = 0;
+    this.#counts.clear();
+  }
 
   get url(): string {
     return this.#server?.url ?? "";
@@ -89,7 +100,6 @@ export class WrongCsms {
         ...right,
         around: (_id, action, _request, answer) => this.#answer(action, answer),
       },
-      onConnect: () => this.#counts.clear(),
     });
   }
 
@@ -109,10 +119,12 @@ export class WrongCsms {
   /** Sends what the runner asks for, unless the fault says otherwise. */
   readonly trigger: Trigger = async (request) => {
     const fault = this.fault;
-    if (fault && "ignoreTrigger" in fault) return;
+    const nth = ++this.#triggers;
+    const applies = fault && (fault.nth === undefined || fault.nth === nth);
+    if (fault && "ignoreTrigger" in fault && applies) return;
     const session = this.#server?.sessions.get(request.stationId);
     if (!session) throw new Error(`${request.stationId} is not connected`);
-    const wrong = fault && "trigger" in fault ? fault : undefined;
+    const wrong = fault && "trigger" in fault && applies ? fault : undefined;
     const action = wrong?.action ?? request.action;
     const Payload = versionKits["2.0.1"].calls[action] as unknown as new (payload: Body) => object;
     session.call(new Payload({ ...request.payload, ...wrong?.trigger }) as never, { skipSchemaValidation: true }).catch(() => {});

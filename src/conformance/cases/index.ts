@@ -4,10 +4,12 @@ import { provisioningCases } from "./b-provisioning.js";
 import { authorizationCases } from "./c-authorization.js";
 import { transactionCases } from "./e-transactions.js";
 import { remoteControlCases } from "./f-remote-control.js";
+import { availabilityCases } from "./g-availability.js";
 
 export const csmsCases: readonly ConformanceCase[] = [
   ...provisioningCases,
   ...authorizationCases,
   ...transactionCases,
   ...remoteControlCases,
+  ...availabilityCases,
 ];
