@@ -49,6 +49,10 @@ export interface ConformanceConfig {
   readonly heartbeatIntervalS: number;
   /** `<Configured Transaction Duration>`: seconds the tool waits while energy flows. */
   readonly transactionDurationS: number;
+  /** `<Configured clock-aligned Meter Values interval>` (AlignedDataCtrlr.Interval), in seconds. */
+  readonly clockAlignedIntervalS: number;
+  /** `<Configured sampled Meter Values interval>` (SampledDataCtrlr.TxUpdatedInterval), in seconds. */
+  readonly sampledIntervalS: number;
   /** `<Configured configurationSlot>` and the connection data of TC_B_42 / TC_A_19. */
   readonly networkProfile: {
     readonly configurationSlot: number;
@@ -89,6 +93,8 @@ export const defaultConfig: ConformanceConfig = {
   securityProfile: 0,
   heartbeatIntervalS: 60,
   transactionDurationS: 0,
+  clockAlignedIntervalS: 10,
+  sampledIntervalS: 10,
   networkProfile: { configurationSlot: 1, ocppCsmsUrl: "wss://csms.example.com/ocpp", messageTimeout: 30, ocppInterface: "Wired0" },
   features: allFeatures,
   responseTimeoutS: 30,
@@ -120,6 +126,8 @@ const numberFields = [
   "securityProfile",
   "heartbeatIntervalS",
   "transactionDurationS",
+  "clockAlignedIntervalS",
+  "sampledIntervalS",
   "responseTimeoutS",
   "actionTimeoutS",
   "maxPendingWaitS",
@@ -206,6 +214,8 @@ export function exampleConfigText(): string {
     line("PEM files: CA to trust, client certificate and key (profile 3)", "tls", { ca: "", cert: "", key: "" }),
     line("<Configured heartbeatInterval> in seconds", "heartbeatIntervalS", d.heartbeatIntervalS),
     line("<Configured Transaction Duration> in seconds", "transactionDurationS", d.transactionDurationS),
+    line("<Configured clock-aligned Meter Values interval> in seconds", "clockAlignedIntervalS", d.clockAlignedIntervalS),
+    line("<Configured sampled Meter Values interval> in seconds", "sampledIntervalS", d.sampledIntervalS),
     line("the network profile the CSMS is asked to set (TC_B_42, TC_B_44, TC_A_19)", "networkProfile", d.networkProfile),
     line(
       `the features your CSMS claims; a case needing another is "not applicable". All: ${allFeatures.join(", ")}`,

@@ -599,6 +599,16 @@ export class CsmsTest {
     return response;
   }
 
+  /** A SignedMeterValueType for a reading (the signature is a placeholder: a CSMS stores it, it does not verify it). */
+  signedMeterValue(wh: number): Body {
+    return {
+      signedMeterData: Buffer.from(`ocppkit:${this.caseId}:${wh}`).toString("base64"),
+      signingMethod: "ECDSA-secp256r1-SHA256",
+      encodingMethod: "OCMF",
+      publicKey: Buffer.from("ocppkit-test-public-key").toString("base64"),
+    };
+  }
+
   /** A meter value of the energy register (Wh), with an optional reading context. */
   meterValue(wh: number, context?: string, extra: Body = {}): Body {
     return {

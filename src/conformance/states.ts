@@ -18,14 +18,20 @@ export function booted(t: CsmsTest, reason = "PowerUp"): Promise<void> {
   });
 }
 
+/** What some cases add to a state's TransactionEvent (J02: its meter values). */
+export interface StateExtras {
+  readonly meterValue?: Record<string, unknown>[];
+}
+
 /** Table 393 EVConnectedPreSession: the cable is plugged in (Started, or Updated when already Authorized). */
-export function evConnectedPreSession(t: CsmsTest): Promise<void> {
+export function evConnectedPreSession(t: CsmsTest, extras: StateExtras = {}): Promise<void> {
   return t.state("EVConnectedPreSession", async () => {
     await t.notifyConnector(1, "Occupied");
     await t.transactionEvent(3, {
       eventType: t.station.authorized ? "Updated" : "Started",
       triggerReason: "CablePluggedIn",
       chargingState: "EVConnected",
+      meterValue: extras.meterValue,
     });
     t.station.evConnected = true;
     t.station.state = "EVConnectedPreSession";
@@ -97,7 +103,7 @@ export async function evConnectedPostSession(t: CsmsTest): Promise<void> {
 }
 
 /** Table 399 EVDisconnected: the cable is unplugged and the transaction ends. */
-export async function evDisconnected(t: CsmsTest): Promise<void> {
+export async function evDisconnected(t: CsmsTest, extras: StateExtras = {}): Promise<void> {
   if (t.station.state !== "EVConnectedPostSession") await evConnectedPostSession(t);
   await t.state("EVDisconnected", async () => {
     await t.notifyConnector(1, "Available");
@@ -106,6 +112,7 @@ export async function evDisconnected(t: CsmsTest): Promise<void> {
       triggerReason: "EVCommunicationLost",
       chargingState: "Idle",
       stoppedReason: "EVDisconnected",
+      meterValue: extras.meterValue,
     });
     t.station.evConnected = false;
     t.station.authorized = false;

@@ -41,7 +41,14 @@ export interface FaultCase {
 
 /** The config of the tests: short waits against the wrong CSMS, generous ones against serve. */
 export function testConfig(over: Partial<ConformanceConfig> = {}): ConformanceConfig {
-  return resolveConfig({ responseTimeoutS: 20, actionTimeoutS: 20, maxPendingWaitS: 5, ...over });
+  return resolveConfig({
+    responseTimeoutS: 20,
+    actionTimeoutS: 20,
+    maxPendingWaitS: 5,
+    clockAlignedIntervalS: 0.2,
+    sampledIntervalS: 0.2,
+    ...over,
+  });
 }
 
 export function casesOf(block: string): ConformanceCase[] {

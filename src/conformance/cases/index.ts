@@ -5,6 +5,7 @@ import { authorizationCases } from "./c-authorization.js";
 import { transactionCases } from "./e-transactions.js";
 import { remoteControlCases } from "./f-remote-control.js";
 import { availabilityCases } from "./g-availability.js";
+import { meterValueCases } from "./j-meter-values.js";
 
 export const csmsCases: readonly ConformanceCase[] = [
   ...provisioningCases,
@@ -12,4 +13,5 @@ export const csmsCases: readonly ConformanceCase[] = [
   ...transactionCases,
   ...remoteControlCases,
   ...availabilityCases,
+  ...meterValueCases,
 ];
