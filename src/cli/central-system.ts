@@ -16,6 +16,8 @@ export interface CsmsBehaviour {
   readonly pendingFirstBoot?: (stationId: string) => number | undefined;
   /** The idTokenInfo of Authorize and of a TransactionEvent carrying an idToken (C01). */
   readonly idTokenInfo?: (idToken: { idToken: string; type: string }) => Record<string, unknown>;
+  /** The answer to a DataTransfer (2.x) instead of Accepted: a CSMS without vendor extensions says UnknownVendorId (P02). */
+  readonly dataTransfer?: (request: Record<string, unknown>) => Record<string, unknown>;
   /** Wraps every answer, unchecked by the schemas: the tests build a deliberately wrong CSMS with it. */
   readonly around?: (stationId: string, action: string, request: Record<string, unknown>, answer: () => unknown) => unknown;
 }
@@ -77,6 +79,7 @@ function defaultResponses(
       behaviour.idTokenInfo?.(idToken as { idToken: string; type: string }) ?? { status: "Accepted" };
     answers.TransactionEvent = (request) => (request.idToken ? { idTokenInfo: idTokenInfo(request.idToken) } : {});
     answers.Authorize = (request) => ({ idTokenInfo: idTokenInfo(request.idToken) });
+    if (behaviour.dataTransfer) answers.DataTransfer = behaviour.dataTransfer;
     // 2.1: the answer names the VAT number (and EVSE) it checked.
     if (version === "2.1")
       answers.VatNumberValidation = (request) => ({

@@ -53,6 +53,8 @@ export interface ConformanceConfig {
   readonly clockAlignedIntervalS: number;
   /** `<Configured sampled Meter Values interval>` (SampledDataCtrlr.TxUpdatedInterval), in seconds. */
   readonly sampledIntervalS: number;
+  /** `<Configured vendorId>` and `<Configured messageId>` of a DataTransfer the CSMS does not know (TC_P_02). */
+  readonly dataTransfer: { readonly vendorId: string; readonly messageId: string };
   /** `<Configured configurationSlot>` and the connection data of TC_B_42 / TC_A_19. */
   readonly networkProfile: {
     readonly configurationSlot: number;
@@ -95,6 +97,7 @@ export const defaultConfig: ConformanceConfig = {
   transactionDurationS: 0,
   clockAlignedIntervalS: 10,
   sampledIntervalS: 10,
+  dataTransfer: { vendorId: "org.ocppkit.conformance", messageId: "Unknown" },
   networkProfile: { configurationSlot: 1, ocppCsmsUrl: "wss://csms.example.com/ocpp", messageTimeout: 30, ocppInterface: "Wired0" },
   features: allFeatures,
   responseTimeoutS: 30,
@@ -145,6 +148,7 @@ export function resolveConfig(given: Partial<ConformanceConfig> = {}, source = "
     ...given,
     idTokens: { ...defaultConfig.idTokens, ...given.idTokens },
     networkProfile: { ...defaultConfig.networkProfile, ...given.networkProfile },
+    dataTransfer: { ...defaultConfig.dataTransfer, ...given.dataTransfer },
   };
   for (const field of numberFields) {
     const value = config[field];
@@ -216,6 +220,7 @@ export function exampleConfigText(): string {
     line("<Configured Transaction Duration> in seconds", "transactionDurationS", d.transactionDurationS),
     line("<Configured clock-aligned Meter Values interval> in seconds", "clockAlignedIntervalS", d.clockAlignedIntervalS),
     line("<Configured sampled Meter Values interval> in seconds", "sampledIntervalS", d.sampledIntervalS),
+    line("a DataTransfer vendorId / messageId your CSMS does not know (TC_P_02)", "dataTransfer", d.dataTransfer),
     line("the network profile the CSMS is asked to set (TC_B_42, TC_B_44, TC_A_19)", "networkProfile", d.networkProfile),
     line(
       `the features your CSMS claims; a case needing another is "not applicable". All: ${allFeatures.join(", ")}`,

@@ -571,6 +571,8 @@ export class CsmsTest {
       seqNo?: number;
       /** The last transaction again, after it ended (TC_E_19). */
       ended?: boolean;
+      /** customData on the request and on its transactionInfo (TC_P_03). */
+      customData?: Body;
     },
   ): Promise<Body> {
     if (event.ended && this.station.lastTransaction) this.station.transaction = this.station.lastTransaction;
@@ -588,7 +590,9 @@ export class CsmsTest {
         ...(event.chargingState ? { chargingState: event.chargingState } : {}),
         ...(event.stoppedReason ? { stoppedReason: event.stoppedReason } : {}),
         ...(event.remoteStartId === undefined ? {} : { remoteStartId: event.remoteStartId }),
+        ...(event.customData ? { customData: event.customData } : {}),
       },
+      ...(event.customData ? { customData: event.customData } : {}),
       evse: { id: this.evseId, connectorId: this.connectorId },
       ...(event.idToken ? { idToken: event.idToken } : {}),
       ...(event.meterValue ? { meterValue: event.meterValue } : {}),

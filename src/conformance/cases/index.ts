@@ -6,6 +6,7 @@ import { transactionCases } from "./e-transactions.js";
 import { remoteControlCases } from "./f-remote-control.js";
 import { availabilityCases } from "./g-availability.js";
 import { meterValueCases } from "./j-meter-values.js";
+import { dataTransferCases } from "./p-data-transfer.js";
 
 export const csmsCases: readonly ConformanceCase[] = [
   ...provisioningCases,
@@ -14,4 +15,5 @@ export const csmsCases: readonly ConformanceCase[] = [
   ...remoteControlCases,
   ...availabilityCases,
   ...meterValueCases,
+  ...dataTransferCases,
 ];
