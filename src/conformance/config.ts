@@ -53,6 +53,8 @@ export interface ConformanceConfig {
   readonly clockAlignedIntervalS: number;
   /** `<Configured sampled Meter Values interval>` (SampledDataCtrlr.TxUpdatedInterval), in seconds. */
   readonly sampledIntervalS: number;
+  /** Where the CSMS asks for log uploads (GetLog log.remoteLocation, TC_N_25/34/35/36). */
+  readonly logRemoteLocation: string;
   /** `<Configured vendorId>` and `<Configured messageId>` of a DataTransfer the CSMS does not know (TC_P_02). */
   readonly dataTransfer: { readonly vendorId: string; readonly messageId: string };
   /** `<Configured configurationSlot>` and the connection data of TC_B_42 / TC_A_19. */
@@ -97,6 +99,7 @@ export const defaultConfig: ConformanceConfig = {
   transactionDurationS: 0,
   clockAlignedIntervalS: 10,
   sampledIntervalS: 10,
+  logRemoteLocation: "https://logs.example.com/upload",
   dataTransfer: { vendorId: "org.ocppkit.conformance", messageId: "Unknown" },
   networkProfile: { configurationSlot: 1, ocppCsmsUrl: "wss://csms.example.com/ocpp", messageTimeout: 30, ocppInterface: "Wired0" },
   features: allFeatures,
@@ -135,7 +138,15 @@ const numberFields = [
   "actionTimeoutS",
   "maxPendingWaitS",
 ] as const;
-const stringFields = ["stationId", "pendingStationId", "model", "vendorName", "firmwareVersion", "serialNumber"] as const;
+const stringFields = [
+  "stationId",
+  "pendingStationId",
+  "model",
+  "vendorName",
+  "firmwareVersion",
+  "serialNumber",
+  "logRemoteLocation",
+] as const;
 
 /** Lays `given` over the defaults and checks it; a mistake names the field. */
 export function resolveConfig(given: Partial<ConformanceConfig> = {}, source = "the config"): ConformanceConfig {
@@ -220,6 +231,7 @@ export function exampleConfigText(): string {
     line("<Configured Transaction Duration> in seconds", "transactionDurationS", d.transactionDurationS),
     line("<Configured clock-aligned Meter Values interval> in seconds", "clockAlignedIntervalS", d.clockAlignedIntervalS),
     line("<Configured sampled Meter Values interval> in seconds", "sampledIntervalS", d.sampledIntervalS),
+    line("where your CSMS asks for log uploads (GetLog)", "logRemoteLocation", d.logRemoteLocation),
     line("a DataTransfer vendorId / messageId your CSMS does not know (TC_P_02)", "dataTransfer", d.dataTransfer),
     line("the network profile the CSMS is asked to set (TC_B_42, TC_B_44, TC_A_19)", "networkProfile", d.networkProfile),
     line(

@@ -6,6 +6,7 @@ import { transactionCases } from "./e-transactions.js";
 import { remoteControlCases } from "./f-remote-control.js";
 import { availabilityCases } from "./g-availability.js";
 import { meterValueCases } from "./j-meter-values.js";
+import { diagnosticsCases } from "./n-diagnostics.js";
 import { dataTransferCases } from "./p-data-transfer.js";
 
 export const csmsCases: readonly ConformanceCase[] = [
@@ -15,5 +16,6 @@ export const csmsCases: readonly ConformanceCase[] = [
   ...remoteControlCases,
   ...availabilityCases,
   ...meterValueCases,
+  ...diagnosticsCases,
   ...dataTransferCases,
 ];
