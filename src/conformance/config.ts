@@ -53,6 +53,11 @@ export interface ConformanceConfig {
   readonly clockAlignedIntervalS: number;
   /** `<Configured sampled Meter Values interval>` (SampledDataCtrlr.TxUpdatedInterval), in seconds. */
   readonly sampledIntervalS: number;
+  /**
+   * The firmware the CSMS is asked to install (TC_L_*): its location, and the signing certificate and
+   * signature the runner compares with what the CSMS sends (`<Configured signingCertificate>`).
+   */
+  readonly firmware: { readonly location: string; readonly signingCertificate: string; readonly signature: string };
   /** Where the CSMS asks for log uploads (GetLog log.remoteLocation, TC_N_25/34/35/36). */
   readonly logRemoteLocation: string;
   /** `<Configured vendorId>` and `<Configured messageId>` of a DataTransfer the CSMS does not know (TC_P_02). */
@@ -70,8 +75,8 @@ export interface ConformanceConfig {
   readonly responseTimeoutS: number;
   /** Seconds to wait for a message the system under test sends on its own or on a trigger. */
   readonly actionTimeoutS: number;
-  /** Longest a pending BootNotification interval the runner waits before sending the next one, in seconds. */
-  readonly maxPendingWaitS: number;
+  /** Longest the runner waits for a time the CSMS sets (a Pending interval, a firmware retrieve or install time), in seconds. */
+  readonly maxWaitS: number;
 }
 
 export const defaultConfig: ConformanceConfig = {
@@ -100,12 +105,17 @@ export const defaultConfig: ConformanceConfig = {
   clockAlignedIntervalS: 10,
   sampledIntervalS: 10,
   logRemoteLocation: "https://logs.example.com/upload",
+  firmware: {
+    location: "https://firmware.example.com/ocppkit-1.0.1.bin",
+    signingCertificate: "-----BEGIN CERTIFICATE-----\nMIIBocppkitConformanceFirmwareSigningCertificate\n-----END CERTIFICATE-----",
+    signature: "b2NwcGtpdCBjb25mb3JtYW5jZSBmaXJtd2FyZSBzaWduYXR1cmU=",
+  },
   dataTransfer: { vendorId: "org.ocppkit.conformance", messageId: "Unknown" },
   networkProfile: { configurationSlot: 1, ocppCsmsUrl: "wss://csms.example.com/ocpp", messageTimeout: 30, ocppInterface: "Wired0" },
   features: allFeatures,
   responseTimeoutS: 30,
   actionTimeoutS: 60,
-  maxPendingWaitS: 60,
+  maxWaitS: 60,
 };
 
 /** JSON with whole-line // comments (what `--init` writes). */
@@ -136,7 +146,7 @@ const numberFields = [
   "sampledIntervalS",
   "responseTimeoutS",
   "actionTimeoutS",
-  "maxPendingWaitS",
+  "maxWaitS",
 ] as const;
 const stringFields = [
   "stationId",
@@ -160,6 +170,7 @@ export function resolveConfig(given: Partial<ConformanceConfig> = {}, source = "
     idTokens: { ...defaultConfig.idTokens, ...given.idTokens },
     networkProfile: { ...defaultConfig.networkProfile, ...given.networkProfile },
     dataTransfer: { ...defaultConfig.dataTransfer, ...given.dataTransfer },
+    firmware: { ...defaultConfig.firmware, ...given.firmware },
   };
   for (const field of numberFields) {
     const value = config[field];
@@ -231,6 +242,11 @@ export function exampleConfigText(): string {
     line("<Configured Transaction Duration> in seconds", "transactionDurationS", d.transactionDurationS),
     line("<Configured clock-aligned Meter Values interval> in seconds", "clockAlignedIntervalS", d.clockAlignedIntervalS),
     line("<Configured sampled Meter Values interval> in seconds", "sampledIntervalS", d.sampledIntervalS),
+    line(
+      "the firmware your CSMS is asked to install: location, signingCertificate and signature it must send (TC_L_*)",
+      "firmware",
+      d.firmware,
+    ),
     line("where your CSMS asks for log uploads (GetLog)", "logRemoteLocation", d.logRemoteLocation),
     line("a DataTransfer vendorId / messageId your CSMS does not know (TC_P_02)", "dataTransfer", d.dataTransfer),
     line("the network profile the CSMS is asked to set (TC_B_42, TC_B_44, TC_A_19)", "networkProfile", d.networkProfile),
@@ -242,9 +258,9 @@ export function exampleConfigText(): string {
     line("seconds to wait for a response of the CSMS", "responseTimeoutS", d.responseTimeoutS),
     line("seconds to wait for a message the CSMS sends by itself or on a trigger", "actionTimeoutS", d.actionTimeoutS),
     line(
-      "longest Pending interval the runner waits before the next BootNotification, in seconds",
-      "maxPendingWaitS",
-      d.maxPendingWaitS,
+      "longest wait for a time the CSMS sets (Pending interval, firmware retrieve or install time), in seconds",
+      "maxWaitS",
+      d.maxWaitS,
       true,
     ),
     "}\n",

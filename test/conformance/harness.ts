@@ -44,7 +44,7 @@ export function testConfig(over: Partial<ConformanceConfig> = {}): ConformanceCo
   return resolveConfig({
     responseTimeoutS: 20,
     actionTimeoutS: 20,
-    maxPendingWaitS: 5,
+    maxWaitS: 5,
     clockAlignedIntervalS: 0.2,
     sampledIntervalS: 0.2,
     ...over,
@@ -167,7 +167,7 @@ export async function failsAgainstWrongCsms(block: string, faults: Readonly<Reco
     [],
     "every case of the block has a fault it must catch",
   );
-  const config = testConfig({ responseTimeoutS: 1.5, actionTimeoutS: 1.5, maxPendingWaitS: 1 });
+  const config = testConfig({ responseTimeoutS: 1.5, actionTimeoutS: 1.5, maxWaitS: 1 });
   const wrong = new WrongCsms();
   await wrong.start(config);
   const wrongly: string[] = [];

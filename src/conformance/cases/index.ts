@@ -6,6 +6,7 @@ import { transactionCases } from "./e-transactions.js";
 import { remoteControlCases } from "./f-remote-control.js";
 import { availabilityCases } from "./g-availability.js";
 import { meterValueCases } from "./j-meter-values.js";
+import { firmwareCases } from "./l-firmware.js";
 import { diagnosticsCases } from "./n-diagnostics.js";
 import { dataTransferCases } from "./p-data-transfer.js";
 
@@ -16,6 +17,7 @@ export const csmsCases: readonly ConformanceCase[] = [
   ...remoteControlCases,
   ...availabilityCases,
   ...meterValueCases,
+  ...firmwareCases,
   ...diagnosticsCases,
   ...dataTransferCases,
 ];
