@@ -6,6 +6,7 @@
  */
 import { allFeatures, type Feature } from "./case.js";
 import { ConformanceError } from "./errors.js";
+import { sampleCertificates } from "./sample-certificates.js";
 
 export interface IdToken {
   readonly idToken: string;
@@ -58,6 +59,8 @@ export interface ConformanceConfig {
    * signature the runner compares with what the CSMS sends (`<Configured signingCertificate>`).
    */
   readonly firmware: { readonly location: string; readonly signingCertificate: string; readonly signature: string };
+  /** `<The configured certificate of the specified certificateType>` (TC_M_*): PEM text your CSMS installs. */
+  readonly certificates: { readonly CSMSRootCertificate: string; readonly ManufacturerRootCertificate: string };
   /** Where the CSMS asks for log uploads (GetLog log.remoteLocation, TC_N_25/34/35/36). */
   readonly logRemoteLocation: string;
   /** `<Configured vendorId>` and `<Configured messageId>` of a DataTransfer the CSMS does not know (TC_P_02). */
@@ -105,6 +108,7 @@ export const defaultConfig: ConformanceConfig = {
   clockAlignedIntervalS: 10,
   sampledIntervalS: 10,
   logRemoteLocation: "https://logs.example.com/upload",
+  certificates: sampleCertificates,
   firmware: {
     location: "https://firmware.example.com/ocppkit-1.0.1.bin",
     signingCertificate: "-----BEGIN CERTIFICATE-----\nMIIBocppkitConformanceFirmwareSigningCertificate\n-----END CERTIFICATE-----",
@@ -171,6 +175,7 @@ export function resolveConfig(given: Partial<ConformanceConfig> = {}, source = "
     networkProfile: { ...defaultConfig.networkProfile, ...given.networkProfile },
     dataTransfer: { ...defaultConfig.dataTransfer, ...given.dataTransfer },
     firmware: { ...defaultConfig.firmware, ...given.firmware },
+    certificates: { ...defaultConfig.certificates, ...given.certificates },
   };
   for (const field of numberFields) {
     const value = config[field];
@@ -247,6 +252,7 @@ export function exampleConfigText(): string {
       "firmware",
       d.firmware,
     ),
+    line("PEM certificates your CSMS installs (TC_M_*); the defaults are sample self-signed CAs", "certificates", d.certificates),
     line("where your CSMS asks for log uploads (GetLog)", "logRemoteLocation", d.logRemoteLocation),
     line("a DataTransfer vendorId / messageId your CSMS does not know (TC_P_02)", "dataTransfer", d.dataTransfer),
     line("the network profile the CSMS is asked to set (TC_B_42, TC_B_44, TC_A_19)", "networkProfile", d.networkProfile),

@@ -16,6 +16,7 @@ import type { FrameLog } from "./case.js";
 import type { ConformanceConfig, IdToken } from "./config.js";
 import { CheckFailure, StepError, shown } from "./failures.js";
 import { NeedsActionError, type Trigger } from "./triggers.js";
+import { Truststore } from "./truststore.js";
 
 type Body = Record<string, unknown>;
 
@@ -97,6 +98,8 @@ export class CsmsTest {
   readonly config: ConformanceConfig;
   readonly #stations = new Map<number, StationState>();
   #evse: number;
+  /** The station's installed CA certificates (M03-M05). */
+  readonly truststore = new Truststore();
   /** The station model: device model, reports, monitoring. */
   readonly model: Station2;
   #cp: ChargePoint | undefined;

@@ -4,6 +4,7 @@
  * condition says; its steps are labelled with its name (`Authorized 2`).
  */
 import type { CsmsTest } from "./csms-test.js";
+import { samePem } from "./truststore.js";
 
 const status = (response: Record<string, unknown>) => (response.idTokenInfo as { status?: unknown } | undefined)?.status;
 
@@ -157,4 +158,46 @@ export async function notifyConnectors(
     const connector = connectorId ?? (evse === t.config.evseId ? t.config.connectorId : 1);
     await t.notifyConnector(step, status, evse, connector);
   }
+}
+
+type CertificateType = "CSMSRootCertificate" | "ManufacturerRootCertificate";
+
+/** Table 401 CertificateInstalled: the CSMS installs the configured certificate of `certificateType`. */
+export function certificateInstalled(t: CsmsTest, certificateType: CertificateType): Promise<void> {
+  return t.state("CertificateInstalled", async () => {
+    const certificate = t.config.certificates[certificateType];
+    const install = await t.receive(1, "InstallCertificate", {
+      instruction: `Request the CSMS to install the configured ${certificateType}`,
+      payload: { certificateType, certificate },
+    });
+    t.expect(1, "InstallCertificateRequest certificateType", install.payload.certificateType, certificateType);
+    t.expectThat(
+      1,
+      "InstallCertificateRequest certificate",
+      samePem(install.payload.certificate, certificate),
+      `the configured ${certificateType}`,
+      install.payload.certificate,
+    );
+    t.truststore.install(certificateType, certificate);
+    await install.reply(2, { status: "Accepted" });
+  });
+}
+
+/** Table 400 GetInstalledCertificates: the CSMS retrieves the hash data of the installed `certificateType` certificates. */
+export function getInstalledCertificates(t: CsmsTest, certificateType: CertificateType): Promise<void> {
+  return t.state("GetInstalledCertificates", async () => {
+    const get = await t.receive(1, "GetInstalledCertificateIds", {
+      instruction: `Request the CSMS to get the installed certificates of type ${certificateType}`,
+      payload: { certificateType: [certificateType] },
+    });
+    const types = get.payload.certificateType;
+    t.expectThat(
+      1,
+      "GetInstalledCertificateIdsRequest certificateType",
+      Array.isArray(types) && types.includes(certificateType),
+      `[${certificateType}]`,
+      types,
+    );
+    await get.reply(2, { status: "Accepted", certificateHashDataChain: t.truststore.chain([certificateType]) });
+  });
 }

@@ -7,6 +7,7 @@ import { remoteControlCases } from "./f-remote-control.js";
 import { availabilityCases } from "./g-availability.js";
 import { meterValueCases } from "./j-meter-values.js";
 import { firmwareCases } from "./l-firmware.js";
+import { certificateCases } from "./m-certificates.js";
 import { diagnosticsCases } from "./n-diagnostics.js";
 import { dataTransferCases } from "./p-data-transfer.js";
 
@@ -18,6 +19,7 @@ export const csmsCases: readonly ConformanceCase[] = [
   ...availabilityCases,
   ...meterValueCases,
   ...firmwareCases,
+  ...certificateCases,
   ...diagnosticsCases,
   ...dataTransferCases,
 ];
