@@ -44,8 +44,17 @@ export interface ConformanceConfig {
   readonly securityProfile: number;
   /** HTTP Basic password of profiles 1 and 2 (the username is the station id). */
   readonly basicAuthPassword?: string;
-  /** PEM files for wss://: the CA to trust, and for profile 3 the client certificate and key. */
-  readonly tls?: { readonly ca?: string; readonly cert?: string; readonly key?: string };
+  /**
+   * PEM files for wss://: the CA to trust, for profile 3 the client certificate and key, and a client
+   * certificate the CSMS must refuse (TC_A_08: unknown, expired, or a commonName that is not the station's).
+   */
+  readonly tls?: {
+    readonly ca?: string;
+    readonly cert?: string;
+    readonly key?: string;
+    readonly invalidCert?: string;
+    readonly invalidKey?: string;
+  };
   /** `<Configured heartbeatInterval>`: seconds between BootNotifications when a Pending answer gives interval 0. */
   readonly heartbeatIntervalS: number;
   /** `<Configured Transaction Duration>`: seconds the tool waits while energy flows. */
@@ -241,8 +250,10 @@ export function exampleConfigText(): string {
       "securityProfile",
       d.securityProfile,
     ),
-    line("HTTP Basic password (profiles 1 and 2; the username is the station id)", "basicAuthPassword", ""),
-    line("PEM files: CA to trust, client certificate and key (profile 3)", "tls", { ca: "", cert: "", key: "" }),
+    "  // HTTP Basic password (profiles 1 and 2; the username is the station id):\n",
+    '  // "basicAuthPassword": "secret",\n',
+    "  // PEM files: the CA to trust, the client certificate and key (profile 3), an invalid client certificate (TC_A_08):\n",
+    '  // "tls": {"ca": "ca.pem", "cert": "station.pem", "key": "station-key.pem", "invalidCert": "other.pem", "invalidKey": "other-key.pem"},\n',
     line("<Configured heartbeatInterval> in seconds", "heartbeatIntervalS", d.heartbeatIntervalS),
     line("<Configured Transaction Duration> in seconds", "transactionDurationS", d.transactionDurationS),
     line("<Configured clock-aligned Meter Values interval> in seconds", "clockAlignedIntervalS", d.clockAlignedIntervalS),
