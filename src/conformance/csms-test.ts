@@ -33,6 +33,18 @@ interface Waiter {
   readonly resolve: (call: IncomingCall) => void;
 }
 
+/** What the station remembers from case to case within a run, as a real one would across reboots. */
+export interface StationMemory {
+  /** The BasicAuthPassword the CSMS set (TC_A_09), used instead of the configured one from then on. */
+  basicAuthPassword?: string;
+}
+
+/** Credentials other than the configured ones (A00: a wrong username or password, another client certificate). */
+export interface Credentials {
+  readonly basic?: { readonly username: string; readonly password: string };
+  readonly clientCertificate?: { readonly cert: string; readonly key: string };
+}
+
 /** The reusable states of part 6 section 3.18 the station can be in. */
 export type StateName =
   | "Booted"
@@ -86,16 +98,21 @@ export interface CsmsTestOptions {
   readonly caseId: string;
   readonly stationId: string;
   readonly config: ConformanceConfig;
-  /** Opens a new connection to the system under test as this station. */
-  readonly open: () => Promise<ChargePoint>;
+  /** Opens a new connection to the system under test as this station (with other credentials for the A cases). */
+  readonly open: (credentials?: Credentials) => Promise<ChargePoint>;
   readonly frames: FrameLog[];
   readonly trigger: Trigger;
+  /** The station's URL (the A cases probe its TLS). */
+  readonly url: string;
+  readonly memory: StationMemory;
 }
 
 export class CsmsTest {
   readonly caseId: string;
   readonly stationId: string;
+  readonly url: string;
   readonly config: ConformanceConfig;
+  readonly memory: StationMemory;
   readonly #stations = new Map<number, StationState>();
   #evse: number;
   /** The station's installed CA certificates (M03-M05). */
@@ -104,7 +121,7 @@ export class CsmsTest {
   readonly model: Station2;
   #cp: ChargePoint | undefined;
   #ended: Promise<void> = Promise.resolve();
-  readonly #open: () => Promise<ChargePoint>;
+  readonly #open: (credentials?: Credentials) => Promise<ChargePoint>;
   readonly #frames: FrameLog[];
   readonly #trigger: Trigger;
   readonly #stationHandlers = new Map<string, { on?: Handler; after?: Handler }>();
@@ -120,6 +137,8 @@ export class CsmsTest {
     this.stationId = options.stationId;
     this.config = options.config;
     this.#open = options.open;
+    this.url = options.url;
+    this.memory = options.memory;
     this.#evse = options.config.evseId;
     this.#frames = options.frames;
     this.#trigger = options.trigger;
@@ -162,8 +181,8 @@ export class CsmsTest {
   }
 
   /** Opens the case's connection: every CALL of the CSMS comes to this test. */
-  async connect(): Promise<void> {
-    const cp = await this.#open();
+  async connect(credentials?: Credentials): Promise<void> {
+    const cp = await this.#open(credentials);
     for (const [action, sender] of Object.entries(actionSender)) {
       if (sender === "ChargePoint") continue;
       cp.route(action, (payload: Body) => this.#incoming(action, payload), { skipSchemaValidation: true });
@@ -188,6 +207,26 @@ export class CsmsTest {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.#ended, new Promise((resolve) => (timer = setTimeout(resolve, 5_000)))]);
     clearTimeout(timer);
+  }
+
+  /**
+   * Steps `step`..`step + 1` of the A cases: the OCTT opens a connection, the CSMS must upgrade it to a
+   * WebSocket (`accept`) or refuse it.
+   */
+  async expectConnection(step: number | string, accept: boolean, credentials?: Credentials): Promise<void> {
+    this.#currentStep = this.label(step);
+    let failure: Error | undefined;
+    try {
+      await this.connect(credentials);
+    } catch (error) {
+      failure = error as Error;
+    }
+    const check = accept ? "the CSMS upgrades the connection to a WebSocket" : "the CSMS refuses the connection";
+    if (accept && failure) throw this.#fail(new CheckFailure(this.label(step), check, "an open WebSocket", failure.message));
+    if (!accept && !failure) {
+      await this.disconnect(step);
+      throw this.#fail(new CheckFailure(this.label(step), check, "a refused upgrade or handshake", "an open WebSocket"));
+    }
   }
 
   /** Reconnects after `seconds` (part 6: "waits …, then it will reconnect to the CSMS"). */

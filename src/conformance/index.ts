@@ -17,7 +17,7 @@ export {
 export { csmsCases } from "./cases/index.js";
 export { type ConformanceConfig, defaultConfig, exampleConfigText, type IdToken, parseConfigText, resolveConfig } from "./config.js";
 export { type ExpectedCsmsBehaviour, expectedCsmsBehaviour } from "./csms-behaviour.js";
-export { CsmsTest, type IncomingCall, type StationState } from "./csms-test.js";
+export { type Credentials, CsmsTest, type IncomingCall, type StationMemory, type StationState } from "./csms-test.js";
 export { ConformanceError, type ConformanceErrorCode } from "./errors.js";
 export { CheckFailure, StepError } from "./failures.js";
 export { exitCodeOf, junitXml, resultEvent, resultLines, type Summary, summarize, summaryLines, type Tally } from "./report.js";

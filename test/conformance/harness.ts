@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type CentralSystem, startCentralSystem } from "../../src/cli/central-system.js";
+import { type CentralSystem, type CentralSystemOptions, startCentralSystem } from "../../src/cli/central-system.js";
 import { versionKits } from "../../src/cli/version-kits.js";
 import {
   type CaseResult,
@@ -56,11 +56,14 @@ export function casesOf(block: string): ConformanceCase[] {
 }
 
 /** `ocppkit serve --conformance <config> --ui` on free ports. */
-export async function startServe(config: ConformanceConfig): Promise<{ wsUrl: string; controlUrl: string; stop: () => Promise<void> }> {
+export async function startServe(
+  config: ConformanceConfig,
+  extraArgs: readonly string[] = [],
+): Promise<{ wsUrl: string; controlUrl: string; stop: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), "ocppkit-conformance-"));
   const file = join(dir, "conformance.json");
   writeFileSync(file, JSON.stringify(config));
-  const serve = new CliProcess(["serve", "--port", "0", "--ui-port", "0", "--json", "--quiet", "--conformance", file]);
+  const serve = new CliProcess(["serve", "--port", "0", "--ui-port", "0", "--json", "--quiet", "--conformance", file, ...extraArgs]);
   const stop = async () => {
     await serve.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -96,12 +99,14 @@ export class WrongCsms {
     return this.#server?.url ?? "";
   }
 
-  async start(config: ConformanceConfig): Promise<void> {
+  /** `server`: the security of the CSMS (A cases); its `tls` may carry any Node TLS server option. */
+  async start(config: ConformanceConfig, server: Pick<CentralSystemOptions, "auth" | "tls"> = {}): Promise<void> {
     const right = expectedCsmsBehaviour(config);
     this.#server = await startCentralSystem({
       host: "127.0.0.1",
       port: 0,
       versions: ["2.0.1"],
+      ...server,
       logger: {},
       behaviour: {
         ...right,

@@ -1,5 +1,6 @@
 /** Every case of part 6 the runner knows, in part 6's order. */
 import type { ConformanceCase } from "../case.js";
+import { securityCases } from "./a-security.js";
 import { provisioningCases } from "./b-provisioning.js";
 import { authorizationCases } from "./c-authorization.js";
 import { transactionCases } from "./e-transactions.js";
@@ -12,6 +13,7 @@ import { diagnosticsCases } from "./n-diagnostics.js";
 import { dataTransferCases } from "./p-data-transfer.js";
 
 export const csmsCases: readonly ConformanceCase[] = [
+  ...securityCases,
   ...provisioningCases,
   ...authorizationCases,
   ...transactionCases,
