@@ -40,7 +40,14 @@ const reasons: Record<string, string> = {
   UnlockCommand: "Local",
   Reboot: "Reboot",
 };
-const triggerReasons: Record<string, string> = { Remote: "RemoteStop", Local: "StopAuthorized", DeAuthorized: "Deauthorized" };
+const triggerReasons: Record<string, string> = {
+  Remote: "RemoteStop",
+  Local: "StopAuthorized",
+  DeAuthorized: "Deauthorized",
+  ImmediateReset: "ResetCommand",
+  SoftReset: "ResetCommand",
+  HardReset: "ResetCommand",
+};
 const now = () => new Date().toISOString();
 
 export class SimulatedCharger2 {
@@ -139,8 +146,10 @@ export class SimulatedCharger2 {
     return this.online ? ((await queued.response) as Body) : {};
   }
 
-  async boot(): Promise<void> {
-    const boot = { reason: "PowerUp", chargingStation: { model: "Simulator", vendorName: "ocppkit" } };
+  /** BootNotification (2.0.1 B01) with `reason`; `afterBoot` runs once it is accepted, before the statuses. */
+  async boot(reason = "PowerUp", afterBoot?: () => Promise<void>): Promise<void> {
+    const chargingStation = { model: "Simulator", vendorName: "ocppkit", firmwareVersion: this.station.operations.firmwareVersion };
+    const boot = { reason, chargingStation };
     let response: Body;
     if (this.queue) {
       response = (await this.queue.register(this.#payload("BootNotification", boot) as never)) as Body;
@@ -152,9 +161,23 @@ export class SimulatedCharger2 {
         if (!this.peer) return;
       }
     }
+    this.station.operations.accepted = true;
     this.setHeartbeat(Number(response.interval) || 0);
     for (const evse of this.connectors) if (evse.transactionId !== undefined) this.#startMeter(evse);
+    await afterBoot?.();
     await this.sendAllStatuses();
+  }
+
+  /** A reboot of the simulated station: the same connection, a new BootNotification with `reason`. */
+  async reboot(reason: string, afterBoot?: () => Promise<void>): Promise<void> {
+    this.station.operations.accepted = false;
+    this.#event("info", `rebooting (${reason})`);
+    await this.boot(reason, afterBoot);
+  }
+
+  /** What GetLog uploads: what the station did, one line each. */
+  logText(logType: string): string {
+    return [`ocppkit simulator ${this.id} ${logType}`, ...this.#log].join("\n");
   }
 
   setHeartbeat(intervalS: number): void {
@@ -196,6 +219,10 @@ export class SimulatedCharger2 {
   async startSession(evseId: number, idTag: string, authorize: boolean, remoteStartId?: number): Promise<string | undefined> {
     const evse = this.connector(evseId);
     if (!evse || evse.transactionId !== undefined) return undefined;
+    if (!this.station.operations.mayStart(evse.id, idTag)) {
+      this.#event("info", `EVSE ${evse.id} is reserved or unavailable: ${idTag} may not charge there`);
+      return undefined;
+    }
     evse.claimed = true;
     try {
       // AuthCtrlr: Enabled false starts without authorization; AuthorizeRemoteStart asks before a remote start.
@@ -225,6 +252,7 @@ export class SimulatedCharger2 {
         seqNo: evse.seqNo++,
         transactionInfo: { transactionId, chargingState: start.onPlugIn ? "EVConnected" : "Charging", ...remote },
         evse: { id: evse.id, connectorId: 1 },
+        ...this.station.operations.useReservation(evse.id, idTag),
         ...(start.onPlugIn ? {} : { idToken: this.#idToken(idTag) }),
         ...this.#meterValue(evse, 0, "Started"),
       });
@@ -290,7 +318,7 @@ export class SimulatedCharger2 {
       ...this.#meterValue(evse, 0, "Ended"),
     });
     evse.idTag = undefined;
-    await this.sendStatus(evse.id, "Available");
+    await this.sendStatus(evse.id, this.station.operations.sessionEnded(evse.id));
     this.#event(
       "stopped",
       `transaction ${transactionId} stopped on EVSE ${evse.id} (${reason}); meter ${evse.meterWh} Wh`,
@@ -299,11 +327,18 @@ export class SimulatedCharger2 {
     );
   }
 
-  async sendMeterValues(evseId: number): Promise<void> {
+  /** TransactionEvent Updated during a transaction (`triggerReason` MeterValuePeriodic or Trigger), else MeterValues. */
+  async sendMeterValues(evseId: number, triggerReason = "MeterValuePeriodic", meterValuesMessage = false): Promise<void> {
     const evse = this.connector(evseId);
     if (!evse) return;
-    if (evse.transactionId === undefined) {
-      const reading = { energyWh: evse.meterWh, powerW: 0, offeredW: this.settings.powerW ?? 11_000, voltageV: 230, phases: 3 };
+    if (evse.transactionId === undefined || meterValuesMessage) {
+      const reading = {
+        energyWh: evse.meterWh,
+        powerW: evse.transactionId === undefined ? 0 : this.#powerW(),
+        offeredW: this.settings.powerW ?? 11_000,
+        voltageV: 230,
+        phases: 3,
+      };
       const measurands = this.station.list("AlignedDataCtrlr", "Measurands");
       await this.send("MeterValues", {
         evseId,
@@ -315,7 +350,7 @@ export class SimulatedCharger2 {
     await this.#transactionEvent({
       eventType: "Updated",
       timestamp: now(),
-      triggerReason: "MeterValuePeriodic",
+      triggerReason,
       seqNo: evse.seqNo++,
       transactionInfo: { transactionId: evse.transactionId, chargingState: "Charging" },
       evse: { id: evse.id, connectorId: 1 },
@@ -337,7 +372,10 @@ export class SimulatedCharger2 {
       await this.send("BootNotification", { reason: "Triggered", chargingStation: { model: "Simulator", vendorName: "ocppkit" } });
     else if (message === "StatusNotification")
       for (const id of targets) await this.sendStatus(id, this.connector(id)?.status ?? "Available");
-    else if (message === "MeterValues" || message === "TransactionEvent") for (const id of targets) await this.sendMeterValues(id);
+    // F06: MeterValues is a MeterValuesRequest even during a transaction; TransactionEvent an Updated event with triggerReason Trigger.
+    else if (message === "MeterValues") for (const id of targets) await this.sendMeterValues(id, "Trigger", true);
+    else if (message === "TransactionEvent")
+      for (const id of targets) if (this.connector(id)?.transactionId !== undefined) await this.sendMeterValues(id, "Trigger");
   }
 
   background(what: string, work: () => Promise<unknown>): void {
@@ -372,20 +410,15 @@ export class SimulatedCharger2 {
   }
 
   #event(kind: "started" | "stopped" | "info", text: string, connectorId?: number, transactionId?: string): void {
+    this.#log.push(`${now()} ${text}`);
+    if (this.#log.length > 1000) this.#log.shift();
     this.settings.onEvent?.({ kind, text, connectorId, transactionId });
   }
 
+  #log: string[] = [];
+
   #failed(what: string, error: unknown): void {
     this.settings.logger.warn?.(`${what} failed: ${error instanceof Error ? error.message : String(error)}`, { chargePointId: this.id });
-  }
-
-  #free(requested: number | undefined): Evse | undefined {
-    const free = (e: Evse) => e.transactionId === undefined && !e.claimed && e.status === "Available";
-    if (requested !== undefined) {
-      const evse = this.connector(requested);
-      return evse && free(evse) ? evse : undefined;
-    }
-    return this.connectors.find(free);
   }
 
   #routes(peer: Peer): void {
@@ -397,7 +430,8 @@ export class SimulatedCharger2 {
     peer.route(
       "RequestStartTransaction",
       (request: { evseId?: number; remoteStartId: number; idToken: { idToken: string } }, uniqueId: string) => {
-        const evse = this.#free(request.evseId);
+        const id = this.station.operations.evseForStart(request.evseId, request.idToken.idToken);
+        const evse = id === undefined ? undefined : this.connector(id);
         if (!evse) return { status: "Rejected" };
         evse.claimed = true;
         pending.set(uniqueId, evse);
@@ -424,24 +458,5 @@ export class SimulatedCharger2 {
       const evse = byTransaction(request.transactionId);
       if (evse) this.background("RequestStopTransaction", () => this.stopSession(evse.id, "Remote"));
     });
-    peer.route("Reset", () => ({ status: "Accepted" }));
-    peer.routeAfter("Reset", () =>
-      this.background("Reset", async () => {
-        for (const evse of this.connectors) await this.stopSession(evse.id, "SoftReset");
-        await this.boot();
-      }),
-    );
-    peer.route("TriggerMessage", (request: { requestedMessage: string }) => ({
-      status: ["Heartbeat", "BootNotification", "StatusNotification", "MeterValues", "TransactionEvent"].includes(request.requestedMessage)
-        ? "Accepted"
-        : "NotImplemented",
-    }));
-    peer.routeAfter("TriggerMessage", (request: { requestedMessage: string; evse?: { id: number } }) =>
-      this.background("TriggerMessage", () => this.trigger(request.requestedMessage, request.evse?.id)),
-    );
-    peer.route("UnlockConnector", (request: { evseId: number }) => ({
-      status: this.connector(request.evseId) ? "Unlocked" : "UnknownConnector",
-    }));
-    peer.route("ChangeAvailability", () => ({ status: "Accepted" }));
   }
 }

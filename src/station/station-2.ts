@@ -15,21 +15,43 @@ import {
   type VariableRef,
 } from "./device-model.js";
 import { type MonitorEvent, Monitoring, type SetMonitoringData, type StoredMonitors } from "./monitoring.js";
+import { Operations2, type StoredOperations2 } from "./operations-2.js";
 import { baseReport, type ComponentVariableFilter, customReport, parts, reportDataOf } from "./reports.js";
 import { type StationIdentity, standardDeviceModel } from "./standard-components.js";
+import type { TransferOptions } from "./transfer.js";
 
 type Body = Record<string, unknown>;
 
-/** What the station needs of whoever runs it. */
+/** An EVSE as the station's host runs it (one connector each). */
+export interface EvseView {
+  readonly id: number;
+  readonly status: string;
+  readonly transactionId?: string | number;
+  readonly claimed?: boolean;
+}
+
+/** What the station needs of whoever runs it (the simulated charger, a conformance runner). */
 export interface StationHost {
   /** Sends a CALL to the CSMS and resolves with its CALLRESULT. */
   send(action: string, body: Body): Promise<Body>;
   /** Runs a follow-up in the background; a failure is logged, not thrown. */
   background(what: string, work: () => Promise<unknown>): void;
+  readonly connectors: readonly EvseView[];
+  /** Ends the transaction on `evseId` (reason as TransactionEvent's stoppedReason). */
+  stopSession(evseId: number, reason: string): Promise<void>;
+  sendStatus(evseId: number, status: string): Promise<void>;
+  /** Boots again with this BootNotification reason; `afterBoot` runs once it is accepted, before the statuses. */
+  reboot(reason: string, afterBoot?: () => Promise<void>): Promise<void>;
+  /** Sends a message a TriggerMessage asked for (Heartbeat, StatusNotification, MeterValues, TransactionEvent, BootNotification). */
+  trigger(message: string, evseId: number | undefined): Promise<void>;
   /** OCPPCommCtrlr.HeartbeatInterval changed. */
   setHeartbeat?(intervalS: number): void;
   /** SampledDataCtrlr.TxUpdatedInterval changed: running transactions sample at the new interval. */
   restartMeters?(): void;
+  /** TLS trust for firmware downloads and log uploads over https://. */
+  readonly transfer?: TransferOptions;
+  /** The text of a log GetLog uploads. */
+  logText?(logType: string): string;
 }
 
 /** The handler table of a ChargePoint (the function form of `@on` and `@after`). */
@@ -41,6 +63,7 @@ export interface Routable {
 export interface StoredStation2 {
   readonly variables: DeviceModelValues;
   readonly monitoring: StoredMonitors;
+  readonly operations: StoredOperations2;
 }
 
 interface VariableRequest {
@@ -56,12 +79,15 @@ const present = <T extends object>(value: T): T => Object.fromEntries(Object.ent
 export class Station2 {
   readonly model: DeviceModel;
   readonly monitoring: Monitoring;
+  /** Firmware, logs, reservations, availability, reset, triggers, unlock. */
+  readonly operations: Operations2;
   readonly #host: StationHost;
 
   constructor(host: StationHost, identity: StationIdentity) {
     this.#host = host;
     this.model = standardDeviceModel(identity);
     this.monitoring = new Monitoring(this.model, (events) => this.#notifyEvents(events));
+    this.operations = new Operations2(host, (component, variable) => this.enabled(component, variable));
     this.model.onChange(({ variable, type }) => {
       if (type !== "Actual" || variable.component.evse) return;
       const name = `${variable.component.name}.${variable.variable.name}`;
@@ -84,15 +110,17 @@ export class Station2 {
   }
 
   store(): StoredStation2 {
-    return { variables: this.model.snapshot(), monitoring: this.monitoring.store() };
+    return { variables: this.model.snapshot(), monitoring: this.monitoring.store(), operations: this.operations.store() };
   }
 
   restore(stored: Partial<StoredStation2>): void {
     if (stored.variables) this.model.restore(stored.variables);
     if (stored.monitoring) this.monitoring.restore(stored.monitoring);
+    if (stored.operations) this.operations.restore(stored.operations);
   }
 
   route(peer: Routable): void {
+    this.operations.route(peer);
     peer.route("GetVariables", (request: { getVariableData: VariableRequest[] }) => ({
       getVariableResult: request.getVariableData.map((data) => {
         const outcome = this.model.get(data.component, data.variable, data.attributeType);
