@@ -5,10 +5,11 @@
  * after its answer is on the wire.
  */
 
+import { EvseStates, type StoredEvseStates } from "./evse-states.js";
 import { type FirmwareJob, FirmwareUpdater, readableCertificate } from "./firmware.js";
-import { type Reservation, ReservationBook } from "./reservations.js";
+import { LogUploader } from "./log-upload.js";
 import type { Routable, StationHost } from "./station-2.js";
-import { download, upload } from "./transfer.js";
+import { download } from "./transfer.js";
 
 const now = () => new Date().toISOString();
 const delay = (ms: number, signal?: AbortSignal) =>
@@ -21,11 +22,8 @@ const delay = (ms: number, signal?: AbortSignal) =>
   });
 
 /** What the station keeps of these operations over a restart. */
-export interface StoredOperations2 {
+export interface StoredOperations2 extends StoredEvseStates {
   readonly firmware?: FirmwareJob;
-  readonly reservations: readonly Reservation[];
-  /** EVSE ids set Inoperative; 0 is the whole station. */
-  readonly inoperative: readonly number[];
   readonly firmwareVersion: string;
 }
 
@@ -42,6 +40,10 @@ interface GetLogRequest {
   retryInterval?: number;
   log: { remoteLocation: string; oldestTimestamp?: string; latestTimestamp?: string };
 }
+/** The name GetLog answers with and uploads under. */
+export const logFileName = (request: { logType: string; requestId: number }) =>
+  `${request.logType === "SecurityLog" ? "security" : "diagnostics"}-${request.requestId}.log`;
+
 interface IdToken {
   idToken: string;
   type: string;
@@ -50,12 +52,10 @@ interface IdToken {
 export class Operations2 {
   readonly #host: StationHost;
   readonly firmware: FirmwareUpdater;
-  readonly reservations: ReservationBook;
-  readonly #inoperative = new Set<number>();
-  /** EVSEs whose availability changes once their transaction ends (G03.FR.05: Scheduled). */
-  readonly #scheduled = new Map<number, boolean>();
+  /** Availability and reservations of the EVSEs. */
+  readonly evses: EvseStates;
   #resetWhenIdle: string | undefined;
-  #log = { status: "Idle", requestId: undefined as number | undefined, running: undefined as AbortController | undefined };
+  readonly logs: LogUploader;
   firmwareVersion = "sim-1.0.0";
   /** Called whenever something worth keeping over a restart changed. */
   changed: () => void = () => {};
@@ -67,13 +67,16 @@ export class Operations2 {
   constructor(host: StationHost, enabled: (component: string, variable: string) => boolean) {
     this.#host = host;
     this.#enabled = enabled;
-    this.reservations = new ReservationBook((reservation) => {
-      this.changed();
-      host.background("ReservationStatusUpdate", async () => {
-        await host.send("ReservationStatusUpdate", { reservationId: reservation.id, reservationUpdateStatus: "Expired" });
-        await this.#reportIdle(reservation.evseId);
-      });
-    });
+    this.logs = new LogUploader(() => host.transfer);
+    this.evses = new EvseStates(
+      () => host.connectors,
+      (reservation) =>
+        host.background("ReservationStatusUpdate", async () => {
+          await host.send("ReservationStatusUpdate", { reservationId: reservation.id, reservationUpdateStatus: "Expired" });
+          await this.#reportIdle(reservation.evseId);
+        }),
+      () => this.changed(),
+    );
     this.firmware = new FirmwareUpdater({
       notify: (status, requestId) => host.send("FirmwareStatusNotification", { status, ...(requestId === undefined ? {} : { requestId }) }),
       securityEvent: (type, techInfo) => this.securityEvent(type, techInfo),
@@ -93,56 +96,39 @@ export class Operations2 {
     return this.#host.send("SecurityEventNotification", { type, timestamp: now(), ...(techInfo === undefined ? {} : { techInfo }) });
   }
 
-  /** The status an EVSE without a transaction shows: Unavailable, Reserved or Available. */
   idleStatus(evseId: number): string {
-    if (this.#inoperative.has(0) || this.#inoperative.has(evseId)) return "Unavailable";
-    return this.reservations.onEvse(evseId) ? "Reserved" : "Available";
+    return this.evses.idleStatus(evseId);
   }
 
   /** A transaction ended on `evseId`: scheduled availability applies, a scheduled reset runs; the status to show. */
   sessionEnded(evseId: number): string {
-    const operative = this.#scheduled.get(evseId);
-    if (operative !== undefined) {
-      this.#scheduled.delete(evseId);
-      this.#setOperative(evseId, operative);
-    }
+    this.evses.transactionEnded(evseId);
     if (this.#resetWhenIdle && this.#host.connectors.every((e) => e.transactionId === undefined || e.id === evseId)) {
       const reason = this.#resetWhenIdle;
       this.#resetWhenIdle = undefined;
       this.#host.background("Reset", () => delay(0).then(() => this.#host.reboot(reason)));
     }
-    return this.idleStatus(evseId);
+    return this.evses.idleStatus(evseId);
   }
 
-  /** Whether `idToken` may start on `evseId` (a reservation for another token refuses it). */
   mayStart(evseId: number, idToken: string): boolean {
-    return this.reservations.allows(evseId, idToken) && this.idleStatus(evseId) !== "Unavailable";
+    return this.evses.mayStart(evseId, idToken);
   }
 
-  /** The EVSE a RequestStartTransaction for `idToken` gets: the one asked for, else a free one. */
   evseForStart(requested: number | undefined, idToken: string): number | undefined {
-    const free = (e: StationHost["connectors"][number]) =>
-      e.transactionId === undefined && !e.claimed && (e.status === "Available" || e.status === "Reserved") && this.mayStart(e.id, idToken);
-    if (requested !== undefined) {
-      const evse = this.#host.connectors.find((e) => e.id === requested);
-      return evse && free(evse) ? evse.id : undefined;
-    }
-    const reserved = this.#host.connectors.find((e) => free(e) && this.reservations.onEvse(e.id)?.idToken === idToken);
-    return (reserved ?? this.#host.connectors.find((e) => free(e) && !this.reservations.onEvse(e.id)))?.id;
+    return this.evses.forStart(requested, idToken);
   }
 
-  /** `{ reservationId }` for the TransactionEvent Started of a session that uses a reservation, which ends it. */
+  /** `{ reservationId }` for the TransactionEvent Started of a session that uses a reservation. */
   useReservation(evseId: number, idToken: string): { reservationId?: number } {
-    const used = this.reservations.use(evseId, idToken);
-    if (used) this.changed();
+    const used = this.evses.useReservation(evseId, idToken);
     return used ? { reservationId: used.id } : {};
   }
 
   store(): StoredOperations2 {
     return {
       firmware: this.#firmwareJob,
-      reservations: this.reservations.all,
-      inoperative: [...this.#inoperative],
+      ...this.evses.store(),
       firmwareVersion: this.firmwareVersion,
     };
   }
@@ -150,10 +136,7 @@ export class Operations2 {
   #firmwareJob: FirmwareJob | undefined;
 
   restore(stored: Partial<StoredOperations2>): void {
-    for (const id of stored.inoperative ?? []) this.#inoperative.add(id);
-    for (const reservation of stored.reservations ?? []) {
-      if (Date.parse(reservation.expiresAt) > Date.now()) this.reservations.add(reservation);
-    }
+    this.evses.restore(stored);
     if (stored.firmwareVersion) this.firmwareVersion = stored.firmwareVersion;
     this.#firmwareJob = stored.firmware;
   }
@@ -171,12 +154,6 @@ export class Operations2 {
   async #reportIdle(evseId: number): Promise<void> {
     const evse = this.#host.connectors.find((e) => e.id === evseId);
     if (evse && evse.transactionId === undefined) await this.#host.sendStatus(evseId, this.idleStatus(evseId));
-  }
-
-  #setOperative(evseId: number, operative: boolean): void {
-    if (operative) this.#inoperative.delete(evseId);
-    else this.#inoperative.add(evseId);
-    this.changed();
   }
 
   route(peer: Routable): void {
@@ -206,38 +183,24 @@ export class Operations2 {
     });
 
     peer.route("GetLog", (request: GetLogRequest) => ({
-      status: this.#log.running ? "AcceptedCanceled" : "Accepted",
-      filename: `${request.logType === "SecurityLog" ? "security" : "diagnostics"}-${request.requestId}.log`,
+      status: this.logs.busy ? "AcceptedCanceled" : "Accepted",
+      filename: logFileName(request),
     }));
     peer.routeAfter("GetLog", (request: GetLogRequest) => {
-      this.#log.running?.abort();
-      const controller = new AbortController();
-      this.#log.running = controller;
-      const fileName = `${request.logType === "SecurityLog" ? "security" : "diagnostics"}-${request.requestId}.log`;
-      const notify = (status: string) => {
-        this.#log.status = status;
-        this.#log.requestId = request.requestId;
-        return host.send("LogStatusNotification", { status, requestId: request.requestId });
-      };
-      host.background("GetLog", async () => {
-        try {
-          const attempts = 1 + Math.max(0, request.retries ?? 0);
-          for (let attempt = 1; attempt <= attempts; attempt++) {
-            if (controller.signal.aborted) return;
-            await notify("Uploading");
-            try {
-              await upload(request.log.remoteLocation, fileName, Buffer.from(host.logText?.(request.logType) ?? ""), host.transfer);
-              await notify("Uploaded");
-              return;
-            } catch {
-              if (attempt < attempts) await delay((request.retryInterval ?? 0) * 1000, controller.signal);
-            }
-          }
-          await notify("UploadFailure");
-        } finally {
-          if (this.#log.running === controller) this.#log.running = undefined;
-        }
-      });
+      host.background("GetLog", () =>
+        this.logs.run(
+          {
+            location: request.log.remoteLocation,
+            fileName: logFileName(request),
+            content: host.logText?.(request.logType) ?? "",
+            retries: request.retries,
+            retryIntervalS: request.retryInterval,
+            notify: (status) => host.send("LogStatusNotification", { status, requestId: request.requestId }),
+            failed: "UploadFailure",
+          },
+          request.requestId,
+        ),
+      );
     });
 
     type ReserveNow = {
@@ -248,38 +211,19 @@ export class Operations2 {
       groupIdToken?: IdToken;
       connectorType?: string;
     };
-    const reserveStatus = (request: ReserveNow): { status: string; evseId?: number } => {
-      // A ReserveNow with the id of an existing reservation replaces it.
-      if (this.reservations.byId(request.id)) this.reservations.remove(request.id);
-      if (request.evseId === undefined) {
-        const evseId = this.evseForStart(undefined, request.idToken.idToken);
-        return evseId === undefined ? { status: "Occupied" } : { status: "Accepted", evseId };
-      }
-      const evse = host.connectors.find((e) => e.id === request.evseId);
-      if (!evse) return { status: "Rejected" };
-      if (this.idleStatus(evse.id) === "Unavailable") return { status: "Unavailable" };
-      if (evse.status === "Faulted") return { status: "Faulted" };
-      if (evse.transactionId !== undefined || evse.claimed || this.reservations.onEvse(evse.id)) return { status: "Occupied" };
-      return { status: "Accepted", evseId: evse.id };
-    };
-    const pendingReservations = new Map<string, Reservation>();
+    const pendingReservations = new Map<string, number>();
     peer.route(
       "ReserveNow",
       (request: ReserveNow, uniqueId: string) => {
         if (!this.#enabled("ReservationCtrlr", "Enabled")) return { status: "Rejected" };
-        const { status, evseId } = reserveStatus(request);
-        if (status === "Accepted" && evseId !== undefined) {
-          const reservation: Reservation = {
-            id: request.id,
-            evseId,
-            idToken: request.idToken.idToken,
-            groupIdToken: request.groupIdToken?.idToken,
-            expiresAt: request.expiryDateTime,
-          };
-          this.reservations.add(reservation);
-          this.changed();
-          pendingReservations.set(uniqueId, reservation);
-        }
+        const reservation = {
+          id: request.id,
+          idToken: request.idToken.idToken,
+          groupIdToken: request.groupIdToken?.idToken,
+          expiresAt: request.expiryDateTime,
+        };
+        const { status, evseId } = this.evses.reserve(reservation, request.evseId);
+        if (evseId !== undefined) pendingReservations.set(uniqueId, evseId);
         return { status };
       },
       { callUniqueIdRequired: true },
@@ -287,14 +231,14 @@ export class Operations2 {
     peer.routeAfter(
       "ReserveNow",
       (_request: ReserveNow, uniqueId: string) => {
-        const reservation = pendingReservations.get(uniqueId);
+        const evseId = pendingReservations.get(uniqueId);
         pendingReservations.delete(uniqueId);
-        if (reservation) host.background("ReserveNow", () => this.#reportIdle(reservation.evseId));
+        if (evseId !== undefined) host.background("ReserveNow", () => this.#reportIdle(evseId));
       },
       { callUniqueIdRequired: true },
     );
     peer.route("CancelReservation", (request: { reservationId: number }) => {
-      const reservation = this.reservations.remove(request.reservationId);
+      const reservation = this.evses.reservations.remove(request.reservationId);
       if (!reservation) return { status: "Rejected" };
       this.changed();
       host.background("CancelReservation", () => delay(0).then(() => this.#reportIdle(reservation.evseId)));
@@ -303,21 +247,9 @@ export class Operations2 {
 
     type ChangeAvailability = { operationalStatus: "Operative" | "Inoperative"; evse?: { id: number; connectorId?: number } };
     peer.route("ChangeAvailability", (request: ChangeAvailability) => {
-      const operative = request.operationalStatus === "Operative";
-      const id = request.evse?.id ?? 0;
-      const targets = id === 0 ? host.connectors : host.connectors.filter((e) => e.id === id);
-      if (!targets.length || (request.evse?.connectorId !== undefined && request.evse.connectorId !== 1)) return { status: "Rejected" };
-      const busy = targets.filter((e) => e.transactionId !== undefined);
-      for (const evse of busy) this.#scheduled.set(evse.id, operative);
-      if (id === 0) {
-        // The whole station: idle EVSEs change now, busy ones when their transaction ends.
-        if (operative) {
-          this.#inoperative.delete(0);
-          for (const evse of targets) if (evse.transactionId === undefined) this.#inoperative.delete(evse.id);
-        } else for (const evse of targets) if (evse.transactionId === undefined) this.#inoperative.add(evse.id);
-        this.changed();
-      } else if (!busy.length) this.#setOperative(id, operative);
-      return { status: busy.length ? "Scheduled" : "Accepted" };
+      if (request.evse?.connectorId !== undefined && request.evse.connectorId !== 1) return { status: "Rejected" };
+      const status = this.evses.changeAvailability(request.evse?.id ?? 0, request.operationalStatus === "Operative");
+      return { status: status ?? "Rejected" };
     });
     peer.routeAfter("ChangeAvailability", (request: ChangeAvailability) => {
       const id = request.evse?.id ?? 0;
@@ -391,8 +323,8 @@ export class Operations2 {
           }
           case "LogStatusNotification":
             await host.send("LogStatusNotification", {
-              status: this.#log.running ? this.#log.status : "Idle",
-              ...(this.#log.running && this.#log.requestId !== undefined ? { requestId: this.#log.requestId } : {}),
+              status: this.logs.status,
+              ...(this.logs.busy && this.logs.requestId !== undefined ? { requestId: this.logs.requestId } : {}),
             });
             return;
           case "PublishFirmwareStatusNotification":
