@@ -4,29 +4,21 @@
  * central system can send. The state lives in SimulatedCharger so it survives a reconnect; each
  * connection gets a fresh ChargerPeer (a ChargePoint) that routes the central system's CALLs to it.
  */
-import { actionOf, after, type ChargePointOptions, type ConnectionLike, type Logger, on } from "../index.js";
+import { actionOf, after, type ChargePointOptions, type ConnectionLike, type Logger, on, type PayloadClass } from "../index.js";
+import { Station16 } from "../station/index.js";
 import type {
-  CancelReservationRequest,
-  ChangeAvailabilityRequest,
   ChangeConfigurationRequest,
-  ExtendedTriggerMessageRequest,
   GetCompositeScheduleRequest,
   GetConfigurationRequest,
-  GetLogRequest,
   KeyValue,
   RemoteStartTransactionRequest,
   RemoteStopTransactionRequest,
-  ReserveNowRequest,
   ResetRequest,
   SendLocalListRequest,
-  TriggerMessageRequest,
   UnlockConnectorRequest,
 } from "../v16/index.js";
 import {
   Action,
-  AvailabilityStatus,
-  AvailabilityType,
-  CancelReservationStatus,
   ChargePoint,
   ChargePointErrorCode,
   ChargePointStatus,
@@ -34,15 +26,11 @@ import {
   ConfigurationStatus,
   call,
   DataTransferStatus,
-  DiagnosticsStatus,
-  FirmwareStatus,
   Measurand,
   Reason,
   RegistrationStatus,
   RemoteStartStopStatus,
-  ReservationStatus,
   ResetStatus,
-  TriggerMessageStatus,
   UnitOfMeasure,
   UnlockStatus,
 } from "../v16/index.js";
@@ -84,7 +72,6 @@ interface Connector {
   meterWh: number;
   transactionId?: number;
   idTag?: string;
-  reservationId?: number;
   meterTimer?: NodeJS.Timeout;
   /** Set between accepting a RemoteStart and the StartTransaction answer, so two cannot race for it. */
   claimed?: boolean;
@@ -106,6 +93,9 @@ export class SimulatedCharger {
   localListVersion = 0;
   /** Configuration keys with their value and whether the central system may change them. */
   readonly configuration = new Map<string, { value: string; readonly: boolean }>();
+  /** Firmware, diagnostics and logs, reservations, availability, triggers (src/station). */
+  readonly station: Station16;
+  #log: string[] = [];
   #heartbeatTimer: NodeJS.Timeout | undefined;
 
   constructor(settings: ChargerSettings) {
@@ -126,6 +116,17 @@ export class SimulatedCharger {
       ["SupportedFeatureProfiles", "Core,FirmwareManagement,LocalAuthListManagement,Reservation,SmartCharging,RemoteTrigger", true],
     ];
     for (const [key, value, readonly] of config) this.configuration.set(key, { value, readonly });
+    this.station = new Station16({
+      send: (action, body) => this.send(new (call as unknown as Record<string, PayloadClass>)[action](body as never) as Payload),
+      background: (what, work) => this.background(what, work),
+      connectors: this.connectors,
+      stopSession: (id, reason) => this.stopSession(id, reason as Reason),
+      sendStatus: (id, status) => this.sendStatus(id, status as ChargePointStatus),
+      // 1.6 BootNotification has no reason: a reboot is a new BootNotification.
+      reboot: (_reason, afterBoot) => this.boot(afterBoot),
+      trigger: (message, id) => this.trigger(message, id),
+      logText: (logType) => [`ocppkit simulator ${this.id} ${logType}`, ...this.#log].join("\n"),
+    });
   }
 
   /** Speaks over `connection` from now on; the returned peer's start() runs until it closes. */
@@ -135,6 +136,7 @@ export class SimulatedCharger {
       responseTimeoutMs: this.settings.responseTimeoutMs,
       ...options,
     });
+    this.station.route(this.peer);
     return this.peer;
   }
 
@@ -175,17 +177,17 @@ export class SimulatedCharger {
   }
 
   /** BootNotification until Accepted (OCPP 1.6 section 4.2: Pending/Rejected retry after `interval`), then the statuses. */
-  async boot(): Promise<void> {
+  async boot(afterBoot?: () => Promise<void>): Promise<void> {
+    const boot = { chargePointVendor: "ocppkit", chargePointModel: "Simulator", firmwareVersion: this.station.firmwareVersion };
     if (this.queue) {
-      const response = (await this.queue.register(
-        new call.BootNotification({ chargePointVendor: "ocppkit", chargePointModel: "Simulator" }) as never,
-      )) as { interval?: number };
+      const response = (await this.queue.register(new call.BootNotification(boot) as never)) as { interval?: number };
       this.setHeartbeat(Number(response.interval) || 0);
+      await afterBoot?.();
       await this.sendAllStatuses();
       return;
     }
     for (;;) {
-      const response = await this.send(new call.BootNotification({ chargePointVendor: "ocppkit", chargePointModel: "Simulator" }));
+      const response = await this.send(new call.BootNotification(boot));
       const interval = Number(response.interval) || 0;
       if (response.status === RegistrationStatus.Accepted) {
         this.setHeartbeat(interval);
@@ -196,6 +198,7 @@ export class SimulatedCharger {
       if (!this.peer) return;
     }
     for (const connector of this.connectors) if (connector.transactionId !== undefined) this.#startMeter(connector);
+    await afterBoot?.();
     await this.sendAllStatuses();
   }
 
@@ -257,6 +260,10 @@ export class SimulatedCharger {
   async startSession(connectorId: number, idTag: string, authorize: boolean): Promise<number | undefined> {
     const connector = this.connector(connectorId);
     if (!connector || connector.transactionId !== undefined) return undefined;
+    if (!this.station.evses.mayStart(connectorId, idTag)) {
+      this.#event("info", `connector ${connectorId} is reserved or unavailable: ${idTag} may not charge there`);
+      return undefined;
+    }
     connector.claimed = true;
     try {
       // Offline, the simulator trusts the idTag as a charger's local authorization cache would (1.6 section 3.5).
@@ -268,16 +275,16 @@ export class SimulatedCharger {
         }
       }
       await this.#statusIfOnline(connector, ChargePointStatus.Preparing);
+      const reservationId = this.station.evses.useReservation(connectorId, idTag)?.id;
       const { response: started = {}, localId } = await this.#transactional(
         new call.StartTransaction({
           connectorId,
           idTag,
           meterStart: connector.meterWh,
           timestamp: now(),
-          ...(connector.reservationId === undefined ? {} : { reservationId: connector.reservationId }),
+          ...(reservationId === undefined ? {} : { reservationId }),
         }),
       );
-      connector.reservationId = undefined;
       const transactionId = started.transactionId === undefined ? Number(localId) : Number(started.transactionId);
       const status = (started.idTagInfo as { status?: string } | undefined)?.status;
       if (status !== undefined && status !== "Accepted") {
@@ -315,7 +322,7 @@ export class SimulatedCharger {
     );
     connector.idTag = undefined;
     await this.#statusIfOnline(connector, ChargePointStatus.Finishing);
-    await this.#statusIfOnline(connector, ChargePointStatus.Available);
+    await this.#statusIfOnline(connector, this.station.sessionEnded(connectorId) as ChargePointStatus);
     this.#event(
       "stopped",
       `transaction ${transactionId} stopped on connector ${connectorId} (${reason}); meter ${connector.meterWh} Wh`,
@@ -374,6 +381,8 @@ export class SimulatedCharger {
   }
 
   #event(kind: ChargerEvent["kind"], text: string, connectorId?: number, transactionId?: number): void {
+    this.#log.push(`${now()} ${text}`);
+    if (this.#log.length > 1000) this.#log.shift();
     this.settings.onEvent?.({ kind, text, connectorId, transactionId });
   }
 
@@ -409,26 +418,11 @@ export class SimulatedCharger {
         if (connectorId === undefined) await this.sendStatus(0, ChargePointStatus.Available);
         for (const id of targets) await this.sendStatus(id, this.connector(id)?.status ?? ChargePointStatus.Available);
         return;
-      case "DiagnosticsStatusNotification":
-        await this.send(new call.DiagnosticsStatusNotification({ status: DiagnosticsStatus.Idle }));
-        return;
-      case "FirmwareStatusNotification":
-        await this.send(new call.FirmwareStatusNotification({ status: FirmwareStatus.Idle }));
-        return;
     }
   }
 }
 
 const now = () => new Date().toISOString();
-const triggerable = new Set<string>([
-  "BootNotification",
-  "Heartbeat",
-  "MeterValues",
-  "StatusNotification",
-  "DiagnosticsStatusNotification",
-  "FirmwareStatusNotification",
-]);
-
 /**
  * One connection of a SimulatedCharger. Each `@on` answers a central-system command at once; the work
  * the answer promises (start charging, send the triggered message, reboot) runs in `@after`, once the
@@ -442,21 +436,11 @@ export class ChargerPeer extends ChargePoint {
     this.charger = charger;
   }
 
-  #freeConnector(requested: number | undefined): number | undefined {
-    const free = (c: { status: string; transactionId?: number; claimed?: boolean }) =>
-      c.transactionId === undefined && !c.claimed && (c.status === ChargePointStatus.Available || c.status === ChargePointStatus.Preparing);
-    if (requested !== undefined) {
-      const connector = this.charger.connector(requested);
-      return connector && free(connector) ? requested : undefined;
-    }
-    return this.charger.connectors.find(free)?.id;
-  }
-
   #pendingStart = new Map<string, number>();
 
   @on(Action.RemoteStartTransaction, { callUniqueIdRequired: true })
   onRemoteStart(request: RemoteStartTransactionRequest, uniqueId: string) {
-    const connectorId = this.#freeConnector(request.connectorId);
+    const connectorId = this.charger.station.evses.forStart(request.connectorId, request.idTag);
     if (connectorId === undefined) return { status: RemoteStartStopStatus.Rejected };
     const connector = this.charger.connector(connectorId);
     if (connector) connector.claimed = true;
@@ -515,26 +499,6 @@ export class ChargerPeer extends ChargePoint {
     });
   }
 
-  @on(Action.ChangeAvailability)
-  onChangeAvailability(request: ChangeAvailabilityRequest) {
-    const targets = request.connectorId === 0 ? this.charger.connectors : [this.charger.connector(request.connectorId)];
-    if (targets.some((c) => c === undefined)) return { status: AvailabilityStatus.Rejected };
-    // Section 5.2: a connector in a transaction changes once the transaction ends.
-    const busy = targets.some((c) => c?.transactionId !== undefined);
-    return { status: busy ? AvailabilityStatus.Scheduled : AvailabilityStatus.Accepted };
-  }
-
-  @after(Action.ChangeAvailability)
-  afterChangeAvailability(request: ChangeAvailabilityRequest) {
-    const status = request.type === AvailabilityType.Inoperative ? ChargePointStatus.Unavailable : ChargePointStatus.Available;
-    const targets = request.connectorId === 0 ? this.charger.connectors : [this.charger.connector(request.connectorId)];
-    this.charger.background("ChangeAvailability", async () => {
-      for (const connector of targets) {
-        if (connector && connector.transactionId === undefined) await this.charger.sendStatus(connector.id, status);
-      }
-    });
-  }
-
   @on(Action.GetConfiguration)
   onGetConfiguration(request: GetConfigurationRequest) {
     const keys = request.key ?? [...this.charger.configuration.keys()];
@@ -558,60 +522,6 @@ export class ChargerPeer extends ChargePoint {
     this.charger.configuration.set(request.key, { value: request.value, readonly: false });
     if (request.key === "HeartbeatInterval") this.charger.setHeartbeat(Number(request.value));
     return { status: ConfigurationStatus.Accepted };
-  }
-
-  @on(Action.TriggerMessage)
-  onTrigger(request: TriggerMessageRequest) {
-    const ok = request.connectorId === undefined || request.connectorId === 0 || this.charger.connector(request.connectorId);
-    return { status: ok ? TriggerMessageStatus.Accepted : TriggerMessageStatus.Rejected };
-  }
-
-  // Section 5.17: the triggered message goes out after the TriggerMessage answer.
-  @after(Action.TriggerMessage)
-  afterTrigger(request: TriggerMessageRequest) {
-    const connectorId = request.connectorId || undefined;
-    if (connectorId !== undefined && !this.charger.connector(connectorId)) return;
-    this.charger.background("TriggerMessage", () => this.charger.trigger(request.requestedMessage, connectorId));
-  }
-
-  @on(Action.ExtendedTriggerMessage)
-  onExtendedTrigger(request: ExtendedTriggerMessageRequest) {
-    return { status: triggerable.has(request.requestedMessage) ? "Accepted" : "NotImplemented" };
-  }
-
-  @after(Action.ExtendedTriggerMessage)
-  afterExtendedTrigger(request: ExtendedTriggerMessageRequest) {
-    if (!triggerable.has(request.requestedMessage)) return;
-    this.charger.background("ExtendedTriggerMessage", () =>
-      this.charger.trigger(request.requestedMessage, request.connectorId || undefined),
-    );
-  }
-
-  @on(Action.ReserveNow)
-  onReserveNow(request: ReserveNowRequest) {
-    const connector = this.charger.connector(request.connectorId);
-    if (!connector) return { status: ReservationStatus.Rejected };
-    if (connector.status === ChargePointStatus.Unavailable) return { status: ReservationStatus.Unavailable };
-    if (connector.transactionId !== undefined || connector.claimed) return { status: ReservationStatus.Occupied };
-    connector.reservationId = request.reservationId;
-    return { status: ReservationStatus.Accepted };
-  }
-
-  @after(Action.ReserveNow)
-  afterReserveNow(request: ReserveNowRequest) {
-    const connector = this.charger.connector(request.connectorId);
-    if (connector?.reservationId === request.reservationId) {
-      this.charger.background("ReserveNow", () => this.charger.sendStatus(connector.id, ChargePointStatus.Reserved));
-    }
-  }
-
-  @on(Action.CancelReservation)
-  onCancelReservation(request: CancelReservationRequest) {
-    const connector = this.charger.connectors.find((c) => c.reservationId === request.reservationId);
-    if (!connector) return { status: CancelReservationStatus.Rejected };
-    connector.reservationId = undefined;
-    this.charger.background("CancelReservation", () => this.charger.sendStatus(connector.id, ChargePointStatus.Available));
-    return { status: CancelReservationStatus.Accepted };
   }
 
   @on(Action.GetCompositeSchedule)
@@ -659,50 +569,6 @@ export class ChargerPeer extends ChargePoint {
   @on(Action.DataTransfer)
   onDataTransfer() {
     return { status: DataTransferStatus.UnknownVendorId };
-  }
-
-  @on(Action.GetDiagnostics)
-  onGetDiagnostics() {
-    return { fileName: `diagnostics-${this.id}.log` };
-  }
-
-  @after(Action.GetDiagnostics)
-  afterGetDiagnostics() {
-    this.charger.background("GetDiagnostics", async () => {
-      await this.charger.send(new call.DiagnosticsStatusNotification({ status: DiagnosticsStatus.Uploading }));
-      await this.charger.send(new call.DiagnosticsStatusNotification({ status: DiagnosticsStatus.Uploaded }));
-    });
-  }
-
-  @on(Action.UpdateFirmware)
-  onUpdateFirmware() {
-    return {};
-  }
-
-  @after(Action.UpdateFirmware)
-  afterUpdateFirmware() {
-    this.charger.background("UpdateFirmware", async () => {
-      for (const status of [FirmwareStatus.Downloading, FirmwareStatus.Downloaded, FirmwareStatus.Installing, FirmwareStatus.Installed]) {
-        await this.charger.send(new call.FirmwareStatusNotification({ status }));
-      }
-    });
-  }
-
-  @on(Action.GetLog)
-  onGetLog(request: GetLogRequest) {
-    return { status: "Accepted", filename: `${request.logType === "SecurityLog" ? "security" : "diagnostics"}-${this.id}.log` };
-  }
-
-  @after(Action.GetLog)
-  afterGetLog(request: GetLogRequest) {
-    this.charger.background("GetLog", () =>
-      this.charger.send(new call.LogStatusNotification({ status: "Uploaded", requestId: request.requestId })),
-    );
-  }
-
-  @on(Action.SignedUpdateFirmware)
-  onSignedUpdateFirmware() {
-    return { status: "Accepted" };
   }
 
   @on(Action.CertificateSigned)

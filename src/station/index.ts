@@ -25,8 +25,24 @@ export {
   validValue,
   variableKey,
 } from "./device-model.js";
+export { EvseStates, type StoredEvseStates } from "./evse-states.js";
+export {
+  FirmwareCancelled,
+  FirmwareDialect,
+  type FirmwareHost,
+  type FirmwareJob,
+  type FirmwareRequest,
+  FirmwareUpdater,
+  readableCertificate,
+  signatureValid,
+} from "./firmware.js";
+export { LogUploader, type UploadJob } from "./log-upload.js";
 export { type Monitor, type MonitorEvent, Monitoring, MonitorType, type SetMonitoringData, type StoredMonitors } from "./monitoring.js";
+export { logFileName, Operations2, type StoredOperations2 } from "./operations-2.js";
 export { baseReport, type ComponentVariableFilter, customReport, parts, type ReportData, reportDataOf } from "./reports.js";
+export { type Reservation, ReservationBook } from "./reservations.js";
 export { measurands, type StationIdentity, standardDefinitions, standardDeviceModel } from "./standard-components.js";
-export { type Routable, Station2, type StationHost, type StoredStation2 } from "./station-2.js";
+export { type EvseView, type Routable, Station2, type StationHost, type StoredStation2 } from "./station-2.js";
+export { Station16, type StoredStation16 } from "./station-16.js";
 export { endsOnDeauthorize, meterValues, type Reading, type TransactionStart, transactionStart } from "./transactions.js";
+export { download, TransferError, type TransferOptions, upload } from "./transfer.js";

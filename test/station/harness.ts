@@ -88,7 +88,9 @@ export class StationUnderTest {
     station.#env = options.env ?? {};
     station.#spawn();
     t.after(() => station.charger.stop());
-    await station.waitFor((r) => r.action === "StatusNotification" && station.count("StatusNotification") >= (options.connectors ?? 2));
+    // 1.6 reports connector 0 (the charge point) too.
+    const statuses = (options.connectors ?? 2) + (options.version === "1.6" ? 1 : 0);
+    await station.waitFor((r) => r.action === "StatusNotification" && station.count("StatusNotification") >= statuses);
     return station;
   }
 
