@@ -3,6 +3,8 @@
  * simulators and a conformance runner that plays a station: the 2.0.1 / 2.1 device model with its
  * standardized components, monitoring, reports, and the handlers that answer the CSMS from them.
  */
+
+export { type CustomerRecords, routeCustomerInformation } from "./customer-information.js";
 export {
   type Attribute,
   AttributeType,
@@ -25,6 +27,7 @@ export {
   validValue,
   variableKey,
 } from "./device-model.js";
+export { DisplayMessages, type DisplaySupport, type MessageInfo } from "./display-messages.js";
 export { EvseStates, type StoredEvseStates } from "./evse-states.js";
 export {
   FirmwareCancelled,
@@ -39,6 +42,7 @@ export {
 export { LogUploader, type UploadJob } from "./log-upload.js";
 export { type Monitor, type MonitorEvent, Monitoring, MonitorType, type SetMonitoringData, type StoredMonitors } from "./monitoring.js";
 export { logFileName, Operations2, type StoredOperations2 } from "./operations-2.js";
+export { FirmwarePublisher } from "./publish-firmware.js";
 export { baseReport, type ComponentVariableFilter, customReport, parts, type ReportData, reportDataOf } from "./reports.js";
 export { type Reservation, ReservationBook } from "./reservations.js";
 export { measurands, type StationIdentity, standardDefinitions, standardDeviceModel } from "./standard-components.js";

@@ -1,13 +1,14 @@
 /**
  * The 2.0.1 / 2.1 CSMS commands whose answer starts work the station then reports on: UpdateFirmware
  * (L01), GetLog (N01), ReserveNow / CancelReservation (H01-H04), ChangeAvailability (G03/G04), Reset
- * (B11/B12), TriggerMessage (F06), UnlockConnector (F05). Each answers at once and does the rest
+ * (B11/B12), TriggerMessage (F06), UnlockConnector (F05), PublishFirmware (L03). Each answers at once and does the rest
  * after its answer is on the wire.
  */
 
 import { EvseStates, type StoredEvseStates } from "./evse-states.js";
 import { type FirmwareJob, FirmwareUpdater, readableCertificate } from "./firmware.js";
 import { LogUploader } from "./log-upload.js";
+import { FirmwarePublisher } from "./publish-firmware.js";
 import type { Routable, StationHost } from "./station-2.js";
 import { download } from "./transfer.js";
 
@@ -56,6 +57,8 @@ export class Operations2 {
   readonly evses: EvseStates;
   #resetWhenIdle: string | undefined;
   readonly logs: LogUploader;
+  /** PublishFirmware / UnpublishFirmware (L03/L04). */
+  readonly publisher = new FirmwarePublisher();
   firmwareVersion = "sim-1.0.0";
   /** Called whenever something worth keeping over a restart changed. */
   changed: () => void = () => {};
@@ -158,6 +161,7 @@ export class Operations2 {
 
   route(peer: Routable): void {
     const host = this.#host;
+    this.publisher.route(peer, host);
     peer.route("UpdateFirmware", (request: UpdateFirmwareRequest) => {
       const certificate = request.firmware.signingCertificate;
       if (certificate !== undefined && !readableCertificate(certificate)) return { status: "InvalidCertificate" };
@@ -328,7 +332,7 @@ export class Operations2 {
             });
             return;
           case "PublishFirmwareStatusNotification":
-            await host.send("PublishFirmwareStatusNotification", { status: "Idle" });
+            await host.send("PublishFirmwareStatusNotification", { status: this.publisher.status });
             return;
           default:
             await host.trigger(request.requestedMessage, evseId);

@@ -167,6 +167,7 @@ function controllers(station: StationIdentity): Record<string, readonly Row[]> {
       ["DisplayMessages", "integer", "10", RO],
       ["SupportedFormats", "MemberList", "ASCII,HTML,URI,UTF8", RO, { valuesList: "ASCII,HTML,URI,UTF8" }],
       ["SupportedPriorities", "MemberList", "AlwaysFront,InFront,NormalCycle", RO, { valuesList: "AlwaysFront,InFront,NormalCycle" }],
+      ["SupportedStates", "MemberList", "Charging,Faulted,Idle,Unavailable", RO, { valuesList: "Charging,Faulted,Idle,Unavailable" }],
     ],
     ChargingStation: [
       ["AvailabilityState", "OptionList", "Available", RO, { valuesList: availability }],

@@ -6,6 +6,7 @@
  * its host, the simulated charger or the conformance runner playing a station.
  */
 import type { AfterOptions, Handler, OnOptions } from "../rpc/routing.js";
+import { routeCustomerInformation } from "./customer-information.js";
 import {
   type AttributeType,
   type ComponentRef,
@@ -14,6 +15,7 @@ import {
   GetVariableStatus,
   type VariableRef,
 } from "./device-model.js";
+import { DisplayMessages, type MessageInfo } from "./display-messages.js";
 import { type MonitorEvent, Monitoring, type SetMonitoringData, type StoredMonitors } from "./monitoring.js";
 import { Operations2, type StoredOperations2 } from "./operations-2.js";
 import { baseReport, type ComponentVariableFilter, customReport, parts, reportDataOf } from "./reports.js";
@@ -64,6 +66,7 @@ export interface StoredStation2 {
   readonly variables: DeviceModelValues;
   readonly monitoring: StoredMonitors;
   readonly operations: StoredOperations2;
+  readonly displayMessages: readonly MessageInfo[];
 }
 
 interface VariableRequest {
@@ -81,6 +84,7 @@ export class Station2 {
   readonly monitoring: Monitoring;
   /** Firmware, logs, reservations, availability, reset, triggers, unlock. */
   readonly operations: Operations2;
+  readonly displayMessages = new DisplayMessages();
   readonly #host: StationHost;
 
   constructor(host: StationHost, identity: StationIdentity) {
@@ -110,17 +114,45 @@ export class Station2 {
   }
 
   store(): StoredStation2 {
-    return { variables: this.model.snapshot(), monitoring: this.monitoring.store(), operations: this.operations.store() };
+    return {
+      variables: this.model.snapshot(),
+      monitoring: this.monitoring.store(),
+      operations: this.operations.store(),
+      displayMessages: this.displayMessages.all,
+    };
   }
 
   restore(stored: Partial<StoredStation2>): void {
     if (stored.variables) this.model.restore(stored.variables);
     if (stored.monitoring) this.monitoring.restore(stored.monitoring);
     if (stored.operations) this.operations.restore(stored.operations);
+    if (stored.displayMessages) this.displayMessages.restore(stored.displayMessages);
+  }
+
+  /** One line per record the station holds about a customer's idToken (CustomerInformation). */
+  customerRecords(idToken: string): string[] {
+    return this.operations.evses.reservations.all
+      .filter((r) => r.idToken === idToken)
+      .map((r) => `reservation ${r.id} of EVSE ${r.evseId} until ${r.expiresAt}`);
   }
 
   route(peer: Routable): void {
     this.operations.route(peer);
+    this.displayMessages.route(peer, this.#host, () => ({
+      formats: this.list("DisplayMessageCtrlr", "SupportedFormats"),
+      priorities: this.list("DisplayMessageCtrlr", "SupportedPriorities"),
+      states: this.list("DisplayMessageCtrlr", "SupportedStates"),
+      capacity: Number(this.model.value("DisplayMessageCtrlr", "DisplayMessages")) || 0,
+    }));
+    routeCustomerInformation(peer, this.#host, {
+      describe: (idToken) => this.customerRecords(idToken),
+      clear: (idToken) => {
+        for (const reservation of this.operations.evses.reservations.all) {
+          if (reservation.idToken === idToken) this.operations.evses.reservations.remove(reservation.id);
+        }
+        this.operations.changed();
+      },
+    });
     peer.route("GetVariables", (request: { getVariableData: VariableRequest[] }) => ({
       getVariableResult: request.getVariableData.map((data) => {
         const outcome = this.model.get(data.component, data.variable, data.attributeType);

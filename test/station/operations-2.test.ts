@@ -330,3 +330,77 @@ test("UnlockConnector unlocks an idle connector, refuses during a transaction, a
   await station.waitFor((r) => r.action === "TransactionEvent");
   assert.deepEqual(await station.call("UnlockConnector", { evseId: 2, connectorId: 1 }), { status: "OngoingAuthorizedTransaction" });
 });
+
+test("display messages: SetDisplayMessage checks format, priority, state and transaction; GetDisplayMessages sends NotifyDisplayMessages (O01-O06)", async (t) => {
+  const station = await StationUnderTest.start(t, { version: "2.0.1" });
+  const message = (id: number, extra: Body = {}) => ({
+    message: { id, priority: "NormalCycle", message: { format: "UTF8", language: "en", content: `hello ${id}` }, ...extra },
+  });
+  assert.deepEqual(await station.call("SetDisplayMessage", message(1)), { status: "Accepted" });
+  assert.deepEqual(await station.call("SetDisplayMessage", message(2, { priority: "AlwaysFront", state: "Idle" })), { status: "Accepted" });
+  assert.deepEqual(await station.call("SetDisplayMessage", message(3, { transactionId: "no-such" })), { status: "UnknownTransaction" });
+  const from = station.received.length;
+  assert.deepEqual(await station.call("GetDisplayMessages", { requestId: 70, priority: "AlwaysFront" }), { status: "Accepted" });
+  const notified = await station.waitFor((r) => r.action === "NotifyDisplayMessages");
+  assert.deepEqual(station.actionsSince(from), ["GetDisplayMessagesResponse", "NotifyDisplayMessages"]);
+  assert.deepEqual(notified.payload, {
+    requestId: 70,
+    tbc: false,
+    messageInfo: [message(2, { priority: "AlwaysFront", state: "Idle" }).message],
+  });
+  assert.deepEqual(await station.call("ClearDisplayMessage", { id: 2 }), { status: "Accepted" });
+  assert.deepEqual(await station.call("ClearDisplayMessage", { id: 2 }), { status: "Unknown" });
+  assert.deepEqual(await station.call("GetDisplayMessages", { requestId: 71, id: [2] }), { status: "Unknown" });
+  assert.equal(station.count("NotifyDisplayMessages"), 1);
+});
+
+test("CustomerInformation reports and clears what the station holds about an idToken in NotifyCustomerInformation (N09, N10)", async (t) => {
+  const station = await StationUnderTest.start(t, { version: "2.0.1" });
+  await station.call("ReserveNow", {
+    id: 31,
+    expiryDateTime: new Date(Date.now() + 600_000).toISOString(),
+    idToken: idToken("DAVE"),
+    evseId: 1,
+  });
+  assert.deepEqual(await station.call("CustomerInformation", { requestId: 1, report: true, clear: false }), { status: "Invalid" });
+  assert.deepEqual(await station.call("CustomerInformation", { requestId: 2, report: false, clear: false, idToken: idToken("DAVE") }), {
+    status: "Rejected",
+  });
+  const from = station.received.length;
+  assert.deepEqual(await station.call("CustomerInformation", { requestId: 3, report: true, clear: true, idToken: idToken("DAVE") }), {
+    status: "Accepted",
+  });
+  const notified = await station.waitFor((r) => r.action === "NotifyCustomerInformation");
+  assert.equal(station.actionsSince(from)[0], "CustomerInformationResponse");
+  assert.deepEqual([notified.payload.requestId, notified.payload.seqNo, notified.payload.tbc], [3, 0, false]);
+  assert.match(String(notified.payload.data), /reservation 31 of EVSE 1/);
+  assert.deepEqual(await station.call("CancelReservation", { reservationId: 31 }), { status: "Rejected" }, "cleared");
+  await station.call("CustomerInformation", { requestId: 4, report: true, clear: false, customerIdentifier: "C-9" });
+  const none = await station.waitFor((r) => r.action === "NotifyCustomerInformation" && r.payload.requestId === 4);
+  assert.equal(none.payload.data, "no data held for C-9");
+});
+
+test("PublishFirmware fetches the file, checks its MD5, and publishes it over HTTP; UnpublishFirmware stops (L03, L04)", async (t) => {
+  const files = await FileServer.start(t);
+  files.files.set("/pub/fw.bin", firmwareFile);
+  const station = await StationUnderTest.start(t, { version: "2.0.1" });
+  const { createHash } = await import("node:crypto");
+  const checksum = createHash("md5").update(firmwareFile).digest("hex");
+  const from = station.received.length;
+  assert.deepEqual(await station.call("PublishFirmware", { location: `${files.url}/pub/fw.bin`, checksum, requestId: 12 }), {
+    status: "Accepted",
+  });
+  const published = await station.waitFor((r) => r.action === "PublishFirmwareStatusNotification" && r.payload.status === "Published");
+  assert.deepEqual(
+    station.received.slice(from).map((r) => (r.action === "PublishFirmwareStatusNotification" ? r.payload.status : r.action)),
+    ["PublishFirmwareResponse", "Downloading", "Downloaded", "ChecksumVerified", "Published"],
+  );
+  const [url] = published.payload.location as string[];
+  const served = Buffer.from(await (await fetch(url)).arrayBuffer());
+  assert.deepEqual(served, firmwareFile, "the published URL serves the file");
+  assert.deepEqual(await station.call("UnpublishFirmware", { checksum: "0".repeat(32) }), { status: "NoFirmware" });
+  assert.deepEqual(await station.call("UnpublishFirmware", { checksum }), { status: "Unpublished" });
+
+  await station.call("PublishFirmware", { location: `${files.url}/pub/fw.bin`, checksum: "f".repeat(32), requestId: 13 });
+  await station.waitFor((r) => r.action === "PublishFirmwareStatusNotification" && r.payload.status === "InvalidChecksum");
+});
