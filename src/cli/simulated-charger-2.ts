@@ -230,10 +230,9 @@ export class SimulatedCharger2 {
       const mustAuthorize =
         this.station.enabled("AuthCtrlr", "Enabled") &&
         (remoteStartId === undefined ? authorize : this.station.enabled("AuthCtrlr", "AuthorizeRemoteStart"));
+      // The local list, the cache and the CSMS decide, per the AuthCtrlr settings (src/station).
       const accepted = async () => {
-        if (!mustAuthorize || !this.online) return true;
-        const auth = await this.send("Authorize", { idToken: this.#idToken(idTag) });
-        if ((auth.idTokenInfo as { status?: string } | undefined)?.status === "Accepted") return true;
+        if (!mustAuthorize || (await this.station.authorize(idTag))) return true;
         this.#event("info", `idToken ${idTag} was not accepted`);
         return false;
       };

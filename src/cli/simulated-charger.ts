@@ -5,7 +5,7 @@
  * connection gets a fresh ChargerPeer (a ChargePoint) that routes the central system's CALLs to it.
  */
 import { actionOf, after, type ChargePointOptions, type ConnectionLike, type Logger, on, type PayloadClass } from "../index.js";
-import { Station16 } from "../station/index.js";
+import { authorizationKeys16, Station16 } from "../station/index.js";
 import type {
   ChangeConfigurationRequest,
   GetCompositeScheduleRequest,
@@ -14,7 +14,6 @@ import type {
   RemoteStartTransactionRequest,
   RemoteStopTransactionRequest,
   ResetRequest,
-  SendLocalListRequest,
   UnlockConnectorRequest,
 } from "../v16/index.js";
 import {
@@ -90,7 +89,6 @@ export class SimulatedCharger {
    */
   queue: QueueLike | undefined;
   heartbeatIntervalS = 0;
-  localListVersion = 0;
   /** Configuration keys with their value and whether the central system may change them. */
   readonly configuration = new Map<string, { value: string; readonly: boolean }>();
   /** Firmware, diagnostics and logs, reservations, availability, triggers (src/station). */
@@ -115,7 +113,8 @@ export class SimulatedCharger {
       ["ConnectionTimeOut", "60", false],
       ["SupportedFeatureProfiles", "Core,FirmwareManagement,LocalAuthListManagement,Reservation,SmartCharging,RemoteTrigger", true],
     ];
-    for (const [key, value, readonly] of config) this.configuration.set(key, { value, readonly });
+    for (const [key, value, readonly] of [...config, ...authorizationKeys16]) this.configuration.set(key, { value, readonly });
+    const charger = this;
     this.station = new Station16({
       send: (action, body) => this.send(new (call as unknown as Record<string, PayloadClass>)[action](body as never) as Payload),
       background: (what, work) => this.background(what, work),
@@ -125,6 +124,10 @@ export class SimulatedCharger {
       // 1.6 BootNotification has no reason: a reboot is a new BootNotification.
       reboot: (_reason, afterBoot) => this.boot(afterBoot),
       trigger: (message, id) => this.trigger(message, id),
+      setting: (key) => this.configuration.get(key)?.value,
+      get online() {
+        return charger.online;
+      },
       logText: (logType) => [`ocppkit simulator ${this.id} ${logType}`, ...this.#log].join("\n"),
     });
   }
@@ -266,13 +269,10 @@ export class SimulatedCharger {
     }
     connector.claimed = true;
     try {
-      // Offline, the simulator trusts the idTag as a charger's local authorization cache would (1.6 section 3.5).
-      if (authorize && (this.online || !this.queue)) {
-        const auth = await this.send(new call.Authorize({ idTag }));
-        if ((auth.idTagInfo as { status?: string } | undefined)?.status !== "Accepted") {
-          this.#event("info", `idTag ${idTag} was not accepted`);
-          return undefined;
-        }
+      // The local list, the cache and the central system decide (section 3.5, src/station).
+      if (authorize && !(await this.station.authorize(idTag))) {
+        this.#event("info", `idTag ${idTag} was not accepted`);
+        return undefined;
       }
       await this.#statusIfOnline(connector, ChargePointStatus.Preparing);
       const reservationId = this.station.evses.useReservation(connectorId, idTag)?.id;
@@ -286,6 +286,7 @@ export class SimulatedCharger {
         }),
       );
       const transactionId = started.transactionId === undefined ? Number(localId) : Number(started.transactionId);
+      if (started.idTagInfo !== undefined) this.station.remember(idTag, started.idTagInfo);
       const status = (started.idTagInfo as { status?: string } | undefined)?.status;
       if (status !== undefined && status !== "Accepted") {
         // OCPP 1.6 section 5.11 would let a charger keep charging; the simulator ends a refused session at once.
@@ -547,22 +548,6 @@ export class ChargerPeer extends ChargePoint {
 
   @on(Action.ClearChargingProfile)
   onClearChargingProfile() {
-    return { status: "Accepted" };
-  }
-
-  @on(Action.ClearCache)
-  onClearCache() {
-    return { status: "Accepted" };
-  }
-
-  @on(Action.GetLocalListVersion)
-  onGetLocalListVersion() {
-    return { listVersion: this.charger.localListVersion };
-  }
-
-  @on(Action.SendLocalList)
-  onSendLocalList(request: SendLocalListRequest) {
-    this.charger.localListVersion = request.listVersion;
     return { status: "Accepted" };
   }
 

@@ -4,6 +4,14 @@
  * standardized components, monitoring, reports, and the handlers that answer the CSMS from them.
  */
 
+export {
+  Authorization,
+  type AuthorizationAsk,
+  type AuthorizationSettings,
+  type IdTokenInfo,
+  SendLocalListStatus,
+  type StoredAuthorization,
+} from "./authorization.js";
 export { type CustomerRecords, routeCustomerInformation } from "./customer-information.js";
 export {
   type Attribute,
@@ -47,6 +55,6 @@ export { baseReport, type ComponentVariableFilter, customReport, parts, type Rep
 export { type Reservation, ReservationBook } from "./reservations.js";
 export { measurands, type StationIdentity, standardDefinitions, standardDeviceModel } from "./standard-components.js";
 export { type EvseView, type Routable, Station2, type StationHost, type StoredStation2 } from "./station-2.js";
-export { Station16, type StoredStation16 } from "./station-16.js";
+export { authorizationKeys16, Station16, type StoredStation16 } from "./station-16.js";
 export { endsOnDeauthorize, meterValues, type Reading, type TransactionStart, transactionStart } from "./transactions.js";
 export { download, TransferError, type TransferOptions, upload } from "./transfer.js";

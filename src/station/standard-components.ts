@@ -63,7 +63,8 @@ function controllers(station: StationIdentity): Record<string, readonly Row[]> {
       ["AuthorizeRemoteStart", "boolean", "false", RW],
       ["LocalAuthorizeOffline", "boolean", "true", RW],
       ["LocalPreAuthorize", "boolean", "false", RW],
-      ["OfflineTxForUnknownIdEnabled", "boolean", "false", RW],
+      // The simulator lets an unknown token charge offline by default, as it did before it had a local list.
+      ["OfflineTxForUnknownIdEnabled", "boolean", "true", RW],
       ["DisableRemoteAuthorization", "boolean", "false", RW],
     ],
     AuthCacheCtrlr: [

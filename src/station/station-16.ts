@@ -5,6 +5,7 @@
  * transaction (5.2), and TriggerMessage / ExtendedTriggerMessage reporting the state these run in.
  * Like Station2 it knows no socket: its handlers go on the charger's ChargePoint, its CALLs through the host.
  */
+import { Authorization, type AuthorizationSettings, type IdTokenInfo, type StoredAuthorization } from "./authorization.js";
 import { EvseStates, type StoredEvseStates } from "./evse-states.js";
 import { FirmwareDialect, type FirmwareJob, FirmwareUpdater, readableCertificate } from "./firmware.js";
 import { LogUploader } from "./log-upload.js";
@@ -15,7 +16,24 @@ import { download } from "./transfer.js";
 export interface StoredStation16 extends StoredEvseStates {
   readonly firmware?: FirmwareJob;
   readonly firmwareVersion: string;
+  readonly authorization: StoredAuthorization;
 }
+
+/** The configuration keys (section 9.1, 9.3) the local authorization rules read, with the simulator's defaults. */
+export const authorizationKeys16: readonly (readonly [key: string, value: string, readonly: boolean])[] = [
+  ["LocalAuthListEnabled", "true", false],
+  ["LocalAuthListMaxLength", "10000", true],
+  ["SendLocalListMaxLength", "1000", true],
+  ["LocalAuthorizeOffline", "true", false],
+  ["LocalPreAuthorize", "false", false],
+  ["AuthorizationCacheEnabled", "true", false],
+  // The simulator lets an unknown idTag charge offline by default, as it did before it had a local list.
+  ["AllowOfflineTxForUnknownId", "true", false],
+];
+
+type Info16 = { status: string; expiryDate?: string; parentIdTag?: string };
+const idTagInfo16 = (info: Info16 | undefined): IdTokenInfo | undefined =>
+  info && { status: info.status, expiry: info.expiryDate, group: info.parentIdTag };
 
 const now = () => new Date().toISOString();
 const delay = (ms: number, signal?: AbortSignal) =>
@@ -44,6 +62,8 @@ export class Station16 {
   readonly diagnostics: LogUploader;
   readonly logs: LogUploader;
   firmwareVersion = "sim-1.0.0";
+  /** Local authorization list and authorization cache. */
+  readonly authorization = new Authorization();
   #firmwareJob: FirmwareJob | undefined;
   /** Called whenever something worth keeping over a restart changed. */
   changed: () => void = () => {};
@@ -89,13 +109,45 @@ export class Station16 {
   }
 
   store(): StoredStation16 {
-    return { ...this.evses.store(), firmware: this.#firmwareJob, firmwareVersion: this.firmwareVersion };
+    return {
+      ...this.evses.store(),
+      firmware: this.#firmwareJob,
+      firmwareVersion: this.firmwareVersion,
+      authorization: this.authorization.store(),
+    };
   }
 
   restore(stored: Partial<StoredStation16>): void {
     this.evses.restore(stored);
     if (stored.firmwareVersion) this.firmwareVersion = stored.firmwareVersion;
     this.#firmwareJob = stored.firmware;
+    if (stored.authorization) this.authorization.restore(stored.authorization);
+  }
+
+  authorizationSettings(): AuthorizationSettings {
+    const on = (key: string) => this.#host.setting?.(key) === "true";
+    return {
+      localListEnabled: on("LocalAuthListEnabled"),
+      cacheEnabled: on("AuthorizationCacheEnabled"),
+      localAuthorizeOffline: on("LocalAuthorizeOffline"),
+      localPreAuthorize: on("LocalPreAuthorize"),
+      offlineTxForUnknownId: on("AllowOfflineTxForUnknownId"),
+      cacheLifetimeS: 0,
+      maxListEntries: Number(this.#host.setting?.("LocalAuthListMaxLength")) || 10_000,
+    };
+  }
+
+  /** Whether `idTag` may charge (section 3.5): local list and cache offline or with LocalPreAuthorize, else Authorize. */
+  authorize(idTag: string): Promise<boolean> {
+    return this.authorization.decide(idTag, this.authorizationSettings(), {
+      online: this.#host.online ?? true,
+      askCsms: async () => idTagInfo16((await this.#host.send("Authorize", { idTag })).idTagInfo as Info16 | undefined),
+    });
+  }
+
+  /** A StartTransaction answer's idTagInfo goes to the cache too (section 3.5.1). */
+  remember(idTag: string, info: unknown): void {
+    this.authorization.remember(idTag, idTagInfo16(info as Info16 | undefined), this.authorizationSettings());
   }
 
   /** After the first boot of a restarted charger: a firmware update that was under way goes on. */
@@ -122,6 +174,27 @@ export class Station16 {
 
   route(peer: Routable): void {
     const host = this.#host;
+    type Entry = { idTag: string; idTagInfo?: Info16 };
+    peer.route(
+      "SendLocalList",
+      (request: { listVersion: number; updateType: "Full" | "Differential"; localAuthorizationList?: Entry[] }) => {
+        const settings = this.authorizationSettings();
+        if (!settings.localListEnabled) return { status: "NotSupported" };
+        const entries = request.localAuthorizationList ?? [];
+        if (entries.length > (Number(host.setting?.("SendLocalListMaxLength")) || Number.POSITIVE_INFINITY)) return { status: "Failed" };
+        const mapped = entries.map((e) => ({ idToken: e.idTag, info: idTagInfo16(e.idTagInfo) }));
+        return { status: this.authorization.update(request.updateType, request.listVersion, mapped, settings.maxListEntries) };
+      },
+    );
+    // Section 5.10: -1 when the list is not enabled, 0 when empty.
+    peer.route("GetLocalListVersion", () => ({
+      listVersion: this.authorizationSettings().localListEnabled ? (this.authorization.listSize ? this.authorization.version : 0) : -1,
+    }));
+    peer.route("ClearCache", () => {
+      if (!this.authorizationSettings().cacheEnabled) return { status: "Rejected" };
+      this.authorization.clearCache();
+      return { status: "Accepted" };
+    });
     type UpdateFirmware = { location: string; retrieveDate: string; retries?: number; retryInterval?: number };
     peer.route("UpdateFirmware", () => ({}));
     peer.routeAfter("UpdateFirmware", (request: UpdateFirmware) =>

@@ -6,6 +6,7 @@
  * its host, the simulated charger or the conformance runner playing a station.
  */
 import type { AfterOptions, Handler, OnOptions } from "../rpc/routing.js";
+import { Authorization, type AuthorizationSettings, type IdTokenInfo, type StoredAuthorization } from "./authorization.js";
 import { routeCustomerInformation } from "./customer-information.js";
 import {
   type AttributeType,
@@ -54,6 +55,10 @@ export interface StationHost {
   readonly transfer?: TransferOptions;
   /** The text of a log GetLog uploads. */
   logText?(logType: string): string;
+  /** A link to the CSMS is open (else offline authorization rules apply). */
+  readonly online?: boolean;
+  /** A 1.6 configuration key's value (the 2.x station reads its device model instead). */
+  setting?(key: string): string | undefined;
 }
 
 /** The handler table of a ChargePoint (the function form of `@on` and `@after`). */
@@ -67,6 +72,7 @@ export interface StoredStation2 {
   readonly monitoring: StoredMonitors;
   readonly operations: StoredOperations2;
   readonly displayMessages: readonly MessageInfo[];
+  readonly authorization: StoredAuthorization;
 }
 
 interface VariableRequest {
@@ -77,6 +83,10 @@ interface VariableRequest {
 }
 
 const now = () => new Date().toISOString();
+
+type Info2 = { status: string; cacheExpiryDateTime?: string; groupIdToken?: { idToken: string } };
+const idTokenInfo2 = (info: Info2 | undefined): IdTokenInfo | undefined =>
+  info && { status: info.status, expiry: info.cacheExpiryDateTime, group: info.groupIdToken?.idToken };
 const present = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 
 export class Station2 {
@@ -85,6 +95,8 @@ export class Station2 {
   /** Firmware, logs, reservations, availability, reset, triggers, unlock. */
   readonly operations: Operations2;
   readonly displayMessages = new DisplayMessages();
+  /** Local authorization list and authorization cache. */
+  readonly authorization = new Authorization();
   readonly #host: StationHost;
 
   constructor(host: StationHost, identity: StationIdentity) {
@@ -119,6 +131,7 @@ export class Station2 {
       monitoring: this.monitoring.store(),
       operations: this.operations.store(),
       displayMessages: this.displayMessages.all,
+      authorization: this.authorization.store(),
     };
   }
 
@@ -127,17 +140,73 @@ export class Station2 {
     if (stored.monitoring) this.monitoring.restore(stored.monitoring);
     if (stored.operations) this.operations.restore(stored.operations);
     if (stored.displayMessages) this.displayMessages.restore(stored.displayMessages);
+    if (stored.authorization) this.authorization.restore(stored.authorization);
+    this.model.update("LocalAuthListCtrlr", "Entries", String(this.authorization.listSize));
   }
 
   /** One line per record the station holds about a customer's idToken (CustomerInformation). */
   customerRecords(idToken: string): string[] {
-    return this.operations.evses.reservations.all
+    const reservations = this.operations.evses.reservations.all
       .filter((r) => r.idToken === idToken)
       .map((r) => `reservation ${r.id} of EVSE ${r.evseId} until ${r.expiresAt}`);
+    return [...this.authorization.describe(idToken), ...reservations];
+  }
+
+  /** AuthCtrlr, AuthCacheCtrlr and LocalAuthListCtrlr as the authorization rules read them. */
+  authorizationSettings(): AuthorizationSettings {
+    return {
+      localListEnabled: this.enabled("LocalAuthListCtrlr", "Enabled"),
+      cacheEnabled: this.enabled("AuthCacheCtrlr", "Enabled"),
+      localAuthorizeOffline: this.enabled("AuthCtrlr", "LocalAuthorizeOffline"),
+      localPreAuthorize: this.enabled("AuthCtrlr", "LocalPreAuthorize"),
+      offlineTxForUnknownId: this.enabled("AuthCtrlr", "OfflineTxForUnknownIdEnabled"),
+      cacheLifetimeS: Number(this.model.value("AuthCacheCtrlr", "LifeTime")) || 0,
+      maxListEntries: 10_000,
+    };
+  }
+
+  /**
+   * Whether `idToken` may charge (C01, C10-C15): the local list and cache decide offline and, with
+   * LocalPreAuthorize, online; otherwise an Authorize to the CSMS does, its answer going to the cache.
+   */
+  authorize(idToken: string, type = "ISO14443"): Promise<boolean> {
+    if (!this.enabled("AuthCtrlr", "Enabled")) return Promise.resolve(true);
+    return this.authorization.decide(idToken, this.authorizationSettings(), {
+      online: this.#host.online ?? true,
+      askCsms: async () => {
+        const answer = await this.#host.send("Authorize", { idToken: { idToken, type } });
+        return idTokenInfo2(answer.idTokenInfo as Info2 | undefined);
+      },
+    });
   }
 
   route(peer: Routable): void {
     this.operations.route(peer);
+    type Entry = { idToken: { idToken: string }; idTokenInfo?: Info2 };
+    peer.route(
+      "SendLocalList",
+      (request: { versionNumber: number; updateType: "Full" | "Differential"; localAuthorizationList?: Entry[] }) => {
+        if (!this.enabled("LocalAuthListCtrlr", "Enabled")) return { status: "Failed" };
+        const entries = (request.localAuthorizationList ?? []).map((e) => ({
+          idToken: e.idToken.idToken,
+          info: idTokenInfo2(e.idTokenInfo),
+        }));
+        const status = this.authorization.update(
+          request.updateType,
+          request.versionNumber,
+          entries,
+          this.authorizationSettings().maxListEntries,
+        );
+        this.model.update("LocalAuthListCtrlr", "Entries", String(this.authorization.listSize));
+        return { status };
+      },
+    );
+    peer.route("GetLocalListVersion", () => ({ versionNumber: this.authorization.version }));
+    peer.route("ClearCache", () => {
+      if (!this.enabled("AuthCacheCtrlr", "Enabled")) return { status: "Rejected" };
+      this.authorization.clearCache();
+      return { status: "Accepted" };
+    });
     this.displayMessages.route(peer, this.#host, () => ({
       formats: this.list("DisplayMessageCtrlr", "SupportedFormats"),
       priorities: this.list("DisplayMessageCtrlr", "SupportedPriorities"),
@@ -147,6 +216,7 @@ export class Station2 {
     routeCustomerInformation(peer, this.#host, {
       describe: (idToken) => this.customerRecords(idToken),
       clear: (idToken) => {
+        this.authorization.forget(idToken);
         for (const reservation of this.operations.evses.reservations.all) {
           if (reservation.idToken === idToken) this.operations.evses.reservations.remove(reservation.id);
         }

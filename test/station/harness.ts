@@ -142,6 +142,18 @@ export class StationUnderTest {
     };
   }
 
+  /** Stops the central system and drops its connections: the station is offline from now on. */
+  async stopCentral(): Promise<void> {
+    await this.#central.close({ timeoutMs: 100 });
+  }
+
+  /** Waits for a JSON event line of the simulator (it runs with --json). */
+  event(
+    test: (line: { event?: string; message?: string; connectorId?: number }) => boolean,
+  ): Promise<{ event?: string; message?: string }> {
+    return this.charger.waitForJson(test, 20_000);
+  }
+
   #notify(): void {
     for (const check of [...this.#waiters]) check();
   }
