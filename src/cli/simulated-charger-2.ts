@@ -210,8 +210,7 @@ export class SimulatedCharger2 {
   /** `meterValue` with SampledDataCtrlr's measurands for the event (`Started`, `Updated`, `Ended`), when there are any. */
   #meterValue(evse: Evse, powerW: number, event: "Started" | "Updated" | "Ended") {
     const context = { Started: "Transaction.Begin", Updated: "Sample.Periodic", Ended: "Transaction.End" }[event];
-    const limitW = this.settings.powerW ?? 11_000;
-    const reading = { energyWh: evse.meterWh, powerW, offeredW: limitW, voltageV: 230, phases: 3 };
+    const reading = { energyWh: evse.meterWh, powerW, offeredW: this.station.offeredW(evse.id), voltageV: 230, phases: 3 };
     const values = meterValues(this.station.list("SampledDataCtrlr", `Tx${event}Measurands`), reading, context);
     return values.length ? { meterValue: values } : {};
   }
@@ -240,6 +239,7 @@ export class SimulatedCharger2 {
       if (!start.onPlugIn && !(await accepted())) return undefined;
       const transactionId = randomUUID();
       evse.transactionId = transactionId;
+      this.station.transactionStarted(evse.id);
       evse.idTag = idTag;
       evse.seqNo = 0;
       evse.remoteStartId = remoteStartId;
@@ -317,7 +317,7 @@ export class SimulatedCharger2 {
       ...this.#meterValue(evse, 0, "Ended"),
     });
     evse.idTag = undefined;
-    await this.sendStatus(evse.id, this.station.operations.sessionEnded(evse.id));
+    await this.sendStatus(evse.id, this.station.sessionEnded(evse.id));
     this.#event(
       "stopped",
       `transaction ${transactionId} stopped on EVSE ${evse.id} (${reason}); meter ${evse.meterWh} Wh`,
@@ -333,8 +333,8 @@ export class SimulatedCharger2 {
     if (evse.transactionId === undefined || meterValuesMessage) {
       const reading = {
         energyWh: evse.meterWh,
-        powerW: evse.transactionId === undefined ? 0 : this.#powerW(),
-        offeredW: this.settings.powerW ?? 11_000,
+        powerW: evse.transactionId === undefined ? 0 : this.#powerW(evse.id),
+        offeredW: this.station.offeredW(evse.id),
         voltageV: 230,
         phases: 3,
       };
@@ -353,7 +353,7 @@ export class SimulatedCharger2 {
       seqNo: evse.seqNo++,
       transactionInfo: { transactionId: evse.transactionId, chargingState: "Charging" },
       evse: { id: evse.id, connectorId: 1 },
-      ...this.#meterValue(evse, this.#powerW(), "Updated"),
+      ...this.#meterValue(evse, this.#powerW(evse.id), "Updated"),
     });
   }
 
@@ -385,11 +385,12 @@ export class SimulatedCharger2 {
     const at = performance.now();
     const last = this.#lastReading.get(evse.id) ?? at;
     this.#lastReading.set(evse.id, at);
-    evse.meterWh += Math.max(1, Math.round((this.#powerW() * (at - last)) / 3_600_000));
+    evse.meterWh += Math.max(1, Math.round((this.#powerW(evse.id) * (at - last)) / 3_600_000));
   }
 
-  #powerW(): number {
-    return Math.round((this.settings.powerW ?? 11_000) * (0.95 + Math.random() * 0.05));
+  /** The car draws a little under what the station offers: its power, limited by the composite schedule (K08). */
+  #powerW(evseId: number): number {
+    return Math.round(this.station.offeredW(evseId) * (0.95 + Math.random() * 0.05));
   }
 
   #startMeter(evse: Evse): void {

@@ -8,7 +8,6 @@ import { actionOf, after, type ChargePointOptions, type ConnectionLike, type Log
 import { authorizationKeys16, Station16 } from "../station/index.js";
 import type {
   ChangeConfigurationRequest,
-  GetCompositeScheduleRequest,
   GetConfigurationRequest,
   KeyValue,
   RemoteStartTransactionRequest,
@@ -21,7 +20,6 @@ import {
   ChargePoint,
   ChargePointErrorCode,
   ChargePointStatus,
-  ChargingRateUnitType,
   ConfigurationStatus,
   call,
   DataTransferStatus,
@@ -125,6 +123,7 @@ export class SimulatedCharger {
       reboot: (_reason, afterBoot) => this.boot(afterBoot),
       trigger: (message, id) => this.trigger(message, id),
       setting: (key) => this.configuration.get(key)?.value,
+      maxPowerW: settings.powerW ?? 11_000,
       get online() {
         return charger.online;
       },
@@ -298,6 +297,7 @@ export class SimulatedCharger {
         return undefined;
       }
       connector.transactionId = transactionId;
+      this.station.profiles.transactionStarted(connectorId);
       connector.idTag = idTag;
       await this.#statusIfOnline(connector, ChargePointStatus.Charging);
       const name =
@@ -337,8 +337,10 @@ export class SimulatedCharger {
     if (!connector) return;
     const charging = connector.transactionId !== undefined;
     if (charging) this.#advanceMeter(connector);
-    const powerW = charging ? this.#powerW() : 0;
-    await this.#transactional(
+    const powerW = charging ? this.#powerW(connectorId) : 0;
+    // Without a transaction MeterValues is no transaction message (section 3.7): it goes directly, not through the queue.
+    const deliver = (payload: Payload) => (charging ? this.#transactional(payload) : this.send(payload));
+    await deliver(
       new call.MeterValues({
         connectorId,
         ...(charging ? { transactionId: connector.transactionId } : {}),
@@ -348,6 +350,7 @@ export class SimulatedCharger {
             sampledValue: [
               { value: String(connector.meterWh), measurand: Measurand.EnergyActiveImportRegister, unit: UnitOfMeasure.Wh },
               { value: String(powerW), measurand: Measurand.PowerActiveImport, unit: UnitOfMeasure.W },
+              { value: String(this.station.offeredW(connectorId)), measurand: Measurand.PowerOffered, unit: UnitOfMeasure.W },
             ],
           },
         ],
@@ -362,12 +365,12 @@ export class SimulatedCharger {
     const at = performance.now();
     const last = this.#lastReading.get(connector.id) ?? at;
     this.#lastReading.set(connector.id, at);
-    connector.meterWh += Math.max(1, Math.round((this.#powerW() * (at - last)) / 3_600_000));
+    connector.meterWh += Math.max(1, Math.round((this.#powerW(connector.id) * (at - last)) / 3_600_000));
   }
 
-  #powerW(): number {
-    const base = this.settings.powerW ?? 11_000;
-    return Math.round(base * (0.95 + Math.random() * 0.05));
+  /** The car draws a little under what the charger offers: its power, limited by the composite schedule (3.13). */
+  #powerW(connectorId: number): number {
+    return Math.round(this.station.offeredW(connectorId) * (0.95 + Math.random() * 0.05));
   }
 
   #startMeter(connector: Connector): void {
@@ -523,32 +526,6 @@ export class ChargerPeer extends ChargePoint {
     this.charger.configuration.set(request.key, { value: request.value, readonly: false });
     if (request.key === "HeartbeatInterval") this.charger.setHeartbeat(Number(request.value));
     return { status: ConfigurationStatus.Accepted };
-  }
-
-  @on(Action.GetCompositeSchedule)
-  onGetCompositeSchedule(request: GetCompositeScheduleRequest) {
-    return {
-      status: "Accepted",
-      connectorId: request.connectorId,
-      scheduleStart: now(),
-      chargingSchedule: {
-        duration: request.duration,
-        chargingRateUnit: request.chargingRateUnit ?? ChargingRateUnitType.W,
-        chargingSchedulePeriod: [
-          { startPeriod: 0, limit: request.chargingRateUnit === "A" ? 16 : (this.charger.settings.powerW ?? 11_000) },
-        ],
-      },
-    };
-  }
-
-  @on(Action.SetChargingProfile)
-  onSetChargingProfile() {
-    return { status: "Accepted" };
-  }
-
-  @on(Action.ClearChargingProfile)
-  onClearChargingProfile() {
-    return { status: "Accepted" };
   }
 
   @on(Action.DataTransfer)

@@ -53,6 +53,17 @@ export { logFileName, Operations2, type StoredOperations2 } from "./operations-2
 export { FirmwarePublisher } from "./publish-firmware.js";
 export { baseReport, type ComponentVariableFilter, customReport, parts, type ReportData, reportDataOf } from "./reports.js";
 export { type Reservation, ReservationBook } from "./reservations.js";
+export {
+  ChargingProfiles,
+  type ClearCriteria,
+  type CompositePeriod,
+  convertLimit,
+  type Profile,
+  ProfilePurpose,
+  type Schedule,
+  type SchedulePeriod,
+} from "./smart-charging.js";
+export { routeSmartCharging2, routeSmartCharging16, type SmartChargingContext } from "./smart-charging-routes.js";
 export { measurands, type StationIdentity, standardDefinitions, standardDeviceModel } from "./standard-components.js";
 export { type EvseView, type Routable, Station2, type StationHost, type StoredStation2 } from "./station-2.js";
 export { authorizationKeys16, Station16, type StoredStation16 } from "./station-16.js";

@@ -10,6 +10,8 @@ import { EvseStates, type StoredEvseStates } from "./evse-states.js";
 import { FirmwareDialect, type FirmwareJob, FirmwareUpdater, readableCertificate } from "./firmware.js";
 import { LogUploader } from "./log-upload.js";
 import { logFileName } from "./operations-2.js";
+import { ChargingProfiles, type Profile } from "./smart-charging.js";
+import { routeSmartCharging16 } from "./smart-charging-routes.js";
 import type { Routable, StationHost } from "./station-2.js";
 import { download } from "./transfer.js";
 
@@ -17,6 +19,7 @@ export interface StoredStation16 extends StoredEvseStates {
   readonly firmware?: FirmwareJob;
   readonly firmwareVersion: string;
   readonly authorization: StoredAuthorization;
+  readonly chargingProfiles: readonly Profile[];
 }
 
 /** The configuration keys (section 9.1, 9.3) the local authorization rules read, with the simulator's defaults. */
@@ -64,6 +67,8 @@ export class Station16 {
   firmwareVersion = "sim-1.0.0";
   /** Local authorization list and authorization cache. */
   readonly authorization = new Authorization();
+  /** Charging profiles and the composite schedule (section 3.13). */
+  readonly profiles = new ChargingProfiles();
   #firmwareJob: FirmwareJob | undefined;
   /** Called whenever something worth keeping over a restart changed. */
   changed: () => void = () => {};
@@ -104,6 +109,7 @@ export class Station16 {
 
   /** A transaction ended on `connectorId`: a scheduled availability change applies; the status to show. */
   sessionEnded(connectorId: number): string {
+    this.profiles.transactionEnded(connectorId);
     this.evses.transactionEnded(connectorId);
     return this.evses.idleStatus(connectorId);
   }
@@ -114,6 +120,7 @@ export class Station16 {
       firmware: this.#firmwareJob,
       firmwareVersion: this.firmwareVersion,
       authorization: this.authorization.store(),
+      chargingProfiles: this.profiles.store(),
     };
   }
 
@@ -122,6 +129,14 @@ export class Station16 {
     if (stored.firmwareVersion) this.firmwareVersion = stored.firmwareVersion;
     this.#firmwareJob = stored.firmware;
     if (stored.authorization) this.authorization.restore(stored.authorization);
+    if (stored.chargingProfiles) this.profiles.restore(stored.chargingProfiles);
+  }
+
+  /** What the connector offers the car now, in W: its maximum, limited by the composite schedule. */
+  offeredW(connectorId: number): number {
+    const max = this.#host.maxPowerW ?? 11_000;
+    const limit = this.profiles.limitAt(connectorId, Date.now(), "W")?.limit;
+    return limit === undefined ? max : Math.min(max, limit);
   }
 
   authorizationSettings(): AuthorizationSettings {
@@ -174,6 +189,7 @@ export class Station16 {
 
   route(peer: Routable): void {
     const host = this.#host;
+    routeSmartCharging16(peer, { host, profiles: this.profiles, maxPowerW: host.maxPowerW ?? 11_000 });
     type Entry = { idTag: string; idTagInfo?: Info16 };
     peer.route(
       "SendLocalList",

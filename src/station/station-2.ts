@@ -20,6 +20,8 @@ import { DisplayMessages, type MessageInfo } from "./display-messages.js";
 import { type MonitorEvent, Monitoring, type SetMonitoringData, type StoredMonitors } from "./monitoring.js";
 import { Operations2, type StoredOperations2 } from "./operations-2.js";
 import { baseReport, type ComponentVariableFilter, customReport, parts, reportDataOf } from "./reports.js";
+import { ChargingProfiles, type Profile } from "./smart-charging.js";
+import { routeSmartCharging2 } from "./smart-charging-routes.js";
 import { type StationIdentity, standardDeviceModel } from "./standard-components.js";
 import type { TransferOptions } from "./transfer.js";
 
@@ -59,6 +61,8 @@ export interface StationHost {
   readonly online?: boolean;
   /** A 1.6 configuration key's value (the 2.x station reads its device model instead). */
   setting?(key: string): string | undefined;
+  /** The most the car draws from an EVSE, in W, where no charging profile limits it (1.6; 2.x: EVSE.Power MaxSet). */
+  readonly maxPowerW?: number;
 }
 
 /** The handler table of a ChargePoint (the function form of `@on` and `@after`). */
@@ -73,6 +77,7 @@ export interface StoredStation2 {
   readonly operations: StoredOperations2;
   readonly displayMessages: readonly MessageInfo[];
   readonly authorization: StoredAuthorization;
+  readonly chargingProfiles: readonly Profile[];
 }
 
 interface VariableRequest {
@@ -97,10 +102,14 @@ export class Station2 {
   readonly displayMessages = new DisplayMessages();
   /** Local authorization list and authorization cache. */
   readonly authorization = new Authorization();
+  /** Charging profiles and the composite schedule. */
+  readonly profiles = new ChargingProfiles();
+  readonly #maxPowerW: number;
   readonly #host: StationHost;
 
   constructor(host: StationHost, identity: StationIdentity) {
     this.#host = host;
+    this.#maxPowerW = identity.powerW;
     this.model = standardDeviceModel(identity);
     this.monitoring = new Monitoring(this.model, (events) => this.#notifyEvents(events));
     this.operations = new Operations2(host, (component, variable) => this.enabled(component, variable));
@@ -132,6 +141,7 @@ export class Station2 {
       operations: this.operations.store(),
       displayMessages: this.displayMessages.all,
       authorization: this.authorization.store(),
+      chargingProfiles: this.profiles.store(),
     };
   }
 
@@ -141,7 +151,24 @@ export class Station2 {
     if (stored.operations) this.operations.restore(stored.operations);
     if (stored.displayMessages) this.displayMessages.restore(stored.displayMessages);
     if (stored.authorization) this.authorization.restore(stored.authorization);
+    if (stored.chargingProfiles) this.profiles.restore(stored.chargingProfiles);
     this.model.update("LocalAuthListCtrlr", "Entries", String(this.authorization.listSize));
+  }
+
+  transactionStarted(evseId: number): void {
+    this.profiles.transactionStarted(evseId);
+  }
+
+  /** A transaction ended on `evseId`: its TxProfiles go, scheduled changes apply; the status the EVSE shows now. */
+  sessionEnded(evseId: number): string {
+    this.profiles.transactionEnded(evseId);
+    return this.operations.sessionEnded(evseId);
+  }
+
+  /** What the EVSE offers the car now, in W: its maximum, limited by the composite schedule (K08). */
+  offeredW(evseId: number): number {
+    const limit = this.profiles.limitAt(evseId, Date.now(), "W")?.limit;
+    return limit === undefined ? this.#maxPowerW : Math.min(this.#maxPowerW, limit);
   }
 
   /** One line per record the station holds about a customer's idToken (CustomerInformation). */
@@ -182,6 +209,7 @@ export class Station2 {
 
   route(peer: Routable): void {
     this.operations.route(peer);
+    routeSmartCharging2(peer, { host: this.#host, profiles: this.profiles, maxPowerW: this.#maxPowerW });
     type Entry = { idToken: { idToken: string }; idTokenInfo?: Info2 };
     peer.route(
       "SendLocalList",
