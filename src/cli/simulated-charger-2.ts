@@ -9,7 +9,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { ChargePointOptions, ConnectionLike, PayloadClass } from "../index.js";
-import { endsOnDeauthorize, meterValues, Station2, transactionStart } from "../station/index.js";
+import { endsOnDeauthorize, meterValues, Station2, StationStateFile, transactionStart } from "../station/index.js";
 import * as v21 from "../v21/index.js";
 import * as v201 from "../v201/index.js";
 import { schemaAnswer } from "./schema-answers.js";
@@ -85,6 +85,11 @@ export class SimulatedCharger2 {
       heartbeatIntervalS: 0,
       txUpdatedIntervalS: settings.meterIntervalS,
     });
+    if (settings.stateDir) {
+      const file = new StationStateFile(settings.stateDir, version);
+      file.onProblem = (message) => settings.logger.warn?.(message, { chargePointId: this.id });
+      this.station.keepIn(file);
+    }
   }
 
   #payload(action: string, body: Body): { readonly "~action": string } {
@@ -166,6 +171,7 @@ export class SimulatedCharger2 {
     for (const evse of this.connectors) if (evse.transactionId !== undefined) this.#startMeter(evse);
     await afterBoot?.();
     await this.sendAllStatuses();
+    this.station.booted();
   }
 
   /** A reboot of the simulated station: the same connection, a new BootNotification with `reason`. */
@@ -193,7 +199,9 @@ export class SimulatedCharger2 {
   }
 
   async sendAllStatuses(): Promise<void> {
-    for (const evse of this.connectors) await this.sendStatus(evse.id, evse.status);
+    // An idle EVSE shows what the station holds for it (reserved, inoperative), kept over a restart.
+    for (const evse of this.connectors)
+      await this.sendStatus(evse.id, evse.transactionId === undefined ? this.station.operations.idleStatus(evse.id) : evse.status);
   }
 
   async sendStatus(evseId: number, status: string): Promise<void> {

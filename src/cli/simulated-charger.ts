@@ -5,7 +5,7 @@
  * connection gets a fresh ChargerPeer (a ChargePoint) that routes the central system's CALLs to it.
  */
 import { actionOf, after, type ChargePointOptions, type ConnectionLike, type Logger, on, type PayloadClass } from "../index.js";
-import { authorizationKeys16, Station16 } from "../station/index.js";
+import { authorizationKeys16, Station16, StationStateFile } from "../station/index.js";
 import type {
   ChangeConfigurationRequest,
   GetConfigurationRequest,
@@ -39,6 +39,12 @@ export interface ChargerSettings {
   readonly meterIntervalS: number;
   /** Charging power of the simulated car, in W. Default 11 000. */
   readonly powerW?: number;
+  /**
+   * The charger's state directory (the offline queue's): the station's state (configuration or device
+   * model, local list, charging profiles, reservations, a firmware update under way) is kept there in
+   * station.json and survives a restart. Default: in memory only.
+   */
+  readonly stateDir?: string;
   readonly logger: Logger;
   readonly responseTimeoutMs?: number;
   /** What the charger does, for the command's own output. */
@@ -129,6 +135,19 @@ export class SimulatedCharger {
       },
       logText: (logType) => [`ocppkit simulator ${this.id} ${logType}`, ...this.#log].join("\n"),
     });
+    if (settings.stateDir) {
+      const file = new StationStateFile(settings.stateDir, "1.6");
+      file.onProblem = (message) => this.settings.logger.warn?.(message, { chargePointId: this.id });
+      this.station.keepIn(file, {
+        values: () => Object.fromEntries([...this.configuration].filter(([, e]) => !e.readonly).map(([key, e]) => [key, e.value])),
+        restore: (values) => {
+          for (const [key, value] of Object.entries(values)) {
+            const entry = this.configuration.get(key);
+            if (entry && !entry.readonly && typeof value === "string") this.configuration.set(key, { value, readonly: false });
+          }
+        },
+      });
+    }
   }
 
   /** Speaks over `connection` from now on; the returned peer's start() runs until it closes. */
@@ -186,6 +205,7 @@ export class SimulatedCharger {
       this.setHeartbeat(Number(response.interval) || 0);
       await afterBoot?.();
       await this.sendAllStatuses();
+      this.station.booted();
       return;
     }
     for (;;) {
@@ -202,12 +222,17 @@ export class SimulatedCharger {
     for (const connector of this.connectors) if (connector.transactionId !== undefined) this.#startMeter(connector);
     await afterBoot?.();
     await this.sendAllStatuses();
+    this.station.booted();
   }
 
   /** The charger and each connector report their status (after a boot, or a link that came back). */
   async sendAllStatuses(): Promise<void> {
     await this.sendStatus(0, ChargePointStatus.Available);
-    for (const connector of this.connectors) await this.sendStatus(connector.id, connector.status);
+    // An idle connector shows what the charger holds for it (reserved, inoperative), kept over a restart.
+    for (const connector of this.connectors) {
+      const idle = connector.transactionId === undefined && !connector.claimed;
+      await this.sendStatus(connector.id, idle ? (this.station.evses.idleStatus(connector.id) as ChargePointStatus) : connector.status);
+    }
   }
 
   /** A link is open now. Without one, non-transaction messages are not worth sending. */
@@ -524,6 +549,7 @@ export class ChargerPeer extends ChargePoint {
     const numeric = request.key === "HeartbeatInterval" || request.key === "MeterValueSampleInterval";
     if (numeric && !/^\d+$/.test(request.value)) return { status: ConfigurationStatus.Rejected };
     this.charger.configuration.set(request.key, { value: request.value, readonly: false });
+    this.charger.station.changed();
     if (request.key === "HeartbeatInterval") this.charger.setHeartbeat(Number(request.value));
     return { status: ConfigurationStatus.Accepted };
   }

@@ -107,10 +107,9 @@ export class FirmwareUpdater {
     this.#running = controller;
     this.#host.saved(job);
     return this.#run(job, controller.signal).finally(() => {
-      if (this.#running === controller) {
-        this.#running = undefined;
-        if (job.stage === "pending") this.#host.saved(undefined);
-      }
+      if (this.#running === controller) this.#running = undefined;
+      // Ended before the new firmware was in place (done, failed or cancelled): nothing to resume.
+      if (job.stage === "pending" && !controller.signal.aborted) this.#host.saved(undefined);
     });
   }
 

@@ -65,6 +65,7 @@ export {
 } from "./smart-charging.js";
 export { routeSmartCharging2, routeSmartCharging16, type SmartChargingContext } from "./smart-charging-routes.js";
 export { measurands, type StationIdentity, standardDefinitions, standardDeviceModel } from "./standard-components.js";
+export { StationStateFile, stateFileName } from "./state-file.js";
 export { type EvseView, type Routable, Station2, type StationHost, type StoredStation2 } from "./station-2.js";
 export { authorizationKeys16, Station16, type StoredStation16 } from "./station-16.js";
 export { endsOnDeauthorize, meterValues, type Reading, type TransactionStart, transactionStart } from "./transactions.js";

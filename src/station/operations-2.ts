@@ -90,7 +90,10 @@ export class Operations2 {
         this.changed();
         await host.reboot("FirmwareUpdate", afterBoot);
       },
-      saved: () => this.changed(),
+      saved: (job) => {
+        this.#firmwareJob = job;
+        this.changed();
+      },
       delay,
     });
   }
@@ -142,11 +145,15 @@ export class Operations2 {
     this.evses.restore(stored);
     if (stored.firmwareVersion) this.firmwareVersion = stored.firmwareVersion;
     this.#firmwareJob = stored.firmware;
+    this.#restoredJob = stored.firmware;
   }
+
+  #restoredJob: FirmwareJob | undefined;
 
   /** After the first boot of a restarted station: a firmware update that was under way goes on. */
   resumeFirmware(): void {
-    const job = this.#firmwareJob;
+    const job = this.#restoredJob;
+    this.#restoredJob = undefined;
     if (job) this.#host.background("UpdateFirmware", () => this.firmware.resume(job));
   }
 
@@ -178,12 +185,7 @@ export class Operations2 {
         stage: "pending",
         request: { ...firmware, requestId: request.requestId, retries: request.retries, retryIntervalS: request.retryInterval },
       };
-      this.#firmwareJob = job;
-      host.background("UpdateFirmware", () =>
-        this.firmware.start(job).finally(() => {
-          if (this.#firmwareJob === job && job.stage === "pending") this.#firmwareJob = undefined;
-        }),
-      );
+      host.background("UpdateFirmware", () => this.firmware.start(job));
     });
 
     peer.route("GetLog", (request: GetLogRequest) => ({

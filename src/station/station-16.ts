@@ -12,6 +12,7 @@ import { LogUploader } from "./log-upload.js";
 import { logFileName } from "./operations-2.js";
 import { ChargingProfiles, type Profile } from "./smart-charging.js";
 import { routeSmartCharging16 } from "./smart-charging-routes.js";
+import type { StationStateFile } from "./state-file.js";
 import type { Routable, StationHost } from "./station-2.js";
 import { download } from "./transfer.js";
 
@@ -20,6 +21,8 @@ export interface StoredStation16 extends StoredEvseStates {
   readonly firmwareVersion: string;
   readonly authorization: StoredAuthorization;
   readonly chargingProfiles: readonly Profile[];
+  /** The configuration keys' values (section 9), from the host. */
+  readonly configuration?: Readonly<Record<string, string>>;
 }
 
 /** The configuration keys (section 9.1, 9.3) the local authorization rules read, with the simulator's defaults. */
@@ -94,7 +97,10 @@ export class Station16 {
           this.changed();
           await host.reboot("FirmwareUpdate", afterBoot);
         },
-        saved: () => this.changed(),
+        saved: (job) => {
+          this.#firmwareJob = job;
+          this.changed();
+        },
         delay,
       });
     this.firmware = updater("FirmwareStatusNotification");
@@ -128,6 +134,7 @@ export class Station16 {
     this.evses.restore(stored);
     if (stored.firmwareVersion) this.firmwareVersion = stored.firmwareVersion;
     this.#firmwareJob = stored.firmware;
+    this.#restoredJob = stored.firmware;
     if (stored.authorization) this.authorization.restore(stored.authorization);
     if (stored.chargingProfiles) this.profiles.restore(stored.chargingProfiles);
   }
@@ -160,6 +167,34 @@ export class Station16 {
     });
   }
 
+  /**
+   * Keeps the charger's state in `file`: restored now, saved on every change (configuration through
+   * `configuration`, local list and cache, profiles, reservations, availability, a firmware update under way).
+   */
+  keepIn(
+    file: StationStateFile,
+    configuration?: { values(): Record<string, string>; restore(values: Readonly<Record<string, string>>): void },
+  ): void {
+    const stored = file.load() as Partial<StoredStation16> | undefined;
+    if (stored && typeof stored === "object") {
+      this.restore(stored);
+      if (stored.configuration) configuration?.restore(stored.configuration);
+    }
+    const save = () => file.save(() => ({ ...this.store(), configuration: configuration?.values() }));
+    this.changed = save;
+    this.authorization.changed = save;
+    this.profiles.changed = save;
+  }
+
+  #booted = false;
+
+  /** The charger booted: after a restart, a firmware update under way goes on. */
+  booted(): void {
+    if (this.#booted) return;
+    this.#booted = true;
+    this.resumeFirmware();
+  }
+
   /** A StartTransaction answer's idTagInfo goes to the cache too (section 3.5.1). */
   remember(idTag: string, info: unknown): void {
     this.authorization.remember(idTag, idTagInfo16(info as Info16 | undefined), this.authorizationSettings());
@@ -167,19 +202,17 @@ export class Station16 {
 
   /** After the first boot of a restarted charger: a firmware update that was under way goes on. */
   resumeFirmware(): void {
-    const job = this.#firmwareJob;
+    const job = this.#restoredJob;
+    this.#restoredJob = undefined;
     if (!job) return;
     const updater = job.dialect === FirmwareDialect.V16Signed ? this.#signedFirmware : this.firmware;
     this.#host.background("UpdateFirmware", () => updater.resume(job));
   }
 
+  #restoredJob: FirmwareJob | undefined;
+
   #start(updater: FirmwareUpdater, job: FirmwareJob): void {
-    this.#firmwareJob = job;
-    this.#host.background("UpdateFirmware", () =>
-      updater.start(job).finally(() => {
-        if (this.#firmwareJob === job && job.stage === "pending") this.#firmwareJob = undefined;
-      }),
-    );
+    this.#host.background("UpdateFirmware", () => updater.start(job));
   }
 
   async #reportIdle(connectorId: number): Promise<void> {

@@ -23,6 +23,7 @@ import { baseReport, type ComponentVariableFilter, customReport, parts, reportDa
 import { ChargingProfiles, type Profile } from "./smart-charging.js";
 import { routeSmartCharging2 } from "./smart-charging-routes.js";
 import { type StationIdentity, standardDeviceModel } from "./standard-components.js";
+import type { StationStateFile } from "./state-file.js";
 import type { TransferOptions } from "./transfer.js";
 
 type Body = Record<string, unknown>;
@@ -119,6 +120,34 @@ export class Station2 {
       if (name === "OCPPCommCtrlr.HeartbeatInterval") host.setHeartbeat?.(Number(this.model.value("OCPPCommCtrlr", "HeartbeatInterval")));
       if (name === "SampledDataCtrlr.TxUpdatedInterval" || name === "SampledDataCtrlr.Enabled") host.restartMeters?.();
     });
+  }
+
+  /**
+   * Keeps the station's state in `file`: what it holds is restored now, and every change is saved
+   * (device model values, monitors, local list and cache, profiles, reservations, availability,
+   * display messages, a firmware update under way).
+   */
+  keepIn(file: StationStateFile): void {
+    const stored = file.load();
+    if (stored && typeof stored === "object") this.restore(stored as Partial<StoredStation2>);
+    const save = () => file.save(() => this.store());
+    this.operations.changed = save;
+    this.displayMessages.changed = save;
+    this.authorization.changed = save;
+    this.profiles.changed = save;
+    this.monitoring.changed = save;
+    this.model.onChange(({ variable, type }) => {
+      if (variable.attributes.get(type)?.persistent) save();
+    });
+  }
+
+  #booted = false;
+
+  /** The station booted (BootNotification accepted, statuses sent): after a restart, a firmware update under way goes on. */
+  booted(): void {
+    if (this.#booted) return;
+    this.#booted = true;
+    this.operations.resumeFirmware();
   }
 
   /** A controller's boolean setting. */
