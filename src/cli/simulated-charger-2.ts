@@ -9,7 +9,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { ChargePointOptions, ConnectionLike, PayloadClass } from "../index.js";
-import { endsOnDeauthorize, meterValues, Station2, transactionStart } from "../station/index.js";
+import { endsOnDeauthorize, meterValues, Station2, StationStateFile, transactionStart } from "../station/index.js";
 import * as v21 from "../v21/index.js";
 import * as v201 from "../v201/index.js";
 import { schemaAnswer } from "./schema-answers.js";
@@ -40,7 +40,14 @@ const reasons: Record<string, string> = {
   UnlockCommand: "Local",
   Reboot: "Reboot",
 };
-const triggerReasons: Record<string, string> = { Remote: "RemoteStop", Local: "StopAuthorized", DeAuthorized: "Deauthorized" };
+const triggerReasons: Record<string, string> = {
+  Remote: "RemoteStop",
+  Local: "StopAuthorized",
+  DeAuthorized: "Deauthorized",
+  ImmediateReset: "ResetCommand",
+  SoftReset: "ResetCommand",
+  HardReset: "ResetCommand",
+};
 const now = () => new Date().toISOString();
 
 export class SimulatedCharger2 {
@@ -78,6 +85,11 @@ export class SimulatedCharger2 {
       heartbeatIntervalS: 0,
       txUpdatedIntervalS: settings.meterIntervalS,
     });
+    if (settings.stateDir) {
+      const file = new StationStateFile(settings.stateDir, version);
+      file.onProblem = (message) => settings.logger.warn?.(message, { chargePointId: this.id });
+      this.station.keepIn(file);
+    }
   }
 
   #payload(action: string, body: Body): { readonly "~action": string } {
@@ -139,8 +151,10 @@ export class SimulatedCharger2 {
     return this.online ? ((await queued.response) as Body) : {};
   }
 
-  async boot(): Promise<void> {
-    const boot = { reason: "PowerUp", chargingStation: { model: "Simulator", vendorName: "ocppkit" } };
+  /** BootNotification (2.0.1 B01) with `reason`; `afterBoot` runs once it is accepted, before the statuses. */
+  async boot(reason = "PowerUp", afterBoot?: () => Promise<void>): Promise<void> {
+    const chargingStation = { model: "Simulator", vendorName: "ocppkit", firmwareVersion: this.station.operations.firmwareVersion };
+    const boot = { reason, chargingStation };
     let response: Body;
     if (this.queue) {
       response = (await this.queue.register(this.#payload("BootNotification", boot) as never)) as Body;
@@ -152,9 +166,24 @@ export class SimulatedCharger2 {
         if (!this.peer) return;
       }
     }
+    this.station.operations.accepted = true;
     this.setHeartbeat(Number(response.interval) || 0);
     for (const evse of this.connectors) if (evse.transactionId !== undefined) this.#startMeter(evse);
+    await afterBoot?.();
     await this.sendAllStatuses();
+    this.station.booted();
+  }
+
+  /** A reboot of the simulated station: the same connection, a new BootNotification with `reason`. */
+  async reboot(reason: string, afterBoot?: () => Promise<void>): Promise<void> {
+    this.station.operations.accepted = false;
+    this.#event("info", `rebooting (${reason})`);
+    await this.boot(reason, afterBoot);
+  }
+
+  /** What GetLog uploads: what the station did, one line each. */
+  logText(logType: string): string {
+    return [`ocppkit simulator ${this.id} ${logType}`, ...this.#log].join("\n");
   }
 
   setHeartbeat(intervalS: number): void {
@@ -170,7 +199,9 @@ export class SimulatedCharger2 {
   }
 
   async sendAllStatuses(): Promise<void> {
-    for (const evse of this.connectors) await this.sendStatus(evse.id, evse.status);
+    // An idle EVSE shows what the station holds for it (reserved, inoperative), kept over a restart.
+    for (const evse of this.connectors)
+      await this.sendStatus(evse.id, evse.transactionId === undefined ? this.station.operations.idleStatus(evse.id) : evse.status);
   }
 
   async sendStatus(evseId: number, status: string): Promise<void> {
@@ -187,8 +218,7 @@ export class SimulatedCharger2 {
   /** `meterValue` with SampledDataCtrlr's measurands for the event (`Started`, `Updated`, `Ended`), when there are any. */
   #meterValue(evse: Evse, powerW: number, event: "Started" | "Updated" | "Ended") {
     const context = { Started: "Transaction.Begin", Updated: "Sample.Periodic", Ended: "Transaction.End" }[event];
-    const limitW = this.settings.powerW ?? 11_000;
-    const reading = { energyWh: evse.meterWh, powerW, offeredW: limitW, voltageV: 230, phases: 3 };
+    const reading = { energyWh: evse.meterWh, powerW, offeredW: this.station.offeredW(evse.id), voltageV: 230, phases: 3 };
     const values = meterValues(this.station.list("SampledDataCtrlr", `Tx${event}Measurands`), reading, context);
     return values.length ? { meterValue: values } : {};
   }
@@ -196,6 +226,10 @@ export class SimulatedCharger2 {
   async startSession(evseId: number, idTag: string, authorize: boolean, remoteStartId?: number): Promise<string | undefined> {
     const evse = this.connector(evseId);
     if (!evse || evse.transactionId !== undefined) return undefined;
+    if (!this.station.operations.mayStart(evse.id, idTag)) {
+      this.#event("info", `EVSE ${evse.id} is reserved or unavailable: ${idTag} may not charge there`);
+      return undefined;
+    }
     evse.claimed = true;
     try {
       // AuthCtrlr: Enabled false starts without authorization; AuthorizeRemoteStart asks before a remote start.
@@ -203,10 +237,9 @@ export class SimulatedCharger2 {
       const mustAuthorize =
         this.station.enabled("AuthCtrlr", "Enabled") &&
         (remoteStartId === undefined ? authorize : this.station.enabled("AuthCtrlr", "AuthorizeRemoteStart"));
+      // The local list, the cache and the CSMS decide, per the AuthCtrlr settings (src/station).
       const accepted = async () => {
-        if (!mustAuthorize || !this.online) return true;
-        const auth = await this.send("Authorize", { idToken: this.#idToken(idTag) });
-        if ((auth.idTokenInfo as { status?: string } | undefined)?.status === "Accepted") return true;
+        if (!mustAuthorize || (await this.station.authorize(idTag))) return true;
         this.#event("info", `idToken ${idTag} was not accepted`);
         return false;
       };
@@ -214,6 +247,7 @@ export class SimulatedCharger2 {
       if (!start.onPlugIn && !(await accepted())) return undefined;
       const transactionId = randomUUID();
       evse.transactionId = transactionId;
+      this.station.transactionStarted(evse.id);
       evse.idTag = idTag;
       evse.seqNo = 0;
       evse.remoteStartId = remoteStartId;
@@ -225,6 +259,7 @@ export class SimulatedCharger2 {
         seqNo: evse.seqNo++,
         transactionInfo: { transactionId, chargingState: start.onPlugIn ? "EVConnected" : "Charging", ...remote },
         evse: { id: evse.id, connectorId: 1 },
+        ...this.station.operations.useReservation(evse.id, idTag),
         ...(start.onPlugIn ? {} : { idToken: this.#idToken(idTag) }),
         ...this.#meterValue(evse, 0, "Started"),
       });
@@ -290,7 +325,7 @@ export class SimulatedCharger2 {
       ...this.#meterValue(evse, 0, "Ended"),
     });
     evse.idTag = undefined;
-    await this.sendStatus(evse.id, "Available");
+    await this.sendStatus(evse.id, this.station.sessionEnded(evse.id));
     this.#event(
       "stopped",
       `transaction ${transactionId} stopped on EVSE ${evse.id} (${reason}); meter ${evse.meterWh} Wh`,
@@ -299,11 +334,18 @@ export class SimulatedCharger2 {
     );
   }
 
-  async sendMeterValues(evseId: number): Promise<void> {
+  /** TransactionEvent Updated during a transaction (`triggerReason` MeterValuePeriodic or Trigger), else MeterValues. */
+  async sendMeterValues(evseId: number, triggerReason = "MeterValuePeriodic", meterValuesMessage = false): Promise<void> {
     const evse = this.connector(evseId);
     if (!evse) return;
-    if (evse.transactionId === undefined) {
-      const reading = { energyWh: evse.meterWh, powerW: 0, offeredW: this.settings.powerW ?? 11_000, voltageV: 230, phases: 3 };
+    if (evse.transactionId === undefined || meterValuesMessage) {
+      const reading = {
+        energyWh: evse.meterWh,
+        powerW: evse.transactionId === undefined ? 0 : this.#powerW(evse.id),
+        offeredW: this.station.offeredW(evse.id),
+        voltageV: 230,
+        phases: 3,
+      };
       const measurands = this.station.list("AlignedDataCtrlr", "Measurands");
       await this.send("MeterValues", {
         evseId,
@@ -315,11 +357,11 @@ export class SimulatedCharger2 {
     await this.#transactionEvent({
       eventType: "Updated",
       timestamp: now(),
-      triggerReason: "MeterValuePeriodic",
+      triggerReason,
       seqNo: evse.seqNo++,
       transactionInfo: { transactionId: evse.transactionId, chargingState: "Charging" },
       evse: { id: evse.id, connectorId: 1 },
-      ...this.#meterValue(evse, this.#powerW(), "Updated"),
+      ...this.#meterValue(evse, this.#powerW(evse.id), "Updated"),
     });
   }
 
@@ -337,7 +379,10 @@ export class SimulatedCharger2 {
       await this.send("BootNotification", { reason: "Triggered", chargingStation: { model: "Simulator", vendorName: "ocppkit" } });
     else if (message === "StatusNotification")
       for (const id of targets) await this.sendStatus(id, this.connector(id)?.status ?? "Available");
-    else if (message === "MeterValues" || message === "TransactionEvent") for (const id of targets) await this.sendMeterValues(id);
+    // F06: MeterValues is a MeterValuesRequest even during a transaction; TransactionEvent an Updated event with triggerReason Trigger.
+    else if (message === "MeterValues") for (const id of targets) await this.sendMeterValues(id, "Trigger", true);
+    else if (message === "TransactionEvent")
+      for (const id of targets) if (this.connector(id)?.transactionId !== undefined) await this.sendMeterValues(id, "Trigger");
   }
 
   background(what: string, work: () => Promise<unknown>): void {
@@ -348,11 +393,12 @@ export class SimulatedCharger2 {
     const at = performance.now();
     const last = this.#lastReading.get(evse.id) ?? at;
     this.#lastReading.set(evse.id, at);
-    evse.meterWh += Math.max(1, Math.round((this.#powerW() * (at - last)) / 3_600_000));
+    evse.meterWh += Math.max(1, Math.round((this.#powerW(evse.id) * (at - last)) / 3_600_000));
   }
 
-  #powerW(): number {
-    return Math.round((this.settings.powerW ?? 11_000) * (0.95 + Math.random() * 0.05));
+  /** The car draws a little under what the station offers: its power, limited by the composite schedule (K08). */
+  #powerW(evseId: number): number {
+    return Math.round(this.station.offeredW(evseId) * (0.95 + Math.random() * 0.05));
   }
 
   #startMeter(evse: Evse): void {
@@ -372,20 +418,15 @@ export class SimulatedCharger2 {
   }
 
   #event(kind: "started" | "stopped" | "info", text: string, connectorId?: number, transactionId?: string): void {
+    this.#log.push(`${now()} ${text}`);
+    if (this.#log.length > 1000) this.#log.shift();
     this.settings.onEvent?.({ kind, text, connectorId, transactionId });
   }
 
+  #log: string[] = [];
+
   #failed(what: string, error: unknown): void {
     this.settings.logger.warn?.(`${what} failed: ${error instanceof Error ? error.message : String(error)}`, { chargePointId: this.id });
-  }
-
-  #free(requested: number | undefined): Evse | undefined {
-    const free = (e: Evse) => e.transactionId === undefined && !e.claimed && e.status === "Available";
-    if (requested !== undefined) {
-      const evse = this.connector(requested);
-      return evse && free(evse) ? evse : undefined;
-    }
-    return this.connectors.find(free);
   }
 
   #routes(peer: Peer): void {
@@ -397,7 +438,8 @@ export class SimulatedCharger2 {
     peer.route(
       "RequestStartTransaction",
       (request: { evseId?: number; remoteStartId: number; idToken: { idToken: string } }, uniqueId: string) => {
-        const evse = this.#free(request.evseId);
+        const id = this.station.operations.evseForStart(request.evseId, request.idToken.idToken);
+        const evse = id === undefined ? undefined : this.connector(id);
         if (!evse) return { status: "Rejected" };
         evse.claimed = true;
         pending.set(uniqueId, evse);
@@ -424,24 +466,5 @@ export class SimulatedCharger2 {
       const evse = byTransaction(request.transactionId);
       if (evse) this.background("RequestStopTransaction", () => this.stopSession(evse.id, "Remote"));
     });
-    peer.route("Reset", () => ({ status: "Accepted" }));
-    peer.routeAfter("Reset", () =>
-      this.background("Reset", async () => {
-        for (const evse of this.connectors) await this.stopSession(evse.id, "SoftReset");
-        await this.boot();
-      }),
-    );
-    peer.route("TriggerMessage", (request: { requestedMessage: string }) => ({
-      status: ["Heartbeat", "BootNotification", "StatusNotification", "MeterValues", "TransactionEvent"].includes(request.requestedMessage)
-        ? "Accepted"
-        : "NotImplemented",
-    }));
-    peer.routeAfter("TriggerMessage", (request: { requestedMessage: string; evse?: { id: number } }) =>
-      this.background("TriggerMessage", () => this.trigger(request.requestedMessage, request.evse?.id)),
-    );
-    peer.route("UnlockConnector", (request: { evseId: number }) => ({
-      status: this.connector(request.evseId) ? "Unlocked" : "UnknownConnector",
-    }));
-    peer.route("ChangeAvailability", () => ({ status: "Accepted" }));
   }
 }
