@@ -143,6 +143,7 @@ export class CsmsTest {
     this.#frames = options.frames;
     this.#trigger = options.trigger;
     const c = options.config;
+    const stations = this.#stations;
     this.model = new Station2(
       {
         send: (action, body) => this.#call(this.#currentStep, action, body),
@@ -154,6 +155,19 @@ export class CsmsTest {
             }),
           );
         },
+        get connectors() {
+          return Array.from({ length: c.evses }, (_, i) => {
+            const state = stations.get(i + 1);
+            return { id: i + 1, status: state?.evConnected ? "Occupied" : "Available", transactionId: state?.transaction?.id };
+          });
+        },
+        // The model's own follow-ups of a CSMS command (end a session, report a status, reboot, send what a
+        // TriggerMessage asked for) stay silent: a case sends exactly the messages its table prescribes.
+        stopSession: async () => {},
+        sendStatus: async () => {},
+        reboot: async () => {},
+        trigger: async () => {},
+        online: true,
       },
       {
         evses: c.evses,
