@@ -28,7 +28,7 @@ import { basicAuthOption, parse, readTextFile, stringOption, urlArgument } from 
 import { CliError, ExitCode, usageError } from "./cli-errors.js";
 import { Color, palette } from "./colors.js";
 import type { Command } from "./command.js";
-import { stdoutLine } from "./timeline.js";
+import { stdoutLine, timeline } from "./timeline.js";
 
 const help = `ocppkit conformance: the OCPP 2.0.1 test cases of part 6 (Core and Advanced Security)
 
@@ -55,7 +55,8 @@ Options:
                         OCPPKIT_VERSION, OCPPKIT_ACTION, OCPPKIT_PAYLOAD (JSON), OCPPKIT_INSTRUCTION
   --list                list the cases (with "not applicable" reasons for this config) and exit
   --junit <file>        also write a JUnit XML report
-  --json                one JSON object per line: frames, then a result event per case, then a summary
+  --json                one JSON object per line: frames (as the other commands print them, with "case"),
+                        a result event per case, then a summary
   -h, --help            this help
 
 Results per case: pass, fail (with the step, the check, expected vs received and the frames around it),
@@ -177,12 +178,28 @@ async function run(argv: readonly string[]): Promise<number> {
   };
 
   if (!json) stdoutLine(`ocppkit conformance: ${cases.length} TC_*_CSMS case(s) against ${url} as ${config.stationId}`);
+  // --json frames follow the CLI's frame records (timeline.ts), each with the case it belongs to.
+  let frameCase = "";
+  const frameLog = json
+    ? timeline({
+        side: "charge point",
+        json: true,
+        palette: colors,
+        write: (line) => stdoutLine(`{"case":${JSON.stringify(frameCase)},${line.slice(1)}`),
+      })
+    : undefined;
+  const frames = frameLog
+    ? (caseId: string, stationId: string, direction: "in" | "out", text: string) => {
+        frameCase = caseId;
+        frameLog.frame?.(stationId, direction, text);
+      }
+    : undefined;
   const results: CaseResult[] = await runCsms({
     url,
     config,
     cases,
     trigger,
-    onFrame: json ? (caseId, frame) => stdoutLine(JSON.stringify({ event: "frame", case: caseId, ...frame })) : undefined,
+    onFrame: frames ? (caseId, frame, stationId) => frames(caseId, stationId, frame.from === "tool" ? "out" : "in", frame.text) : undefined,
     onResult: (result) => {
       if (json) return stdoutLine(JSON.stringify(resultEvent(result)));
       const [head, ...detail] = resultLines(result);

@@ -23,8 +23,8 @@ export interface CsmsRunOptions {
   /** Called as each case starts and ends (the CLI prints progress with it). */
   readonly onCaseStart?: (kase: ConformanceCase) => void;
   readonly onResult?: (result: CaseResult) => void;
-  /** Every frame of every case, as it passes. */
-  readonly onFrame?: (caseId: string, frame: FrameLog) => void;
+  /** Every frame of every case, as it passes, with the station identity it went over. */
+  readonly onFrame?: (caseId: string, frame: FrameLog, stationId: string) => void;
 }
 
 /** Frames shown around a failure: this many before it and a few after. */
@@ -106,7 +106,7 @@ export async function runCase(kase: ConformanceCase, options: CsmsRunOptions, me
               text,
             };
             frames.push(frame);
-            options.onFrame?.(kase.id, frame);
+            options.onFrame?.(kase.id, frame, stationId);
           },
         },
       });

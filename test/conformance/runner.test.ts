@@ -217,7 +217,11 @@ test("ocppkit conformance csms against ocppkit serve: JSON lines with a result p
         ["TC_B_06_CSMS", "pass"],
       ],
     );
-    assert.ok(lines.some((line) => line.event === "frame" && line.case === "TC_B_06_CSMS" && String(line.text).includes("GetVariables")));
+    assert.ok(
+      lines.some(
+        (line) => line.case === "TC_B_06_CSMS" && line.action === "GetVariables" && line.from === "centralSystem" && line.type === "CALL",
+      ),
+    );
     assert.equal(lines.at(-1)?.event, "summary");
     assert.match(readFileSync(junit, "utf8"), /tests="2" failures="0" errors="0"/);
 
