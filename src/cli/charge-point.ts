@@ -48,10 +48,11 @@ Options:
   --auth <basic:u:p>      HTTP Basic credentials (security profiles 1 and 2)
   --ca <file>             PEM CA to trust for wss://
   --cert, --key <file>    PEM client certificate and key (security profile 3)
-  --queue-dir <dir>       the charger's state directory: the offline queue's journal and the open
-                          transactions with their last meter reading. A charger killed mid-session
-                          ends the session with reason PowerLoss when it starts again. Default: in
-                          memory (lost with the process). Alias: --state-dir
+  --queue-dir <dir>       the charger's state directory: the offline queue's journal, the station's
+                          configuration and state (station.json), and the open transactions with
+                          their last meter reading. A charger killed mid-session ends the session
+                          with reason PowerLoss when it starts again. Default: in memory (lost with
+                          the process). Alias: --state-dir
   --ping-interval <s>     seconds between WebSocket pings (WebSocketPingInterval; the central system
                           may change it); a link silent 10 s after a ping (at most half the
                           interval) is dropped and replaced. 0: no pings. Default 30
@@ -137,6 +138,7 @@ async function run(argv: readonly string[]): Promise<number> {
     connectors,
     meterIntervalS,
     powerW,
+    stateDir: directory,
     logger,
     onEvent: (e) => log(e.kind, { connectorId: e.connectorId, transactionId: e.transactionId, message: e.text }, e.text),
   });
