@@ -5,7 +5,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { certificateParts, hashDataOf, newKeyAndCsr } from "ocppkit/station";
+import fc from "fast-check";
+import { certificateParts, DerError, elements, hashDataOf, newKeyAndCsr } from "ocppkit/station";
 import { repoFile } from "../cli/cli-process.js";
 import { StationUnderTest } from "./harness.js";
 
@@ -135,4 +136,22 @@ test("1.6 security extension: ExtendedTriggerMessage SignChargePointCertificate,
   assert.deepEqual(await station.call("GetInstalledCertificateIds", { certificateType: "CentralSystemRootCertificate" }), {
     status: "NotFound",
   });
+});
+
+test("DER: what the reader takes apart is what was there, and bytes that are no certificate give DerError, never another error", () => {
+  const { csrPem } = newKeyAndCsr({ commonName: "X" });
+  const der = Buffer.from(csrPem.replace(/-----[A-Z ]+-----|\s/g, ""), "base64");
+  const [request] = elements(der);
+  assert.equal(request.bytes.length, der.length);
+  assert.equal(elements(request.content).length, 3, "info, algorithm, signature");
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+      try {
+        certificateParts(Buffer.from(bytes));
+        return true;
+      } catch (error) {
+        return error instanceof DerError;
+      }
+    }),
+  );
 });
