@@ -267,6 +267,7 @@ export class SimulatedCharger2 {
     this.station.operations.accepted = true;
     this.setHeartbeat(Number(response.interval) || 0);
     for (const evse of this.connectors) if (evse.transactionId !== undefined) this.#startMeter(evse);
+    this.station.bootEvent(reason);
     await afterBoot?.();
     await this.sendAllStatuses();
     this.station.booted();

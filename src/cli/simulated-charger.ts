@@ -146,6 +146,7 @@ export class SimulatedCharger {
       trigger: (message, id) => this.trigger(message, id),
       setting: (key) => this.configuration.get(key)?.value,
       maxPowerW: settings.powerW ?? 11_000,
+      identity: settings.id,
       get online() {
         return charger.online;
       },

@@ -12,7 +12,11 @@ export {
   SendLocalListStatus,
   type StoredAuthorization,
 } from "./authorization.js";
+export { type CertificateContext, routeCertificates2, routeCertificates16, signCertificate } from "./certificate-routes.js";
+export { type CertificateHashData, Certificates, hashDataOf, type InstalledCertificate, type StoredCertificates } from "./certificates.js";
+export { type CsrSubject, certificationRequest, type KeyAndCsr, keyMatches, newKeyAndCsr } from "./csr.js";
 export { type CustomerRecords, routeCustomerInformation } from "./customer-information.js";
+export { certificateParts, DerError, elements } from "./der.js";
 export {
   type Attribute,
   AttributeType,

@@ -62,6 +62,8 @@ export class Operations2 {
   firmwareVersion = "sim-1.0.0";
   /** Called whenever something worth keeping over a restart changed. */
   changed: () => void = () => {};
+  /** Messages other parts of the station send on a TriggerMessage (the Sign* ones), by requestedMessage. */
+  readonly triggers = new Map<string, () => Promise<unknown>>();
   /** The last BootNotification was Accepted: a triggered one is Rejected then (F06.FR.17). */
   accepted = false;
 
@@ -309,7 +311,7 @@ export class Operations2 {
         case "PublishFirmwareStatusNotification":
           return "Accepted";
         default:
-          return "NotImplemented";
+          return this.triggers.has(request.requestedMessage) ? "Accepted" : "NotImplemented";
       }
     };
     peer.route("TriggerMessage", (request: Trigger) => ({ status: triggerStatus(request) }));
@@ -336,8 +338,10 @@ export class Operations2 {
           case "PublishFirmwareStatusNotification":
             await host.send("PublishFirmwareStatusNotification", { status: this.publisher.status });
             return;
-          default:
-            await host.trigger(request.requestedMessage, evseId);
+          default: {
+            const own = this.triggers.get(request.requestedMessage);
+            await (own ? own() : host.trigger(request.requestedMessage, evseId));
+          }
         }
       });
     });

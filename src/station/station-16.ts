@@ -6,6 +6,8 @@
  * Like Station2 it knows no socket: its handlers go on the charger's ChargePoint, its CALLs through the host.
  */
 import { Authorization, type AuthorizationSettings, type IdTokenInfo, type StoredAuthorization } from "./authorization.js";
+import { type CertificateContext, routeCertificates16, signCertificate } from "./certificate-routes.js";
+import { Certificates, type StoredCertificates } from "./certificates.js";
 import { EvseStates, type StoredEvseStates } from "./evse-states.js";
 import { FirmwareDialect, type FirmwareJob, FirmwareUpdater, readableCertificate } from "./firmware.js";
 import { LogUploader } from "./log-upload.js";
@@ -21,6 +23,7 @@ export interface StoredStation16 extends StoredEvseStates {
   readonly firmwareVersion: string;
   readonly authorization: StoredAuthorization;
   readonly chargingProfiles: readonly Profile[];
+  readonly certificates: StoredCertificates;
   /** The configuration keys' values (section 9), from the host. */
   readonly configuration?: Readonly<Record<string, string>>;
 }
@@ -72,6 +75,8 @@ export class Station16 {
   readonly authorization = new Authorization();
   /** Charging profiles and the composite schedule (section 3.13). */
   readonly profiles = new ChargingProfiles();
+  /** Installed root certificates and the charger's own key and certificate (security whitepaper). */
+  readonly certificates = new Certificates();
   #firmwareJob: FirmwareJob | undefined;
   /** Called whenever something worth keeping over a restart changed. */
   changed: () => void = () => {};
@@ -127,6 +132,7 @@ export class Station16 {
       firmwareVersion: this.firmwareVersion,
       authorization: this.authorization.store(),
       chargingProfiles: this.profiles.store(),
+      certificates: this.certificates.store(),
     };
   }
 
@@ -137,6 +143,7 @@ export class Station16 {
     this.#restoredJob = stored.firmware;
     if (stored.authorization) this.authorization.restore(stored.authorization);
     if (stored.chargingProfiles) this.profiles.restore(stored.chargingProfiles);
+    if (stored.certificates) this.certificates.restore(stored.certificates);
   }
 
   /** What the connector offers the car now, in W: its maximum, limited by the composite schedule. */
@@ -184,6 +191,7 @@ export class Station16 {
     this.changed = save;
     this.authorization.changed = save;
     this.profiles.changed = save;
+    this.certificates.changed = save;
   }
 
   #booted = false;
@@ -223,6 +231,17 @@ export class Station16 {
   route(peer: Routable): void {
     const host = this.#host;
     routeSmartCharging16(peer, { host, profiles: this.profiles, maxPowerW: host.maxPowerW ?? 11_000 });
+    const certificates: CertificateContext = {
+      host,
+      certificates: this.certificates,
+      subject: () => ({
+        commonName: host.setting?.("ChargeBoxSerialNumber") ?? host.identity ?? "",
+        organizationName: host.setting?.("CpoName") ?? "ocppkit",
+      }),
+      maxEntries: () => Number(host.setting?.("CertificateStoreMaxLength")) || 50,
+      securityEvent: (type, techInfo) => this.securityEvent(type, techInfo),
+    };
+    routeCertificates16(peer, certificates);
     type Entry = { idTag: string; idTagInfo?: Info16 };
     peer.route(
       "SendLocalList",
@@ -380,6 +399,7 @@ export class Station16 {
     const own: Record<string, () => Promise<unknown>> = {
       DiagnosticsStatusNotification: () => host.send("DiagnosticsStatusNotification", { status: this.diagnostics.status }),
       FirmwareStatusNotification: () => host.send("FirmwareStatusNotification", { status: this.firmware.status }),
+      SignChargePointCertificate: () => signCertificate(certificates),
       LogStatusNotification: () =>
         host.send("LogStatusNotification", {
           status: this.logs.status,
@@ -391,7 +411,7 @@ export class Station16 {
       const known =
         action === "TriggerMessage"
           ? [...shared, "DiagnosticsStatusNotification", "FirmwareStatusNotification"]
-          : [...shared, "FirmwareStatusNotification", "LogStatusNotification"];
+          : [...shared, "FirmwareStatusNotification", "LogStatusNotification", "SignChargePointCertificate"];
       type Trigger = { requestedMessage: string; connectorId?: number };
       const status = (request: Trigger) => {
         if (!known.includes(request.requestedMessage)) return "NotImplemented";

@@ -7,6 +7,8 @@
  */
 import type { AfterOptions, Handler, OnOptions } from "../rpc/routing.js";
 import { Authorization, type AuthorizationSettings, type IdTokenInfo, type StoredAuthorization } from "./authorization.js";
+import { type CertificateContext, routeCertificates2, signCertificate } from "./certificate-routes.js";
+import { Certificates, type StoredCertificates } from "./certificates.js";
 import { routeCustomerInformation } from "./customer-information.js";
 import {
   type AttributeType,
@@ -62,6 +64,8 @@ export interface StationHost {
   readonly online?: boolean;
   /** A 1.6 configuration key's value (the 2.x station reads its device model instead). */
   setting?(key: string): string | undefined;
+  /** The charger's identity (the CSR's common name in 1.6). */
+  readonly identity?: string;
   /** The most the car draws from an EVSE, in W, where no charging profile limits it (1.6; 2.x: EVSE.Power MaxSet). */
   readonly maxPowerW?: number;
 }
@@ -79,6 +83,7 @@ export interface StoredStation2 {
   readonly displayMessages: readonly MessageInfo[];
   readonly authorization: StoredAuthorization;
   readonly chargingProfiles: readonly Profile[];
+  readonly certificates: StoredCertificates;
 }
 
 interface VariableRequest {
@@ -105,6 +110,8 @@ export class Station2 {
   readonly authorization = new Authorization();
   /** Charging profiles and the composite schedule. */
   readonly profiles = new ChargingProfiles();
+  /** Installed root certificates and the station's own key and certificate. */
+  readonly certificates = new Certificates();
   readonly #maxPowerW: number;
   readonly #host: StationHost;
 
@@ -114,6 +121,7 @@ export class Station2 {
     this.model = standardDeviceModel(identity);
     this.monitoring = new Monitoring(this.model, (events) => this.#notifyEvents(events));
     this.operations = new Operations2(host, (component, variable) => this.enabled(component, variable));
+    this.certificates.changed = () => this.#countCertificates();
     this.model.onChange(({ variable, type }) => {
       if (type !== "Actual" || variable.component.evse) return;
       const name = `${variable.component.name}.${variable.variable.name}`;
@@ -136,12 +144,31 @@ export class Station2 {
     this.authorization.changed = save;
     this.profiles.changed = save;
     this.monitoring.changed = save;
+    this.certificates.changed = () => {
+      this.#countCertificates();
+      save();
+    };
     this.model.onChange(({ variable, type }) => {
       if (variable.attributes.get(type)?.persistent) save();
     });
   }
 
+  /**
+   * The critical security events of a boot (2.0.1 A04): StartupOfTheDevice after a power-up,
+   * ResetOrReboot after a reset; a firmware update reports FirmwareUpdated instead. Sent before the
+   * statuses, and never in the way of the boot: a failure is logged.
+   */
+  bootEvent(reason: string): void {
+    if (reason === "FirmwareUpdate") return;
+    const type = reason === "PowerUp" ? "StartupOfTheDevice" : "ResetOrReboot";
+    this.#host.background("SecurityEventNotification", () => this.operations.securityEvent(type));
+  }
+
   #booted = false;
+
+  #countCertificates(): void {
+    this.model.update("SecurityCtrlr", "CertificateEntries", String(this.certificates.installed.length));
+  }
 
   /** The station booted (BootNotification accepted, statuses sent): after a restart, a firmware update under way goes on. */
   booted(): void {
@@ -171,6 +198,7 @@ export class Station2 {
       displayMessages: this.displayMessages.all,
       authorization: this.authorization.store(),
       chargingProfiles: this.profiles.store(),
+      certificates: this.certificates.store(),
     };
   }
 
@@ -181,6 +209,8 @@ export class Station2 {
     if (stored.displayMessages) this.displayMessages.restore(stored.displayMessages);
     if (stored.authorization) this.authorization.restore(stored.authorization);
     if (stored.chargingProfiles) this.profiles.restore(stored.chargingProfiles);
+    if (stored.certificates) this.certificates.restore(stored.certificates);
+    this.#countCertificates();
     this.model.update("LocalAuthListCtrlr", "Entries", String(this.authorization.listSize));
   }
 
@@ -238,6 +268,20 @@ export class Station2 {
 
   route(peer: Routable): void {
     this.operations.route(peer);
+    const certificates: CertificateContext = {
+      host: this.#host,
+      certificates: this.certificates,
+      subject: () => ({
+        commonName: this.model.value("SecurityCtrlr", "Identity") ?? "",
+        organizationName: this.model.value("SecurityCtrlr", "OrganizationName"),
+      }),
+      maxEntries: () => 50,
+      securityEvent: (type, techInfo) => this.operations.securityEvent(type, techInfo),
+    };
+    routeCertificates2(peer, certificates);
+    this.operations.triggers.set("SignChargingStationCertificate", () =>
+      signCertificate(certificates, { certificateType: "ChargingStationCertificate" }),
+    );
     routeSmartCharging2(peer, { host: this.#host, profiles: this.profiles, maxPowerW: this.#maxPowerW });
     type Entry = { idToken: { idToken: string }; idTokenInfo?: Info2 };
     peer.route(

@@ -196,7 +196,8 @@ test("1.6 TriggerMessage and ExtendedTriggerMessage report the diagnostics, firm
   await trigger("ExtendedTriggerMessage", "LogStatusNotification", { status: "Idle" });
   await trigger("ExtendedTriggerMessage", "FirmwareStatusNotification", { status: "Idle" });
   assert.deepEqual(await station.call("ExtendedTriggerMessage", { requestedMessage: "SignChargePointCertificate" }), {
-    status: "NotImplemented",
+    status: "Accepted",
   });
+  await station.waitFor((r) => r.action === "SignCertificate");
   assert.deepEqual(await station.call("TriggerMessage", { requestedMessage: "Heartbeat", connectorId: 4 }), { status: "Rejected" });
 });

@@ -255,8 +255,13 @@ const statusAfterBoot = (station: Station, from: number) =>
       i >= from && r.action === "StatusNotification" && station.received.slice(from, i).some((x) => x.action === "BootNotification"),
   );
 
-test("Reset OnIdle waits for the transaction to end; Reset Immediate ends it first (B11, B12)", async (t) => {
+test("Reset OnIdle waits for the transaction to end; Reset Immediate ends it first; each boot reports its security event (B11, B12, A04)", async (t) => {
   const station = await StationUnderTest.start(t, { version: "2.0.1", connectors: 1 });
+  assert.deepEqual(steps(station, 0), [
+    "BootNotification:PowerUp",
+    "SecurityEventNotification:StartupOfTheDevice",
+    "StatusNotification:1:Available",
+  ]);
   await station.call("RequestStartTransaction", { remoteStartId: 1, idToken: idToken("A") });
   const started = await station.waitFor((r) => r.action === "TransactionEvent" && r.payload.eventType === "Started");
   let from = station.received.length;
@@ -269,6 +274,7 @@ test("Reset OnIdle waits for the transaction to end; Reset Immediate ends it fir
     "TransactionEvent:Ended",
     "StatusNotification:1:Available",
     "BootNotification:RemoteReset",
+    "SecurityEventNotification:ResetOrReboot",
     "StatusNotification:1:Available",
   ]);
 
@@ -282,6 +288,7 @@ test("Reset OnIdle waits for the transaction to end; Reset Immediate ends it fir
     "TransactionEvent:Ended",
     "StatusNotification:1:Available",
     "BootNotification:RemoteReset",
+    "SecurityEventNotification:ResetOrReboot",
     "StatusNotification:1:Available",
   ]);
   const ended = station.of("TransactionEvent").at(-1) as Body;

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { repoFile } from "../cli/cli-process.js";
 import { FileServer } from "./file-server.js";
 import { StationUnderTest } from "./harness.js";
 
@@ -54,6 +55,8 @@ test("2.x: device model values, monitors, local list, profiles, reservations, av
   });
   await station.call("ChangeAvailability", { operationalStatus: "Inoperative", evse: { id: 2 } });
   await station.call("SetDisplayMessage", { message: { id: 3, priority: "NormalCycle", message: { format: "UTF8", content: "welcome" } } });
+  const ca = readFileSync(repoFile("test/fixtures/certs/ca.crt"), "utf8");
+  await station.call("InstallCertificate", { certificateType: "CSMSRootCertificate", certificate: ca });
   assert.ok(existsSync(join(dir, "station.json")));
 
   const from = station.received.length;
@@ -89,6 +92,7 @@ test("2.x: device model values, monitors, local list, profiles, reservations, av
     { status: "Rejected" },
     "still reserved",
   );
+  assert.equal((await station.call("GetInstalledCertificateIds", { certificateType: ["CSMSRootCertificate"] })).status, "Accepted");
   const composite = await station.call("GetCompositeSchedule", { duration: 60, evseId: 1 });
   assert.deepEqual((composite.schedule as Body).chargingSchedulePeriod, [{ startPeriod: 0, limit: 5000 }]);
 });
