@@ -11,6 +11,7 @@ const benchmarks = [
   ["heartbeat.mjs", "--clients=1"],
   ["heartbeat.mjs", "--clients=100"],
   ["meter-values.mjs"],
+  ["flood.mjs"],
   // A quick run holds a handful of connections (the script's quick default), not thousands.
   ...(quick
     ? [["idle.mjs"]]

@@ -18,6 +18,8 @@ const names = {
   "ocppkit-with-ws": "ocppkit + ws (`ocppkit` too)",
   local: "local call (same node)",
   remote: "remote call (through Redis)",
+  "ocppkit-throttle": "ocppkit, throttle only",
+  "ocppkit-nopolicy": "ocppkit, policy off",
 };
 const withRatio = (value, ratio) => {
   if (value === undefined || value === "undefined") return "–";
@@ -46,6 +48,24 @@ for (const line of lines) {
     console.log(figure("round trips/s", "roundTripsPerSecond"));
     console.log(figure("client CPU µs/call", "clientCpuUsPerCall"));
     console.log(figure("server CPU µs/call", "serverCpuUsPerCall"));
+  } else if (line.bench === "flood") {
+    console.log(
+      `\n**${line.clients} well-behaved chargers (a Heartbeat every ${line.intervalMs} ms) without and with one flooder** (${line.rounds} rounds of ${line.calls} calls each, pooled; ratio: p99 with over p99 without)\n`,
+    );
+    console.log(header.join("\n"));
+    console.log(figure("latency p50 without, ms", "p50WithoutMs", {}));
+    console.log(figure("latency p99 without, ms", "p99WithoutMs", {}));
+    console.log(figure("latency p50 with the flooder, ms", "p50WithMs", {}));
+    console.log(
+      figure(
+        "latency p99 with the flooder, ms",
+        "p99WithMs",
+        Object.fromEntries(stacks.map((s) => [s, { p99WithMs: line.ratios[s]?.p99 }])),
+      ),
+    );
+    console.log(figure("flooder's CALLs answered per second", "flooderAnsweredPerSecond", {}));
+    console.log(figure("flooder closed with 1008 (times)", "flooderClosed", {}));
+    console.log(figure("server CPU share during the flood", "serverCpuShare", {}));
   } else if (line.bench === "idle") {
     console.log(`\n**${line.connections.toLocaleString("en")} idle connections on one server process** (ratio to bare ws)\n`);
     console.log(header.join("\n"));

@@ -22,6 +22,14 @@ export {
   type ResultOf,
 } from "./rpc/charge-point.js";
 export * from "./rpc/errors.js";
+export {
+  defaultFloodPolicy,
+  FloodPolicy,
+  type FloodPolicyOptions,
+  FloodReason,
+  type FloodReport,
+  type RateLimitOptions,
+} from "./rpc/flood-policy.js";
 export { decodeFrame, type Frame, type FrameFault, maxMessageIdLength } from "./rpc/frame.js";
 export { consoleLogger, defaultLogger, type Logger, silentLogger } from "./rpc/logger.js";
 export { MessageType } from "./rpc/message-type.js";
@@ -31,7 +39,7 @@ export { type SchemaError, type SchemaValidator, schemaErrorToOcpp, validatePayl
 export { type ErrorDialect, errorFromWire, wireCode } from "./rpc/wire-codes.js";
 export { ConnectError, type ConnectOptions, connect } from "./transport/connect.js";
 export { type ConnectWebSocketOptions, connectWebSocket, type WhatwgWebSocketConstructor } from "./transport/connect-web-socket.js";
-export type { Connection, ConnectionReceiver } from "./transport/connection.js";
+export type { Connection, ConnectionReceiver, LinkControl } from "./transport/connection.js";
 export {
   LinkState,
   type LinkStateChange,
@@ -41,4 +49,4 @@ export {
 } from "./transport/reconnecting-connection.js";
 export { type ConnectionLike, toConnection } from "./transport/to-connection.js";
 export { WebSocketConnection, type WhatwgWebSocket } from "./transport/web-socket-connection.js";
-export { WsConnection, type WsConnectionOptions, type WsSocket } from "./transport/ws-connection.js";
+export { type RawSocket, WsConnection, type WsConnectionOptions, type WsSocket } from "./transport/ws-connection.js";

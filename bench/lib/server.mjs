@@ -56,13 +56,14 @@ async function ocppRpc() {
   return { port: http.address().port, connections: () => count };
 }
 
-/** ocppkit's CentralSystem, building one v16 ChargePoint per connected charger. */
-async function ocppkit(validate) {
+/** ocppkit's CentralSystem, building one v16 ChargePoint per connected charger; `flood` is its fair-share policy. */
+async function ocppkit(validate, flood) {
   const { Action, ChargePoint } = await import("ocppkit/v16");
   const { CentralSystem } = await import("ocppkit/server");
   const options = { skipSchemaValidation: !validate };
   const server = new CentralSystem({
     protocols: ["ocpp1.6"],
+    flood,
     createChargePoint: ({ id, connection }) =>
       new ChargePoint(id, connection)
         .route(Action.Heartbeat, heartbeatResponse, options)
@@ -78,6 +79,9 @@ const starters = {
   "ocpp-rpc": ocppRpc,
   ocppkit: () => ocppkit(true),
   "ocppkit-novalidation": () => ocppkit(false),
+  // For bench/flood.mjs: the policy throttling a flooder without ever closing it, and no policy at all.
+  "ocppkit-throttle": () => ocppkit(true, { closeAfterThrottles: Number.POSITIVE_INFINITY }),
+  "ocppkit-nopolicy": () => ocppkit(true, { maxPipelinedCalls: Number.POSITIVE_INFINITY }),
 };
 
 const start = starters[stack];

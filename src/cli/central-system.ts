@@ -4,6 +4,7 @@
  * connected charger so commands can be sent to it. Used by `ocppkit serve` and `ocppkit demo`.
  */
 import { type Handler, type Logger, SecurityError, validatePayload } from "../index.js";
+import type { FloodPolicyOptions, FloodReport } from "../rpc/flood-policy.js";
 import { type AnyChargePoint, type ClusterMembership, CentralSystem as CoreCentralSystem } from "../server/index.js";
 import { Action, AuthorizationStatus } from "../v16/index.js";
 import { schemaAnswer } from "./schema-answers.js";
@@ -39,6 +40,10 @@ export interface CentralSystemOptions {
   /** 2.x behaviours a conformance run needs of the CSMS (see csms-behaviour.ts); default: permissive. */
   readonly behaviour?: CsmsBehaviour;
   readonly logger: Logger;
+  /** The fair-share policy (pipelined CALLs, rate limit); the library's defaults when unset. */
+  readonly flood?: Omit<FloodPolicyOptions, "report">;
+  /** A charger was closed with 1008 for flooding. */
+  readonly onFlood?: (session: CentralSystemSession, report: FloodReport) => void;
   readonly onConnect?: (session: CentralSystemSession) => void;
   readonly onDisconnect?: (session: CentralSystemSession, code: number, reason: string) => void;
   /** Join this cluster (`serve --redis`). */
@@ -225,6 +230,7 @@ export async function startCentralSystem(options: CentralSystemOptions): Promise
     pingIntervalMs: 30_000,
     shutdownTimeoutMs: 2_000,
     cluster: options.cluster,
+    flood: options.flood,
     logger: { warn: options.logger.warn, error: options.logger.error },
     createChargePoint: ({ id, connection, protocol }) => {
       const served = answersByVersion.get(protocol) ?? [...answersByVersion.values()][0];
@@ -260,6 +266,7 @@ export async function startCentralSystem(options: CentralSystemOptions): Promise
     },
   });
   server.on("connect", (session) => options.onConnect?.(session));
+  server.on("flood", (session, report) => options.onFlood?.(session, report));
   server.on("disconnect", (session, code, reason) => options.onDisconnect?.(session, code, reason));
   await server.listen();
   return {

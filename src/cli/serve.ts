@@ -8,6 +8,7 @@ import { parseConfigText, resolveConfig } from "../conformance/config.js";
 import { expectedCsmsBehaviour } from "../conformance/csms-behaviour.js";
 import { ConformanceError } from "../conformance/errors.js";
 import { OcppError } from "../index.js";
+import type { FloodPolicyOptions } from "../rpc/flood-policy.js";
 import { LocalFleet, startUi, type UiServer } from "../ui/index.js";
 import { basicAuthOption, intOption, jsonObject, parse, readTextFile, stringOption } from "./args.js";
 import { type CentralSystem, type ResponsesByVersion, resolveResponses, startCentralSystem } from "./central-system.js";
@@ -25,6 +26,7 @@ Usage: ocppkit serve [--port 9000] [--host 127.0.0.1] [--versions 1.6,2.0.1,2.1]
                      [--tls cert.pem,key.pem[,ca.pem]] [--responses responses.json] [--json]
                      [--redis redis://127.0.0.1:6379 [--node-id NAME]]
                      [--ui] [--ui-port 9001] [--conformance conformance.json]
+                     [--max-pipelined 4] [--flood-close-after 10] [--rate-limit <per second>[,burst]]
 
 Chargers connect to ws://HOST:PORT/<charge point id>. Every CALL gets a valid, permissive answer
 (BootNotification Accepted, Authorize Accepted, StartTransaction a new transaction id, ...). Every
@@ -57,6 +59,11 @@ Options:
   --ui-port <n>         the page's port (implies --ui). Default: --port + 1 (0 when --port is 0)
   --conformance <file>  behave as the config of \`ocppkit conformance csms\` expects of a CSMS (2.x):
                         its idTokens valid/invalid/blocked/expired, and Pending for its pendingStationId
+  --max-pipelined <n>   CALLs one charger may have unanswered at once (OCPP-J 4.1.1 asks for 1); more
+                        wait their turn with its socket paused. Default 4; "off" for no bound
+  --flood-close-after <n>  close a charger with 1008 after n throttles in a row. Default 10; "never"
+  --rate-limit <r[,b]>  at most r CALLs and SENDs per second per charger, bursts of b (default r).
+                        Default: no rate limit
   -q, --quiet           only the listening line and prompt output: no frames, no connects (for load runs)
   --json                one JSON object per line: events and frames
   -h, --help            this help
@@ -84,7 +91,33 @@ const options = {
   conformance: { type: "string" },
   ui: { type: "boolean" },
   "ui-port": { type: "string" },
+  "max-pipelined": { type: "string" },
+  "flood-close-after": { type: "string" },
+  "rate-limit": { type: "string" },
 } as const;
+
+/** `--max-pipelined`, `--flood-close-after` and `--rate-limit` as the library's flood policy. */
+function floodOptions(args: ReturnType<typeof parse>): Omit<FloodPolicyOptions, "report"> {
+  const unbounded = (name: string, word: string) => {
+    const raw = stringOption(args, name);
+    return raw === word ? Number.POSITIVE_INFINITY : raw === undefined ? undefined : intOption("serve", args, name, 1, 1, 1_000_000);
+  };
+  const rate = stringOption(args, "rate-limit");
+  let rateLimit: FloodPolicyOptions["rateLimit"];
+  if (rate !== undefined) {
+    const [perSecond, burst, ...rest] = rate.split(",").map(Number);
+    if (
+      rest.length > 0 ||
+      !(perSecond > 0) ||
+      !Number.isFinite(perSecond) ||
+      (burst !== undefined && !(Number.isInteger(burst) && burst >= 1))
+    ) {
+      throw usageError("serve", `--rate-limit must be <messages per second>[,<burst>], e.g. 10 or 10,20; got '${rate}'`);
+    }
+    rateLimit = { messagesPerSecond: perSecond, burst };
+  }
+  return { maxPipelinedCalls: unbounded("max-pipelined", "off"), closeAfterThrottles: unbounded("flood-close-after", "never"), rateLimit };
+}
 
 function loadResponses(path: string | undefined, versions: readonly VersionName[]): ResponsesByVersion | undefined {
   if (path === undefined) return undefined;
@@ -180,6 +213,7 @@ async function run(argv: readonly string[]): Promise<number> {
   const responses = loadResponses(stringOption(args, "responses"), versions);
   const heartbeatIntervalS = intOption("serve", args, "heartbeat", 60, 0, 86_400);
   const behaviour = loadBehaviour(stringOption(args, "conformance"));
+  const flood = floodOptions(args);
   const colors = palette(process.stdout);
   const quiet = args.values.quiet === true;
   const event = (fields: Record<string, unknown>, text: string) =>
@@ -202,6 +236,12 @@ async function run(argv: readonly string[]): Promise<number> {
       heartbeatIntervalS,
       cluster,
       behaviour,
+      flood,
+      onFlood: (session, report) =>
+        event(
+          { event: "flood", chargePoint: session.id, reason: report.reason, throttles: report.throttles },
+          `${session.id} closed with 1008: it kept ${report.reason === "pipelining" ? "pipelining CALLs" : "going over the rate limit"}`,
+        ),
       logger: fleet ? fleet.tap(frames) : frames,
       onConnect: (session) => {
         fleet?.connected(session);

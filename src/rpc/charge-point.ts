@@ -15,6 +15,8 @@ import {
   ProtocolError,
   RpcFrameworkError,
 } from "./errors.js";
+import { FloodGuard, isAnswer, type QueuedMessage } from "./flood-guard.js";
+import { defaultFloodPolicy, FloodPolicy, type FloodPolicyOptions, type FloodReport } from "./flood-policy.js";
 import {
   type CallErrorFrame,
   type CallResultErrorFrame,
@@ -49,6 +51,12 @@ export interface ChargePointOptions {
   readonly responseTimeoutMs?: number;
   /** Where frames and problems are reported. Default: problems to stderr (see OCPPKIT_LOG). */
   readonly logger?: Logger;
+  /**
+   * How many pipelined CALLs (and, optionally, messages per second) the peer may send before it is
+   * throttled and then closed with 1008. Default: the connection's policy (a server sets its own on the
+   * connections it accepts), else the FloodPolicyOptions defaults.
+   */
+  readonly flood?: FloodPolicyOptions;
 }
 
 export interface CallOptions {
@@ -154,6 +162,11 @@ export abstract class ChargePoint<R extends object = ResultMap> {
   #gate: RegistrationGate | undefined;
   #held: { readonly call: PendingCall; readonly until: number }[] = [];
   #heldTimer: NodeJS.Timeout | undefined;
+  readonly #floodPolicy: FloodPolicy;
+  // Made the first time the peer's CALL is not alone (see #admit): a well-behaved peer never needs one.
+  #flood: FloodGuard | undefined;
+  // Until then: the read from the socket (its byte count) that the last incoming CALL came in.
+  #lastRead: number | undefined;
 
   constructor(id: string, connection: ConnectionLike, options: ChargePointOptions = {}) {
     const protocol = (new.target as typeof ChargePoint).protocol;
@@ -163,6 +176,7 @@ export abstract class ChargePoint<R extends object = ResultMap> {
     this.connection = toConnection(connection);
     this.responseTimeoutMs = options.responseTimeoutMs ?? 30_000;
     this.logger = options.logger ?? defaultLogger();
+    this.#floodPolicy = options.flood ? new FloodPolicy(options.flood) : (this.connection.floodPolicy ?? defaultFloodPolicy);
     routeTable(this);
   }
 
@@ -216,9 +230,32 @@ export abstract class ChargePoint<R extends object = ResultMap> {
     }
   };
 
+  // The flood guard's view of the engine; a class inside this one, so it reaches the private members.
+  static readonly #Guard = class Guard<R extends object> extends FloodGuard {
+    readonly #chargePoint: ChargePoint<R>;
+
+    constructor(chargePoint: ChargePoint<R>) {
+      super(chargePoint.#floodPolicy, chargePoint.connection, chargePoint.id, chargePoint.#lastRead);
+      this.#chargePoint = chargePoint;
+    }
+
+    protected get inProgress(): number {
+      return this.#chargePoint.#answering;
+    }
+
+    protected run(message: QueuedMessage): void {
+      this.#chargePoint.#runQueued(message);
+    }
+
+    protected notify(report: FloodReport): void {
+      this.#chargePoint.#onFlood(report);
+    }
+  };
+
   /**
    * Resolves once every incoming CALL received so far has been answered: handlers still running
-   * finish first. A server uses it to let replies go out before closing for shutdown.
+   * finish first. A server uses it to let replies go out before closing for shutdown. CALLs of a
+   * pipelining peer still waiting their turn (see FloodPolicyOptions) are not waited for.
    */
   settled(): Promise<void> {
     if (this.#answering === 0) return Promise.resolve();
@@ -440,6 +477,8 @@ export abstract class ChargePoint<R extends object = ResultMap> {
    */
   #onDrop(code: number, reason: string): void {
     const why = `the link dropped (${code}${reason ? ` ${reason}` : ""})`;
+    // The peer's CALLs on the lost link can no longer be answered on it; the next link starts afresh.
+    this.#disposeFlood(why);
     const pending = this.#inFlight;
     this.#inFlight = undefined;
     if (this.#timer) clearTimeout(this.#timer);
@@ -471,20 +510,78 @@ export abstract class ChargePoint<R extends object = ResultMap> {
 
   #receive(text: string): void {
     this.logger.frame?.(this.id, "in", text);
+    const flood = this.#flood;
+    // Answers to our own CALLs never wait behind the peer's CALLs: a peer flooding us must not hold up
+    // what we send (our one outstanding CALL, OCPP-J 1.6 section 4.1.1).
+    if (flood?.holding && !isAnswer(text)) {
+      flood.hold(text);
+      return;
+    }
     const decoded = decodeFrame(text, this.protocol.messageTypes);
     if (isFault(decoded)) {
-      this.#onFault(decoded, text);
-      const limit = this.connection.maxConsecutiveBadFrames;
-      // A peer that only sends garbage is closed with 1002 (protocol error, RFC 6455 section 7.4.1)
-      // rather than answered forever; the limit belongs to the connection, so the engine stays neutral.
-      if (limit !== undefined && ++this.#badFrames >= limit && this.connection.isOpen) {
-        this.logger.warn?.("Closing the connection after too many malformed messages in a row", { chargePointId: this.id, limit });
-        this.connection.close(1002, "Too many malformed messages");
-      }
+      // A malformed CALL gets its CALLERROR in turn like any CALL: it costs the same to answer.
+      if (decoded.messageType === MessageType.Call && !this.#admit(text, true)) return;
+      this.#onBadFrame(decoded, text);
       return;
     }
     this.#badFrames = 0;
+    const type = decoded[0];
+    if ((type === MessageType.Call || type === MessageType.Send) && !this.#admit(decoded, type === MessageType.Call)) return;
     this.dispatch(decoded);
+  }
+
+  /** May this CALL or SEND run now (see FloodGuard)? False: it waits its turn. */
+  #admit(message: QueuedMessage, isCall: boolean): boolean {
+    if (this.#flood === undefined) {
+      // The path of every well-behaved peer, with no object of its own: a CALL that came in a read of its
+      // own while nothing else is in progress (OCPP-J 1.6 section 4.1.1: sent after the earlier ones were
+      // answered) runs at once; so does a SEND (never answered, never pipelined) when there is no rate limit.
+      if (this.#floodPolicy.rateLimit === undefined) {
+        if (!isCall) return true;
+        const bytesRead = this.connection.link?.bytesRead;
+        if (this.#answering === 0 && (bytesRead === undefined || bytesRead !== this.#lastRead)) {
+          this.#lastRead = bytesRead;
+          return true;
+        }
+      }
+      this.#flood = new ChargePoint.#Guard<R>(this);
+    }
+    return this.#flood.admit(message, isCall);
+  }
+
+  #runQueued(message: QueuedMessage): void {
+    if (typeof message !== "string") {
+      this.dispatch(message);
+      return;
+    }
+    const decoded = decodeFrame(message, this.protocol.messageTypes);
+    if (isFault(decoded)) this.#onBadFrame(decoded, message);
+    else this.dispatch(decoded);
+  }
+
+  #onFlood(report: FloodReport): void {
+    const context = { chargePointId: this.id, reason: report.reason, throttles: report.throttles };
+    if (report.closed) this.logger.warn?.("Closed the connection with 1008: the peer kept flooding", context);
+    else if (report.throttles === 1) this.logger.warn?.("Throttled the peer: its messages wait their turn", context);
+    this.#floodPolicy.report?.(report, this as unknown as ChargePoint<object>);
+  }
+
+  #disposeFlood(why: string): void {
+    const dropped = this.#flood?.dispose() ?? 0;
+    this.#flood = undefined;
+    this.#lastRead = undefined;
+    if (dropped > 0) this.logger.warn?.(`Dropped messages that were waiting their turn: ${why}`, { chargePointId: this.id, dropped });
+  }
+
+  #onBadFrame(fault: FrameFault, text: string): void {
+    this.#onFault(fault, text);
+    const limit = this.connection.maxConsecutiveBadFrames;
+    // A peer that only sends garbage is closed with 1002 (protocol error, RFC 6455 section 7.4.1)
+    // rather than answered forever; the limit belongs to the connection, so the engine stays neutral.
+    if (limit !== undefined && ++this.#badFrames >= limit && this.connection.isOpen) {
+      this.logger.warn?.("Closing the connection after too many malformed messages in a row", { chargePointId: this.id, limit });
+      this.connection.close(1002, "Too many malformed messages");
+    }
   }
 
   /** Handles one decoded frame. Version classes extend it for the message types they add. */
@@ -739,7 +836,9 @@ export abstract class ChargePoint<R extends object = ResultMap> {
   }
 
   #answered(): void {
-    if (--this.#answering > 0 || this.#settledWaiters.length === 0) return;
+    this.#answering--;
+    this.#flood?.answered();
+    if (this.#answering > 0 || this.#settledWaiters.length === 0) return;
     const waiters = this.#settledWaiters;
     this.#settledWaiters = [];
     for (const resolve of waiters) resolve();
@@ -805,6 +904,7 @@ export abstract class ChargePoint<R extends object = ResultMap> {
   #onClose(code: number, reason: string): void {
     this.#closed = true;
     const why = `the connection closed (${code}${reason ? ` ${reason}` : ""})`;
+    this.#disposeFlood(why);
     const pending = this.#inFlight;
     this.#inFlight = undefined;
     if (pending) pending.reject(new NotConnectedError(`${pending.action} got no response: ${why}`));

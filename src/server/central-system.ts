@@ -6,6 +6,7 @@ import type { Duplex } from "node:stream";
 import type { PeerCertificate, TLSSocket } from "node:tls";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { ChargePoint } from "../rpc/charge-point.js";
+import { FloodPolicy, type FloodPolicyOptions, type FloodReport } from "../rpc/flood-policy.js";
 import { defaultLogger, type Logger } from "../rpc/logger.js";
 import { WsConnection } from "../transport/ws-connection.js";
 import type { ClusterMembership } from "./cluster-host.js";
@@ -76,6 +77,10 @@ export interface CentralSystemEvents<C extends AnyChargePoint> {
   disconnect: [chargePoint: C, code: number, reason: string];
   /** A connection attempt was refused. */
   reject: [rejection: Rejection];
+  /** A charge point sent pipelined CALLs or messages over the rate limit and now waits its turn (see `flood` option). */
+  throttle: [chargePoint: C, report: FloodReport];
+  /** A charge point kept flooding and was closed with 1008 (policy violation); `disconnect` follows. */
+  flood: [chargePoint: C, report: FloodReport];
 }
 
 export interface CentralSystemOptions<C extends AnyChargePoint> {
@@ -122,6 +127,13 @@ export interface CentralSystemOptions<C extends AnyChargePoint> {
   readonly handshakeTimeoutMs?: number;
   /** Close with 1002 after this many unreadable frames in a row. Default 10; Infinity for no limit. */
   readonly maxConsecutiveBadFrames?: number;
+  /**
+   * Fair share of the server among charge points: how many pipelined CALLs one may have in progress
+   * (default 4), after how many throttles in a row it is closed with 1008 (default 10), and an optional
+   * rate limit (off by default). See FloodPolicyOptions; throttles and closes are the `throttle` and
+   * `flood` events.
+   */
+  readonly flood?: Omit<FloodPolicyOptions, "report">;
   /** WebSocket ping interval; a peer that has not answered the previous ping is terminated. Default 30 s; 0 disables. */
   readonly pingIntervalMs?: number;
   /** How long `close()` waits for running handlers, and then for each close handshake. Default 10 s. */
@@ -161,6 +173,7 @@ export class CentralSystem<C extends AnyChargePoint = AnyChargePoint> extends Ev
   readonly #wss: WebSocketServer;
   readonly #keepalive: Keepalive;
   readonly #handshakeTimeoutMs: number;
+  readonly #floodPolicy: FloodPolicy;
   readonly #registry = new Map<string, C>();
   readonly #sessions = new Set<Session<C>>();
   readonly #onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(request, socket, head);
@@ -175,6 +188,10 @@ export class CentralSystem<C extends AnyChargePoint = AnyChargePoint> extends Ev
     this.#logger = options.logger ?? defaultLogger();
     this.#handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
     this.#keepalive = new Keepalive(options.pingIntervalMs ?? 30_000);
+    this.#floodPolicy = new FloodPolicy({
+      ...options.flood,
+      report: (report, chargePoint) => this.emit(report.closed ? "flood" : "throttle", chargePoint as C, report),
+    });
     this.#wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
@@ -358,7 +375,11 @@ export class CentralSystem<C extends AnyChargePoint = AnyChargePoint> extends Ev
       return;
     }
     this.#keepalive.watch(socket);
-    const connection = new WsConnection(socket, { maxConsecutiveBadFrames: this.#options.maxConsecutiveBadFrames ?? 10 });
+    const connection = new WsConnection(socket, {
+      maxConsecutiveBadFrames: this.#options.maxConsecutiveBadFrames ?? 10,
+      floodPolicy: this.#floodPolicy,
+      rawSocket: request.socket,
+    });
     const tlsSocket = request.socket as Partial<TLSSocket>;
     const certificate = tlsSocket.authorized && tlsSocket.getPeerCertificate ? tlsSocket.getPeerCertificate() : undefined;
     const ocppVersion = socket.protocol.replace(/^ocpp/i, "");

@@ -1,3 +1,4 @@
+export { type FloodPolicyOptions, FloodReason, type FloodReport, type RateLimitOptions } from "../rpc/flood-policy.js";
 export {
   type AnyChargePoint,
   CentralSystem,

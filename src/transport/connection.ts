@@ -1,3 +1,5 @@
+import type { FloodPolicy } from "../rpc/flood-policy.js";
+
 /** Receives what a Connection delivers. */
 export interface ConnectionReceiver {
   /** One text message, in arrival order. */
@@ -30,6 +32,14 @@ export interface Connection {
    * connection with 1002. Unset: no limit. A server sets it on the connections it accepts.
    */
   readonly maxConsecutiveBadFrames?: number;
+  /**
+   * How many pipelined CALLs (and, optionally, messages per second) the peer may send before it is
+   * throttled, then closed with 1008. A server sets it on the connections it accepts; unset, the
+   * ChargePoint's own `flood` option or the defaults apply.
+   */
+  readonly floodPolicy?: FloodPolicy;
+  /** The socket below, for throttling a flooding peer; absent when the adapter cannot pause its socket. */
+  readonly link?: LinkControl;
   /** Sends one text message. Throws when the connection is not open. */
   send(text: string): void;
   close(code?: number, reason?: string): void;
@@ -45,6 +55,24 @@ export interface Connection {
    * is lost between connecting and `start()`.
    */
   listen(receiver: ConnectionReceiver): void;
+}
+
+/** Flow control of the socket a Connection reads from (the current one, for a reconnecting connection). */
+export interface LinkControl {
+  /**
+   * Bytes read from the socket so far, when known. Two messages delivered while it stays the same came
+   * in one read, so the peer sent the second before it could have seen our answer to the first.
+   */
+  readonly bytesRead: number | undefined;
+  /** Bytes handed to the socket and not sent yet (the peer has not received them). */
+  readonly bufferedAmount: number;
+  /** Stops reading from the socket: TCP flow control then slows the peer down. */
+  pause(): void;
+  resume(): void;
+  /** Closes this socket (a reconnecting connection then opens another one). */
+  close(code?: number, reason?: string): void;
+  /** Cuts this socket at once, without the closing handshake. */
+  terminate(): void;
 }
 
 /**

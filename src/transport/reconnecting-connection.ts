@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { NotConnectedError } from "../rpc/errors.js";
 import { ConnectError, type ConnectOptions, connect } from "./connect.js";
-import { type Connection, type ConnectionReceiver, ReceiverSlot } from "./connection.js";
+import { type Connection, type ConnectionReceiver, type LinkControl, ReceiverSlot } from "./connection.js";
 import type { WsConnection } from "./ws-connection.js";
 
 export interface ReconnectOptions extends ConnectOptions {
@@ -127,6 +127,11 @@ export class ReconnectingConnection extends EventEmitter<ReconnectingConnectionE
 
   get isOpen(): boolean {
     return this.#link?.isOpen === true;
+  }
+
+  /** The current socket, for throttling a flooding central system; closing it only replaces the link. */
+  get link(): LinkControl | undefined {
+    return this.#link;
   }
 
   get state(): LinkState {

@@ -1,30 +1,58 @@
+import type { FloodPolicy } from "../rpc/flood-policy.js";
+import type { LinkControl } from "./connection.js";
 import { type SendingSocket, SocketConnection } from "./socket-connection.js";
+
+/** The part of the TCP or TLS socket below the WebSocket that a WsConnection reads. */
+export interface RawSocket {
+  readonly bytesRead: number;
+}
 
 /**
  * The part of a `ws` WebSocket (client or server side) the adapter uses. Described here rather than
  * imported from `ws`, so the published types need no `@types/ws`; a `ws` WebSocket fits it.
  */
 export interface WsSocket extends SendingSocket {
+  readonly CONNECTING: number;
+  readonly bufferedAmount: number;
   on(event: "message", listener: (data: string | { toString(): string }, isBinary: boolean) => void): unknown;
   on(event: "close", listener: (code: number, reason: { toString(): string }) => void): unknown;
   on(event: "error", listener: (error: Error) => void): unknown;
   on(event: "pong", listener: () => void): unknown;
+  once(event: "upgrade", listener: (response: { readonly socket: RawSocket }) => void): unknown;
   ping(): void;
+  pause(): void;
+  resume(): void;
   terminate(): void;
 }
 
 export interface WsConnectionOptions {
   /** Close with 1002 after this many unreadable frames in a row (see Connection). Default: no limit. */
   readonly maxConsecutiveBadFrames?: number;
+  /** The pipelining and rate policy for the peer (see Connection). Default: the ChargePoint's. */
+  readonly floodPolicy?: FloodPolicy;
+  /**
+   * The TCP or TLS socket the WebSocket reads from (a server has it as `request.socket`): its byte count
+   * tells which messages came in one read. A client WebSocket finds its own from the upgrade response.
+   */
+  readonly rawSocket?: RawSocket;
 }
 
 /** A Connection over a `ws` WebSocket, client or server side. */
-export class WsConnection extends SocketConnection<WsSocket> {
+export class WsConnection extends SocketConnection<WsSocket> implements LinkControl {
   readonly maxConsecutiveBadFrames?: number;
+  readonly floodPolicy?: FloodPolicy;
+  #rawSocket: RawSocket | undefined;
 
   constructor(socket: WsSocket, options: WsConnectionOptions = {}) {
     super(socket);
     this.maxConsecutiveBadFrames = options.maxConsecutiveBadFrames;
+    this.floodPolicy = options.floodPolicy;
+    this.#rawSocket = options.rawSocket;
+    if (!this.#rawSocket && socket.readyState === socket.CONNECTING) {
+      socket.once("upgrade", (response) => {
+        this.#rawSocket = response.socket;
+      });
+    }
     socket.on("message", (data, isBinary) => {
       // OCPP-J sends text frames only; a binary frame is decoded as UTF-8 all the same rather than lost,
       // and the frame parser reports it if it is not a valid message.
@@ -34,6 +62,30 @@ export class WsConnection extends SocketConnection<WsSocket> {
     // Without a listener an 'error' event would crash the process; the close that follows reports it.
     socket.on("error", ignoreError);
     this.checkClosed();
+  }
+
+  get link(): LinkControl {
+    return this;
+  }
+
+  get bytesRead(): number | undefined {
+    return this.#rawSocket?.bytesRead;
+  }
+
+  get bufferedAmount(): number {
+    return this.socket.bufferedAmount;
+  }
+
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
+  terminate(): void {
+    this.socket.terminate();
   }
 }
 

@@ -61,6 +61,20 @@ describe("benchmark scripts", { concurrency: true }, () => {
     assertFigures(lines[0], roundTripStacks, ["serverCpuUsPerCall", "clientCpuUsPerCall"]);
   });
 
+  test("flood prints well-behaved chargers' latency without and with a flooder for every stack, bare ws beside ocppkit", async () => {
+    const lines = await runQuick("flood.mjs");
+    assert.equal(lines.length, 1);
+    assert.equal(lines[0].bench, "flood");
+    const stacks = ["ws", "ocppkit", "ocppkit-throttle", "ocppkit-nopolicy"];
+    assert.deepEqual(Object.keys(lines[0].results), stacks);
+    for (const stack of stacks) {
+      for (const field of ["p50WithoutMs", "p99WithoutMs", "p50WithMs", "p99WithMs", "flooderAnsweredPerSecond"]) {
+        assert.ok(Number.isFinite(lines[0].results[stack][field]), `${stack}.${field}`);
+      }
+      assert.ok(Number.isFinite(lines[0].ratios[stack].p99));
+    }
+  });
+
   test("idle prints memory per connection and every charge point's heartbeat answered", async () => {
     const lines = await runQuick("idle.mjs");
     assert.equal(lines.length, 1);
