@@ -15,11 +15,13 @@ import {
 } from "../index.js";
 import { Reason } from "../v16/index.js";
 import { basicAuthOption, intOption, numberOption, parse, readTextFile, stringOption, urlArgument } from "./args.js";
+import { startChargerControl } from "./charger-control.js";
 import { createCharger } from "./chargers.js";
 import { CliError, ExitCode, oneLine, usageError } from "./cli-errors.js";
 import { Color, palette } from "./colors.js";
 import type { Command } from "./command.js";
 import { explainConnectError } from "./connect-error.js";
+import { SimulatedCharger2 } from "./simulated-charger-2.js";
 import { stdoutLine, timeline } from "./timeline.js";
 import { subprotocolOf, versionOption } from "./versions.js";
 
@@ -49,6 +51,9 @@ Options:
   --auth <basic:u:p>      HTTP Basic credentials (security profiles 1 and 2)
   --ca <file>             PEM CA to trust for wss://
   --cert, --key <file>    PEM client certificate and key (security profile 3)
+  --control <port>        (2.0.1 / 2.1) physical actions over HTTP on 127.0.0.1:<port>: POST
+                          /<version>/<id>/<PowerCycle|PlugIn|PresentIdToken|Unplug> with a JSON body
+                          ({"evseId":1,"idToken":{...}}); the trigger of ocppkit conformance cs
   --queue-dir <dir>       keep the offline queue in a journal there (survives a restart); default in memory
   --no-reconnect          exit when the connection closes instead of reconnecting (no offline queue)
   --json                  one JSON object per line: events and frames
@@ -72,6 +77,7 @@ const options = {
   key: { type: "string" },
   "no-reconnect": { type: "boolean" },
   "queue-dir": { type: "string" },
+  control: { type: "string" },
 } as const;
 
 const maxBackoffMs = 30_000;
@@ -130,6 +136,13 @@ async function run(argv: readonly string[]): Promise<number> {
     logger,
     onEvent: (e) => event({ event: e.kind, connectorId: e.connectorId, transactionId: e.transactionId, message: e.text }, e.text),
   });
+
+  const controlPort = args.values.control === undefined ? undefined : intOption("charge-point", args, "control", 0, 0, 65_535);
+  if (controlPort !== undefined && !(charger instanceof SimulatedCharger2))
+    throw usageError("charge-point", "--control needs --version 2.0.1 or 2.1");
+  const control =
+    controlPort !== undefined && charger instanceof SimulatedCharger2 ? await startChargerControl(charger, controlPort) : undefined;
+  if (control) event({ event: "control", url: control.url }, `physical actions: POST ${control.url}/${version}/${id}/<action>`);
 
   let stopping = false;
   let stopLink: () => void = () => {};
@@ -236,6 +249,7 @@ async function run(argv: readonly string[]): Promise<number> {
     throw new CliError(`ocppkit charge-point: ${oneLine(error)}`, ExitCode.Failure);
   } finally {
     prompt.close();
+    control?.close();
     charger.detach();
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);

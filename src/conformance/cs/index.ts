@@ -1,0 +1,5 @@
+/** Every TC_*_CS case the runner knows, in part 6's order. */
+import type { CsCase } from "../case.js";
+import { provisioningCsCases } from "./b-provisioning.js";
+
+export const csCases: readonly CsCase[] = [...provisioningCsCases];
