@@ -487,16 +487,26 @@ export class SimulatedCharger2 {
         await this.boot("RemoteReset");
       }),
     );
-    gated.route("TriggerMessage", (request: { requestedMessage: string }) => ({
-      status: ["Heartbeat", "BootNotification", "StatusNotification", "MeterValues", "TransactionEvent"].includes(request.requestedMessage)
-        ? "Accepted"
-        : "NotImplemented",
-    }));
-    gated.routeAfter("TriggerMessage", (request: { requestedMessage: string; evse?: { id: number } }) =>
-      this.background("TriggerMessage", () => this.trigger(request.requestedMessage, request.evse?.id)),
-    );
-    gated.route("UnlockConnector", (request: { evseId: number }) => ({
-      status: this.connector(request.evseId) ? "Unlocked" : "UnknownConnector",
+    // F06: BootNotification only before it was accepted (F06.FR.17); FirmwareStatusNotification Idle when no update runs.
+    const triggerStatus = (message: string) =>
+      message === "BootNotification"
+        ? this.registration === "Accepted"
+          ? "Rejected"
+          : "Accepted"
+        : ["Heartbeat", "StatusNotification", "MeterValues", "TransactionEvent", "FirmwareStatusNotification"].includes(message)
+          ? "Accepted"
+          : "NotImplemented";
+    gated.route("TriggerMessage", (request: { requestedMessage: string }) => ({ status: triggerStatus(request.requestedMessage) }));
+    gated.routeAfter("TriggerMessage", (request: { requestedMessage: string; evse?: { id: number } }) => {
+      if (triggerStatus(request.requestedMessage) !== "Accepted") return;
+      this.background("TriggerMessage", () =>
+        request.requestedMessage === "FirmwareStatusNotification"
+          ? this.send("FirmwareStatusNotification", { status: "Idle" })
+          : this.trigger(request.requestedMessage, request.evse?.id),
+      );
+    });
+    gated.route("UnlockConnector", (request: { evseId: number; connectorId: number }) => ({
+      status: this.connector(request.evseId) && request.connectorId === 1 ? "Unlocked" : "UnknownConnector",
     }));
     gated.route("ChangeAvailability", () => ({ status: "Accepted" }));
     // B09.FR.02: a slot the station does not have is rejected; the simulator has slots 1 to 8.

@@ -1,5 +1,6 @@
 /** Every TC_*_CS case the runner knows, in part 6's order. */
 import type { CsCase } from "../case.js";
 import { provisioningCsCases } from "./b-provisioning.js";
+import { remoteControlCsCases } from "./f-remote-control.js";
 
-export const csCases: readonly CsCase[] = [...provisioningCsCases];
+export const csCases: readonly CsCase[] = [...provisioningCsCases, ...remoteControlCsCases];
