@@ -10,7 +10,7 @@ try {
   rig.charger("CP-201", "2.0.1");
   rig.charger("CP-21", "2.1");
   rig.charger("CP-OLD", "1.6");
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, deviceScaleFactor: 1 });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1250 }, deviceScaleFactor: 1 });
   await page.goto(rig.pageUrl);
   for (const id of ["CP-16", "CP-201", "CP-21", "CP-OLD"]) await seen(page, `#chargers tr[data-charger="${id}"] .chip`);
   await rig.chargers.get("CP-OLD").stop();
@@ -39,7 +39,12 @@ try {
   await page.fill("#cmd-payload", JSON.stringify({ type: "Sideways" }, null, 2));
   await page.click("#cmd-send");
   await seen(page, "#cmd-problem:not([hidden])");
-  await page.locator("#command-panel").screenshot({ path: new URL("ui-command.png", out).pathname });
+  const panel = await page.locator("#command-panel").boundingBox();
+  const send = await page.locator("#cmd-send").boundingBox();
+  await page.screenshot({
+    path: new URL("ui-command.png", out).pathname,
+    clip: { x: panel.x, y: panel.y, width: panel.width, height: send.y + send.height + 14 - panel.y },
+  });
   console.log(`screenshots in ${out.pathname}: ui-overview.png, ui-command.png`);
 } finally {
   await browser.close();

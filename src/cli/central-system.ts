@@ -16,6 +16,8 @@ export interface CsmsBehaviour {
   readonly pendingFirstBoot?: (stationId: string) => number | undefined;
   /** The idTokenInfo of Authorize and of a TransactionEvent carrying an idToken (C01). */
   readonly idTokenInfo?: (idToken: { idToken: string; type: string }) => Record<string, unknown>;
+  /** The answer to a DataTransfer (2.x) instead of Accepted: a CSMS without vendor extensions says UnknownVendorId (P02). */
+  readonly dataTransfer?: (request: Record<string, unknown>) => Record<string, unknown>;
   /** Wraps every answer, unchecked by the schemas: the tests build a deliberately wrong CSMS with it. */
   readonly around?: (stationId: string, action: string, request: Record<string, unknown>, answer: () => unknown) => unknown;
 }
@@ -77,6 +79,7 @@ function defaultResponses(
       behaviour.idTokenInfo?.(idToken as { idToken: string; type: string }) ?? { status: "Accepted" };
     answers.TransactionEvent = (request) => (request.idToken ? { idTokenInfo: idTokenInfo(request.idToken) } : {});
     answers.Authorize = (request) => ({ idTokenInfo: idTokenInfo(request.idToken) });
+    if (behaviour.dataTransfer) answers.DataTransfer = behaviour.dataTransfer;
     // 2.1: the answer names the VAT number (and EVSE) it checked.
     if (version === "2.1")
       answers.VatNumberValidation = (request) => ({
@@ -134,6 +137,53 @@ export function resolveResponses(raw: Record<string, unknown>, versions: readonl
   return byVersion;
 }
 
+/**
+ * A01 (2.x): once a station answers Accepted to SetVariables of SecurityCtrlr.BasicAuthPassword, the CSMS
+ * takes the new password for it (A01.FR.03); read from the frames, so commands from any source count.
+ */
+class StationPasswords {
+  readonly #passwords = new Map<string, string>();
+  readonly #pending = new Map<string, string>();
+
+  of(id: string): string | undefined {
+    return this.#passwords.get(id);
+  }
+
+  observe(id: string, direction: "in" | "out", text: string): void {
+    if (direction === "out" && text.includes("BasicAuthPassword")) {
+      const frame = parseFrame(text);
+      if (frame?.[0] !== 2 || frame[2] !== "SetVariables") return;
+      const entry = passwordEntry((frame[3] as { setVariableData?: unknown[] } | undefined)?.setVariableData);
+      if (typeof entry?.attributeValue === "string") this.#pending.set(`${id}\u0000${String(frame[1])}`, entry.attributeValue);
+    } else if (direction === "in" && this.#pending.size) {
+      const frame = parseFrame(text);
+      const key = `${id}\u0000${String(frame?.[1])}`;
+      const password = this.#pending.get(key);
+      if (password === undefined || !frame) return;
+      this.#pending.delete(key);
+      const result = passwordEntry((frame[2] as { setVariableResult?: unknown[] } | undefined)?.setVariableResult);
+      if (frame[0] === 3 && result?.attributeStatus === "Accepted") this.#passwords.set(id, password);
+    }
+  }
+}
+
+function parseFrame(text: string): unknown[] | undefined {
+  try {
+    const frame: unknown = JSON.parse(text);
+    return Array.isArray(frame) ? frame : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+type VariableEntry = { component?: { name?: string }; variable?: { name?: string }; attributeValue?: unknown; attributeStatus?: unknown };
+
+function passwordEntry(list: unknown[] | undefined): VariableEntry | undefined {
+  return (list as VariableEntry[] | undefined)?.find?.(
+    (e) => e?.component?.name === "SecurityCtrlr" && e?.variable?.name === "BasicAuthPassword",
+  );
+}
+
 export async function startCentralSystem(options: CentralSystemOptions): Promise<CentralSystem> {
   let transactionId = 0;
   const answersByVersion = new Map(
@@ -147,6 +197,16 @@ export async function startCentralSystem(options: CentralSystemOptions): Promise
     ]),
   );
   const auth = options.auth;
+  const passwords = auth ? new StationPasswords() : undefined;
+  const logger: Logger = passwords
+    ? {
+        ...options.logger,
+        frame: (id, direction, text) => {
+          options.logger.frame?.(id, direction, text);
+          passwords.observe(id, direction, text);
+        },
+      }
+    : options.logger;
   const server = new CoreCentralSystem<CentralSystemSession>({
     protocols: options.versions.map(subprotocolOf),
     host: options.host,
@@ -156,14 +216,16 @@ export async function startCentralSystem(options: CentralSystemOptions): Promise
     // "any charger with this password" and a named user means "only that charger".
     authenticate: auth
       ? (id, password) =>
-          (auth.username === "*" || auth.username === id) && password !== undefined && password.toString("utf8") === auth.password
+          (auth.username === "*" || auth.username === id) &&
+          password !== undefined &&
+          password.toString("utf8") === (passwords?.of(id) ?? auth.password)
       : undefined,
     pingIntervalMs: 30_000,
     shutdownTimeoutMs: 2_000,
     logger: { warn: options.logger.warn, error: options.logger.error },
     createChargePoint: ({ id, connection, protocol }) => {
       const served = answersByVersion.get(protocol) ?? [...answersByVersion.values()][0];
-      const session = new served.kit.ChargePoint(id, connection, { logger: options.logger });
+      const session = new served.kit.ChargePoint(id, connection, { logger });
       const pendingInterval = served.kit.version === "1.6" ? undefined : options.behaviour?.pendingFirstBoot?.(id);
       const around = options.behaviour?.around;
       // B02.FR.09 / B03.FR.07: until a BootNotification is Accepted, a station answered Pending gets SecurityError for anything else.

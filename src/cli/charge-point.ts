@@ -133,6 +133,7 @@ async function run(argv: readonly string[]): Promise<number> {
     connectors,
     meterIntervalS,
     powerW,
+    stateDir: queueDir,
     logger,
     onEvent: (e) => event({ event: e.kind, connectorId: e.connectorId, transactionId: e.transactionId, message: e.text }, e.text),
   });

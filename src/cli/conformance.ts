@@ -2,7 +2,7 @@
  * `ocppkit conformance csms <url>`: the OCPP 2.0.1 part 6 test cases of a CSMS, with ocppkit playing the
  * charging station. This file parses arguments and prints; the runner is ocppkit/conformance.
  */
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import {
   type CaseResult,
   type ConformanceConfig,
@@ -167,8 +167,9 @@ async function run(argv: readonly string[]): Promise<number> {
   const colors = palette(process.stdout);
   const triggerValue = stringOption(args, "trigger");
   const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
+  const ca = config.tls?.ca ? readFileSync(config.tls.ca) : undefined;
   const trigger: Trigger | undefined = triggerValue
-    ? triggerOption(triggerValue)
+    ? triggerOption(triggerValue, ca)
     : interactive && !json
       ? promptTrigger(stdoutLine)
       : undefined;

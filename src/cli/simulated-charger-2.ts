@@ -10,7 +10,7 @@
 import { randomUUID } from "node:crypto";
 import { type ChargePointOptions, type ConnectionLike, type PayloadClass, SecurityError } from "../index.js";
 import type { AfterOptions, Handler, OnOptions } from "../rpc/routing.js";
-import { endsOnDeauthorize, meterValues, Station2, transactionStart } from "../station/index.js";
+import { endsOnDeauthorize, meterValues, Station2, StationStateFile, transactionStart } from "../station/index.js";
 import * as v21 from "../v21/index.js";
 import * as v201 from "../v201/index.js";
 import { schemaAnswer } from "./schema-answers.js";
@@ -41,7 +41,14 @@ const reasons: Record<string, string> = {
   UnlockCommand: "Local",
   Reboot: "Reboot",
 };
-const triggerReasons: Record<string, string> = { Remote: "RemoteStop", Local: "StopAuthorized", DeAuthorized: "Deauthorized" };
+const triggerReasons: Record<string, string> = {
+  Remote: "RemoteStop",
+  Local: "StopAuthorized",
+  DeAuthorized: "Deauthorized",
+  ImmediateReset: "ResetCommand",
+  SoftReset: "ResetCommand",
+  HardReset: "ResetCommand",
+};
 const now = () => new Date().toISOString();
 
 export class SimulatedCharger2 {
@@ -79,6 +86,11 @@ export class SimulatedCharger2 {
       heartbeatIntervalS: 0,
       txUpdatedIntervalS: settings.meterIntervalS,
     });
+    if (settings.stateDir) {
+      const file = new StationStateFile(settings.stateDir, version);
+      file.onProblem = (message) => settings.logger.warn?.(message, { chargePointId: this.id });
+      this.station.keepIn(file);
+    }
   }
 
   #payload(action: string, body: Body): { readonly "~action": string } {
@@ -148,13 +160,15 @@ export class SimulatedCharger2 {
 
   /**
    * BootNotification (2.0.1 B01) with `reason`, resent after the interval while Pending or Rejected; a
-   * BootNotification the CSMS triggers and accepts meanwhile ends the wait (B02 / F06). Once accepted:
-   * the security event of the start (A04, part 6 reusable state Booted), then the connectors' states.
+   * BootNotification the CSMS triggers and accepts meanwhile ends the wait (B02 / F06). Once accepted,
+   * `afterBoot`, the security event of the start (A04, part 6 reusable state Booted), then the statuses.
    */
-  async boot(reason = "PowerUp"): Promise<void> {
-    const boot = { reason, chargingStation: { model: "Simulator", vendorName: "ocppkit" } };
+  async boot(reason = "PowerUp", afterBoot?: () => Promise<void>): Promise<void> {
+    const chargingStation = { model: "Simulator", vendorName: "ocppkit", firmwareVersion: this.station.operations.firmwareVersion };
+    const boot = { reason, chargingStation };
     let response: Body;
     this.registration = undefined;
+    this.station.operations.accepted = false;
     // B03: nothing but the BootNotification until it is accepted, heartbeats included.
     clearInterval(this.#heartbeatTimer);
     this.#heartbeatTimer = undefined;
@@ -187,10 +201,27 @@ export class SimulatedCharger2 {
       }
     }
     this.registration = "Accepted";
+    this.station.operations.accepted = true;
     this.setHeartbeat(Number(response.interval) || 0);
     for (const evse of this.connectors) if (evse.transactionId !== undefined) this.#startMeter(evse);
-    await this.send("SecurityEventNotification", { type: reason === "PowerUp" ? "StartupOfTheDevice" : "ResetOrReboot", timestamp: now() });
+    await afterBoot?.();
+    // After a firmware update the FirmwareUpdated event (sent by afterBoot) reports the start.
+    if (reason !== "FirmwareUpdate")
+      await this.station.operations.securityEvent(reason === "PowerUp" ? "StartupOfTheDevice" : "ResetOrReboot");
     await this.sendAllStatuses();
+    this.station.booted();
+  }
+
+  /** A reboot of the simulated station: the same connection, a new BootNotification with `reason`. */
+  async reboot(reason: string, afterBoot?: () => Promise<void>): Promise<void> {
+    this.station.operations.accepted = false;
+    this.#event("info", `rebooting (${reason})`);
+    await this.boot(reason, afterBoot);
+  }
+
+  /** What GetLog uploads: what the station did, one line each. */
+  logText(logType: string): string {
+    return [`ocppkit simulator ${this.id} ${logType}`, ...this.#log].join("\n");
   }
 
   setHeartbeat(intervalS: number): void {
@@ -206,7 +237,9 @@ export class SimulatedCharger2 {
   }
 
   async sendAllStatuses(): Promise<void> {
-    for (const evse of this.connectors) await this.sendStatus(evse.id, evse.status);
+    // An idle EVSE shows what the station holds for it (reserved, inoperative), kept over a restart.
+    for (const evse of this.connectors)
+      await this.sendStatus(evse.id, evse.transactionId === undefined ? this.station.operations.idleStatus(evse.id) : evse.status);
   }
 
   async sendStatus(evseId: number, status: string): Promise<void> {
@@ -223,8 +256,7 @@ export class SimulatedCharger2 {
   /** `meterValue` with SampledDataCtrlr's measurands for the event (`Started`, `Updated`, `Ended`), when there are any. */
   #meterValue(evse: Evse, powerW: number, event: "Started" | "Updated" | "Ended") {
     const context = { Started: "Transaction.Begin", Updated: "Sample.Periodic", Ended: "Transaction.End" }[event];
-    const limitW = this.settings.powerW ?? 11_000;
-    const reading = { energyWh: evse.meterWh, powerW, offeredW: limitW, voltageV: 230, phases: 3 };
+    const reading = { energyWh: evse.meterWh, powerW, offeredW: this.station.offeredW(evse.id), voltageV: 230, phases: 3 };
     const values = meterValues(this.station.list("SampledDataCtrlr", `Tx${event}Measurands`), reading, context);
     return values.length ? { meterValue: values } : {};
   }
@@ -232,6 +264,10 @@ export class SimulatedCharger2 {
   async startSession(evseId: number, idTag: string, authorize: boolean, remoteStartId?: number): Promise<string | undefined> {
     const evse = this.connector(evseId);
     if (!evse || evse.transactionId !== undefined) return undefined;
+    if (!this.station.operations.mayStart(evse.id, idTag)) {
+      this.#event("info", `EVSE ${evse.id} is reserved or unavailable: ${idTag} may not charge there`);
+      return undefined;
+    }
     evse.claimed = true;
     try {
       // AuthCtrlr: Enabled false starts without authorization; AuthorizeRemoteStart asks before a remote start.
@@ -239,10 +275,9 @@ export class SimulatedCharger2 {
       const mustAuthorize =
         this.station.enabled("AuthCtrlr", "Enabled") &&
         (remoteStartId === undefined ? authorize : this.station.enabled("AuthCtrlr", "AuthorizeRemoteStart"));
+      // The local list, the cache and the CSMS decide, per the AuthCtrlr settings (src/station).
       const accepted = async () => {
-        if (!mustAuthorize || !this.online) return true;
-        const auth = await this.send("Authorize", { idToken: this.#idToken(idTag) });
-        if ((auth.idTokenInfo as { status?: string } | undefined)?.status === "Accepted") return true;
+        if (!mustAuthorize || (await this.station.authorize(idTag))) return true;
         this.#event("info", `idToken ${idTag} was not accepted`);
         return false;
       };
@@ -250,6 +285,7 @@ export class SimulatedCharger2 {
       if (!start.onPlugIn && !(await accepted())) return undefined;
       const transactionId = randomUUID();
       evse.transactionId = transactionId;
+      this.station.transactionStarted(evse.id);
       evse.idTag = idTag;
       evse.seqNo = 0;
       evse.remoteStartId = remoteStartId;
@@ -261,6 +297,7 @@ export class SimulatedCharger2 {
         seqNo: evse.seqNo++,
         transactionInfo: { transactionId, chargingState: start.onPlugIn ? "EVConnected" : "Charging", ...remote },
         evse: { id: evse.id, connectorId: 1 },
+        ...this.station.operations.useReservation(evse.id, idTag),
         ...(start.onPlugIn ? {} : { idToken: this.#idToken(idTag) }),
         ...this.#meterValue(evse, 0, "Started"),
       });
@@ -326,7 +363,7 @@ export class SimulatedCharger2 {
       ...this.#meterValue(evse, 0, "Ended"),
     });
     evse.idTag = undefined;
-    await this.sendStatus(evse.id, "Available");
+    await this.sendStatus(evse.id, this.station.sessionEnded(evse.id));
     this.#event(
       "stopped",
       `transaction ${transactionId} stopped on EVSE ${evse.id} (${reason}); meter ${evse.meterWh} Wh`,
@@ -335,11 +372,18 @@ export class SimulatedCharger2 {
     );
   }
 
-  async sendMeterValues(evseId: number): Promise<void> {
+  /** TransactionEvent Updated during a transaction (`triggerReason` MeterValuePeriodic or Trigger), else MeterValues. */
+  async sendMeterValues(evseId: number, triggerReason = "MeterValuePeriodic", meterValuesMessage = false): Promise<void> {
     const evse = this.connector(evseId);
     if (!evse) return;
-    if (evse.transactionId === undefined) {
-      const reading = { energyWh: evse.meterWh, powerW: 0, offeredW: this.settings.powerW ?? 11_000, voltageV: 230, phases: 3 };
+    if (evse.transactionId === undefined || meterValuesMessage) {
+      const reading = {
+        energyWh: evse.meterWh,
+        powerW: evse.transactionId === undefined ? 0 : this.#powerW(evse.id),
+        offeredW: this.station.offeredW(evse.id),
+        voltageV: 230,
+        phases: 3,
+      };
       const measurands = this.station.list("AlignedDataCtrlr", "Measurands");
       await this.send("MeterValues", {
         evseId,
@@ -351,11 +395,11 @@ export class SimulatedCharger2 {
     await this.#transactionEvent({
       eventType: "Updated",
       timestamp: now(),
-      triggerReason: "MeterValuePeriodic",
+      triggerReason,
       seqNo: evse.seqNo++,
       transactionInfo: { transactionId: evse.transactionId, chargingState: "Charging" },
       evse: { id: evse.id, connectorId: 1 },
-      ...this.#meterValue(evse, this.#powerW(), "Updated"),
+      ...this.#meterValue(evse, this.#powerW(evse.id), "Updated"),
     });
   }
 
@@ -377,7 +421,10 @@ export class SimulatedCharger2 {
       if (response.status === "Accepted") this.#bootAccepted?.(response);
     } else if (message === "StatusNotification")
       for (const id of targets) await this.sendStatus(id, this.connector(id)?.status ?? "Available");
-    else if (message === "MeterValues" || message === "TransactionEvent") for (const id of targets) await this.sendMeterValues(id);
+    // F06: MeterValues is a MeterValuesRequest even during a transaction; TransactionEvent an Updated event with triggerReason Trigger.
+    else if (message === "MeterValues") for (const id of targets) await this.sendMeterValues(id, "Trigger", true);
+    else if (message === "TransactionEvent")
+      for (const id of targets) if (this.connector(id)?.transactionId !== undefined) await this.sendMeterValues(id, "Trigger");
   }
 
   background(what: string, work: () => Promise<unknown>): void {
@@ -388,11 +435,12 @@ export class SimulatedCharger2 {
     const at = performance.now();
     const last = this.#lastReading.get(evse.id) ?? at;
     this.#lastReading.set(evse.id, at);
-    evse.meterWh += Math.max(1, Math.round((this.#powerW() * (at - last)) / 3_600_000));
+    evse.meterWh += Math.max(1, Math.round((this.#powerW(evse.id) * (at - last)) / 3_600_000));
   }
 
-  #powerW(): number {
-    return Math.round((this.settings.powerW ?? 11_000) * (0.95 + Math.random() * 0.05));
+  /** The car draws a little under what the station offers: its power, limited by the composite schedule (K08). */
+  #powerW(evseId: number): number {
+    return Math.round(this.station.offeredW(evseId) * (0.95 + Math.random() * 0.05));
   }
 
   #startMeter(evse: Evse): void {
@@ -412,20 +460,15 @@ export class SimulatedCharger2 {
   }
 
   #event(kind: "started" | "stopped" | "info", text: string, connectorId?: number, transactionId?: string): void {
+    this.#log.push(`${now()} ${text}`);
+    if (this.#log.length > 1000) this.#log.shift();
     this.settings.onEvent?.({ kind, text, connectorId, transactionId });
   }
 
+  #log: string[] = [];
+
   #failed(what: string, error: unknown): void {
     this.settings.logger.warn?.(`${what} failed: ${error instanceof Error ? error.message : String(error)}`, { chargePointId: this.id });
-  }
-
-  #free(requested: number | undefined): Evse | undefined {
-    const free = (e: Evse) => e.transactionId === undefined && !e.claimed && e.status === "Available";
-    if (requested !== undefined) {
-      const evse = this.connector(requested);
-      return evse && free(evse) ? evse : undefined;
-    }
-    return this.connectors.find(free);
   }
 
   #routes(peer: Peer): void {
@@ -449,11 +492,16 @@ export class SimulatedCharger2 {
     };
     for (const [action] of sentByCsms) gated.route(action, () => schemaAnswer(version, action));
     this.station.route(gated);
+    // B09.FR.02: a slot the station does not have is rejected; the simulator has slots 1 to 8.
+    gated.route("SetNetworkProfile", (request: { configurationSlot: number }) => ({
+      status: request.configurationSlot >= 1 && request.configurationSlot <= 8 ? "Accepted" : "Rejected",
+    }));
     const pending = new Map<string, Evse>();
     gated.route(
       "RequestStartTransaction",
       (request: { evseId?: number; remoteStartId: number; idToken: { idToken: string } }, uniqueId: string) => {
-        const evse = this.#free(request.evseId);
+        const id = this.station.operations.evseForStart(request.evseId, request.idToken.idToken);
+        const evse = id === undefined ? undefined : this.connector(id);
         if (!evse) return { status: "Rejected" };
         evse.claimed = true;
         pending.set(uniqueId, evse);
@@ -480,38 +528,5 @@ export class SimulatedCharger2 {
       const evse = byTransaction(request.transactionId);
       if (evse) this.background("RequestStopTransaction", () => this.stopSession(evse.id, "Remote"));
     });
-    gated.route("Reset", () => ({ status: "Accepted" }));
-    gated.routeAfter("Reset", () =>
-      this.background("Reset", async () => {
-        for (const evse of this.connectors) await this.stopSession(evse.id, "SoftReset");
-        await this.boot("RemoteReset");
-      }),
-    );
-    // F06: BootNotification only before it was accepted (F06.FR.17); FirmwareStatusNotification Idle when no update runs.
-    const triggerStatus = (message: string) =>
-      message === "BootNotification"
-        ? this.registration === "Accepted"
-          ? "Rejected"
-          : "Accepted"
-        : ["Heartbeat", "StatusNotification", "MeterValues", "TransactionEvent", "FirmwareStatusNotification"].includes(message)
-          ? "Accepted"
-          : "NotImplemented";
-    gated.route("TriggerMessage", (request: { requestedMessage: string }) => ({ status: triggerStatus(request.requestedMessage) }));
-    gated.routeAfter("TriggerMessage", (request: { requestedMessage: string; evse?: { id: number } }) => {
-      if (triggerStatus(request.requestedMessage) !== "Accepted") return;
-      this.background("TriggerMessage", () =>
-        request.requestedMessage === "FirmwareStatusNotification"
-          ? this.send("FirmwareStatusNotification", { status: "Idle" })
-          : this.trigger(request.requestedMessage, request.evse?.id),
-      );
-    });
-    gated.route("UnlockConnector", (request: { evseId: number; connectorId: number }) => ({
-      status: this.connector(request.evseId) && request.connectorId === 1 ? "Unlocked" : "UnknownConnector",
-    }));
-    gated.route("ChangeAvailability", () => ({ status: "Accepted" }));
-    // B09.FR.02: a slot the station does not have is rejected; the simulator has slots 1 to 8.
-    gated.route("SetNetworkProfile", (request: { configurationSlot: number }) => ({
-      status: request.configurationSlot >= 1 && request.configurationSlot <= 8 ? "Accepted" : "Rejected",
-    }));
   }
 }

@@ -81,6 +81,8 @@ export interface CsmsCase extends CaseBase {
    * runs the reusable state Booted first, as the preparation every other case assumes.
    */
   readonly bootsItself?: boolean;
+  /** The case opens its connections itself, with the credentials it tests (A00); nothing is opened or booted first. */
+  readonly connectsItself?: boolean;
   /** The scenario: steps numbered as in part 6. */
   run(t: CsmsTest): Promise<void>;
 }

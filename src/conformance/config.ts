@@ -6,6 +6,7 @@
  */
 import { allFeatures, type Feature } from "./case.js";
 import { ConformanceError } from "./errors.js";
+import { sampleCertificates } from "./sample-certificates.js";
 
 export interface IdToken {
   readonly idToken: string;
@@ -43,12 +44,36 @@ export interface ConformanceConfig {
   readonly securityProfile: number;
   /** HTTP Basic password of profiles 1 and 2 (the username is the station id). */
   readonly basicAuthPassword?: string;
-  /** PEM files for wss://: the CA to trust, and for profile 3 the client certificate and key. */
-  readonly tls?: { readonly ca?: string; readonly cert?: string; readonly key?: string };
+  /**
+   * PEM files for wss://: the CA to trust, for profile 3 the client certificate and key, and a client
+   * certificate the CSMS must refuse (TC_A_08: unknown, expired, or a commonName that is not the station's).
+   */
+  readonly tls?: {
+    readonly ca?: string;
+    readonly cert?: string;
+    readonly key?: string;
+    readonly invalidCert?: string;
+    readonly invalidKey?: string;
+  };
   /** `<Configured heartbeatInterval>`: seconds between BootNotifications when a Pending answer gives interval 0. */
   readonly heartbeatIntervalS: number;
   /** `<Configured Transaction Duration>`: seconds the tool waits while energy flows. */
   readonly transactionDurationS: number;
+  /** `<Configured clock-aligned Meter Values interval>` (AlignedDataCtrlr.Interval), in seconds. */
+  readonly clockAlignedIntervalS: number;
+  /** `<Configured sampled Meter Values interval>` (SampledDataCtrlr.TxUpdatedInterval), in seconds. */
+  readonly sampledIntervalS: number;
+  /**
+   * The firmware the CSMS is asked to install (TC_L_*): its location, and the signing certificate and
+   * signature the runner compares with what the CSMS sends (`<Configured signingCertificate>`).
+   */
+  readonly firmware: { readonly location: string; readonly signingCertificate: string; readonly signature: string };
+  /** `<The configured certificate of the specified certificateType>` (TC_M_*): PEM text your CSMS installs. */
+  readonly certificates: { readonly CSMSRootCertificate: string; readonly ManufacturerRootCertificate: string };
+  /** Where the CSMS asks for log uploads (GetLog log.remoteLocation, TC_N_25/34/35/36). */
+  readonly logRemoteLocation: string;
+  /** `<Configured vendorId>` and `<Configured messageId>` of a DataTransfer the CSMS does not know (TC_P_02). */
+  readonly dataTransfer: { readonly vendorId: string; readonly messageId: string };
   /** `<Configured configurationSlot>` and the connection data of TC_B_42 / TC_A_19. */
   readonly networkProfile: {
     readonly configurationSlot: number;
@@ -62,8 +87,8 @@ export interface ConformanceConfig {
   readonly responseTimeoutS: number;
   /** Seconds to wait for a message the system under test sends on its own or on a trigger. */
   readonly actionTimeoutS: number;
-  /** Longest a pending BootNotification interval the runner waits before sending the next one, in seconds. */
-  readonly maxPendingWaitS: number;
+  /** Longest the runner waits for a time the CSMS sets (a Pending interval, a firmware retrieve or install time), in seconds. */
+  readonly maxWaitS: number;
 }
 
 export const defaultConfig: ConformanceConfig = {
@@ -89,11 +114,21 @@ export const defaultConfig: ConformanceConfig = {
   securityProfile: 0,
   heartbeatIntervalS: 60,
   transactionDurationS: 0,
+  clockAlignedIntervalS: 10,
+  sampledIntervalS: 10,
+  logRemoteLocation: "https://logs.example.com/upload",
+  certificates: sampleCertificates,
+  firmware: {
+    location: "https://firmware.example.com/ocppkit-1.0.1.bin",
+    signingCertificate: "-----BEGIN CERTIFICATE-----\nMIIBocppkitConformanceFirmwareSigningCertificate\n-----END CERTIFICATE-----",
+    signature: "b2NwcGtpdCBjb25mb3JtYW5jZSBmaXJtd2FyZSBzaWduYXR1cmU=",
+  },
+  dataTransfer: { vendorId: "org.ocppkit.conformance", messageId: "Unknown" },
   networkProfile: { configurationSlot: 1, ocppCsmsUrl: "wss://csms.example.com/ocpp", messageTimeout: 30, ocppInterface: "Wired0" },
   features: allFeatures,
   responseTimeoutS: 30,
   actionTimeoutS: 60,
-  maxPendingWaitS: 60,
+  maxWaitS: 60,
 };
 
 /** JSON with whole-line // comments (what `--init` writes). */
@@ -120,11 +155,21 @@ const numberFields = [
   "securityProfile",
   "heartbeatIntervalS",
   "transactionDurationS",
+  "clockAlignedIntervalS",
+  "sampledIntervalS",
   "responseTimeoutS",
   "actionTimeoutS",
-  "maxPendingWaitS",
+  "maxWaitS",
 ] as const;
-const stringFields = ["stationId", "pendingStationId", "model", "vendorName", "firmwareVersion", "serialNumber"] as const;
+const stringFields = [
+  "stationId",
+  "pendingStationId",
+  "model",
+  "vendorName",
+  "firmwareVersion",
+  "serialNumber",
+  "logRemoteLocation",
+] as const;
 
 /** Lays `given` over the defaults and checks it; a mistake names the field. */
 export function resolveConfig(given: Partial<ConformanceConfig> = {}, source = "the config"): ConformanceConfig {
@@ -137,6 +182,9 @@ export function resolveConfig(given: Partial<ConformanceConfig> = {}, source = "
     ...given,
     idTokens: { ...defaultConfig.idTokens, ...given.idTokens },
     networkProfile: { ...defaultConfig.networkProfile, ...given.networkProfile },
+    dataTransfer: { ...defaultConfig.dataTransfer, ...given.dataTransfer },
+    firmware: { ...defaultConfig.firmware, ...given.firmware },
+    certificates: { ...defaultConfig.certificates, ...given.certificates },
   };
   for (const field of numberFields) {
     const value = config[field];
@@ -202,10 +250,22 @@ export function exampleConfigText(): string {
       "securityProfile",
       d.securityProfile,
     ),
-    line("HTTP Basic password (profiles 1 and 2; the username is the station id)", "basicAuthPassword", ""),
-    line("PEM files: CA to trust, client certificate and key (profile 3)", "tls", { ca: "", cert: "", key: "" }),
+    "  // HTTP Basic password (profiles 1 and 2; the username is the station id):\n",
+    '  // "basicAuthPassword": "secret",\n',
+    "  // PEM files: the CA to trust, the client certificate and key (profile 3), an invalid client certificate (TC_A_08):\n",
+    '  // "tls": {"ca": "ca.pem", "cert": "station.pem", "key": "station-key.pem", "invalidCert": "other.pem", "invalidKey": "other-key.pem"},\n',
     line("<Configured heartbeatInterval> in seconds", "heartbeatIntervalS", d.heartbeatIntervalS),
     line("<Configured Transaction Duration> in seconds", "transactionDurationS", d.transactionDurationS),
+    line("<Configured clock-aligned Meter Values interval> in seconds", "clockAlignedIntervalS", d.clockAlignedIntervalS),
+    line("<Configured sampled Meter Values interval> in seconds", "sampledIntervalS", d.sampledIntervalS),
+    line(
+      "the firmware your CSMS is asked to install: location, signingCertificate and signature it must send (TC_L_*)",
+      "firmware",
+      d.firmware,
+    ),
+    line("PEM certificates your CSMS installs (TC_M_*); the defaults are sample self-signed CAs", "certificates", d.certificates),
+    line("where your CSMS asks for log uploads (GetLog)", "logRemoteLocation", d.logRemoteLocation),
+    line("a DataTransfer vendorId / messageId your CSMS does not know (TC_P_02)", "dataTransfer", d.dataTransfer),
     line("the network profile the CSMS is asked to set (TC_B_42, TC_B_44, TC_A_19)", "networkProfile", d.networkProfile),
     line(
       `the features your CSMS claims; a case needing another is "not applicable". All: ${allFeatures.join(", ")}`,
@@ -215,9 +275,9 @@ export function exampleConfigText(): string {
     line("seconds to wait for a response of the CSMS", "responseTimeoutS", d.responseTimeoutS),
     line("seconds to wait for a message the CSMS sends by itself or on a trigger", "actionTimeoutS", d.actionTimeoutS),
     line(
-      "longest Pending interval the runner waits before the next BootNotification, in seconds",
-      "maxPendingWaitS",
-      d.maxPendingWaitS,
+      "longest wait for a time the CSMS sets (Pending interval, firmware retrieve or install time), in seconds",
+      "maxWaitS",
+      d.maxWaitS,
       true,
     ),
     "}\n",

@@ -11,12 +11,15 @@ export interface ExpectedCsmsBehaviour {
   pendingFirstBoot(stationId: string): number | undefined;
   /** The idTokenInfo of Authorize and TransactionEvent for this token. */
   idTokenInfo(idToken: IdToken): Record<string, unknown>;
+  /** A DataTransfer of a vendor the CSMS does not know (P02). */
+  dataTransfer(request: Record<string, unknown>): Record<string, unknown>;
 }
 
 export function expectedCsmsBehaviour(config: ConformanceConfig, pendingIntervalS = 1): ExpectedCsmsBehaviour {
   const t = config.idTokens;
   const same = (a: IdToken, b: IdToken) => a.idToken === b.idToken && a.type === b.type;
   return {
+    dataTransfer: () => ({ status: "UnknownVendorId" }),
     pendingFirstBoot: (stationId) => (stationId === config.pendingStationId ? pendingIntervalS : undefined),
     idTokenInfo(idToken) {
       if (same(idToken, t.valid) || same(idToken, t.validSameGroup))

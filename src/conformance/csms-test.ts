@@ -16,6 +16,7 @@ import type { FrameLog } from "./case.js";
 import type { ConformanceConfig, IdToken } from "./config.js";
 import { CheckFailure, StepError, shown } from "./failures.js";
 import { NeedsActionError, type Trigger } from "./triggers.js";
+import { Truststore } from "./truststore.js";
 
 type Body = Record<string, unknown>;
 
@@ -30,6 +31,18 @@ export interface IncomingCall {
 interface Waiter {
   readonly action: string;
   readonly resolve: (call: IncomingCall) => void;
+}
+
+/** What the station remembers from case to case within a run, as a real one would across reboots. */
+export interface StationMemory {
+  /** The BasicAuthPassword the CSMS set (TC_A_09), used instead of the configured one from then on. */
+  basicAuthPassword?: string;
+}
+
+/** Credentials other than the configured ones (A00: a wrong username or password, another client certificate). */
+export interface Credentials {
+  readonly basic?: { readonly username: string; readonly password: string };
+  readonly clientCertificate?: { readonly cert: string; readonly key: string };
 }
 
 /** The reusable states of part 6 section 3.18 the station can be in. */
@@ -85,23 +98,30 @@ export interface CsmsTestOptions {
   readonly caseId: string;
   readonly stationId: string;
   readonly config: ConformanceConfig;
-  /** Opens a new connection to the system under test as this station. */
-  readonly open: () => Promise<ChargePoint>;
+  /** Opens a new connection to the system under test as this station (with other credentials for the A cases). */
+  readonly open: (credentials?: Credentials) => Promise<ChargePoint>;
   readonly frames: FrameLog[];
   readonly trigger: Trigger;
+  /** The station's URL (the A cases probe its TLS). */
+  readonly url: string;
+  readonly memory: StationMemory;
 }
 
 export class CsmsTest {
   readonly caseId: string;
   readonly stationId: string;
+  readonly url: string;
   readonly config: ConformanceConfig;
+  readonly memory: StationMemory;
   readonly #stations = new Map<number, StationState>();
   #evse: number;
+  /** The station's installed CA certificates (M03-M05). */
+  readonly truststore = new Truststore();
   /** The station model: device model, reports, monitoring. */
   readonly model: Station2;
   #cp: ChargePoint | undefined;
   #ended: Promise<void> = Promise.resolve();
-  readonly #open: () => Promise<ChargePoint>;
+  readonly #open: (credentials?: Credentials) => Promise<ChargePoint>;
   readonly #frames: FrameLog[];
   readonly #trigger: Trigger;
   readonly #stationHandlers = new Map<string, { on?: Handler; after?: Handler }>();
@@ -117,10 +137,13 @@ export class CsmsTest {
     this.stationId = options.stationId;
     this.config = options.config;
     this.#open = options.open;
+    this.url = options.url;
+    this.memory = options.memory;
     this.#evse = options.config.evseId;
     this.#frames = options.frames;
     this.#trigger = options.trigger;
     const c = options.config;
+    const stations = this.#stations;
     this.model = new Station2(
       {
         send: (action, body) => this.#call(this.#currentStep, action, body),
@@ -132,6 +155,19 @@ export class CsmsTest {
             }),
           );
         },
+        get connectors() {
+          return Array.from({ length: c.evses }, (_, i) => {
+            const state = stations.get(i + 1);
+            return { id: i + 1, status: state?.evConnected ? "Occupied" : "Available", transactionId: state?.transaction?.id };
+          });
+        },
+        // The model's own follow-ups of a CSMS command (end a session, report a status, reboot, send what a
+        // TriggerMessage asked for) stay silent: a case sends exactly the messages its table prescribes.
+        stopSession: async () => {},
+        sendStatus: async () => {},
+        reboot: async () => {},
+        trigger: async () => {},
+        online: true,
       },
       {
         evses: c.evses,
@@ -159,8 +195,8 @@ export class CsmsTest {
   }
 
   /** Opens the case's connection: every CALL of the CSMS comes to this test. */
-  async connect(): Promise<void> {
-    const cp = await this.#open();
+  async connect(credentials?: Credentials): Promise<void> {
+    const cp = await this.#open(credentials);
     for (const [action, sender] of Object.entries(actionSender)) {
       if (sender === "ChargePoint") continue;
       cp.route(action, (payload: Body) => this.#incoming(action, payload), { skipSchemaValidation: true });
@@ -185,6 +221,26 @@ export class CsmsTest {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.#ended, new Promise((resolve) => (timer = setTimeout(resolve, 5_000)))]);
     clearTimeout(timer);
+  }
+
+  /**
+   * Steps `step`..`step + 1` of the A cases: the OCTT opens a connection, the CSMS must upgrade it to a
+   * WebSocket (`accept`) or refuse it.
+   */
+  async expectConnection(step: number | string, accept: boolean, credentials?: Credentials): Promise<void> {
+    this.#currentStep = this.label(step);
+    let failure: Error | undefined;
+    try {
+      await this.connect(credentials);
+    } catch (error) {
+      failure = error as Error;
+    }
+    const check = accept ? "the CSMS upgrades the connection to a WebSocket" : "the CSMS refuses the connection";
+    if (accept && failure) throw this.#fail(new CheckFailure(this.label(step), check, "an open WebSocket", failure.message));
+    if (!accept && !failure) {
+      await this.disconnect(step);
+      throw this.#fail(new CheckFailure(this.label(step), check, "a refused upgrade or handshake", "an open WebSocket"));
+    }
   }
 
   /** Reconnects after `seconds` (part 6: "waits …, then it will reconnect to the CSMS"). */
@@ -571,6 +627,8 @@ export class CsmsTest {
       seqNo?: number;
       /** The last transaction again, after it ended (TC_E_19). */
       ended?: boolean;
+      /** customData on the request and on its transactionInfo (TC_P_03). */
+      customData?: Body;
     },
   ): Promise<Body> {
     if (event.ended && this.station.lastTransaction) this.station.transaction = this.station.lastTransaction;
@@ -588,7 +646,9 @@ export class CsmsTest {
         ...(event.chargingState ? { chargingState: event.chargingState } : {}),
         ...(event.stoppedReason ? { stoppedReason: event.stoppedReason } : {}),
         ...(event.remoteStartId === undefined ? {} : { remoteStartId: event.remoteStartId }),
+        ...(event.customData ? { customData: event.customData } : {}),
       },
+      ...(event.customData ? { customData: event.customData } : {}),
       evse: { id: this.evseId, connectorId: this.connectorId },
       ...(event.idToken ? { idToken: event.idToken } : {}),
       ...(event.meterValue ? { meterValue: event.meterValue } : {}),
@@ -597,6 +657,16 @@ export class CsmsTest {
     const response = await this.send(step, "TransactionEvent", payload);
     if (event.eventType === "Ended") this.station.transaction = undefined;
     return response;
+  }
+
+  /** A SignedMeterValueType for a reading (the signature is a placeholder: a CSMS stores it, it does not verify it). */
+  signedMeterValue(wh: number): Body {
+    return {
+      signedMeterData: Buffer.from(`ocppkit:${this.caseId}:${wh}`).toString("base64"),
+      signingMethod: "ECDSA-secp256r1-SHA256",
+      encodingMethod: "OCMF",
+      publicKey: Buffer.from("ocppkit-test-public-key").toString("base64"),
+    };
   }
 
   /** A meter value of the energy register (Wh), with an optional reading context. */

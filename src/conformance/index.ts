@@ -21,7 +21,7 @@ export { type Answer, CsTest, PhysicalAction, type StationCall, type StationLink
 export { csCases } from "./cs/index.js";
 export { type CsRunOptions, runCs } from "./cs/runner.js";
 export { type ExpectedCsmsBehaviour, expectedCsmsBehaviour } from "./csms-behaviour.js";
-export { CsmsTest, type IncomingCall, type StationState } from "./csms-test.js";
+export { type Credentials, CsmsTest, type IncomingCall, type StationMemory, type StationState } from "./csms-test.js";
 export { ConformanceError, type ConformanceErrorCode } from "./errors.js";
 export { CheckFailure, StepError } from "./failures.js";
 export { exitCodeOf, junitXml, resultEvent, resultLines, type Summary, summarize, summaryLines, type Tally } from "./report.js";

@@ -7,7 +7,7 @@ import { type ConnectOptions, connect } from "../index.js";
 import { ChargePoint } from "../v201/index.js";
 import { type CaseResult, type ConformanceCase, Direction, Feature, type FrameLog, Outcome } from "./case.js";
 import type { ConformanceConfig } from "./config.js";
-import { CsmsTest } from "./csms-test.js";
+import { type Credentials, CsmsTest, type StationMemory } from "./csms-test.js";
 import { ConformanceError } from "./errors.js";
 import { CheckFailure, StepError } from "./failures.js";
 import { booted } from "./states.js";
@@ -58,22 +58,27 @@ export function notApplicable(kase: ConformanceCase, config: ConformanceConfig):
   return claimed.length ? `for a ${sut} without ${claimed.join(", ")} (config "features" claims it)` : undefined;
 }
 
-function connectOptions(config: ConformanceConfig, stationId: string): ConnectOptions {
+/** The connection of the configured security profile, or with the credentials a case gives instead. */
+export function connectOptions(
+  config: ConformanceConfig,
+  stationId: string,
+  credentials: Credentials = {},
+  memory: StationMemory = {},
+): ConnectOptions {
   const read = (file: string | undefined) => (file ? readFileSync(file) : undefined);
+  const password = memory.basicAuthPassword ?? config.basicAuthPassword ?? "";
+  const profileAuth = config.securityProfile === 1 || config.securityProfile === 2 ? { username: stationId, password } : undefined;
   return {
     protocols: ["ocpp2.0.1"],
-    auth:
-      config.securityProfile === 1 || config.securityProfile === 2
-        ? { username: stationId, password: config.basicAuthPassword ?? "" }
-        : undefined,
+    auth: credentials.basic ?? profileAuth,
     ca: read(config.tls?.ca),
-    cert: read(config.tls?.cert),
-    key: read(config.tls?.key),
+    cert: read(credentials.clientCertificate?.cert ?? config.tls?.cert),
+    key: read(credentials.clientCertificate?.key ?? config.tls?.key),
     handshakeTimeoutMs: config.responseTimeoutS * 1000,
   };
 }
 
-export async function runCase(kase: ConformanceCase, options: CsmsRunOptions): Promise<CaseResult> {
+export async function runCase(kase: ConformanceCase, options: CsmsRunOptions, memory: StationMemory = {}): Promise<CaseResult> {
   const started = performance.now();
   const base = { id: kase.id, name: kase.name, block: kase.block };
   const done = (fields: Omit<CaseResult, "id" | "name" | "block" | "durationMs">): CaseResult => ({
@@ -92,8 +97,8 @@ export async function runCase(kase: ConformanceCase, options: CsmsRunOptions): P
   const url = `${options.url.replace(/\/+$/, "")}/${encodeURIComponent(stationId)}`;
   let t: CsmsTest | undefined;
   try {
-    const open = async () => {
-      const connection = await connect(url, connectOptions(config, stationId));
+    const open = async (credentials?: Credentials) => {
+      const connection = await connect(url, connectOptions(config, stationId, credentials, memory));
       return new ChargePoint(stationId, connection, {
         responseTimeoutMs: config.responseTimeoutS * 1000,
         logger: {
@@ -110,13 +115,15 @@ export async function runCase(kase: ConformanceCase, options: CsmsRunOptions): P
         },
       });
     };
-    t = new CsmsTest({ caseId: kase.id, stationId, config, open, frames, trigger: options.trigger ?? noTrigger });
-    try {
-      await t.connect();
-    } catch (error) {
-      return done({ outcome: Outcome.Error, reason: `cannot connect to ${url}: ${(error as Error).message}` });
+    t = new CsmsTest({ caseId: kase.id, stationId, config, open, frames, trigger: options.trigger ?? noTrigger, url, memory });
+    if (!kase.connectsItself) {
+      try {
+        await t.connect();
+      } catch (error) {
+        return done({ outcome: Outcome.Error, reason: `cannot connect to ${url}: ${(error as Error).message}` });
+      }
     }
-    if (!kase.bootsItself) await booted(t);
+    if (!kase.bootsItself && !kase.connectsItself) await booted(t);
     await kase.run(t);
     await t.finish();
     return done({ outcome: Outcome.Pass });
@@ -149,9 +156,10 @@ function around(frames: readonly FrameLog[], at: number): FrameLog[] {
 /** Runs the cases one at a time and resolves with their results, in order. */
 export async function runCsms(options: CsmsRunOptions): Promise<CaseResult[]> {
   const results: CaseResult[] = [];
+  const memory: StationMemory = {};
   for (const kase of options.cases) {
     options.onCaseStart?.(kase);
-    const result = await runCase(kase, options);
+    const result = await runCase(kase, options, memory);
     results.push(result);
     options.onResult?.(result);
   }

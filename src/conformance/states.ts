@@ -4,6 +4,7 @@
  * condition says; its steps are labelled with its name (`Authorized 2`).
  */
 import type { CsmsTest } from "./csms-test.js";
+import { samePem } from "./truststore.js";
 
 const status = (response: Record<string, unknown>) => (response.idTokenInfo as { status?: unknown } | undefined)?.status;
 
@@ -18,14 +19,20 @@ export function booted(t: CsmsTest, reason = "PowerUp"): Promise<void> {
   });
 }
 
+/** What some cases add to a state's TransactionEvent (J02: its meter values). */
+export interface StateExtras {
+  readonly meterValue?: Record<string, unknown>[];
+}
+
 /** Table 393 EVConnectedPreSession: the cable is plugged in (Started, or Updated when already Authorized). */
-export function evConnectedPreSession(t: CsmsTest): Promise<void> {
+export function evConnectedPreSession(t: CsmsTest, extras: StateExtras = {}): Promise<void> {
   return t.state("EVConnectedPreSession", async () => {
     await t.notifyConnector(1, "Occupied");
     await t.transactionEvent(3, {
       eventType: t.station.authorized ? "Updated" : "Started",
       triggerReason: "CablePluggedIn",
       chargingState: "EVConnected",
+      meterValue: extras.meterValue,
     });
     t.station.evConnected = true;
     t.station.state = "EVConnectedPreSession";
@@ -97,7 +104,7 @@ export async function evConnectedPostSession(t: CsmsTest): Promise<void> {
 }
 
 /** Table 399 EVDisconnected: the cable is unplugged and the transaction ends. */
-export async function evDisconnected(t: CsmsTest): Promise<void> {
+export async function evDisconnected(t: CsmsTest, extras: StateExtras = {}): Promise<void> {
   if (t.station.state !== "EVConnectedPostSession") await evConnectedPostSession(t);
   await t.state("EVDisconnected", async () => {
     await t.notifyConnector(1, "Available");
@@ -106,9 +113,91 @@ export async function evDisconnected(t: CsmsTest): Promise<void> {
       triggerReason: "EVCommunicationLost",
       chargingState: "Idle",
       stoppedReason: "EVDisconnected",
+      meterValue: extras.meterValue,
     });
     t.station.evConnected = false;
     t.station.authorized = false;
     t.station.state = "EVDisconnected";
+  });
+}
+
+/**
+ * Table 392 Unavailable: the CSMS makes the specified EVSE (or, with `evseId` undefined, the whole
+ * station; with `connectorId`, one connector) Inoperative, and the station reports its connectors.
+ */
+export function unavailable(t: CsmsTest, evseId: number | undefined, connectorId?: number): Promise<void> {
+  return t.state("Unavailable", async () => {
+    const evse = evseId === undefined ? undefined : { id: evseId, ...(connectorId === undefined ? {} : { connectorId }) };
+    const what =
+      evse === undefined
+        ? "the Charging Station"
+        : connectorId === undefined
+          ? `EVSE ${evseId}`
+          : `connector ${connectorId} of EVSE ${evseId}`;
+    const change = await t.receive(1, "ChangeAvailability", {
+      instruction: `Request the CSMS to change the availability of ${what} to Inoperative`,
+      payload: { operationalStatus: "Inoperative", ...(evse ? { evse } : {}) },
+    });
+    t.expect(1, "ChangeAvailabilityRequest operationalStatus", change.payload.operationalStatus, "Inoperative");
+    t.expect(1, "ChangeAvailabilityRequest evse", change.payload.evse, evse);
+    await change.reply(2, { status: "Accepted" });
+    await notifyConnectors(t, 3, "Unavailable", evseId, connectorId);
+  });
+}
+
+/** The StatusNotification and NotifyEvent of every connector of `evseId` (all EVSEs when undefined). */
+export async function notifyConnectors(
+  t: CsmsTest,
+  step: number | string,
+  status: string,
+  evseId?: number,
+  connectorId?: number,
+): Promise<void> {
+  for (let evse = 1; evse <= t.config.evses; evse++) {
+    if (evseId !== undefined && evse !== evseId) continue;
+    const connector = connectorId ?? (evse === t.config.evseId ? t.config.connectorId : 1);
+    await t.notifyConnector(step, status, evse, connector);
+  }
+}
+
+type CertificateType = "CSMSRootCertificate" | "ManufacturerRootCertificate";
+
+/** Table 401 CertificateInstalled: the CSMS installs the configured certificate of `certificateType`. */
+export function certificateInstalled(t: CsmsTest, certificateType: CertificateType): Promise<void> {
+  return t.state("CertificateInstalled", async () => {
+    const certificate = t.config.certificates[certificateType];
+    const install = await t.receive(1, "InstallCertificate", {
+      instruction: `Request the CSMS to install the configured ${certificateType}`,
+      payload: { certificateType, certificate },
+    });
+    t.expect(1, "InstallCertificateRequest certificateType", install.payload.certificateType, certificateType);
+    t.expectThat(
+      1,
+      "InstallCertificateRequest certificate",
+      samePem(install.payload.certificate, certificate),
+      `the configured ${certificateType}`,
+      install.payload.certificate,
+    );
+    t.truststore.install(certificateType, certificate);
+    await install.reply(2, { status: "Accepted" });
+  });
+}
+
+/** Table 400 GetInstalledCertificates: the CSMS retrieves the hash data of the installed `certificateType` certificates. */
+export function getInstalledCertificates(t: CsmsTest, certificateType: CertificateType): Promise<void> {
+  return t.state("GetInstalledCertificates", async () => {
+    const get = await t.receive(1, "GetInstalledCertificateIds", {
+      instruction: `Request the CSMS to get the installed certificates of type ${certificateType}`,
+      payload: { certificateType: [certificateType] },
+    });
+    const types = get.payload.certificateType;
+    t.expectThat(
+      1,
+      "GetInstalledCertificateIdsRequest certificateType",
+      Array.isArray(types) && types.includes(certificateType),
+      `[${certificateType}]`,
+      types,
+    );
+    await get.reply(2, { status: "Accepted", certificateHashDataChain: t.truststore.chain([certificateType]) });
   });
 }

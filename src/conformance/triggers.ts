@@ -81,7 +81,10 @@ export function commandTrigger(command: string): Trigger {
  * (this runner) has answered the CALL, so the request is not awaited before the case waits for the CALL;
  * a refusal (HTTP 4xx/5xx) fails the trigger with the body's message.
  */
-export function httpTrigger(base: string, headers: Readonly<Record<string, string>> = {}): Trigger {
+export function httpTrigger(
+  base: string,
+  options: { readonly headers?: Readonly<Record<string, string>>; readonly ca?: Buffer } = {},
+): Trigger {
   const root = base.replace(/\/+$/, "");
   return (request) =>
     new Promise((resolve, reject) => {
@@ -90,28 +93,35 @@ export function httpTrigger(base: string, headers: Readonly<Record<string, strin
       );
       const body = JSON.stringify(request.payload);
       const send = url.protocol === "https:" ? httpsRequest : httpRequest;
-      const call = send(url, { method: "POST", headers: { "content-type": "application/json", ...headers } }, (response) => {
-        let text = "";
-        response.setEncoding("utf8");
-        response.on("data", (chunk: string) => {
-          text = (text + chunk).slice(0, 4000);
-        });
-        response.on("end", () => {
-          const status = response.statusCode ?? 0;
-          if (status >= 200 && status < 300) return resolve();
-          let message = text.trim();
-          try {
-            message = String((JSON.parse(text) as { message?: string }).message ?? message);
-          } catch {}
-          reject(new Error(`POST ${url.pathname} answered HTTP ${status}${message ? `: ${message}` : ""}`));
-        });
-      });
+      const call = send(
+        url,
+        { method: "POST", ca: options.ca, headers: { "content-type": "application/json", ...options.headers } },
+        (response) => {
+          let text = "";
+          response.setEncoding("utf8");
+          response.on("data", (chunk: string) => {
+            text = (text + chunk).slice(0, 4000);
+          });
+          response.on("end", () => {
+            const status = response.statusCode ?? 0;
+            if (status >= 200 && status < 300) return resolve();
+            let message = text.trim();
+            try {
+              message = String((JSON.parse(text) as { message?: string }).message ?? message);
+            } catch {}
+            reject(new Error(`POST ${url.pathname} answered HTTP ${status}${message ? `: ${message}` : ""}`));
+          });
+        },
+      );
       call.on("error", (error) => reject(new Error(`POST ${url.href} failed: ${error.message}`)));
       call.end(body);
     });
 }
 
-/** `--trigger`: an http(s):// URL is the base of the HTTP trigger, anything else a shell command. */
-export function triggerOption(value: string): Trigger {
-  return /^https?:\/\//i.test(value) ? httpTrigger(value) : commandTrigger(value);
+/**
+ * `--trigger`: an http(s):// URL is the base of the HTTP trigger (credentials in the URL become Basic
+ * auth; an https endpoint may use the CA of the station's TLS), anything else a shell command.
+ */
+export function triggerOption(value: string, ca?: Buffer): Trigger {
+  return /^https?:\/\//i.test(value) ? httpTrigger(value, { ca }) : commandTrigger(value);
 }

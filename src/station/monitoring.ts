@@ -80,6 +80,8 @@ export class Monitoring {
   /** N05: only events of this severity or more urgent (a lower number) are reported. */
   level = 9;
   base = "All";
+  /** Called when the monitors, the level or the base changed. */
+  changed: () => void = () => {};
   readonly #onEvents: (events: MonitorEvent[]) => void;
 
   constructor(model: DeviceModel, onEvents: (events: MonitorEvent[]) => void) {
@@ -123,12 +125,15 @@ export class Monitoring {
       reference: this.#actual(variable),
     };
     this.#monitors.set(id, monitor);
+    this.changed();
     return { status: "Accepted", id };
   }
 
   /** ClearVariableMonitoring for one id (N06). */
   clear(id: number): "Accepted" | "NotFound" {
-    return this.#monitors.delete(id) ? "Accepted" : "NotFound";
+    if (!this.#monitors.delete(id)) return "NotFound";
+    this.changed();
+    return "Accepted";
   }
 
   /** SetMonitoringLevel (N05): 0 (Danger) to 9 (Debug). */
@@ -136,6 +141,7 @@ export class Monitoring {
     if (!Number.isInteger(severity) || severity < 0 || severity > 9) return false;
     this.level = severity;
     this.#model.update("MonitoringCtrlr", "ActiveMonitoringLevel", String(severity));
+    this.changed();
     return true;
   }
 
@@ -147,6 +153,7 @@ export class Monitoring {
     this.base = base;
     if (base === "HardWiredOnly") this.#monitors.clear();
     this.#model.update("MonitoringCtrlr", "ActiveMonitoringBase", base);
+    this.changed();
   }
 
   /** Monitors matching GetMonitoringReport's criteria (N02): ThresholdMonitoring, DeltaMonitoring, PeriodicMonitoring. */

@@ -63,7 +63,8 @@ function controllers(station: StationIdentity): Record<string, readonly Row[]> {
       ["AuthorizeRemoteStart", "boolean", "false", RW],
       ["LocalAuthorizeOffline", "boolean", "true", RW],
       ["LocalPreAuthorize", "boolean", "false", RW],
-      ["OfflineTxForUnknownIdEnabled", "boolean", "false", RW],
+      // The simulator lets an unknown token charge offline by default, as it did before it had a local list.
+      ["OfflineTxForUnknownIdEnabled", "boolean", "true", RW],
       ["DisableRemoteAuthorization", "boolean", "false", RW],
     ],
     AuthCacheCtrlr: [
@@ -167,6 +168,7 @@ function controllers(station: StationIdentity): Record<string, readonly Row[]> {
       ["DisplayMessages", "integer", "10", RO],
       ["SupportedFormats", "MemberList", "ASCII,HTML,URI,UTF8", RO, { valuesList: "ASCII,HTML,URI,UTF8" }],
       ["SupportedPriorities", "MemberList", "AlwaysFront,InFront,NormalCycle", RO, { valuesList: "AlwaysFront,InFront,NormalCycle" }],
+      ["SupportedStates", "MemberList", "Charging,Faulted,Idle,Unavailable", RO, { valuesList: "Charging,Faulted,Idle,Unavailable" }],
     ],
     ChargingStation: [
       ["AvailabilityState", "OptionList", "Available", RO, { valuesList: availability }],

@@ -4,7 +4,16 @@
  * with their meter readings. Every change is handed to the listeners as one StreamMessage.
  */
 import type { Fleet, FleetCharger, FleetEvent } from "./fleet.js";
-import type { ChargerView, LogRecord, MeterSample, OcppVersionName, Snapshot, StreamMessage, TransactionView } from "./view-types.js";
+import {
+  type ChargerView,
+  type LogRecord,
+  type MeterSample,
+  type OcppVersionName,
+  type Snapshot,
+  type StreamMessage,
+  samplesPerTransaction,
+  type TransactionView,
+} from "./view-types.js";
 
 export interface FleetViewOptions {
   readonly versions: readonly OcppVersionName[];
@@ -17,9 +26,10 @@ export interface FleetViewOptions {
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+/** A transaction as kept here: its view, where its meter started, and the samples the current change added. */
+type Transaction = Mutable<TransactionView> & { samples: MeterSample[]; meterStartWh?: number; added: MeterSample[] };
 type Payload = Record<string, unknown>;
 
-const samplesPerTransaction = 500;
 // CALLs never answered must not grow the map for ever.
 const maxOpenCalls = 10_000;
 const energyMeasurand = "Energy.Active.Import.Register";
@@ -39,11 +49,13 @@ function reading(sample: Payload): number | undefined {
 /** The energy register and active power of MeterValue entries (1.6 MeterValues and 2.x TransactionEvent). */
 function samplesOf(meterValues: unknown): MeterSample[] {
   if (!Array.isArray(meterValues)) return [];
-  return meterValues.flatMap((entry: Payload) => {
+  return meterValues.flatMap((entry: Payload | null) => {
+    if (typeof entry !== "object" || entry === null) return [];
     const t = Date.parse(String(entry.timestamp));
     if (!Number.isFinite(t) || !Array.isArray(entry.sampledValue)) return [];
     const sample: Mutable<MeterSample> = { t };
-    for (const sampled of entry.sampledValue as Payload[]) {
+    for (const sampled of entry.sampledValue as (Payload | null)[]) {
+      if (typeof sampled !== "object" || sampled === null) continue;
       const measurand = String(sampled.measurand ?? energyMeasurand);
       // Phase values would be added twice to the total: only the totals count.
       if (sampled.phase !== undefined) continue;
@@ -57,7 +69,7 @@ function samplesOf(meterValues: unknown): MeterSample[] {
 export class FleetView {
   readonly #options: Required<FleetViewOptions>;
   readonly #chargers = new Map<string, Mutable<ChargerView>>();
-  readonly #transactions = new Map<string, Mutable<TransactionView> & { meterStartWh?: number }>();
+  readonly #transactions = new Map<string, Transaction>();
   /** 1.6 StartTransaction CALLs waiting for the transactionId their answer brings, by charger and message id. */
   readonly #starting = new Map<string, { connector?: string; idToken?: string; at: string; meterStartWh?: number }>();
   readonly #openCalls = new Map<string, { seq: number; at: number; action: string }>();
@@ -91,8 +103,11 @@ export class FleetView {
   snapshot(): Snapshot {
     return {
       chargers: [...this.#chargers.values()],
-      transactions: [...this.#transactions.values()].map(({ meterStartWh: _, ...view }) => view),
-      log: [...this.#log],
+      transactions: [...this.#transactions.values()].map(({ meterStartWh: _, added: __, samples, ...view }) => ({
+        ...view,
+        samples: samples.slice(-samplesPerTransaction),
+      })),
+      log: this.#log.slice(-this.#options.logLimit),
       versions: this.#options.versions,
     };
   }
@@ -162,7 +177,9 @@ export class FleetView {
       record = { ...base, type: "UNREADABLE", messageId: String(frame[1]), payload: frame };
     }
     this.#log.push(record);
-    if (this.#log.length > this.#options.logLimit) this.#log.splice(0, this.#log.length - this.#options.logLimit);
+    // Trimmed in one go once twice the limit, not one record per frame: shifting the array per frame cost
+    // more than everything else the view does with a frame.
+    if (this.#log.length >= 2 * this.#options.logLimit) this.#log.splice(0, this.#log.length - this.#options.logLimit);
     this.#emit({ kind: "log", data: record });
     this.#understand(record);
   }
@@ -248,25 +265,22 @@ export class FleetView {
     }
   }
 
-  #upsert(
-    chargerId: string,
-    transactionId: string,
-    startedAt: string,
-    change: (tx: Mutable<TransactionView> & { meterStartWh?: number }) => void,
-  ): void {
+  #upsert(chargerId: string, transactionId: string, startedAt: string, change: (tx: Transaction) => void): void {
     const key = `${chargerId}/${transactionId}`;
     let tx = this.#transactions.get(key);
     if (!tx) {
-      tx = { key, chargerId, transactionId, startedAt, energyWh: 0, samples: [] };
+      tx = { key, chargerId, transactionId, startedAt, energyWh: 0, samples: [], added: [] };
       this.#transactions.set(key, tx);
       this.#forgetTransactions();
     }
+    tx.added = [];
     change(tx);
-    const { meterStartWh: _, ...view } = tx;
-    this.#emit({ kind: "transaction", data: view });
+    // Only the new samples go on the stream: a page adds them to what it has (the snapshot had the rest).
+    const { meterStartWh: _, samples: __, added, ...view } = tx;
+    this.#emit({ kind: "transaction", data: { ...view, addedSamples: added } });
   }
 
-  #addSamples(tx: Mutable<TransactionView> & { meterStartWh?: number }, samples: readonly MeterSample[]): void {
+  #addSamples(tx: Transaction, samples: readonly MeterSample[]): void {
     if (samples.length === 0) return;
     // The chart and "energy so far" count from the start: 1.6 gives meterStart, 2.x has none, so its
     // first reading is the start.
@@ -275,7 +289,9 @@ export class FleetView {
       tx.meterStartWh ??= sample.energyWh;
       return { ...sample, energyWh: Math.max(0, sample.energyWh - tx.meterStartWh) };
     });
-    tx.samples = [...tx.samples, ...relative].slice(-samplesPerTransaction);
+    tx.added.push(...relative);
+    tx.samples.push(...relative);
+    if (tx.samples.length >= 2 * samplesPerTransaction) tx.samples.splice(0, tx.samples.length - samplesPerTransaction);
     for (const sample of relative) {
       if (sample.energyWh !== undefined) tx.energyWh = sample.energyWh;
       if (sample.powerW !== undefined) tx.powerW = sample.powerW;

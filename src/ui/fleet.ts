@@ -16,12 +16,13 @@ export interface FleetCharger {
 
 export type FleetEvent =
   | { readonly type: "connect"; readonly charger: FleetCharger }
+  /** `code` and `reason` of the WebSocket close where the fleet knows them (a cluster's presence does not). */
   | {
       readonly type: "disconnect";
       readonly id: string;
       readonly node?: string;
-      readonly code: number;
-      readonly reason: string;
+      readonly code?: number;
+      readonly reason?: string;
       readonly at: string;
     }
   /** One frame as it crossed the wire, seen from the central system: "in" came from the charger. */

@@ -2,6 +2,8 @@
  * `ocppkit/ui`: a live web page of a central system (a development tool), its live stream and the
  * control endpoint, over any Fleet: LocalFleet for one CentralSystem in this process.
  */
+
+export { ClusterFleet, type ClusterFrame, type ClusterPresence, type ClusterSource } from "./cluster-fleet.js";
 export { type ControlRequest, type ControlResponse, controlHandler, sendCommand } from "./control.js";
 export { exampleRequest } from "./examples.js";
 export type { CallOutcome, Fleet, FleetCharger, FleetEvent } from "./fleet.js";

@@ -3,8 +3,9 @@
  * connect and disconnect events (`LocalFleet.of(server)`, or connected() / disconnected() by hand) and by
  * the frames of the logger the ChargePoints are given (`fleet.tap(logger)`).
  */
-import { type Logger, OcppError } from "../index.js";
+import type { Logger } from "../index.js";
 import type { AnyChargePoint, CentralSystem } from "../server/index.js";
+import { callOutcome } from "./call-outcome.js";
 import type { CallOutcome, Fleet, FleetCharger, FleetEvent } from "./fleet.js";
 import { isVersionName, uiVersions } from "./versions.js";
 
@@ -67,18 +68,9 @@ export class LocalFleet implements Fleet {
     const version = isVersionName(chargePoint.ocppVersion) ? uiVersions[chargePoint.ocppVersion] : undefined;
     const Payload = version?.calls[action];
     if (!Payload) return { outcome: "failed", problem: "Failed", message: `${action} is not an OCPP ${chargePoint.ocppVersion} action` };
-    try {
-      const result = await chargePoint.call(new Payload(payload as never) as never, {
-        suppress: false,
-        skipSchemaValidation: options.skipValidation,
-      });
-      return { outcome: "result", payload: { ...(result as object) } };
-    } catch (error) {
-      if (error instanceof OcppError)
-        return { outcome: "callError", code: error.code, description: error.description, details: error.details };
-      const name = (error as Error).name;
-      return { outcome: "failed", problem: name === "CallTimeoutError" ? "Timeout" : "Failed", message: (error as Error).message };
-    }
+    return callOutcome(() =>
+      chargePoint.call(new Payload(payload as never) as never, { suppress: false, skipSchemaValidation: options.skipValidation }),
+    );
   }
 
   #describe(chargePoint: AnyChargePoint): FleetCharger {

@@ -15,15 +15,17 @@ export interface PayloadProblem {
 export function payloadProblem(validator: SchemaValidator, payload: unknown): PayloadProblem | undefined {
   const error = validatePayload(validator, payload);
   if (!error) return undefined;
-  const { path, missingProperty, additionalProperty } = error.details as {
+  const { path, missingProperty, additionalProperty, allowedValues } = error.details as {
     path?: string;
     missingProperty?: string;
     additionalProperty?: string;
+    allowedValues?: unknown;
   };
   const child = missingProperty ?? additionalProperty;
   // The engine's description starts with where the problem is ("/evse: ..." or "payload must ..."): the
   // field says that here, so the message keeps only what is wrong.
   const at = path || "payload";
-  const message = error.description.startsWith(at) ? error.description.slice(at.length).replace(/^:?\s*/, "") : error.description;
+  const what = error.description.startsWith(at) ? error.description.slice(at.length).replace(/^:?\s*/, "") : error.description;
+  const message = Array.isArray(allowedValues) ? `${what}: ${allowedValues.join(", ")}` : what;
   return { field: `${path ?? ""}${child === undefined ? "" : `/${child}`}`, code: error.code, message };
 }

@@ -1,7 +1,7 @@
 /**
  * What the page is told over its live stream: the server folds every frame into these views, so a page
- * opened late sees boot information and transactions that happened before it was opened. Types only:
- * the page imports them too.
+ * opened late sees boot information and transactions that happened before it was opened. The page
+ * imports this module too.
  */
 
 export type OcppVersionName = "1.6" | "2.0.1" | "2.1";
@@ -73,6 +73,14 @@ export interface TransactionView {
   readonly samples: readonly MeterSample[];
 }
 
+/** A transaction's change on the live stream: its figures, and only the meter samples added by this change. */
+export interface TransactionUpdate extends Omit<TransactionView, "samples"> {
+  readonly addedSamples: readonly MeterSample[];
+}
+
+/** Meter samples kept per transaction (the oldest go first). */
+export const samplesPerTransaction = 500;
+
 export interface Snapshot {
   readonly chargers: readonly ChargerView[];
   readonly transactions: readonly TransactionView[];
@@ -85,7 +93,7 @@ export interface Snapshot {
 export type StreamMessage =
   | { readonly kind: "snapshot"; readonly data: Snapshot }
   | { readonly kind: "charger"; readonly data: ChargerView }
-  | { readonly kind: "transaction"; readonly data: TransactionView }
+  | { readonly kind: "transaction"; readonly data: TransactionUpdate }
   | { readonly kind: "log"; readonly data: LogRecord };
 
 /** An action the central system may send in a version, with a valid example payload. */

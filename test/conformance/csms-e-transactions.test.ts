@@ -12,7 +12,7 @@ const faults: Record<string, FaultCase> = {
   TC_E_04_CSMS: { fault: { answer: "Authorize", with: { idTokenInfo: { status: "Invalid" } } }, step: "Authorized 2" },
   TC_E_39_CSMS: { fault: { callError: te, nth: 2 }, step: "1" },
   TC_E_14_CSMS: { fault: { silent: te, nth: 6 }, step: "EVDisconnected 3" },
-  TC_E_20_CSMS: { fault: { answer: "StatusNotification", nth: 3, with: { unexpected: 1 } }, step: "EVDisconnected 1" },
+  TC_E_20_CSMS: { fault: { answer: "StatusNotification", nth: 4, with: { unexpected: 1 } }, step: "EVDisconnected 1" },
   TC_E_15_CSMS: { fault: { answer: te, nth: 4, with: { idTokenInfo: { status: "Bogus" } } }, step: "1" },
   TC_E_21_CSMS: { fault: { trigger: { transactionId: "not-the-transaction" } }, step: "1" },
   TC_E_09_CSMS: { fault: { silent: te, nth: 1 }, step: "3" },

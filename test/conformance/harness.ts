@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type CentralSystem, startCentralSystem } from "../../src/cli/central-system.js";
+import { type CentralSystem, type CentralSystemOptions, startCentralSystem } from "../../src/cli/central-system.js";
 import { versionKits } from "../../src/cli/version-kits.js";
 import {
   type CaseResult,
@@ -25,13 +25,13 @@ import { CliProcess } from "../cli/cli-process.js";
 
 type Body = Record<string, unknown>;
 
-/** One way the wrong CSMS is wrong. `nth` counts that action's messages on the case's connection (1-based); default: all. */
+/** One way the wrong CSMS is wrong. `nth` counts that action's messages (or the triggers) of the case, from 1; default: all. */
 export type Fault =
   | { readonly answer: string; readonly nth?: number; readonly with: Body }
   | { readonly silent: string; readonly nth?: number }
   | { readonly callError: string; readonly nth?: number }
-  | { readonly ignoreTrigger: true }
-  | { readonly trigger: Body; readonly action?: string };
+  | { readonly ignoreTrigger: true; readonly nth?: number }
+  | { readonly trigger: Body; readonly action?: string; readonly nth?: number };
 
 export interface FaultCase {
   readonly fault: Fault;
@@ -41,7 +41,14 @@ export interface FaultCase {
 
 /** The config of the tests: short waits against the wrong CSMS, generous ones against serve. */
 export function testConfig(over: Partial<ConformanceConfig> = {}): ConformanceConfig {
-  return resolveConfig({ responseTimeoutS: 20, actionTimeoutS: 20, maxPendingWaitS: 5, ...over });
+  return resolveConfig({
+    responseTimeoutS: 20,
+    actionTimeoutS: 20,
+    maxWaitS: 5,
+    clockAlignedIntervalS: 0.2,
+    sampledIntervalS: 0.2,
+    ...over,
+  });
 }
 
 export function casesOf(block: string): ConformanceCase[] {
@@ -49,11 +56,14 @@ export function casesOf(block: string): ConformanceCase[] {
 }
 
 /** `ocppkit serve --conformance <config> --ui` on free ports. */
-export async function startServe(config: ConformanceConfig): Promise<{ wsUrl: string; controlUrl: string; stop: () => Promise<void> }> {
+export async function startServe(
+  config: ConformanceConfig,
+  extraArgs: readonly string[] = [],
+): Promise<{ wsUrl: string; controlUrl: string; stop: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), "ocppkit-conformance-"));
   const file = join(dir, "conformance.json");
   writeFileSync(file, JSON.stringify(config));
-  const serve = new CliProcess(["serve", "--port", "0", "--ui-port", "0", "--json", "--quiet", "--conformance", file]);
+  const serve = new CliProcess(["serve", "--port", "0", "--ui-port", "0", "--json", "--quiet", "--conformance", file, ...extraArgs]);
   const stop = async () => {
     await serve.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -70,26 +80,38 @@ export async function startServe(config: ConformanceConfig): Promise<{ wsUrl: st
 
 /** The central system of `serve` made wrong in one way at a time (`fault`), with its own in-process trigger. */
 export class WrongCsms {
-  fault: Fault | undefined;
+  #fault: Fault | undefined;
+  #triggers = 0;
   readonly #counts = new Map<string, number>();
   #server: CentralSystem | undefined;
+
+  get fault(): Fault | undefined {
+    return this.#fault;
+  }
+
+  set fault(fault: Fault | undefined) {
+    this.#fault = fault;
+    this.#triggers = 0;
+    this.#counts.clear();
+  }
 
   get url(): string {
     return this.#server?.url ?? "";
   }
 
-  async start(config: ConformanceConfig): Promise<void> {
+  /** `server`: the security of the CSMS (A cases); its `tls` may carry any Node TLS server option. */
+  async start(config: ConformanceConfig, server: Pick<CentralSystemOptions, "auth" | "tls"> = {}): Promise<void> {
     const right = expectedCsmsBehaviour(config);
     this.#server = await startCentralSystem({
       host: "127.0.0.1",
       port: 0,
       versions: ["2.0.1"],
+      ...server,
       logger: {},
       behaviour: {
         ...right,
         around: (_id, action, _request, answer) => this.#answer(action, answer),
       },
-      onConnect: () => this.#counts.clear(),
     });
   }
 
@@ -109,10 +131,12 @@ export class WrongCsms {
   /** Sends what the runner asks for, unless the fault says otherwise. */
   readonly trigger: Trigger = async (request) => {
     const fault = this.fault;
-    if (fault && "ignoreTrigger" in fault) return;
+    const nth = ++this.#triggers;
+    const applies = fault && (fault.nth === undefined || fault.nth === nth);
+    if (fault && "ignoreTrigger" in fault && applies) return;
     const session = this.#server?.sessions.get(request.stationId);
     if (!session) throw new Error(`${request.stationId} is not connected`);
-    const wrong = fault && "trigger" in fault ? fault : undefined;
+    const wrong = fault && "trigger" in fault && applies ? fault : undefined;
     const action = wrong?.action ?? request.action;
     const Payload = versionKits["2.0.1"].calls[action] as unknown as new (payload: Body) => object;
     session.call(new Payload({ ...request.payload, ...wrong?.trigger }) as never, { skipSchemaValidation: true }).catch(() => {});
@@ -148,7 +172,7 @@ export async function failsAgainstWrongCsms(block: string, faults: Readonly<Reco
     [],
     "every case of the block has a fault it must catch",
   );
-  const config = testConfig({ responseTimeoutS: 1.5, actionTimeoutS: 1.5, maxPendingWaitS: 1 });
+  const config = testConfig({ responseTimeoutS: 1.5, actionTimeoutS: 1.5, maxWaitS: 1 });
   const wrong = new WrongCsms();
   await wrong.start(config);
   const wrongly: string[] = [];

@@ -3,7 +3,7 @@
  * real `ocppkit charge-point` simulator connected to it as a child process: tests send CSMS commands
  * over the socket and read the station's follow-up CALLs in the order they arrived.
  */
-import { type PayloadClass, silentLogger } from "ocppkit";
+import { type Connection, type ConnectionReceiver, type PayloadClass, silentLogger } from "ocppkit";
 import { CentralSystem } from "ocppkit/server";
 import * as v16 from "ocppkit/v16";
 import * as v21 from "ocppkit/v21";
@@ -27,6 +27,8 @@ export interface StationOptions {
   readonly version: Version;
   readonly connectors?: number;
   readonly args?: readonly string[];
+  /** Environment of the simulator process (e.g. NODE_EXTRA_CA_CERTS for an https:// file server). */
+  readonly env?: Record<string, string>;
   /** Answers of the central system by action (defaults: Accepted boots, accepted tokens, empty answers). */
   readonly answers?: Record<string, (request: Body) => Body>;
 }
@@ -40,6 +42,7 @@ export class StationUnderTest {
   #waiters = new Set<() => void>();
   #port = 0;
   #args: readonly string[] = [];
+  #env: Record<string, string> = {};
 
   private constructor(version: Version) {
     this.version = version;
@@ -63,7 +66,9 @@ export class StationUnderTest {
       protocols: [`ocpp${options.version}`],
       logger: silentLogger,
       createChargePoint: ({ id, connection }) => {
-        const session = new (kit.ChargePoint as unknown as typeof v201.ChargePoint)(id, connection, { logger: silentLogger });
+        const session = new (kit.ChargePoint as unknown as typeof v201.ChargePoint)(id, station.#recording(connection), {
+          logger: silentLogger,
+        });
         for (const [action, sender] of Object.entries(kit.actionSender as Record<string, string>)) {
           if (sender === "CentralSystem") continue;
           session.route(action, (payload: Body) => {
@@ -80,14 +85,17 @@ export class StationUnderTest {
     station.#port = address.port;
     t.after(() => station.#central.close({ timeoutMs: 100 }));
     station.#args = ["--id", "CS1", "--version", options.version, "--connectors", String(options.connectors ?? 2), ...(options.args ?? [])];
+    station.#env = options.env ?? {};
     station.#spawn();
     t.after(() => station.charger.stop());
-    await station.waitFor((r) => r.action === "StatusNotification" && station.count("StatusNotification") >= (options.connectors ?? 2));
+    // 1.6 reports connector 0 (the charge point) too.
+    const statuses = (options.connectors ?? 2) + (options.version === "1.6" ? 1 : 0);
+    await station.waitFor((r) => r.action === "StatusNotification" && station.count("StatusNotification") >= statuses);
     return station;
   }
 
   #spawn(): void {
-    this.charger = new CliProcess(["charge-point", `ws://127.0.0.1:${this.#port}/ocpp`, "--meter-interval", "0", ...this.#args]);
+    this.charger = new CliProcess(["charge-point", `ws://127.0.0.1:${this.#port}/ocpp`, "--meter-interval", "0", ...this.#args], this.#env);
   }
 
   /** Stops the simulator process and starts it again with the same arguments (a restart of the station). */
@@ -96,6 +104,54 @@ export class StationUnderTest {
     const before = this.received.length;
     this.#spawn();
     await this.waitFor((r, i) => i >= before && r.action === "BootNotification");
+  }
+
+  /**
+   * The connection as the session sees it, noting each CALLRESULT to the test's commands in `received`
+   * in wire order (the place of an answer among the station's CALLs: a follow-up must come after it).
+   */
+  #recording(connection: Connection): Connection {
+    const sent = new Map<string, string>();
+    return {
+      get protocol() {
+        return connection.protocol;
+      },
+      get isOpen() {
+        return connection.isOpen;
+      },
+      maxConsecutiveBadFrames: connection.maxConsecutiveBadFrames,
+      send: (text: string) => {
+        const frame = JSON.parse(text) as unknown[];
+        if (frame[0] === 2) sent.set(String(frame[1]), String(frame[2]));
+        connection.send(text);
+      },
+      close: (code?: number, reason?: string) => connection.close(code, reason),
+      listen: (receiver: ConnectionReceiver) =>
+        connection.listen({
+          ...receiver,
+          message: (text: string) => {
+            const frame = JSON.parse(text) as unknown[];
+            const action = sent.get(String(frame[1]));
+            if ((frame[0] === 3 || frame[0] === 4) && action !== undefined) {
+              this.received.push({ action: `${action}${frame[0] === 3 ? "Response" : "Error"}`, payload: (frame[2] ?? {}) as Body });
+            }
+            receiver.message(text);
+          },
+          close: (code: number, reason: string) => receiver.close(code, reason),
+        }),
+    };
+  }
+
+  /** Stops the central system and drops its connections: the station is offline from now on. */
+  async stopCentral(): Promise<void> {
+    await this.#central.close({ timeoutMs: 100 });
+  }
+
+  /** Waits for a JSON event line of the simulator (it runs with --json). */
+  event(
+    test: (line: { event?: string; message?: string; connectorId?: number }) => boolean,
+  ): Promise<{ event?: string; message?: string }> {
+    return this.charger.waitForJson(test, 20_000);
   }
 
   #notify(): void {
@@ -138,8 +194,6 @@ export class StationUnderTest {
     const result = await this.#session.call(new Payload(payload as never) as object, { suppress: false });
     // The payload as it came on the wire, not the callResult class instance.
     const answer = JSON.parse(JSON.stringify(result)) as Body;
-    // The answer's place among the station's CALLs: a follow-up must come after it.
-    this.received.push({ action: `${action}Response`, payload: answer });
     return answer;
   }
 

@@ -9,13 +9,13 @@ import { CliProcess } from "../cli/cli-process.js";
 export const chromiumPath = process.env.OCPPKIT_CHROMIUM ?? "/usr/bin/chromium";
 
 /** Chromium, or a one-line reason why there is none (the test fails with it, never skips). */
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(chromiumPath)) {
+export async function launchChromium(executablePath = chromiumPath): Promise<Browser> {
+  if (!existsSync(executablePath)) {
     throw new Error(
-      `Chromium is missing at ${chromiumPath}: install Debian's chromium package (apt-get install -y chromium; .ci/run does)`,
+      `Chromium is missing at ${executablePath}: install Debian's chromium package (apt-get install -y chromium; .ci/run does)`,
     );
   }
-  return chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox"] });
+  return chromium.launch({ executablePath, args: ["--no-sandbox"] });
 }
 
 export type Version = "1.6" | "2.0.1" | "2.1";

@@ -24,7 +24,7 @@ function entryFor(t: CsmsTest, step: number, message: string, list: unknown, com
 /** B02: how long the tool waits after a Pending answer (interval, or the configured heartbeat interval for 0). */
 function pendingWait(t: CsmsTest, response: Body): number {
   const interval = Number(response.interval) || t.config.heartbeatIntervalS;
-  return Math.min(interval, t.config.maxPendingWaitS);
+  return Math.min(interval, t.config.maxWaitS);
 }
 
 const resetSteps = {

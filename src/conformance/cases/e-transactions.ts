@@ -175,17 +175,11 @@ export const transactionCases: readonly CsmsCase[] = [
     useCases: ["E01"],
     async run(t) {
       await authorizeThenPlugIn(t);
-      const signed = {
-        signedMeterData: Buffer.from(`ocppkit:${t.caseId}:0.0`).toString("base64"),
-        signingMethod: "ECDSA-secp256r1-SHA256",
-        encodingMethod: "OCMF",
-        publicKey: Buffer.from("ocppkit-test-public-key").toString("base64"),
-      };
       const started = await t.transactionEvent(5, {
         eventType: "Started",
         triggerReason: "SignedDataReceived",
         idToken: t.config.idTokens.valid,
-        meterValue: [t.meterValue(0, "Transaction.Begin", { signedMeterValue: signed })],
+        meterValue: [t.meterValue(0, "Transaction.Begin", { signedMeterValue: t.signedMeterValue(0) })],
       });
       t.expect(6, "TransactionEventResponse idTokenInfo.status", idTokenStatus(started), "Accepted");
       await t.transactionEvent(7, { eventType: "Updated", triggerReason: "ChargingStateChanged", chargingState: "Charging" });

@@ -45,7 +45,13 @@ export function summary(payload: unknown, limit = 140): string {
     if (Array.isArray(value)) {
       for (const item of value.slice(0, 3)) visit(item, key, depth + 1);
     } else if (typeof value === "object") {
-      if (depth < 4) for (const [child, childValue] of Object.entries(value)) visit(childValue, child, depth + 1);
+      const sample = value as { value?: unknown; measurand?: unknown; unit?: unknown; unitOfMeasure?: { unit?: unknown } };
+      // A sampled value reads best as measurand=value+unit, at any depth.
+      if (key === "sampledValue" && sample.value !== undefined) {
+        parts.push(
+          `${String(sample.measurand ?? "Energy.Active.Import.Register")}=${String(sample.value)}${String(sample.unit ?? sample.unitOfMeasure?.unit ?? "")}`,
+        );
+      } else if (depth < 4) for (const [child, childValue] of Object.entries(value)) visit(childValue, child, depth + 1);
     } else if (key !== "timestamp" && key !== "currentTime") parts.push(`${key}=${String(value)}`);
   };
   visit(payload, "", 0);

@@ -2,7 +2,14 @@
  * The page of `ocppkit serve --ui`: follows the server's live stream (server-sent events: a snapshot,
  * then every change) and renders chargers, transactions, the message log and the command panel.
  */
-import type { ChargerView, LogRecord, Snapshot, TransactionView } from "../view-types.js";
+import {
+  type ChargerView,
+  type LogRecord,
+  type Snapshot,
+  samplesPerTransaction,
+  type TransactionUpdate,
+  type TransactionView,
+} from "../view-types.js";
 import { chart } from "./chart.js";
 import { CommandPanel } from "./commands.js";
 import { byId, clock, h, kW, kWh, versionClass } from "./dom.js";
@@ -37,7 +44,7 @@ function chargerRow(charger: ChargerView): HTMLTableRowElement {
         ? h(
             "div",
             { class: "gone-note" },
-            `left ${clock(charger.goneAt)} (${charger.closeCode}${charger.closeReason ? ` ${charger.closeReason}` : ""})`,
+            `left ${clock(charger.goneAt)}${charger.closeCode === undefined ? "" : ` (${charger.closeCode}${charger.closeReason ? ` ${charger.closeReason}` : ""})`}`,
           )
         : "",
     ),
@@ -105,10 +112,11 @@ function renderTransactions(): void {
   byId("no-transactions").hidden = ordered.length > 0;
 }
 
-function upsertTransaction(tx: TransactionView): void {
-  const existing = document.querySelector(`[data-tx="${CSS.escape(tx.key)}"]`);
-  const known = transactions.has(tx.key);
+function upsertTransaction({ addedSamples, ...update }: TransactionUpdate): void {
+  const known = transactions.get(update.key);
+  const tx = { ...update, samples: [...(known?.samples ?? []), ...addedSamples].slice(-samplesPerTransaction) };
   transactions.set(tx.key, tx);
+  const existing = document.querySelector(`[data-tx="${CSS.escape(tx.key)}"]`);
   if (known && existing && !tx.stoppedAt) existing.replaceWith(transactionCard(tx));
   else renderTransactions();
 }
@@ -140,7 +148,9 @@ function connect(): void {
     chargers.set(charger.id, charger);
     renderChargers();
   });
-  events.addEventListener("transaction", (event) => upsertTransaction(JSON.parse((event as MessageEvent<string>).data) as TransactionView));
+  events.addEventListener("transaction", (event) =>
+    upsertTransaction(JSON.parse((event as MessageEvent<string>).data) as TransactionUpdate),
+  );
   events.addEventListener("log", (event) => log.add(JSON.parse((event as MessageEvent<string>).data) as LogRecord));
 }
 
