@@ -114,6 +114,17 @@ const faults: Record<string, FaultCase> = {
   TC_B_13_CS: { fault: (_c, p) => p.route("GetBaseReport", () => ({ status: "Rejected" })), step: "2" },
   TC_B_15_CS: { fault: () => {}, step: "2", config: { features: allFeatures.filter((f) => f !== Feature.SummaryInventory) } },
   TC_B_20_CS: { fault: (c) => onSend(c, (a, b) => (a === "StatusNotification" && b.evseId === 2 ? undefined : b)), step: "5" },
+  // After the reset the connector forgets it was made Unavailable.
+  TC_B_23_CS: {
+    fault: (c) => {
+      let rebooted = false;
+      onSend(c, (a, b) => {
+        if (a === "BootNotification" && b.reason === "RemoteReset") rebooted = true;
+        return a === "StatusNotification" && rebooted ? { ...b, connectorStatus: "Available" } : b;
+      });
+    },
+    step: "5",
+  },
   TC_B_25_CS: { fault: (_c, p) => p.route("Reset", () => ({ status: "Rejected" })), step: "2" },
   TC_B_28_CS: { fault: () => {}, step: "2", config: { features: allFeatures.filter((f) => f !== Feature.ResetEvse) } },
   TC_B_43_CS: { fault: (_c, p) => p.route("SetNetworkProfile", () => ({ status: "Accepted" })), step: "2" },

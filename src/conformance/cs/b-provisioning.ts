@@ -3,6 +3,7 @@ import { Feature } from "../case.js";
 import { type CsTest, PhysicalAction } from "./cs-test.js";
 import {
   booted,
+  changeAvailability,
   csCase,
   expectAllConnectors,
   expectBoot,
@@ -11,6 +12,7 @@ import {
   expectReport,
   field,
   requestId,
+  unavailable,
 } from "./states.js";
 
 type Body = Record<string, unknown>;
@@ -439,6 +441,19 @@ export const provisioningCsCases = [
     name: "Reset Charging Station - Without ongoing transaction - OnIdle",
     useCases: ["B11"],
     run: (t) => resetAndBoot(t, { type: "OnIdle" }),
+  }),
+  csCase({
+    id: "TC_B_23_CS",
+    name: "Reset Charging Station - Unavailable persists reset",
+    useCases: ["B11"],
+    async run(t) {
+      // Memory State: Unavailable for <Configured connectorId>.
+      await unavailable(t, "connector");
+      const unavailableHere = (evse: number) => (evse === t.evseId ? "Unavailable" : "Available");
+      await resetAndBoot(t, { type: "OnIdle" }, { reason: "RemoteReset", status: unavailableHere });
+      // Not part 6: the connector is made available again for the next case.
+      await changeAvailability(t, "Operative", "connector", ["after", "after"]);
+    },
   }),
   csCase({
     id: "TC_B_25_CS",

@@ -140,9 +140,9 @@ export class CsTest {
     return typeof answer === "function" ? answer(payload) : answer;
   }
 
-  /** Where the next `expectCall` starts looking; pass it as `since` to accept messages in any order. */
+  /** Now, in the station's messages: pass it as `since` to accept the messages sent from now on in any order. */
   mark(): number {
-    return this.#cursor;
+    return this.calls.length;
   }
 
   /**

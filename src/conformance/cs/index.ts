@@ -2,5 +2,6 @@
 import type { CsCase } from "../case.js";
 import { provisioningCsCases } from "./b-provisioning.js";
 import { remoteControlCsCases } from "./f-remote-control.js";
+import { availabilityCsCases } from "./g-availability.js";
 
-export const csCases: readonly CsCase[] = [...provisioningCsCases, ...remoteControlCsCases];
+export const csCases: readonly CsCase[] = [...provisioningCsCases, ...remoteControlCsCases, ...availabilityCsCases];

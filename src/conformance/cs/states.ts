@@ -3,7 +3,7 @@
  * Station"), and the checks several cases repeat, as building blocks of the TC_*_CS cases.
  */
 import { type CsCase, Direction } from "../case.js";
-import type { CsTest, StationCall } from "./cs-test.js";
+import { type CsTest, PhysicalAction, type StationCall } from "./cs-test.js";
 
 type Body = Record<string, unknown>;
 
@@ -103,14 +103,14 @@ export async function expectBoot(t: CsTest, step: number | string, options: { si
  * allows a power cycle instead), boots (3-4), reports every connector (5-6) and the security event of
  * its start (7-8).
  */
-export async function booted(t: CsTest): Promise<void> {
+export async function booted(t: CsTest, status: (evseId: number) => string = () => "Available"): Promise<void> {
   await t.state("Booted", async () => {
     const since = t.mark();
     const reset = await t.send(1, "Reset", { type: "Immediate" });
     t.expect(2, "ResetResponse status", reset.status, "Accepted");
     await expectBoot(t, 3);
     const afterBoot = t.mark();
-    await expectAllConnectors(t, 5, afterBoot);
+    await expectAllConnectors(t, 5, afterBoot, status);
     const security = await t.expectCall(7, "SecurityEventNotification", { since });
     t.expectOneOf(7, "SecurityEventNotificationRequest type", security.payload.type, ["StartupOfTheDevice", "ResetOrReboot"]);
   });
@@ -145,4 +145,73 @@ let lastRequestId = Math.floor(Math.random() * 100_000);
 export function requestId(): number {
   lastRequestId = (lastRequestId + 1) % 1_000_000_000;
   return lastRequestId;
+}
+
+/** Which part of the station a ChangeAvailability addresses: all of it, the configured EVSE, or its connector. */
+export type AvailabilityTarget = "station" | "evse" | "connector";
+
+export function availabilityRequest(t: CsTest, operationalStatus: "Operative" | "Inoperative", target: AvailabilityTarget): Body {
+  const evse = target === "station" ? {} : { evse: { id: t.evseId, ...(target === "connector" ? { connectorId: t.connectorId } : {}) } };
+  return { operationalStatus, ...evse };
+}
+
+/** The connectors a target covers (the simulator-independent way to say "all connectors belonging to"). */
+export function evsesOf(t: CsTest, target: AvailabilityTarget): number[] {
+  return target === "station" ? Array.from({ length: t.config.evses }, (_, i) => i + 1) : [t.evseId];
+}
+
+/**
+ * ChangeAvailability `operationalStatus` for `target`, Accepted, then the state of every connector of the
+ * target: the Reusable State Unavailable (Table 234) with Inoperative, its way back with Operative.
+ */
+export async function changeAvailability(
+  t: CsTest,
+  operationalStatus: "Operative" | "Inoperative",
+  target: AvailabilityTarget,
+  steps: [number | string, number | string] = [1, 3],
+): Promise<void> {
+  const since = t.mark();
+  const response = await t.send(steps[0], "ChangeAvailability", availabilityRequest(t, operationalStatus, target));
+  t.expect(steps[0] === 1 ? 2 : steps[0], "ChangeAvailabilityResponse status", response.status, "Accepted");
+  const status = operationalStatus === "Inoperative" ? "Unavailable" : "Available";
+  for (const evse of evsesOf(t, target))
+    await expectConnectorState(t, steps[1], status, evse, evse === t.evseId ? t.connectorId : 1, since);
+}
+
+/** Reusable State Unavailable (Table 234) for `target`. */
+export function unavailable(t: CsTest, target: AvailabilityTarget): Promise<void> {
+  return t.state("Unavailable", () => changeAvailability(t, "Inoperative", target));
+}
+
+/**
+ * Reusable State EVConnectedPreSession (Table 236): "Manual Action: Connect the EV and EVSE"; the connector
+ * reports Occupied, and where TxStartPoint contains EVConnected (or ParkingBayOccupancy) a TransactionEvent
+ * follows. The station's TxStartPoint is read first with GetVariables (the OCTT has it configured).
+ */
+export async function evConnectedPreSession(t: CsTest): Promise<void> {
+  await t.state("EVConnectedPreSession", async () => {
+    const read = await t.send("TxStartPoint", "GetVariables", {
+      getVariableData: [{ component: { name: "TxCtrlr" }, variable: { name: "TxStartPoint" } }],
+    });
+    const points = String(field(read, "getVariableResult.0.attributeValue") ?? "").split(",");
+    const since = t.mark();
+    await t.act("Manual Action", PhysicalAction.PlugIn, "Connect the EV and EVSE", { evseId: t.evseId, connectorId: t.connectorId });
+    await expectConnectorState(t, 1, "Occupied", t.evseId, t.connectorId, since);
+    if (points.includes("EVConnected") || points.includes("ParkingBayOccupancy")) {
+      const event = await t.expectCall(3, "TransactionEvent", { since });
+      t.expectOneOf(3, "TransactionEventRequest triggerReason", event.payload.triggerReason, [
+        "CablePluggedIn",
+        "ChargingStateChanged",
+        "RemoteStart",
+      ]);
+      t.expect(3, "TransactionEventRequest evse.id", field(event.payload, "evse.id"), t.evseId);
+    }
+  });
+}
+
+/** "Manual Action: Disconnect the EV and EVSE": the connector reports Available. */
+export async function evDisconnected(t: CsTest, step: number | string): Promise<void> {
+  const since = t.mark();
+  await t.act("Manual Action", PhysicalAction.Unplug, "Disconnect the EV and EVSE", { evseId: t.evseId, connectorId: t.connectorId });
+  await expectConnectorState(t, step, "Available", t.evseId, t.connectorId, since);
 }
