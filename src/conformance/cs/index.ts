@@ -3,5 +3,6 @@ import type { CsCase } from "../case.js";
 import { provisioningCsCases } from "./b-provisioning.js";
 import { remoteControlCsCases } from "./f-remote-control.js";
 import { availabilityCsCases } from "./g-availability.js";
+import { diagnosticsCsCases } from "./n-diagnostics.js";
 
-export const csCases: readonly CsCase[] = [...provisioningCsCases, ...remoteControlCsCases, ...availabilityCsCases];
+export const csCases: readonly CsCase[] = [...provisioningCsCases, ...remoteControlCsCases, ...availabilityCsCases, ...diagnosticsCsCases];
