@@ -113,6 +113,19 @@ const faults: Record<string, FaultCase> = {
   TC_B_12_CS: { fault: (_c, p) => p.routeAfter("GetBaseReport", () => {}), step: "3" },
   TC_B_13_CS: { fault: (_c, p) => p.route("GetBaseReport", () => ({ status: "Rejected" })), step: "2" },
   TC_B_15_CS: { fault: () => {}, step: "2", config: { features: allFeatures.filter((f) => f !== Feature.SummaryInventory) } },
+  // A required variable left out of the FullInventory.
+  TC_B_53_CS: {
+    fault: (c) =>
+      onSend(c, (a, b) =>
+        a === "NotifyReport"
+          ? {
+              ...b,
+              reportData: ((b.reportData as { variable: { name: string } }[]) ?? []).filter((d) => d.variable.name !== "ResetRetries"),
+            }
+          : b,
+      ),
+    step: "post",
+  },
   TC_B_20_CS: { fault: (c) => onSend(c, (a, b) => (a === "StatusNotification" && b.evseId === 2 ? undefined : b)), step: "5" },
   // After the reset the connector forgets it was made Unavailable.
   TC_B_23_CS: {

@@ -17,6 +17,53 @@ import {
 
 type Body = Record<string, unknown>;
 
+const RO = ["ReadOnly"];
+const RW = ["ReadWrite"];
+const either = ["ReadOnly", "ReadWrite"];
+/** TC_B_53 post scenario validations: "Required Core components/variables" (component, variable, instance, mutability, dataType). */
+const requiredCoreVariables: readonly (readonly [string, string, string | undefined, string[], string])[] = [
+  ["AlignedDataCtrlr", "Interval", undefined, RW, "integer"],
+  ["AlignedDataCtrlr", "Measurands", undefined, RW, "MemberList"],
+  ["AlignedDataCtrlr", "TxEndedInterval", undefined, RW, "integer"],
+  ["AlignedDataCtrlr", "TxEndedMeasurands", undefined, RW, "MemberList"],
+  ["AuthCtrlr", "AuthorizeRemoteStart", undefined, either, "boolean"],
+  ["AuthCtrlr", "LocalAuthorizeOffline", undefined, RW, "boolean"],
+  ["AuthCtrlr", "LocalPreAuthorize", undefined, RW, "boolean"],
+  ["ChargingStation", "AvailabilityState", undefined, RO, "OptionList"],
+  ["ChargingStation", "Available", undefined, RO, "boolean"],
+  ["ChargingStation", "SupplyPhases", undefined, RO, "integer"],
+  ["ClockCtrlr", "DateTime", undefined, RO, "dateTime"],
+  ["ClockCtrlr", "TimeSource", undefined, RW, "SequenceList"],
+  ["DeviceDataCtrlr", "BytesPerMessage", "GetReport", RO, "integer"],
+  ["DeviceDataCtrlr", "BytesPerMessage", "GetVariables", RO, "integer"],
+  ["DeviceDataCtrlr", "BytesPerMessage", "SetVariables", RO, "integer"],
+  ["DeviceDataCtrlr", "ItemsPerMessage", "GetReport", RO, "integer"],
+  ["DeviceDataCtrlr", "ItemsPerMessage", "GetVariables", RO, "integer"],
+  ["DeviceDataCtrlr", "ItemsPerMessage", "SetVariables", RO, "integer"],
+  ["OCPPCommCtrlr", "FileTransferProtocols", undefined, RO, "MemberList"],
+  ["OCPPCommCtrlr", "MessageTimeout", "Default", RO, "integer"],
+  ["OCPPCommCtrlr", "MessageAttemptInterval", "TransactionEvent", RW, "integer"],
+  ["OCPPCommCtrlr", "MessageAttempts", "TransactionEvent", RW, "integer"],
+  ["OCPPCommCtrlr", "NetworkConfigurationPriority", undefined, RW, "SequenceList"],
+  ["OCPPCommCtrlr", "NetworkProfileConnectionAttempts", undefined, RW, "integer"],
+  ["OCPPCommCtrlr", "OfflineThreshold", undefined, RW, "integer"],
+  ["OCPPCommCtrlr", "ResetRetries", undefined, RW, "integer"],
+  ["OCPPCommCtrlr", "UnlockOnEVSideDisconnect", undefined, either, "boolean"],
+  ["SampledDataCtrlr", "TxEndedInterval", undefined, RW, "integer"],
+  ["SampledDataCtrlr", "TxEndedMeasurands", undefined, RW, "MemberList"],
+  ["SampledDataCtrlr", "TxStartedMeasurands", undefined, RW, "MemberList"],
+  ["SampledDataCtrlr", "TxUpdatedInterval", undefined, RW, "integer"],
+  ["SampledDataCtrlr", "TxUpdatedMeasurands", undefined, RW, "MemberList"],
+  ["SecurityCtrlr", "CertificateEntries", undefined, RO, "integer"],
+  ["SecurityCtrlr", "OrganizationName", undefined, RW, "string"],
+  ["SecurityCtrlr", "SecurityProfile", undefined, RO, "integer"],
+  ["TxCtrlr", "EVConnectionTimeOut", undefined, RW, "integer"],
+  ["TxCtrlr", "StopTxOnEVSideDisconnect", undefined, either, "boolean"],
+  ["TxCtrlr", "StopTxOnInvalidId", undefined, RW, "boolean"],
+  ["TxCtrlr", "TxStartPoint", undefined, either, "MemberList"],
+  ["TxCtrlr", "TxStopPoint", undefined, either, "MemberList"],
+];
+
 const offlineThreshold = { component: { name: "OCPPCommCtrlr" }, variable: { name: "OfflineThreshold" } };
 const localAuthorizeOffline = { component: { name: "AuthCtrlr" }, variable: { name: "LocalAuthorizeOffline" } };
 
@@ -434,6 +481,33 @@ export const provisioningCsCases = [
       t.expect(2, "GetBaseReportResponse status", response.status, "NotSupported");
       expectReasonAbsentOr(t, 2, "GetBaseReportResponse statusInfo.reasonCode", response, "UnsupportedParam");
       await t.expectNoCall(2, "NotifyReport", Math.min(5, t.config.actionTimeoutS));
+    },
+  }),
+  csCase({
+    id: "TC_B_53_CS",
+    name: "Get Base Report - Test mandatory DM variables via FullInventory",
+    useCases: ["B07"],
+    async run(t) {
+      const request = requestId();
+      const response = await t.send(1, "GetBaseReport", { requestId: request, reportBase: "FullInventory" });
+      t.expect(2, "GetBaseReportResponse status", response.status, "Accepted");
+      expectReasonAbsentOr(t, 2, "GetBaseReportResponse statusInfo.reasonCode", response, "NoError");
+      const data = await expectReport(t, 3, request);
+      const key = (component: unknown, variable: unknown, instance: unknown) =>
+        `${component}.${variable}${instance ? `[${instance}]` : ""}`;
+      const reported = new Map(
+        data.map((d) => [key(field(d, "component.name"), field(d, "variable.name"), field(d, "variable.instance")), d]),
+      );
+      for (const [component, variable, instance, mutabilities, dataType] of requiredCoreVariables) {
+        const name = key(component, variable, instance);
+        const item = reported.get(name);
+        t.expectThat("post", `${name} reported`, item !== undefined, "reported in the FullInventory", "absent");
+        const mutability =
+          ((field(item, "variableAttribute") as Body[] | undefined) ?? []).find((a) => (a.type ?? "Actual") === "Actual")?.mutability ??
+          "ReadWrite";
+        t.expectOneOf("post", `${name} mutability`, mutability, mutabilities);
+        t.expect("post", `${name} dataType`, field(item, "variableCharacteristics.dataType"), dataType);
+      }
     },
   }),
   csCase({
