@@ -492,6 +492,8 @@ export class SimulatedCharger2 {
     };
     for (const [action] of sentByCsms) gated.route(action, () => schemaAnswer(version, action));
     this.station.route(gated);
+    // P01: the simulator implements no vendor extension (TC_P_01_CS).
+    gated.route("DataTransfer", () => ({ status: "UnknownVendorId" }));
     // B09.FR.02: a slot the station does not have is rejected; the simulator has slots 1 to 8.
     gated.route("SetNetworkProfile", (request: { configurationSlot: number }) => ({
       status: request.configurationSlot >= 1 && request.configurationSlot <= 8 ? "Accepted" : "Rejected",

@@ -4,5 +4,12 @@ import { provisioningCsCases } from "./b-provisioning.js";
 import { remoteControlCsCases } from "./f-remote-control.js";
 import { availabilityCsCases } from "./g-availability.js";
 import { diagnosticsCsCases } from "./n-diagnostics.js";
+import { dataTransferCsCases } from "./p-data-transfer.js";
 
-export const csCases: readonly CsCase[] = [...provisioningCsCases, ...remoteControlCsCases, ...availabilityCsCases, ...diagnosticsCsCases];
+export const csCases: readonly CsCase[] = [
+  ...provisioningCsCases,
+  ...remoteControlCsCases,
+  ...availabilityCsCases,
+  ...diagnosticsCsCases,
+  ...dataTransferCsCases,
+];
