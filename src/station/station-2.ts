@@ -326,6 +326,17 @@ export class Station2 {
     });
     peer.route("GetVariables", (request: { getVariableData: VariableRequest[] }) => ({
       getVariableResult: request.getVariableData.map((data) => {
+        // B06.FR.05: more items than DeviceDataCtrlr.ItemsPerMessage[GetVariables] are all Rejected.
+        const limit = Number(this.model.get({ name: "DeviceDataCtrlr" }, { name: "ItemsPerMessage", instance: "GetVariables" }).value);
+        if (limit > 0 && request.getVariableData.length > limit) {
+          return present({
+            attributeStatus: GetVariableStatus.Rejected,
+            attributeStatusInfo: { reasonCode: "TooManyElements" },
+            attributeType: data.attributeType,
+            component: data.component,
+            variable: data.variable,
+          });
+        }
         const outcome = this.model.get(data.component, data.variable, data.attributeType);
         return present({
           attributeStatus: outcome.status,
