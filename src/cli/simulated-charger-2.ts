@@ -302,9 +302,9 @@ export class SimulatedCharger2 {
     this.station.operations.accepted = true;
     this.setHeartbeat(Number(response.interval) || 0);
     for (const evse of this.connectors) if (evse.transactionId !== undefined) this.#startMeter(evse);
-    this.station.bootEvent(reason);
     await afterBoot?.();
-    // After a firmware update the FirmwareUpdated event (sent by afterBoot) reports the start.
+    // The critical security event of the start (2.0.1 A04; part 6 reusable state Booted step 7), before
+    // the statuses; after a firmware update the FirmwareUpdated event (sent by afterBoot) reports it.
     if (reason !== "FirmwareUpdate")
       await this.station.operations.securityEvent(reason === "PowerUp" ? "StartupOfTheDevice" : "ResetOrReboot");
     await this.sendAllStatuses();

@@ -153,17 +153,6 @@ export class Station2 {
     });
   }
 
-  /**
-   * The critical security events of a boot (2.0.1 A04): StartupOfTheDevice after a power-up,
-   * ResetOrReboot after a reset; a firmware update reports FirmwareUpdated instead. Sent before the
-   * statuses, and never in the way of the boot: a failure is logged.
-   */
-  bootEvent(reason: string): void {
-    if (reason === "FirmwareUpdate") return;
-    const type = reason === "PowerUp" ? "StartupOfTheDevice" : "ResetOrReboot";
-    this.#host.background("SecurityEventNotification", () => this.operations.securityEvent(type));
-  }
-
   #booted = false;
 
   #countCertificates(): void {
