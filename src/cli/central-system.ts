@@ -3,13 +3,25 @@
  * can send with a valid, sensible response (each overridable per action), and keeps one session per
  * connected charger so commands can be sent to it. Used by `ocppkit serve` and `ocppkit demo`.
  */
-import { type Handler, type Logger, validatePayload } from "../index.js";
+import { type Handler, type Logger, SecurityError, validatePayload } from "../index.js";
 import type { FloodPolicyOptions, FloodReport } from "../rpc/flood-policy.js";
 import { type AnyChargePoint, type ClusterMembership, CentralSystem as CoreCentralSystem } from "../server/index.js";
 import { Action, AuthorizationStatus } from "../v16/index.js";
 import { schemaAnswer } from "./schema-answers.js";
 import { versionKits } from "./version-kits.js";
 import { subprotocolOf, type VersionName } from "./versions.js";
+
+/** How the development CSMS decides what a permissive back end leaves open (2.x only). */
+export interface CsmsBehaviour {
+  /** The station's first BootNotification on each connection is answered Pending (B02), with this interval. */
+  readonly pendingFirstBoot?: (stationId: string) => number | undefined;
+  /** The idTokenInfo of Authorize and of a TransactionEvent carrying an idToken (C01). */
+  readonly idTokenInfo?: (idToken: { idToken: string; type: string }) => Record<string, unknown>;
+  /** The answer to a DataTransfer (2.x) instead of Accepted: a CSMS without vendor extensions says UnknownVendorId (P02). */
+  readonly dataTransfer?: (request: Record<string, unknown>) => Record<string, unknown>;
+  /** Wraps every answer, unchecked by the schemas: the tests build a deliberately wrong CSMS with it. */
+  readonly around?: (stationId: string, action: string, request: Record<string, unknown>, answer: () => unknown) => unknown;
+}
 
 export type Responses = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 
@@ -25,6 +37,8 @@ export interface CentralSystemOptions {
   readonly responses?: ResponsesByVersion;
   /** Heartbeat interval given in BootNotification responses, in seconds. Default 60. */
   readonly heartbeatIntervalS?: number;
+  /** 2.x behaviours a conformance run needs of the CSMS (see csms-behaviour.ts); default: permissive. */
+  readonly behaviour?: CsmsBehaviour;
   readonly logger: Logger;
   /** The fair-share policy (pipelined CALLs, rate limit); the library's defaults when unset. */
   readonly flood?: Omit<FloodPolicyOptions, "report">;
@@ -53,6 +67,7 @@ export function defaultResponses(
   version: VersionName,
   nextTransactionId: () => number,
   heartbeatIntervalS: number,
+  behaviour: CsmsBehaviour = {},
 ): Record<string, Answer> {
   const now = () => new Date().toISOString();
   const answers: Record<string, Answer> = {};
@@ -66,8 +81,19 @@ export function defaultResponses(
       [Action.StopTransaction]: () => accepted,
     });
   } else {
-    // 2.x: a TransactionEvent that carries an idToken gets it accepted (2.0.1 E01/E03).
-    answers.TransactionEvent = (request) => (request.idToken ? { idTokenInfo: { status: "Accepted" } } : {});
+    // 2.x: a TransactionEvent that carries an idToken gets it accepted (2.0.1 E01/E03), or judged by the behaviour.
+    const idTokenInfo = (idToken: unknown) =>
+      behaviour.idTokenInfo?.(idToken as { idToken: string; type: string }) ?? { status: "Accepted" };
+    answers.TransactionEvent = (request) => (request.idToken ? { idTokenInfo: idTokenInfo(request.idToken) } : {});
+    answers.Authorize = (request) => ({ idTokenInfo: idTokenInfo(request.idToken) });
+    if (behaviour.dataTransfer) answers.DataTransfer = behaviour.dataTransfer;
+    // 2.1: the answer names the VAT number (and EVSE) it checked.
+    if (version === "2.1")
+      answers.VatNumberValidation = (request) => ({
+        status: "Accepted",
+        vatNumber: request.vatNumber,
+        ...(request.evseId === undefined ? {} : { evseId: request.evseId }),
+      });
   }
   answers.BootNotification = () => ({ status: "Accepted", currentTime: now(), interval: heartbeatIntervalS });
   answers.Heartbeat = () => ({ currentTime: now() });
@@ -118,6 +144,53 @@ export function resolveResponses(raw: Record<string, unknown>, versions: readonl
   return byVersion;
 }
 
+/**
+ * A01 (2.x): once a station answers Accepted to SetVariables of SecurityCtrlr.BasicAuthPassword, the CSMS
+ * takes the new password for it (A01.FR.03); read from the frames, so commands from any source count.
+ */
+class StationPasswords {
+  readonly #passwords = new Map<string, string>();
+  readonly #pending = new Map<string, string>();
+
+  of(id: string): string | undefined {
+    return this.#passwords.get(id);
+  }
+
+  observe(id: string, direction: "in" | "out", text: string): void {
+    if (direction === "out" && text.includes("BasicAuthPassword")) {
+      const frame = parseFrame(text);
+      if (frame?.[0] !== 2 || frame[2] !== "SetVariables") return;
+      const entry = passwordEntry((frame[3] as { setVariableData?: unknown[] } | undefined)?.setVariableData);
+      if (typeof entry?.attributeValue === "string") this.#pending.set(`${id}\u0000${String(frame[1])}`, entry.attributeValue);
+    } else if (direction === "in" && this.#pending.size) {
+      const frame = parseFrame(text);
+      const key = `${id}\u0000${String(frame?.[1])}`;
+      const password = this.#pending.get(key);
+      if (password === undefined || !frame) return;
+      this.#pending.delete(key);
+      const result = passwordEntry((frame[2] as { setVariableResult?: unknown[] } | undefined)?.setVariableResult);
+      if (frame[0] === 3 && result?.attributeStatus === "Accepted") this.#passwords.set(id, password);
+    }
+  }
+}
+
+function parseFrame(text: string): unknown[] | undefined {
+  try {
+    const frame: unknown = JSON.parse(text);
+    return Array.isArray(frame) ? frame : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+type VariableEntry = { component?: { name?: string }; variable?: { name?: string }; attributeValue?: unknown; attributeStatus?: unknown };
+
+function passwordEntry(list: unknown[] | undefined): VariableEntry | undefined {
+  return (list as VariableEntry[] | undefined)?.find?.(
+    (e) => e?.component?.name === "SecurityCtrlr" && e?.variable?.name === "BasicAuthPassword",
+  );
+}
+
 export async function startCentralSystem(options: CentralSystemOptions): Promise<CentralSystem> {
   let transactionId = 0;
   const answersByVersion = new Map(
@@ -125,12 +198,22 @@ export async function startCentralSystem(options: CentralSystemOptions): Promise
       subprotocolOf(version),
       {
         kit: versionKits[version],
-        answers: defaultResponses(version, () => ++transactionId, options.heartbeatIntervalS ?? 60),
+        answers: defaultResponses(version, () => ++transactionId, options.heartbeatIntervalS ?? 60, options.behaviour),
         overrides: options.responses?.get(version),
       },
     ]),
   );
   const auth = options.auth;
+  const passwords = auth ? new StationPasswords() : undefined;
+  const logger: Logger = passwords
+    ? {
+        ...options.logger,
+        frame: (id, direction, text) => {
+          options.logger.frame?.(id, direction, text);
+          passwords.observe(id, direction, text);
+        },
+      }
+    : options.logger;
   const server = new CoreCentralSystem<CentralSystemSession>({
     protocols: options.versions.map(subprotocolOf),
     host: options.host,
@@ -140,7 +223,9 @@ export async function startCentralSystem(options: CentralSystemOptions): Promise
     // "any charger with this password" and a named user means "only that charger".
     authenticate: auth
       ? (id, password) =>
-          (auth.username === "*" || auth.username === id) && password !== undefined && password.toString("utf8") === auth.password
+          (auth.username === "*" || auth.username === id) &&
+          password !== undefined &&
+          password.toString("utf8") === (passwords?.of(id) ?? auth.password)
       : undefined,
     pingIntervalMs: 30_000,
     shutdownTimeoutMs: 2_000,
@@ -149,10 +234,33 @@ export async function startCentralSystem(options: CentralSystemOptions): Promise
     logger: { warn: options.logger.warn, error: options.logger.error },
     createChargePoint: ({ id, connection, protocol }) => {
       const served = answersByVersion.get(protocol) ?? [...answersByVersion.values()][0];
-      const session = new served.kit.ChargePoint(id, connection, { logger: options.logger });
+      const session = new served.kit.ChargePoint(id, connection, { logger });
+      const pendingInterval = served.kit.version === "1.6" ? undefined : options.behaviour?.pendingFirstBoot?.(id);
+      const around = options.behaviour?.around;
+      // B02.FR.09 / B03.FR.07: until a BootNotification is Accepted, a station answered Pending gets SecurityError for anything else.
+      let registration: "Pending" | "Accepted" | undefined = pendingInterval === undefined ? undefined : "Pending";
+      let boots = 0;
       for (const [action, make] of Object.entries(served.answers)) {
         const fields = served.overrides?.[action];
-        session.route(action, (fields ? (request: Record<string, unknown>) => ({ ...make(request), ...fields }) : make) as Handler);
+        const answer = fields ? (request: Record<string, unknown>) => ({ ...make(request), ...fields }) : make;
+        if (registration === undefined && !around) {
+          session.route(action, answer as Handler);
+          continue;
+        }
+        const registered = (request: Record<string, unknown>) => {
+          if (registration === undefined) return answer(request);
+          if (action === "BootNotification") {
+            if (boots++ === 0) return { ...answer(request), status: "Pending", interval: pendingInterval };
+            registration = "Accepted";
+          } else if (registration === "Pending")
+            throw new SecurityError(`${id} is not registered: its BootNotification was answered Pending`);
+          return answer(request);
+        };
+        session.route(
+          action,
+          (around ? (request: Record<string, unknown>) => around(id, action, request, () => registered(request)) : registered) as Handler,
+          { skipSchemaValidation: around !== undefined },
+        );
       }
       return session;
     },

@@ -7,11 +7,12 @@ import { readFileSync } from "node:fs";
 import { chargePoint } from "./charge-point.js";
 import { CliError, ExitCode, oneLine, usageError } from "./cli-errors.js";
 import type { Command } from "./command.js";
+import { conformance } from "./conformance.js";
 import { demo } from "./demo.js";
 import { load } from "./load.js";
 import { serve } from "./serve.js";
 
-const commands: readonly Command[] = [demo, serve, chargePoint, load];
+const commands: readonly Command[] = [demo, serve, chargePoint, load, conformance];
 
 const packageVersion = (): string => {
   try {

@@ -4,6 +4,9 @@
  * for connected chargers from stdin: `CP1 RemoteStartTransaction {"idTag":"A"}`.
  */
 import { createInterface } from "node:readline";
+import { parseConfigText, resolveConfig } from "../conformance/config.js";
+import { expectedCsmsBehaviour } from "../conformance/csms-behaviour.js";
+import { ConformanceError } from "../conformance/errors.js";
 import { OcppError } from "../index.js";
 import type { FloodPolicyOptions } from "../rpc/flood-policy.js";
 import { ClusterFleet, clusterSource, type Fleet, LocalFleet, startUi, type UiServer } from "../ui/index.js";
@@ -22,7 +25,7 @@ const help = `ocppkit serve: a development central system
 Usage: ocppkit serve [--port 9000] [--host 127.0.0.1] [--versions 1.6,2.0.1,2.1] [--auth basic:user:pass]
                      [--tls cert.pem,key.pem[,ca.pem]] [--responses responses.json] [--json]
                      [--redis redis://127.0.0.1:6379 [--node-id NAME]]
-                     [--ui] [--ui-port 9001]
+                     [--ui] [--ui-port 9001] [--conformance conformance.json]
                      [--max-pipelined 4] [--flood-close-after 10] [--rate-limit <per second>[,burst]]
 
 Chargers connect to ws://HOST:PORT/<charge point id>. Every CALL gets a valid, permissive answer
@@ -55,6 +58,8 @@ Options:
                         port, with the control endpoint POST /control/<version>/<id>/<action>; it asks
                         for the --auth password and, with --tls, uses https without client certificates
   --ui-port <n>         the page's port (implies --ui). Default: --port + 1 (0 when --port is 0)
+  --conformance <file>  behave as the config of \`ocppkit conformance csms\` expects of a CSMS (2.x):
+                        its idTokens valid/invalid/blocked/expired, and Pending for its pendingStationId
   --max-pipelined <n>   CALLs one charger may have unanswered at once (OCPP-J 4.1.1 asks for 1); more
                         wait their turn with its socket paused. Default 4; "off" for no bound
   --flood-close-after <n>  close a charger with 1008 after n throttles in a row. Default 10; "never"
@@ -84,6 +89,7 @@ const options = {
   quiet: { type: "boolean", short: "q" },
   redis: { type: "string" },
   "node-id": { type: "string" },
+  conformance: { type: "string" },
   ui: { type: "boolean" },
   "ui-port": { type: "string" },
   "max-pipelined": { type: "string" },
@@ -120,6 +126,16 @@ function loadResponses(path: string | undefined, versions: readonly VersionName[
   const resolved = resolveResponses(responses, versions);
   if (typeof resolved === "string") throw usageError("serve", `${path}: ${resolved}`);
   return resolved;
+}
+
+function loadBehaviour(path: string | undefined) {
+  if (path === undefined) return undefined;
+  try {
+    return expectedCsmsBehaviour(resolveConfig(parseConfigText(readTextFile("serve", path, "the conformance config"), path), path));
+  } catch (error) {
+    if (error instanceof ConformanceError) throw usageError("serve", error.message);
+    throw error;
+  }
 }
 
 function loadTls(raw: string | undefined): { cert: Buffer; key: Buffer; ca?: Buffer } | undefined {
@@ -197,6 +213,7 @@ async function run(argv: readonly string[]): Promise<number> {
   const tls = loadTls(stringOption(args, "tls"));
   const responses = loadResponses(stringOption(args, "responses"), versions);
   const heartbeatIntervalS = intOption("serve", args, "heartbeat", 60, 0, 86_400);
+  const behaviour = loadBehaviour(stringOption(args, "conformance"));
   const flood = floodOptions(args);
   const colors = palette(process.stdout);
   const quiet = args.values.quiet === true;
@@ -223,6 +240,7 @@ async function run(argv: readonly string[]): Promise<number> {
       responses,
       heartbeatIntervalS,
       cluster,
+      behaviour,
       flood,
       onFlood: (session, report) =>
         event(

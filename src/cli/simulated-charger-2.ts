@@ -3,11 +3,14 @@
  * demo, charge-point and load drive either), speaking the 2.x messages: BootNotification with a
  * chargingStation, StatusNotification per EVSE, Authorize with an idToken, and one TransactionEvent
  * (Started, Updated, Ended) per step of a session, its transaction id made by the station (2.0.1 E01).
- * RequestStart/StopTransaction, Reset, TriggerMessage, Get/SetVariables, ChangeAvailability and
- * UnlockConnector have handlers; every other CSMS command gets a schema-valid answer (schema-answers.ts).
+ * RequestStart/StopTransaction, Reset, TriggerMessage, ChangeAvailability and UnlockConnector have
+ * handlers here; the device model and what acts on it (variables, reports, monitoring) is the station
+ * model's (src/station), and every other CSMS command gets a schema-valid answer (schema-answers.ts).
  */
 import { randomUUID } from "node:crypto";
-import type { ChargePointOptions, ConnectionLike, PayloadClass } from "../index.js";
+import { type ChargePointOptions, type ConnectionLike, type PayloadClass, SecurityError } from "../index.js";
+import type { AfterOptions, Handler, OnOptions } from "../rpc/routing.js";
+import { endsOnDeauthorize, meterValues, Station2, StationStateFile, transactionStart } from "../station/index.js";
 import * as v21 from "../v21/index.js";
 import * as v201 from "../v201/index.js";
 import type { OpenTransaction, TransactionRecorder } from "./charger-state.js";
@@ -34,13 +37,17 @@ interface Evse {
   meterAt?: string;
 }
 
-/** OCPPCommCtrlr variables that set the link (2.0.1 part 4 sections 5.3 and 8): seconds, whole, not negative. */
-const linkVariables = new Set([
-  "OCPPCommCtrlr/WebSocketPingInterval",
-  "OCPPCommCtrlr/RetryBackOffWaitMinimum",
-  "OCPPCommCtrlr/RetryBackOffRandomRange",
-  "OCPPCommCtrlr/RetryBackOffRepeatTimes",
-]);
+/**
+ * OCPPCommCtrlr variables that set the link (2.0.1 part 4 sections 5.3 and 8), with the defaults of
+ * ReconnectingConnection in seconds. The device model declares them integers with minLimit 0, so a
+ * negative or fractional value is Rejected there (InvalidValue) and never reaches the link.
+ */
+const linkVariables: Record<string, string> = {
+  WebSocketPingInterval: "30",
+  RetryBackOffWaitMinimum: "1",
+  RetryBackOffRandomRange: "2",
+  RetryBackOffRepeatTimes: "5",
+};
 
 /** 1.6 stop reasons as 2.0.1 ReasonEnumType has them (it has no SoftReset/HardReset/UnlockCommand). */
 const reasons: Record<string, string> = {
@@ -49,7 +56,14 @@ const reasons: Record<string, string> = {
   UnlockCommand: "Local",
   Reboot: "Reboot",
 };
-const triggerReasons: Record<string, string> = { Remote: "RemoteStop", Local: "StopAuthorized", DeAuthorized: "Deauthorized" };
+const triggerReasons: Record<string, string> = {
+  Remote: "RemoteStop",
+  Local: "StopAuthorized",
+  DeAuthorized: "Deauthorized",
+  ImmediateReset: "ResetCommand",
+  SoftReset: "ResetCommand",
+  HardReset: "ResetCommand",
+};
 const now = () => new Date().toISOString();
 
 export class SimulatedCharger2 {
@@ -63,16 +77,8 @@ export class SimulatedCharger2 {
   recorder: TransactionRecorder | undefined;
   link: LinkControl | undefined;
   heartbeatIntervalS = 0;
-  readonly variables = new Map<string, string>([
-    ["OCPPCommCtrlr/HeartbeatInterval", "60"],
-    ["SampledDataCtrlr/TxUpdatedInterval", "10"],
-    ["ChargingStation/Model", "Simulator"],
-    ["OCPPCommCtrlr/WebSocketPingInterval", "30"],
-    // The defaults of ReconnectingConnection, in seconds.
-    ["OCPPCommCtrlr/RetryBackOffWaitMinimum", "1"],
-    ["OCPPCommCtrlr/RetryBackOffRandomRange", "2"],
-    ["OCPPCommCtrlr/RetryBackOffRepeatTimes", "5"],
-  ]);
+  /** The device model, monitoring and the handlers acting on them. */
+  readonly station: Station2;
   #heartbeatTimer: NodeJS.Timeout | undefined;
   #lastReading = new Map<number, number>();
 
@@ -87,7 +93,29 @@ export class SimulatedCharger2 {
       meterWh: 1000 * (i + 1),
       seqNo: 0,
     }));
-    this.variables.set("SampledDataCtrlr/TxUpdatedInterval", String(settings.meterIntervalS));
+    this.station = new Station2(this, {
+      evses: settings.connectors,
+      model: "Simulator",
+      vendorName: "ocppkit",
+      powerW: settings.powerW ?? 11_000,
+      identity: settings.id,
+      securityProfile: 0,
+      heartbeatIntervalS: 0,
+      txUpdatedIntervalS: settings.meterIntervalS,
+    });
+    // The simulator's link starts with these; a state directory may hold the CSMS's values instead.
+    for (const [name, value] of Object.entries(linkVariables)) this.station.model.update("OCPPCommCtrlr", name, value);
+    // SetVariables (or a restore) changing one of them changes the link at once.
+    this.station.model.onChange(({ variable, type }) => {
+      if (type === "Actual" && !variable.component.evse && variable.component.name === "OCPPCommCtrlr") {
+        if (variable.variable.name in linkVariables) this.#applyLinkVariable(variable.variable.name);
+      }
+    });
+    if (settings.stateDir) {
+      const file = new StationStateFile(settings.stateDir, version);
+      file.onProblem = (message) => settings.logger.warn?.(message, { chargePointId: this.id });
+      this.station.keepIn(file);
+    }
   }
 
   #payload(action: string, body: Body): { readonly "~action": string } {
@@ -158,20 +186,26 @@ export class SimulatedCharger2 {
     return this.online ? ((await queued.response) as Body) : {};
   }
 
-  /** The link is `link` from now on; the device model shows its keepalive (and takes changes to it). */
+  /**
+   * The link is `link` from now on: the device model shows its keepalive (the command line's), and the
+   * back-off the model holds (a CSMS's values kept in the state directory) applies to it.
+   */
   attachLink(link: LinkControl): void {
+    // Before `link` is set: a fractional --ping-interval is not rounded on the link itself.
+    this.link = undefined;
+    this.station.model.update("OCPPCommCtrlr", "WebSocketPingInterval", String(Math.round(link.pingIntervalMs / 1000)));
     this.link = link;
-    this.variables.set("OCPPCommCtrlr/WebSocketPingInterval", String(Math.round(link.pingIntervalMs / 1000)));
+    for (const name of ["RetryBackOffWaitMinimum", "RetryBackOffRandomRange", "RetryBackOffRepeatTimes"]) this.#applyLinkVariable(name);
   }
 
   /** Saves an EVSE's open transaction in the state directory, before the message that changes it is queued. */
-  #record(evse: Evse, startQueued = true): Promise<void> {
-    if (!this.recorder || evse.transactionId === undefined || evse.idTag === undefined || evse.startedAt === undefined) {
+  #record(evse: Evse, startQueued = true, transactionId = evse.transactionId): Promise<void> {
+    if (!this.recorder || transactionId === undefined || evse.idTag === undefined || evse.startedAt === undefined) {
       return Promise.resolve();
     }
     return this.recorder.save({
       connectorId: evse.id,
-      transactionId: evse.transactionId,
+      transactionId,
       startQueued,
       idTag: evse.idTag,
       startedAt: evse.startedAt,
@@ -202,10 +236,12 @@ export class SimulatedCharger2 {
       transactionInfo: { transactionId: String(transaction.transactionId), chargingState: "Idle", stoppedReason: "PowerLoss" },
       evse: { id: transaction.connectorId, connectorId: 1 },
       idToken: this.#idToken(transaction.idTag),
-      meterValue: this.#meterValue(evse, 0, transaction.meterAt),
+      ...this.#meterValue(evse, 0, "Ended", transaction.meterAt),
       ...(offline ? { offline } : {}),
     };
     await this.queue.call(this.#payload("TransactionEvent", body) as never);
+    // The transaction is over: its TxProfiles, kept in station.json, go with it (a TxProfile lives as long as its transaction, K01).
+    this.station.sessionEnded(transaction.connectorId);
     this.#event(
       "stopped",
       `transaction ${transaction.transactionId} left open by a power loss stopped on EVSE ${transaction.connectorId}; meter ${transaction.meterWh} Wh`,
@@ -214,27 +250,82 @@ export class SimulatedCharger2 {
     );
   }
 
-  async boot(): Promise<void> {
-    const boot = { reason: "PowerUp", chargingStation: { model: "Simulator", vendorName: "ocppkit" } };
+  /** The last BootNotification status: while Pending or Rejected the station is not yet registered (B02, B03). */
+  registration: "Accepted" | "Pending" | "Rejected" | undefined;
+  #bootAccepted: ((response: Body) => void) | undefined;
+  /** A CALL that arrives with the answer to the BootNotification is judged once that answer is read. */
+  #bootInFlight: Promise<void> | undefined;
+
+  /**
+   * BootNotification (2.0.1 B01) with `reason`, resent after the interval while Pending or Rejected; a
+   * BootNotification the CSMS triggers and accepts meanwhile ends the wait (B02 / F06). Once accepted,
+   * `afterBoot`, the security event of the start (A04, part 6 reusable state Booted), then the statuses.
+   */
+  async boot(reason = "PowerUp", afterBoot?: () => Promise<void>): Promise<void> {
+    const chargingStation = { model: "Simulator", vendorName: "ocppkit", firmwareVersion: this.station.operations.firmwareVersion };
+    const boot = { reason, chargingStation };
     let response: Body;
+    this.registration = undefined;
+    this.station.operations.accepted = false;
+    // B03: nothing but the BootNotification until it is accepted, heartbeats included.
+    clearInterval(this.#heartbeatTimer);
+    this.#heartbeatTimer = undefined;
     if (this.queue) {
       response = (await this.queue.register(this.#payload("BootNotification", boot) as never)) as Body;
     } else {
       for (;;) {
-        response = await this.send("BootNotification", boot);
+        const sent = this.send("BootNotification", boot);
+        this.#bootInFlight = sent.then(
+          () => {},
+          () => {},
+        );
+        response = await sent;
+        this.#bootInFlight = undefined;
         if (response.status === "Accepted") break;
-        await new Promise((resolve) => setTimeout(resolve, (Number(response.interval) || 10) * 1000));
+        this.registration = response.status as "Pending" | "Rejected";
+        const triggered = await new Promise<Body | undefined>((resolve) => {
+          const timer = setTimeout(() => resolve(undefined), (Number(response.interval) || 10) * 1000);
+          this.#bootAccepted = (accepted) => {
+            clearTimeout(timer);
+            resolve(accepted);
+          };
+        });
+        this.#bootAccepted = undefined;
+        if (triggered) {
+          response = triggered;
+          break;
+        }
         if (!this.peer) return;
       }
     }
+    this.registration = "Accepted";
+    this.station.operations.accepted = true;
     this.setHeartbeat(Number(response.interval) || 0);
     for (const evse of this.connectors) if (evse.transactionId !== undefined) this.#startMeter(evse);
+    await afterBoot?.();
+    // The critical security event of the start (2.0.1 A04; part 6 reusable state Booted step 7), before
+    // the statuses; after a firmware update the FirmwareUpdated event (sent by afterBoot) reports it.
+    if (reason !== "FirmwareUpdate")
+      await this.station.operations.securityEvent(reason === "PowerUp" ? "StartupOfTheDevice" : "ResetOrReboot");
     await this.sendAllStatuses();
+    this.station.booted();
+  }
+
+  /** A reboot of the simulated station: the same connection, a new BootNotification with `reason`. */
+  async reboot(reason: string, afterBoot?: () => Promise<void>): Promise<void> {
+    this.station.operations.accepted = false;
+    this.#event("info", `rebooting (${reason})`);
+    await this.boot(reason, afterBoot);
+  }
+
+  /** What GetLog uploads: what the station did, one line each. */
+  logText(logType: string): string {
+    return [`ocppkit simulator ${this.id} ${logType}`, ...this.#log].join("\n");
   }
 
   setHeartbeat(intervalS: number): void {
     this.heartbeatIntervalS = intervalS;
-    this.variables.set("OCPPCommCtrlr/HeartbeatInterval", String(intervalS));
+    this.station.model.update("OCPPCommCtrlr", "HeartbeatInterval", String(intervalS));
     clearInterval(this.#heartbeatTimer);
     this.#heartbeatTimer = undefined;
     if (intervalS <= 0) return;
@@ -245,7 +336,9 @@ export class SimulatedCharger2 {
   }
 
   async sendAllStatuses(): Promise<void> {
-    for (const evse of this.connectors) await this.sendStatus(evse.id, evse.status);
+    // An idle EVSE shows what the station holds for it (reserved, inoperative), kept over a restart.
+    for (const evse of this.connectors)
+      await this.sendStatus(evse.id, evse.transactionId === undefined ? this.station.operations.idleStatus(evse.id) : evse.status);
   }
 
   async sendStatus(evseId: number, status: string): Promise<void> {
@@ -259,33 +352,43 @@ export class SimulatedCharger2 {
     return { idToken: idTag, type: "ISO14443" };
   }
 
-  #meterValue(evse: Evse, powerW: number, timestamp = now()) {
-    return [
-      {
-        timestamp,
-        sampledValue: [
-          { value: evse.meterWh, measurand: "Energy.Active.Import.Register", unitOfMeasure: { unit: "Wh" } },
-          { value: powerW, measurand: "Power.Active.Import", unitOfMeasure: { unit: "W" } },
-        ],
-      },
-    ];
+  /**
+   * `meterValue` with SampledDataCtrlr's measurands for the event (`Started`, `Updated`, `Ended`), when
+   * there are any, read at `timestamp` (a power-loss Ended carries the last reading and its time).
+   */
+  #meterValue(evse: Evse, powerW: number, event: "Started" | "Updated" | "Ended", timestamp = now()) {
+    const context = { Started: "Transaction.Begin", Updated: "Sample.Periodic", Ended: "Transaction.End" }[event];
+    const reading = { energyWh: evse.meterWh, powerW, offeredW: this.station.offeredW(evse.id), voltageV: 230, phases: 3 };
+    const values = meterValues(this.station.list("SampledDataCtrlr", `Tx${event}Measurands`), reading, context);
+    return values.length ? { meterValue: values.map((value) => ({ ...value, timestamp })) } : {};
   }
 
   async startSession(evseId: number, idTag: string, authorize: boolean, remoteStartId?: number): Promise<string | undefined> {
     const evse = this.connector(evseId);
     if (!evse || evse.transactionId !== undefined) return undefined;
+    if (!this.station.operations.mayStart(evse.id, idTag)) {
+      this.#event("info", `EVSE ${evse.id} is reserved or unavailable: ${idTag} may not charge there`);
+      return undefined;
+    }
     evse.claimed = true;
     try {
-      if (authorize && this.online) {
-        const auth = await this.send("Authorize", { idToken: this.#idToken(idTag) });
-        if ((auth.idTokenInfo as { status?: string } | undefined)?.status !== "Accepted") {
-          this.#event("info", `idToken ${idTag} was not accepted`);
-          return undefined;
-        }
-      }
+      // AuthCtrlr: Enabled false starts without authorization; AuthorizeRemoteStart asks before a remote start.
+      const remote = remoteStartId === undefined ? {} : { remoteStartId };
+      const mustAuthorize =
+        this.station.enabled("AuthCtrlr", "Enabled") &&
+        (remoteStartId === undefined ? authorize : this.station.enabled("AuthCtrlr", "AuthorizeRemoteStart"));
+      // The local list, the cache and the CSMS decide, per the AuthCtrlr settings (src/station).
+      const accepted = async () => {
+        if (!mustAuthorize || (await this.station.authorize(idTag))) return true;
+        this.#event("info", `idToken ${idTag} was not accepted`);
+        return false;
+      };
+      const start = transactionStart(this.station.list("TxCtrlr", "TxStartPoint"), remoteStartId !== undefined);
+      if (!start.onPlugIn && !(await accepted())) return undefined;
       const transactionId = randomUUID();
       const startedAt = now();
       evse.transactionId = transactionId;
+      this.station.transactionStarted(evse.id);
       evse.idTag = idTag;
       evse.seqNo = 0;
       evse.remoteStartId = remoteStartId;
@@ -294,19 +397,38 @@ export class SimulatedCharger2 {
       await this.sendStatus(evse.id, "Occupied");
       const seqNo = evse.seqNo++;
       await this.#record(evse, false);
-      const started = await this.#transactionEvent(
+      let started = await this.#transactionEvent(
         {
           eventType: "Started",
           timestamp: startedAt,
-          triggerReason: remoteStartId === undefined ? "Authorized" : "RemoteStart",
+          triggerReason: start.triggerReason,
           seqNo,
-          transactionInfo: { transactionId, chargingState: "Charging", ...(remoteStartId === undefined ? {} : { remoteStartId }) },
+          transactionInfo: { transactionId, chargingState: start.onPlugIn ? "EVConnected" : "Charging", ...remote },
           evse: { id: evse.id, connectorId: 1 },
-          idToken: this.#idToken(idTag),
-          meterValue: this.#meterValue(evse, 0, startedAt),
+          ...this.station.operations.useReservation(evse.id, idTag),
+          ...(start.onPlugIn ? {} : { idToken: this.#idToken(idTag) }),
+          ...this.#meterValue(evse, 0, "Started", startedAt),
         },
         () => this.#record(evse),
       );
+      // TxStartPoint EVConnected: the transaction runs from the plug-in; the driver's authorization follows (E02).
+      if (start.onPlugIn) {
+        if (!(await accepted())) {
+          await this.stopSession(evse.id, "DeAuthorized");
+          return undefined;
+        }
+        const authorizedSeqNo = evse.seqNo++;
+        await this.#record(evse);
+        started = await this.#transactionEvent({
+          eventType: "Updated",
+          timestamp: now(),
+          triggerReason: remoteStartId === undefined ? "Authorized" : "RemoteStart",
+          seqNo: authorizedSeqNo,
+          transactionInfo: { transactionId, chargingState: "Charging", ...remote },
+          evse: { id: evse.id, connectorId: 1 },
+          idToken: this.#idToken(idTag),
+        });
+      }
       const status = (started.idTokenInfo as { status?: string } | undefined)?.status;
       if (status !== undefined && status !== "Accepted") {
         this.#event("info", `transaction ${transactionId} refused for ${idTag}; stopping`);
@@ -329,19 +451,35 @@ export class SimulatedCharger2 {
     evse.meterTimer = undefined;
     this.#advanceMeter(evse);
     evse.transactionId = undefined;
+    const triggerReason = triggerReasons[reason] ?? "StopAuthorized";
+    const stoppedReason = reasons[reason] ?? reason;
+    // TxStopPoint EVConnected alone: stopping leaves the cable in, and the transaction ends when it is unplugged (E06).
+    const onDeauthorize = endsOnDeauthorize(this.station.list("TxCtrlr", "TxStopPoint"));
+    if (!onDeauthorize) {
+      const seqNo = evse.seqNo++;
+      await this.#record(evse, true, transactionId);
+      await this.#transactionEvent({
+        eventType: "Updated",
+        timestamp: now(),
+        triggerReason,
+        seqNo,
+        transactionInfo: { transactionId, chargingState: "EVConnected" },
+        evse: { id: evse.id, connectorId: 1 },
+      });
+    }
     await this.#transactionEvent(
       {
         eventType: "Ended",
         timestamp: now(),
-        triggerReason: triggerReasons[reason] ?? "StopAuthorized",
+        triggerReason: onDeauthorize ? triggerReason : "EVCommunicationLost",
         seqNo: evse.seqNo++,
-        transactionInfo: { transactionId, chargingState: "Idle", stoppedReason: reasons[reason] ?? reason },
+        transactionInfo: { transactionId, chargingState: "Idle", stoppedReason },
         evse: { id: evse.id, connectorId: 1 },
-        meterValue: this.#meterValue(evse, 0),
+        ...this.#meterValue(evse, 0, "Ended"),
       },
       () => this.#forget(evse),
     );
-    await this.sendStatus(evse.id, "Available");
+    await this.sendStatus(evse.id, this.station.sessionEnded(evse.id));
     this.#event(
       "stopped",
       `transaction ${transactionId} stopped on EVSE ${evse.id} (${reason}); meter ${evse.meterWh} Wh`,
@@ -350,11 +488,23 @@ export class SimulatedCharger2 {
     );
   }
 
-  async sendMeterValues(evseId: number): Promise<void> {
+  /** TransactionEvent Updated during a transaction (`triggerReason` MeterValuePeriodic or Trigger), else MeterValues. */
+  async sendMeterValues(evseId: number, triggerReason = "MeterValuePeriodic", meterValuesMessage = false): Promise<void> {
     const evse = this.connector(evseId);
     if (!evse) return;
-    if (evse.transactionId === undefined) {
-      await this.send("MeterValues", { evseId, meterValue: this.#meterValue(evse, 0) });
+    if (evse.transactionId === undefined || meterValuesMessage) {
+      const reading = {
+        energyWh: evse.meterWh,
+        powerW: evse.transactionId === undefined ? 0 : this.#powerW(evse.id),
+        offeredW: this.station.offeredW(evse.id),
+        voltageV: 230,
+        phases: 3,
+      };
+      const measurands = this.station.list("AlignedDataCtrlr", "Measurands");
+      await this.send("MeterValues", {
+        evseId,
+        meterValue: meterValues(measurands.length ? measurands : ["Energy.Active.Import.Register"], reading, "Trigger"),
+      });
       return;
     }
     this.#advanceMeter(evse);
@@ -365,11 +515,11 @@ export class SimulatedCharger2 {
     await this.#transactionEvent({
       eventType: "Updated",
       timestamp: meterAt,
-      triggerReason: "MeterValuePeriodic",
+      triggerReason,
       seqNo,
       transactionInfo: { transactionId: evse.transactionId, chargingState: "Charging" },
       evse: { id: evse.id, connectorId: 1 },
-      meterValue: this.#meterValue(evse, this.#powerW(), meterAt),
+      ...this.#meterValue(evse, this.#powerW(evse.id), "Updated", meterAt),
     });
   }
 
@@ -383,11 +533,18 @@ export class SimulatedCharger2 {
   async trigger(message: string, evseId: number | undefined): Promise<void> {
     const targets = evseId === undefined ? this.connectors.map((e) => e.id) : [evseId];
     if (message === "Heartbeat") await this.send("Heartbeat", {});
-    else if (message === "BootNotification")
-      await this.send("BootNotification", { reason: "Triggered", chargingStation: { model: "Simulator", vendorName: "ocppkit" } });
-    else if (message === "StatusNotification")
+    else if (message === "BootNotification") {
+      const response = await this.send("BootNotification", {
+        reason: "Triggered",
+        chargingStation: { model: "Simulator", vendorName: "ocppkit" },
+      });
+      if (response.status === "Accepted") this.#bootAccepted?.(response);
+    } else if (message === "StatusNotification")
       for (const id of targets) await this.sendStatus(id, this.connector(id)?.status ?? "Available");
-    else if (message === "MeterValues" || message === "TransactionEvent") for (const id of targets) await this.sendMeterValues(id);
+    // F06: MeterValues is a MeterValuesRequest even during a transaction; TransactionEvent an Updated event with triggerReason Trigger.
+    else if (message === "MeterValues") for (const id of targets) await this.sendMeterValues(id, "Trigger", true);
+    else if (message === "TransactionEvent")
+      for (const id of targets) if (this.connector(id)?.transactionId !== undefined) await this.sendMeterValues(id, "Trigger");
   }
 
   background(what: string, work: () => Promise<unknown>): void {
@@ -398,60 +555,85 @@ export class SimulatedCharger2 {
     const at = performance.now();
     const last = this.#lastReading.get(evse.id) ?? at;
     this.#lastReading.set(evse.id, at);
-    evse.meterWh += Math.max(1, Math.round((this.#powerW() * (at - last)) / 3_600_000));
+    evse.meterWh += Math.max(1, Math.round((this.#powerW(evse.id) * (at - last)) / 3_600_000));
   }
 
-  #powerW(): number {
-    return Math.round((this.settings.powerW ?? 11_000) * (0.95 + Math.random() * 0.05));
+  /** The car draws a little under what the station offers: its power, limited by the composite schedule (K08). */
+  #powerW(evseId: number): number {
+    return Math.round(this.station.offeredW(evseId) * (0.95 + Math.random() * 0.05));
   }
 
   #startMeter(evse: Evse): void {
     clearInterval(evse.meterTimer);
     this.#lastReading.set(evse.id, performance.now());
-    const intervalS = Number(this.variables.get("SampledDataCtrlr/TxUpdatedInterval")) || 0;
-    if (intervalS <= 0) return;
+    const intervalS = Number(this.station.model.value("SampledDataCtrlr", "TxUpdatedInterval")) || 0;
+    if (intervalS <= 0 || !this.station.enabled("SampledDataCtrlr", "Enabled")) return;
     evse.meterTimer = setInterval(() => {
       this.sendMeterValues(evse.id).catch((error: unknown) => this.#failed("TransactionEvent", error));
     }, intervalS * 1000);
     evse.meterTimer.unref();
   }
 
-  #applyLinkVariables(): void {
-    const seconds = (name: string) => Number(this.variables.get(`OCPPCommCtrlr/${name}`)) * 1000;
-    this.link?.setKeepalive(seconds("WebSocketPingInterval"));
-    this.link?.setBackOff({
-      retryBackOffWaitMinimumMs: seconds("RetryBackOffWaitMinimum"),
-      retryBackOffRandomRangeMs: seconds("RetryBackOffRandomRange"),
-      retryBackOffRepeatTimes: Number(this.variables.get("OCPPCommCtrlr/RetryBackOffRepeatTimes")),
-    });
+  /** SampledDataCtrlr changed: running transactions sample at the new interval. */
+  restartMeters(): void {
+    for (const evse of this.connectors) if (evse.transactionId !== undefined && this.peer) this.#startMeter(evse);
+  }
+
+  /** One OCPPCommCtrlr link variable, as the device model holds it now, applied to the link (if there is one yet). */
+  #applyLinkVariable(name: string): void {
+    const value = Number(this.station.model.value("OCPPCommCtrlr", name));
+    if (!this.link || !(value >= 0)) return;
+    if (name === "WebSocketPingInterval") this.link.setKeepalive(value * 1000);
+    else if (name === "RetryBackOffWaitMinimum") this.link.setBackOff({ retryBackOffWaitMinimumMs: value * 1000 });
+    else if (name === "RetryBackOffRandomRange") this.link.setBackOff({ retryBackOffRandomRangeMs: value * 1000 });
+    else if (name === "RetryBackOffRepeatTimes") this.link.setBackOff({ retryBackOffRepeatTimes: value });
   }
 
   #event(kind: "started" | "stopped" | "info", text: string, connectorId?: number, transactionId?: string): void {
+    this.#log.push(`${now()} ${text}`);
+    if (this.#log.length > 1000) this.#log.shift();
     this.settings.onEvent?.({ kind, text, connectorId, transactionId });
   }
+
+  #log: string[] = [];
 
   #failed(what: string, error: unknown): void {
     this.settings.logger.warn?.(`${what} failed: ${error instanceof Error ? error.message : String(error)}`, { chargePointId: this.id });
   }
 
-  #free(requested: number | undefined): Evse | undefined {
-    const free = (e: Evse) => e.transactionId === undefined && !e.claimed && e.status === "Available";
-    if (requested !== undefined) {
-      const evse = this.connector(requested);
-      return evse && free(evse) ? evse : undefined;
-    }
-    return this.connectors.find(free);
-  }
-
   #routes(peer: Peer): void {
     const version: VersionName = this.version;
     const sentByCsms = Object.entries(this.kit.actionSender as Record<string, string>).filter(([, sender]) => sender !== "ChargePoint");
-    for (const [action] of sentByCsms) peer.route(action, () => schemaAnswer(version, action));
+    // B03.FR.08: while Rejected, a CALL of the CSMS gets SecurityError; B02.FR.05: no remote start while Pending.
+    const gated = {
+      route: (action: string, handler: Handler, options?: OnOptions) =>
+        peer.route(
+          action,
+          async (payload: never, uniqueId: string) => {
+            if (this.#bootInFlight) await this.#bootInFlight;
+            if (this.registration === "Rejected") throw new SecurityError("the station's BootNotification was rejected");
+            if (action === "RequestStartTransaction" && this.registration !== "Accepted" && this.registration !== undefined)
+              return { status: "Rejected" };
+            return handler(payload, uniqueId);
+          },
+          options,
+        ),
+      routeAfter: (action: string, handler: Handler, options?: AfterOptions) => peer.routeAfter(action, handler, options),
+    };
+    for (const [action] of sentByCsms) gated.route(action, () => schemaAnswer(version, action));
+    this.station.route(gated);
+    // P01: the simulator implements no vendor extension (TC_P_01_CS).
+    gated.route("DataTransfer", () => ({ status: "UnknownVendorId" }));
+    // B09.FR.02: a slot the station does not have is rejected; the simulator has slots 1 to 8.
+    gated.route("SetNetworkProfile", (request: { configurationSlot: number }) => ({
+      status: request.configurationSlot >= 1 && request.configurationSlot <= 8 ? "Accepted" : "Rejected",
+    }));
     const pending = new Map<string, Evse>();
-    peer.route(
+    gated.route(
       "RequestStartTransaction",
       (request: { evseId?: number; remoteStartId: number; idToken: { idToken: string } }, uniqueId: string) => {
-        const evse = this.#free(request.evseId);
+        const id = this.station.operations.evseForStart(request.evseId, request.idToken.idToken);
+        const evse = id === undefined ? undefined : this.connector(id);
         if (!evse) return { status: "Rejected" };
         evse.claimed = true;
         pending.set(uniqueId, evse);
@@ -459,7 +641,7 @@ export class SimulatedCharger2 {
       },
       { callUniqueIdRequired: true },
     );
-    peer.routeAfter(
+    gated.routeAfter(
       "RequestStartTransaction",
       (request: { remoteStartId: number; idToken: { idToken: string } }, uniqueId: string) => {
         const evse = pending.get(uniqueId);
@@ -471,55 +653,12 @@ export class SimulatedCharger2 {
       { callUniqueIdRequired: true },
     );
     const byTransaction = (id: string) => this.connectors.find((e) => e.transactionId === id);
-    peer.route("RequestStopTransaction", (request: { transactionId: string }) => ({
+    gated.route("RequestStopTransaction", (request: { transactionId: string }) => ({
       status: byTransaction(request.transactionId) ? "Accepted" : "Rejected",
     }));
-    peer.routeAfter("RequestStopTransaction", (request: { transactionId: string }) => {
+    gated.routeAfter("RequestStopTransaction", (request: { transactionId: string }) => {
       const evse = byTransaction(request.transactionId);
       if (evse) this.background("RequestStopTransaction", () => this.stopSession(evse.id, "Remote"));
     });
-    peer.route("Reset", () => ({ status: "Accepted" }));
-    peer.routeAfter("Reset", () =>
-      this.background("Reset", async () => {
-        for (const evse of this.connectors) await this.stopSession(evse.id, "SoftReset");
-        await this.boot();
-      }),
-    );
-    peer.route("TriggerMessage", (request: { requestedMessage: string }) => ({
-      status: ["Heartbeat", "BootNotification", "StatusNotification", "MeterValues", "TransactionEvent"].includes(request.requestedMessage)
-        ? "Accepted"
-        : "NotImplemented",
-    }));
-    peer.routeAfter("TriggerMessage", (request: { requestedMessage: string; evse?: { id: number } }) =>
-      this.background("TriggerMessage", () => this.trigger(request.requestedMessage, request.evse?.id)),
-    );
-    type VariableData = { component: { name: string }; variable: { name: string }; attributeValue?: string };
-    const key = (data: VariableData) => `${data.component.name}/${data.variable.name}`;
-    peer.route("GetVariables", (request: { getVariableData: VariableData[] }) => ({
-      getVariableResult: request.getVariableData.map((data) => {
-        const value = this.variables.get(key(data));
-        return value === undefined
-          ? { attributeStatus: "UnknownVariable", component: data.component, variable: data.variable }
-          : { attributeStatus: "Accepted", attributeValue: value, component: data.component, variable: data.variable };
-      }),
-    }));
-    peer.route("SetVariables", (request: { setVariableData: VariableData[] }) => ({
-      setVariableResult: request.setVariableData.map((data) => {
-        const name = key(data);
-        const known = this.variables.has(name);
-        // Part 4 section 8: these are whole seconds (a count for RepeatTimes); negative values are Rejected.
-        if (known && linkVariables.has(name) && !/^\d+$/.test(String(data.attributeValue))) {
-          return { attributeStatus: "Rejected", component: data.component, variable: data.variable };
-        }
-        if (known) this.variables.set(name, String(data.attributeValue));
-        if (known && name === "OCPPCommCtrlr/HeartbeatInterval") this.setHeartbeat(Number(data.attributeValue) || 0);
-        if (known && linkVariables.has(name)) this.#applyLinkVariables();
-        return { attributeStatus: known ? "Accepted" : "UnknownVariable", component: data.component, variable: data.variable };
-      }),
-    }));
-    peer.route("UnlockConnector", (request: { evseId: number }) => ({
-      status: this.connector(request.evseId) ? "Unlocked" : "UnknownConnector",
-    }));
-    peer.route("ChangeAvailability", () => ({ status: "Accepted" }));
   }
 }

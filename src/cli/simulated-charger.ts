@@ -4,45 +4,30 @@
  * central system can send. The state lives in SimulatedCharger so it survives a reconnect; each
  * connection gets a fresh ChargerPeer (a ChargePoint) that routes the central system's CALLs to it.
  */
-import { actionOf, after, type ChargePointOptions, type ConnectionLike, type Logger, on } from "../index.js";
+import { actionOf, after, type ChargePointOptions, type ConnectionLike, type Logger, on, type PayloadClass } from "../index.js";
+import { authorizationKeys16, Station16, StationStateFile } from "../station/index.js";
 import type {
-  CancelReservationRequest,
-  ChangeAvailabilityRequest,
   ChangeConfigurationRequest,
-  ExtendedTriggerMessageRequest,
-  GetCompositeScheduleRequest,
   GetConfigurationRequest,
-  GetLogRequest,
   KeyValue,
   RemoteStartTransactionRequest,
   RemoteStopTransactionRequest,
-  ReserveNowRequest,
   ResetRequest,
-  SendLocalListRequest,
-  TriggerMessageRequest,
   UnlockConnectorRequest,
 } from "../v16/index.js";
 import {
   Action,
-  AvailabilityStatus,
-  AvailabilityType,
-  CancelReservationStatus,
   ChargePoint,
   ChargePointErrorCode,
   ChargePointStatus,
-  ChargingRateUnitType,
   ConfigurationStatus,
   call,
   DataTransferStatus,
-  DiagnosticsStatus,
-  FirmwareStatus,
   Measurand,
   Reason,
   RegistrationStatus,
   RemoteStartStopStatus,
-  ReservationStatus,
   ResetStatus,
-  TriggerMessageStatus,
   UnitOfMeasure,
   UnlockStatus,
 } from "../v16/index.js";
@@ -62,6 +47,12 @@ export interface ChargerSettings {
   readonly meterIntervalS: number;
   /** Charging power of the simulated car, in W. Default 11 000. */
   readonly powerW?: number;
+  /**
+   * The charger's state directory (the offline queue's): the station's state (configuration or device
+   * model, local list, charging profiles, reservations, a firmware update under way) is kept there in
+   * station.json and survives a restart. Default: in memory only.
+   */
+  readonly stateDir?: string;
   readonly logger: Logger;
   readonly responseTimeoutMs?: number;
   /** What the charger does, for the command's own output. */
@@ -92,7 +83,6 @@ interface Connector {
   meterWh: number;
   transactionId?: number;
   idTag?: string;
-  reservationId?: number;
   meterTimer?: NodeJS.Timeout;
   /** Set between accepting a RemoteStart and the StartTransaction answer, so two cannot race for it. */
   claimed?: boolean;
@@ -118,9 +108,11 @@ export class SimulatedCharger {
   /** The link's keepalive, which `WebSocketPingInterval` changes (OCPP 1.6 section 9.1.34). */
   link: LinkControl | undefined;
   heartbeatIntervalS = 0;
-  localListVersion = 0;
   /** Configuration keys with their value and whether the central system may change them. */
   readonly configuration = new Map<string, { value: string; readonly: boolean }>();
+  /** Firmware, diagnostics and logs, reservations, availability, triggers (src/station). */
+  readonly station: Station16;
+  #log: string[] = [];
   #heartbeatTimer: NodeJS.Timeout | undefined;
 
   constructor(settings: ChargerSettings) {
@@ -141,7 +133,38 @@ export class SimulatedCharger {
       ["WebSocketPingInterval", "30", false],
       ["SupportedFeatureProfiles", "Core,FirmwareManagement,LocalAuthListManagement,Reservation,SmartCharging,RemoteTrigger", true],
     ];
-    for (const [key, value, readonly] of config) this.configuration.set(key, { value, readonly });
+    for (const [key, value, readonly] of [...config, ...authorizationKeys16]) this.configuration.set(key, { value, readonly });
+    const charger = this;
+    this.station = new Station16({
+      send: (action, body) => this.send(new (call as unknown as Record<string, PayloadClass>)[action](body as never) as Payload),
+      background: (what, work) => this.background(what, work),
+      connectors: this.connectors,
+      stopSession: (id, reason) => this.stopSession(id, reason as Reason),
+      sendStatus: (id, status) => this.sendStatus(id, status as ChargePointStatus),
+      // 1.6 BootNotification has no reason: a reboot is a new BootNotification.
+      reboot: (_reason, afterBoot) => this.boot(afterBoot),
+      trigger: (message, id) => this.trigger(message, id),
+      setting: (key) => this.configuration.get(key)?.value,
+      maxPowerW: settings.powerW ?? 11_000,
+      identity: settings.id,
+      get online() {
+        return charger.online;
+      },
+      logText: (logType) => [`ocppkit simulator ${this.id} ${logType}`, ...this.#log].join("\n"),
+    });
+    if (settings.stateDir) {
+      const file = new StationStateFile(settings.stateDir, "1.6");
+      file.onProblem = (message) => this.settings.logger.warn?.(message, { chargePointId: this.id });
+      this.station.keepIn(file, {
+        values: () => Object.fromEntries([...this.configuration].filter(([, e]) => !e.readonly).map(([key, e]) => [key, e.value])),
+        restore: (values) => {
+          for (const [key, value] of Object.entries(values)) {
+            const entry = this.configuration.get(key);
+            if (entry && !entry.readonly && typeof value === "string") this.configuration.set(key, { value, readonly: false });
+          }
+        },
+      });
+    }
   }
 
   /** Speaks over `connection` from now on; the returned peer's start() runs until it closes. */
@@ -151,6 +174,7 @@ export class SimulatedCharger {
       responseTimeoutMs: this.settings.responseTimeoutMs,
       ...options,
     });
+    this.station.route(this.peer);
     return this.peer;
   }
 
@@ -191,17 +215,18 @@ export class SimulatedCharger {
   }
 
   /** BootNotification until Accepted (OCPP 1.6 section 4.2: Pending/Rejected retry after `interval`), then the statuses. */
-  async boot(): Promise<void> {
+  async boot(afterBoot?: () => Promise<void>): Promise<void> {
+    const boot = { chargePointVendor: "ocppkit", chargePointModel: "Simulator", firmwareVersion: this.station.firmwareVersion };
     if (this.queue) {
-      const response = (await this.queue.register(
-        new call.BootNotification({ chargePointVendor: "ocppkit", chargePointModel: "Simulator" }) as never,
-      )) as { interval?: number };
+      const response = (await this.queue.register(new call.BootNotification(boot) as never)) as { interval?: number };
       this.setHeartbeat(Number(response.interval) || 0);
+      await afterBoot?.();
       await this.sendAllStatuses();
+      this.station.booted();
       return;
     }
     for (;;) {
-      const response = await this.send(new call.BootNotification({ chargePointVendor: "ocppkit", chargePointModel: "Simulator" }));
+      const response = await this.send(new call.BootNotification(boot));
       const interval = Number(response.interval) || 0;
       if (response.status === RegistrationStatus.Accepted) {
         this.setHeartbeat(interval);
@@ -212,13 +237,19 @@ export class SimulatedCharger {
       if (!this.peer) return;
     }
     for (const connector of this.connectors) if (connector.transactionId !== undefined) this.#startMeter(connector);
+    await afterBoot?.();
     await this.sendAllStatuses();
+    this.station.booted();
   }
 
   /** The charger and each connector report their status (after a boot, or a link that came back). */
   async sendAllStatuses(): Promise<void> {
     await this.sendStatus(0, ChargePointStatus.Available);
-    for (const connector of this.connectors) await this.sendStatus(connector.id, connector.status);
+    // An idle connector shows what the charger holds for it (reserved, inoperative), kept over a restart.
+    for (const connector of this.connectors) {
+      const idle = connector.transactionId === undefined && !connector.claimed;
+      await this.sendStatus(connector.id, idle ? (this.station.evses.idleStatus(connector.id) as ChargePointStatus) : connector.status);
+    }
   }
 
   /** A link is open now. Without one, non-transaction messages are not worth sending. */
@@ -287,6 +318,8 @@ export class SimulatedCharger {
         reason: Reason.PowerLoss,
       }) as never,
     );
+    // The transaction is over: its TxProfiles, kept in station.json, go with it (section 3.13.1).
+    this.station.sessionEnded(transaction.connectorId);
     this.#event(
       "stopped",
       `transaction ${transaction.transactionId} left open by a power loss stopped on connector ${transaction.connectorId}; meter ${transaction.meterWh} Wh`,
@@ -326,17 +359,19 @@ export class SimulatedCharger {
   async startSession(connectorId: number, idTag: string, authorize: boolean): Promise<number | undefined> {
     const connector = this.connector(connectorId);
     if (!connector || connector.transactionId !== undefined) return undefined;
+    if (!this.station.evses.mayStart(connectorId, idTag)) {
+      this.#event("info", `connector ${connectorId} is reserved or unavailable: ${idTag} may not charge there`);
+      return undefined;
+    }
     connector.claimed = true;
     try {
-      // Offline, the simulator trusts the idTag as a charger's local authorization cache would (1.6 section 3.5).
-      if (authorize && (this.online || !this.queue)) {
-        const auth = await this.send(new call.Authorize({ idTag }));
-        if ((auth.idTagInfo as { status?: string } | undefined)?.status !== "Accepted") {
-          this.#event("info", `idTag ${idTag} was not accepted`);
-          return undefined;
-        }
+      // The local list, the cache and the central system decide (section 3.5, src/station).
+      if (authorize && !(await this.station.authorize(idTag))) {
+        this.#event("info", `idTag ${idTag} was not accepted`);
+        return undefined;
       }
       await this.#statusIfOnline(connector, ChargePointStatus.Preparing);
+      const reservationId = this.station.evses.useReservation(connectorId, idTag)?.id;
       const startedAt = now();
       connector.idTag = idTag;
       connector.startedAt = startedAt;
@@ -348,15 +383,15 @@ export class SimulatedCharger {
           idTag,
           meterStart: connector.meterWh,
           timestamp: startedAt,
-          ...(connector.reservationId === undefined ? {} : { reservationId: connector.reservationId }),
+          ...(reservationId === undefined ? {} : { reservationId }),
         }),
         async (local) => {
           connector.transactionId ??= local;
           await this.#record(connector);
         },
       );
-      connector.reservationId = undefined;
       const transactionId = started.transactionId === undefined ? Number(localId) : Number(started.transactionId);
+      if (started.idTagInfo !== undefined) this.station.remember(idTag, started.idTagInfo);
       const status = (started.idTagInfo as { status?: string } | undefined)?.status;
       if (status !== undefined && status !== "Accepted") {
         // OCPP 1.6 section 5.11 would let a charger keep charging; the simulator ends a refused session at once.
@@ -373,6 +408,7 @@ export class SimulatedCharger {
         connector.transactionId = transactionId;
         await this.#record(connector);
       }
+      this.station.profiles.transactionStarted(connectorId);
       await this.#statusIfOnline(connector, ChargePointStatus.Charging);
       const name =
         transactionId < 0 ? `offline transaction ${transactionId} (its id comes when the link is back)` : `transaction ${transactionId}`;
@@ -408,7 +444,7 @@ export class SimulatedCharger {
       () => this.#forget(connector),
     );
     await this.#statusIfOnline(connector, ChargePointStatus.Finishing);
-    await this.#statusIfOnline(connector, ChargePointStatus.Available);
+    await this.#statusIfOnline(connector, this.station.sessionEnded(connectorId) as ChargePointStatus);
     this.#event(
       "stopped",
       `transaction ${transactionId} stopped on connector ${connectorId} (${reason}); meter ${connector.meterWh} Wh`,
@@ -426,8 +462,10 @@ export class SimulatedCharger {
       connector.meterAt = now();
       await this.#record(connector);
     }
-    const powerW = charging ? this.#powerW() : 0;
-    await this.#transactional(
+    const powerW = charging ? this.#powerW(connectorId) : 0;
+    // Without a transaction MeterValues is no transaction message (section 3.7): it goes directly, not through the queue.
+    const deliver = (payload: Payload) => (charging ? this.#transactional(payload) : this.send(payload));
+    await deliver(
       new call.MeterValues({
         connectorId,
         ...(charging ? { transactionId: connector.transactionId } : {}),
@@ -437,6 +475,7 @@ export class SimulatedCharger {
             sampledValue: [
               { value: String(connector.meterWh), measurand: Measurand.EnergyActiveImportRegister, unit: UnitOfMeasure.Wh },
               { value: String(powerW), measurand: Measurand.PowerActiveImport, unit: UnitOfMeasure.W },
+              { value: String(this.station.offeredW(connectorId)), measurand: Measurand.PowerOffered, unit: UnitOfMeasure.W },
             ],
           },
         ],
@@ -451,12 +490,12 @@ export class SimulatedCharger {
     const at = performance.now();
     const last = this.#lastReading.get(connector.id) ?? at;
     this.#lastReading.set(connector.id, at);
-    connector.meterWh += Math.max(1, Math.round((this.#powerW() * (at - last)) / 3_600_000));
+    connector.meterWh += Math.max(1, Math.round((this.#powerW(connector.id) * (at - last)) / 3_600_000));
   }
 
-  #powerW(): number {
-    const base = this.settings.powerW ?? 11_000;
-    return Math.round(base * (0.95 + Math.random() * 0.05));
+  /** The car draws a little under what the charger offers: its power, limited by the composite schedule (3.13). */
+  #powerW(connectorId: number): number {
+    return Math.round(this.station.offeredW(connectorId) * (0.95 + Math.random() * 0.05));
   }
 
   #startMeter(connector: Connector): void {
@@ -471,6 +510,8 @@ export class SimulatedCharger {
   }
 
   #event(kind: ChargerEvent["kind"], text: string, connectorId?: number, transactionId?: number): void {
+    this.#log.push(`${now()} ${text}`);
+    if (this.#log.length > 1000) this.#log.shift();
     this.settings.onEvent?.({ kind, text, connectorId, transactionId });
   }
 
@@ -506,26 +547,11 @@ export class SimulatedCharger {
         if (connectorId === undefined) await this.sendStatus(0, ChargePointStatus.Available);
         for (const id of targets) await this.sendStatus(id, this.connector(id)?.status ?? ChargePointStatus.Available);
         return;
-      case "DiagnosticsStatusNotification":
-        await this.send(new call.DiagnosticsStatusNotification({ status: DiagnosticsStatus.Idle }));
-        return;
-      case "FirmwareStatusNotification":
-        await this.send(new call.FirmwareStatusNotification({ status: FirmwareStatus.Idle }));
-        return;
     }
   }
 }
 
 const now = () => new Date().toISOString();
-const triggerable = new Set<string>([
-  "BootNotification",
-  "Heartbeat",
-  "MeterValues",
-  "StatusNotification",
-  "DiagnosticsStatusNotification",
-  "FirmwareStatusNotification",
-]);
-
 /**
  * One connection of a SimulatedCharger. Each `@on` answers a central-system command at once; the work
  * the answer promises (start charging, send the triggered message, reboot) runs in `@after`, once the
@@ -539,21 +565,11 @@ export class ChargerPeer extends ChargePoint {
     this.charger = charger;
   }
 
-  #freeConnector(requested: number | undefined): number | undefined {
-    const free = (c: { status: string; transactionId?: number; claimed?: boolean }) =>
-      c.transactionId === undefined && !c.claimed && (c.status === ChargePointStatus.Available || c.status === ChargePointStatus.Preparing);
-    if (requested !== undefined) {
-      const connector = this.charger.connector(requested);
-      return connector && free(connector) ? requested : undefined;
-    }
-    return this.charger.connectors.find(free)?.id;
-  }
-
   #pendingStart = new Map<string, number>();
 
   @on(Action.RemoteStartTransaction, { callUniqueIdRequired: true })
   onRemoteStart(request: RemoteStartTransactionRequest, uniqueId: string) {
-    const connectorId = this.#freeConnector(request.connectorId);
+    const connectorId = this.charger.station.evses.forStart(request.connectorId, request.idTag);
     if (connectorId === undefined) return { status: RemoteStartStopStatus.Rejected };
     const connector = this.charger.connector(connectorId);
     if (connector) connector.claimed = true;
@@ -612,26 +628,6 @@ export class ChargerPeer extends ChargePoint {
     });
   }
 
-  @on(Action.ChangeAvailability)
-  onChangeAvailability(request: ChangeAvailabilityRequest) {
-    const targets = request.connectorId === 0 ? this.charger.connectors : [this.charger.connector(request.connectorId)];
-    if (targets.some((c) => c === undefined)) return { status: AvailabilityStatus.Rejected };
-    // Section 5.2: a connector in a transaction changes once the transaction ends.
-    const busy = targets.some((c) => c?.transactionId !== undefined);
-    return { status: busy ? AvailabilityStatus.Scheduled : AvailabilityStatus.Accepted };
-  }
-
-  @after(Action.ChangeAvailability)
-  afterChangeAvailability(request: ChangeAvailabilityRequest) {
-    const status = request.type === AvailabilityType.Inoperative ? ChargePointStatus.Unavailable : ChargePointStatus.Available;
-    const targets = request.connectorId === 0 ? this.charger.connectors : [this.charger.connector(request.connectorId)];
-    this.charger.background("ChangeAvailability", async () => {
-      for (const connector of targets) {
-        if (connector && connector.transactionId === undefined) await this.charger.sendStatus(connector.id, status);
-      }
-    });
-  }
-
   @on(Action.GetConfiguration)
   onGetConfiguration(request: GetConfigurationRequest) {
     const keys = request.key ?? [...this.charger.configuration.keys()];
@@ -654,154 +650,15 @@ export class ChargerPeer extends ChargePoint {
     // Section 9.1.34: a negative WebSocketPingInterval is Rejected (so is anything that is not a whole number).
     if (numeric && !/^\d+$/.test(request.value)) return { status: ConfigurationStatus.Rejected };
     this.charger.configuration.set(request.key, { value: request.value, readonly: false });
+    this.charger.station.changed();
     if (request.key === "HeartbeatInterval") this.charger.setHeartbeat(Number(request.value));
     if (request.key === "WebSocketPingInterval") this.charger.link?.setKeepalive(Number(request.value) * 1000);
     return { status: ConfigurationStatus.Accepted };
   }
 
-  @on(Action.TriggerMessage)
-  onTrigger(request: TriggerMessageRequest) {
-    const ok = request.connectorId === undefined || request.connectorId === 0 || this.charger.connector(request.connectorId);
-    return { status: ok ? TriggerMessageStatus.Accepted : TriggerMessageStatus.Rejected };
-  }
-
-  // Section 5.17: the triggered message goes out after the TriggerMessage answer.
-  @after(Action.TriggerMessage)
-  afterTrigger(request: TriggerMessageRequest) {
-    const connectorId = request.connectorId || undefined;
-    if (connectorId !== undefined && !this.charger.connector(connectorId)) return;
-    this.charger.background("TriggerMessage", () => this.charger.trigger(request.requestedMessage, connectorId));
-  }
-
-  @on(Action.ExtendedTriggerMessage)
-  onExtendedTrigger(request: ExtendedTriggerMessageRequest) {
-    return { status: triggerable.has(request.requestedMessage) ? "Accepted" : "NotImplemented" };
-  }
-
-  @after(Action.ExtendedTriggerMessage)
-  afterExtendedTrigger(request: ExtendedTriggerMessageRequest) {
-    if (!triggerable.has(request.requestedMessage)) return;
-    this.charger.background("ExtendedTriggerMessage", () =>
-      this.charger.trigger(request.requestedMessage, request.connectorId || undefined),
-    );
-  }
-
-  @on(Action.ReserveNow)
-  onReserveNow(request: ReserveNowRequest) {
-    const connector = this.charger.connector(request.connectorId);
-    if (!connector) return { status: ReservationStatus.Rejected };
-    if (connector.status === ChargePointStatus.Unavailable) return { status: ReservationStatus.Unavailable };
-    if (connector.transactionId !== undefined || connector.claimed) return { status: ReservationStatus.Occupied };
-    connector.reservationId = request.reservationId;
-    return { status: ReservationStatus.Accepted };
-  }
-
-  @after(Action.ReserveNow)
-  afterReserveNow(request: ReserveNowRequest) {
-    const connector = this.charger.connector(request.connectorId);
-    if (connector?.reservationId === request.reservationId) {
-      this.charger.background("ReserveNow", () => this.charger.sendStatus(connector.id, ChargePointStatus.Reserved));
-    }
-  }
-
-  @on(Action.CancelReservation)
-  onCancelReservation(request: CancelReservationRequest) {
-    const connector = this.charger.connectors.find((c) => c.reservationId === request.reservationId);
-    if (!connector) return { status: CancelReservationStatus.Rejected };
-    connector.reservationId = undefined;
-    this.charger.background("CancelReservation", () => this.charger.sendStatus(connector.id, ChargePointStatus.Available));
-    return { status: CancelReservationStatus.Accepted };
-  }
-
-  @on(Action.GetCompositeSchedule)
-  onGetCompositeSchedule(request: GetCompositeScheduleRequest) {
-    return {
-      status: "Accepted",
-      connectorId: request.connectorId,
-      scheduleStart: now(),
-      chargingSchedule: {
-        duration: request.duration,
-        chargingRateUnit: request.chargingRateUnit ?? ChargingRateUnitType.W,
-        chargingSchedulePeriod: [
-          { startPeriod: 0, limit: request.chargingRateUnit === "A" ? 16 : (this.charger.settings.powerW ?? 11_000) },
-        ],
-      },
-    };
-  }
-
-  @on(Action.SetChargingProfile)
-  onSetChargingProfile() {
-    return { status: "Accepted" };
-  }
-
-  @on(Action.ClearChargingProfile)
-  onClearChargingProfile() {
-    return { status: "Accepted" };
-  }
-
-  @on(Action.ClearCache)
-  onClearCache() {
-    return { status: "Accepted" };
-  }
-
-  @on(Action.GetLocalListVersion)
-  onGetLocalListVersion() {
-    return { listVersion: this.charger.localListVersion };
-  }
-
-  @on(Action.SendLocalList)
-  onSendLocalList(request: SendLocalListRequest) {
-    this.charger.localListVersion = request.listVersion;
-    return { status: "Accepted" };
-  }
-
   @on(Action.DataTransfer)
   onDataTransfer() {
     return { status: DataTransferStatus.UnknownVendorId };
-  }
-
-  @on(Action.GetDiagnostics)
-  onGetDiagnostics() {
-    return { fileName: `diagnostics-${this.id}.log` };
-  }
-
-  @after(Action.GetDiagnostics)
-  afterGetDiagnostics() {
-    this.charger.background("GetDiagnostics", async () => {
-      await this.charger.send(new call.DiagnosticsStatusNotification({ status: DiagnosticsStatus.Uploading }));
-      await this.charger.send(new call.DiagnosticsStatusNotification({ status: DiagnosticsStatus.Uploaded }));
-    });
-  }
-
-  @on(Action.UpdateFirmware)
-  onUpdateFirmware() {
-    return {};
-  }
-
-  @after(Action.UpdateFirmware)
-  afterUpdateFirmware() {
-    this.charger.background("UpdateFirmware", async () => {
-      for (const status of [FirmwareStatus.Downloading, FirmwareStatus.Downloaded, FirmwareStatus.Installing, FirmwareStatus.Installed]) {
-        await this.charger.send(new call.FirmwareStatusNotification({ status }));
-      }
-    });
-  }
-
-  @on(Action.GetLog)
-  onGetLog(request: GetLogRequest) {
-    return { status: "Accepted", filename: `${request.logType === "SecurityLog" ? "security" : "diagnostics"}-${this.id}.log` };
-  }
-
-  @after(Action.GetLog)
-  afterGetLog(request: GetLogRequest) {
-    this.charger.background("GetLog", () =>
-      this.charger.send(new call.LogStatusNotification({ status: "Uploaded", requestId: request.requestId })),
-    );
-  }
-
-  @on(Action.SignedUpdateFirmware)
-  onSignedUpdateFirmware() {
-    return { status: "Accepted" };
   }
 
   @on(Action.CertificateSigned)

@@ -25,7 +25,10 @@ test("an unknown command is one line on stderr and exit code 2", async () => {
   const { code, stderr, stdout } = await runCli(["frobnicate"]);
   assert.equal(code, 2);
   assert.equal(stdout, "");
-  assert.equal(stderr, "ocppkit: unknown command 'frobnicate'; commands are demo, serve, charge-point, load (see 'ocppkit --help')");
+  assert.equal(
+    stderr,
+    "ocppkit: unknown command 'frobnicate'; commands are demo, serve, charge-point, load, conformance (see 'ocppkit --help')",
+  );
 });
 
 test("an unknown option is one line on stderr and exit code 2", async () => {

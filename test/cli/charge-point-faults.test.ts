@@ -239,6 +239,52 @@ test("a 2.0.1 central system sets the back-off through the OCPPCommCtrlr RetryBa
   assert.equal(lost.retryInMs, 3_000, "RetryBackOffWaitMinimum, no random part");
 });
 
+test("2.0.1: the back-off a central system set is kept in the device model over a restart (station.json) and applies to the new link", {
+  timeout: 60_000,
+}, async (t) => {
+  const { serve, url } = await startServe(t);
+  const directory = stateDir(t);
+  const args = ["charge-point", url, "--id", "CS1", "--version", "2.0.1", "--queue-dir", directory, "--json"];
+  const first = new CliProcess(args);
+  t.after(() => first.stop());
+  await serve.waitForJson<Line>(isCall("StatusNotification"));
+  const variable = (name: string, attributeValue?: string) => ({
+    component: { name: "OCPPCommCtrlr" },
+    variable: { name },
+    attributeValue,
+  });
+  const setVariableData = [
+    variable("RetryBackOffWaitMinimum", "3"),
+    variable("RetryBackOffRandomRange", "0"),
+    variable("WebSocketPingInterval", "-5"),
+    variable("WebSocketPingInterval", "1.5"),
+  ];
+  serve.write(`CS1 SetVariables ${JSON.stringify({ setVariableData })}`);
+  const answer = await serve.waitForJson<Line>((line) => line.type === "CALLRESULT" && line.action === "SetVariables");
+  const results = (answer.payload?.setVariableResult ?? []) as { attributeStatus: string }[];
+  assert.deepEqual(
+    results.map((r) => r.attributeStatus),
+    ["Accepted", "Accepted", "Rejected", "Rejected"],
+  );
+  await first.stop();
+
+  const second = new CliProcess(args);
+  t.after(() => second.stop());
+  await serve.waitForJson<Line>(() => serve.json<Line>(isCall("BootNotification")).length >= 2);
+  const names = ["RetryBackOffWaitMinimum", "RetryBackOffRandomRange", "RetryBackOffRepeatTimes", "WebSocketPingInterval"];
+  serve.write(`CS1 GetVariables ${JSON.stringify({ getVariableData: names.map((name) => variable(name)) })}`);
+  const read = await serve.waitForJson<Line>((line) => line.type === "CALLRESULT" && line.action === "GetVariables");
+  const values = (read.payload?.getVariableResult ?? []) as { attributeValue?: string }[];
+  // Kept: what the central system set; RepeatTimes as the station started; the ping interval from the command line.
+  assert.deepEqual(
+    values.map((v) => v.attributeValue),
+    ["3", "0", "5", "30"],
+  );
+  await serve.stop();
+  const lost = await second.waitForJson<Line & { retryInMs?: number }>((line) => line.event === "disconnected");
+  assert.equal(lost.retryInMs, 3_000, "RetryBackOffWaitMinimum from station.json, no random part");
+});
+
 test("a state directory that is not readable as a charger state, or holds another charger's, is refused with one line", {
   timeout: 30_000,
 }, async (t) => {

@@ -1,0 +1,39 @@
+/** Helpers the case files share: the case constructor and the named checks part 6 repeats. */
+import { type CsmsCase, Direction } from "../case.js";
+import type { CsmsTest } from "../csms-test.js";
+
+type Body = Record<string, unknown>;
+
+/** A TC_*_CSMS case: its block is read from the id. */
+export function csmsCase(kase: Omit<CsmsCase, "direction" | "block">): CsmsCase {
+  const block = /^TC_([A-Z])_/.exec(kase.id)?.[1];
+  if (!block) throw new TypeError(`case id ${kase.id} does not name a block`);
+  return { ...kase, block: block as CsmsCase["block"], direction: Direction.Csms };
+}
+
+/** `a.b.c` of a payload. */
+export function field(payload: unknown, path: string): unknown {
+  let value: unknown = payload;
+  for (const key of path.split(".")) {
+    if (typeof value !== "object" || value === null) return undefined;
+    value = (value as Body)[key];
+  }
+  return value;
+}
+
+/** Checks each `path: expected` of a payload as one named check per field: `ResetRequest type`. */
+export function expectFields(
+  t: CsmsTest,
+  step: number | string,
+  message: string,
+  payload: unknown,
+  expected: Readonly<Record<string, unknown>>,
+): void {
+  for (const [path, value] of Object.entries(expected)) t.expect(step, `${message} ${path}`, field(payload, path), value);
+}
+
+/** `attributeType is absent or Actual` (and the others part 6 allows for a read). */
+export const readAttributeTypes = [undefined, "Actual", "Target", "MinSet", "MaxSet"] as const;
+
+/** The status of a response's idTokenInfo. */
+export const idTokenStatus = (response: Body): unknown => field(response, "idTokenInfo.status");

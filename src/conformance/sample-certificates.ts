@@ -1,0 +1,10 @@
+/**
+ * Two self-signed sample CA certificates (EC P-256, made with openssl, private keys discarded): the default
+ * `<Configured certificate>` of the M cases, so a run works before a tester configures real ones.
+ */
+export const sampleCertificates = {
+  CSMSRootCertificate:
+    "-----BEGIN CERTIFICATE-----\nMIIB1jCCAX2gAwIBAgIUPWzRsCsL9khONAudEEDkxB+w/2cwCgYIKoZIzj0EAwIw\nQTEcMBoGA1UECgwTb2NwcGtpdCBjb25mb3JtYW5jZTEhMB8GA1UEAwwYb2NwcGtp\ndCBzYW1wbGUgY3NtcyByb290MB4XDTI2MTEyOTE3MTA0OVoXDTQ2MTEyNDE3MTA0\nOVowQTEcMBoGA1UECgwTb2NwcGtpdCBjb25mb3JtYW5jZTEhMB8GA1UEAwwYb2Nw\ncGtpdCBzYW1wbGUgY3NtcyByb290MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\nmByFFm3lpDTJRbLcuN6fV3xqiZtU5RvrjRmW+SijHZ8++Py7UoDAbJED0f2DVrfe\nOBjtMze9IuOaOfo2TKoSg6NTMFEwHQYDVR0OBBYEFEiXcPrZxneAcO2NkDgyQdKQ\n5xyhMB8GA1UdIwQYMBaAFEiXcPrZxneAcO2NkDgyQdKQ5xyhMA8GA1UdEwEB/wQF\nMAMBAf8wCgYIKoZIzj0EAwIDRwAwRAIgV99CvxMwJBFFK0rDWYqHuGmuJsDWTpmS\nIdpyaRfwtgkCICPBSOJ7e+Ja9pTIcfMyh+/OOi6V6muCgWPM5uUbXM1U\n-----END CERTIFICATE-----",
+  ManufacturerRootCertificate:
+    "-----BEGIN CERTIFICATE-----\nMIIB6DCCAY2gAwIBAgIUNomC9I1jBocCmQjYdDjdVwbCSvcwCgYIKoZIzj0EAwIw\nSTEcMBoGA1UECgwTb2NwcGtpdCBjb25mb3JtYW5jZTEpMCcGA1UEAwwgb2NwcGtp\ndCBzYW1wbGUgbWFudWZhY3R1cmVyIHJvb3QwHhcNMjYxMTI5MTcxMDQ5WhcNNDYx\nMTI0MTcxMDQ5WjBJMRwwGgYDVQQKDBNvY3Bwa2l0IGNvbmZvcm1hbmNlMSkwJwYD\nVQQDDCBvY3Bwa2l0IHNhbXBsZSBtYW51ZmFjdHVyZXIgcm9vdDBZMBMGByqGSM49\nAgEGCCqGSM49AwEHA0IABMBmqEVQklrcgXqyvq5T5Nqw/dBfO/cIgmjFiznx1riC\nMjYKFs3sztRpXJr2UIUtVuHvNsuRyVp3si5XHe/v04OjUzBRMB0GA1UdDgQWBBSD\nM8iNavwMQG6yJdKkYCBajN5zITAfBgNVHSMEGDAWgBSDM8iNavwMQG6yJdKkYCBa\njN5zITAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0kAMEYCIQCbg+b23vik\noP7hJUhHc0ewbv5xtuTxhjfdoxd3ILLusgIhALwlUk5DP+Btzn2uiHSXggyfqLBQ\nJOjjFw+xay1VRrVK\n-----END CERTIFICATE-----",
+} as const;

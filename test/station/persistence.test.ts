@@ -1,0 +1,140 @@
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { repoFile } from "../cli/cli-process.js";
+import { FileServer } from "./file-server.js";
+import { StationUnderTest } from "./harness.js";
+
+type Body = Record<string, unknown>;
+const idToken = (id: string) => ({ idToken: id, type: "ISO14443" });
+
+function stateDir(t: { after(fn: () => unknown): void }): string {
+  const dir = mkdtempSync(join(tmpdir(), "ocppkit-station-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+test("2.x: device model values, monitors, local list, profiles, reservations, availability and display messages survive a restart (station.json in --queue-dir)", async (t) => {
+  const dir = stateDir(t);
+  const station = await StationUnderTest.start(t, { version: "2.0.1", args: ["--queue-dir", dir] });
+  await station.call("SetVariables", {
+    setVariableData: [{ component: { name: "OCPPCommCtrlr" }, variable: { name: "OfflineThreshold" }, attributeValue: "123" }],
+  });
+  const monitor = await station.call("SetVariableMonitoring", {
+    setMonitoringData: [{ value: 1, type: "Delta", severity: 5, component: { name: "TxCtrlr" }, variable: { name: "TxStartPoint" } }],
+  });
+  await station.call("SendLocalList", {
+    versionNumber: 7,
+    updateType: "Full",
+    localAuthorizationList: [{ idToken: idToken("ALICE"), idTokenInfo: { status: "Accepted" } }],
+  });
+  await station.call("SetChargingProfile", {
+    evseId: 0,
+    chargingProfile: {
+      id: 9,
+      stackLevel: 1,
+      chargingProfilePurpose: "TxDefaultProfile",
+      chargingProfileKind: "Absolute",
+      chargingSchedule: [
+        {
+          id: 1,
+          startSchedule: new Date().toISOString(),
+          chargingRateUnit: "W",
+          chargingSchedulePeriod: [{ startPeriod: 0, limit: 5000 }],
+        },
+      ],
+    },
+  });
+  await station.call("ReserveNow", {
+    id: 4,
+    expiryDateTime: new Date(Date.now() + 600_000).toISOString(),
+    idToken: idToken("BOB"),
+    evseId: 1,
+  });
+  await station.call("ChangeAvailability", { operationalStatus: "Inoperative", evse: { id: 2 } });
+  await station.call("SetDisplayMessage", { message: { id: 3, priority: "NormalCycle", message: { format: "UTF8", content: "welcome" } } });
+  const ca = readFileSync(repoFile("test/fixtures/certs/ca.crt"), "utf8");
+  await station.call("InstallCertificate", { certificateType: "CSMSRootCertificate", certificate: ca });
+  assert.ok(existsSync(join(dir, "station.json")));
+
+  const from = station.received.length;
+  await station.restart();
+  await station.waitFor(
+    (r, i) =>
+      i >= from &&
+      r.action === "StatusNotification" &&
+      station.received.slice(from).filter((x) => x.action === "StatusNotification").length === 2,
+  );
+  const statuses = station.received
+    .slice(from)
+    .filter((r) => r.action === "StatusNotification")
+    .map((r) => [r.payload.evseId, r.payload.connectorStatus]);
+  assert.deepEqual(statuses, [
+    [1, "Reserved"],
+    [2, "Unavailable"],
+  ]);
+  const read = await station.call("GetVariables", {
+    getVariableData: [{ component: { name: "OCPPCommCtrlr" }, variable: { name: "OfflineThreshold" } }],
+  });
+  assert.equal((read.getVariableResult as Body[])[0].attributeValue, "123");
+  assert.deepEqual(await station.call("GetLocalListVersion", {}), { versionNumber: 7 });
+  assert.deepEqual(await station.call("GetChargingProfiles", { requestId: 1, chargingProfile: { chargingProfileId: [9] } }), {
+    status: "Accepted",
+  });
+  assert.deepEqual(await station.call("GetDisplayMessages", { requestId: 2, id: [3] }), { status: "Accepted" });
+  assert.deepEqual(await station.call("ClearVariableMonitoring", { id: [(monitor.setMonitoringResult as Body[])[0].id as number] }), {
+    clearMonitoringResult: [{ id: (monitor.setMonitoringResult as Body[])[0].id, status: "Accepted" }],
+  });
+  assert.deepEqual(
+    await station.call("RequestStartTransaction", { remoteStartId: 1, evseId: 1, idToken: idToken("ERIN") }),
+    { status: "Rejected" },
+    "still reserved",
+  );
+  assert.equal((await station.call("GetInstalledCertificateIds", { certificateType: ["CSMSRootCertificate"] })).status, "Accepted");
+  const composite = await station.call("GetCompositeSchedule", { duration: 60, evseId: 1 });
+  assert.deepEqual((composite.schedule as Body).chargingSchedulePeriod, [{ startPeriod: 0, limit: 5000 }]);
+});
+
+test("a firmware update under way when the station restarts goes on after the boot", async (t) => {
+  const dir = stateDir(t);
+  const files = await FileServer.start(t);
+  files.files.set("/fw.bin", Buffer.from("firmware"));
+  const station = await StationUnderTest.start(t, { version: "2.0.1", connectors: 1, args: ["--queue-dir", dir] });
+  const installAt = new Date(Date.now() + 4000).toISOString();
+  await station.call("UpdateFirmware", {
+    requestId: 55,
+    firmware: { location: `${files.url}/fw.bin`, retrieveDateTime: new Date().toISOString(), installDateTime: installAt },
+  });
+  await station.waitFor((r) => r.action === "FirmwareStatusNotification" && r.payload.status === "InstallScheduled");
+  const saved = JSON.parse(readFileSync(join(dir, "station.json"), "utf8")) as Record<
+    string,
+    { operations: { firmware?: { request: Body } } }
+  >;
+  assert.equal(saved["2.0.1"].operations.firmware?.request.requestId, 55);
+  await station.restart();
+  await station.waitFor((r) => r.action === "FirmwareStatusNotification" && r.payload.status === "Installed");
+  const statuses = station.of("FirmwareStatusNotification").map((p) => p.status);
+  assert.deepEqual(statuses.slice(-3), ["Installing", "InstallRebooting", "Installed"]);
+  assert.equal(statuses.at(-1), "Installed");
+  assert.ok(statuses.lastIndexOf("Downloading") > statuses.indexOf("InstallScheduled"), "the update started over after the restart");
+  assert.equal(files.requests.length, 2, "the file was fetched again");
+});
+
+test("1.6: configuration and the local list survive a restart; an unreadable station.json is set aside", async (t) => {
+  const dir = stateDir(t);
+  writeFileSync(join(dir, "station.json"), "{ not json");
+  const station = await StationUnderTest.start(t, { version: "1.6", connectors: 1, args: ["--queue-dir", dir] });
+  assert.ok(existsSync(join(dir, "station.json.corrupt")));
+  assert.deepEqual(await station.call("ChangeConfiguration", { key: "MeterValueSampleInterval", value: "33" }), { status: "Accepted" });
+  await station.call("SendLocalList", {
+    listVersion: 12,
+    updateType: "Full",
+    localAuthorizationList: [{ idTag: "ALICE", idTagInfo: { status: "Accepted" } }],
+  });
+  await station.restart();
+  const config = await station.call("GetConfiguration", { key: ["MeterValueSampleInterval"] });
+  assert.deepEqual(config.configurationKey, [{ key: "MeterValueSampleInterval", readonly: false, value: "33" }]);
+  assert.deepEqual(await station.call("GetLocalListVersion", {}), { listVersion: 12 });
+});
