@@ -33,6 +33,7 @@ export async function startServer(stack) {
     url: `ws://127.0.0.1:${ready.port}`,
     cpu: async () => (await ask("cpu")).cpu,
     memory: async () => ask("memory"),
+    snapshot: async () => (await ask("snapshot")).file,
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = once(child, "exit");

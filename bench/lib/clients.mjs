@@ -5,8 +5,8 @@
 import { WebSocket } from "ws";
 
 /** Bare `ws`: builds and parses frames by hand, one call outstanding at a time like every OCPP client. */
-export async function bareClient(url, id) {
-  const socket = new WebSocket(`${url}/${id}`, ["ocpp1.6"]);
+export async function bareClient(url, id, options = {}) {
+  const socket = new WebSocket(`${url}/${id}`, ["ocpp1.6"], options);
   await new Promise((resolve, reject) => {
     socket.once("open", resolve);
     socket.once("error", reject);

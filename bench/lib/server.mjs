@@ -56,22 +56,40 @@ async function ocppRpc() {
   return { port: http.address().port, connections: () => count };
 }
 
-/** ocppkit's CentralSystem, building one v16 ChargePoint per connected charger; `flood` is its fair-share policy. */
-async function ocppkit(validate, flood) {
-  const { Action, ChargePoint } = await import("ocppkit/v16");
+/**
+ * ocppkit's CentralSystem, building one v16 ChargePoint per connected charger with the routes
+ * `ocppkit serve` installs (an answer for every action a charger sends); `flood` is its fair-share policy.
+ */
+async function ocppkit(validate, flood, cluster) {
+  const { ChargePoint } = await import("ocppkit/v16");
   const { CentralSystem } = await import("ocppkit/server");
+  // The CLI is not a public entry point; the bench reads the answers `serve` gives from the build.
+  const { defaultResponses } = await import("../../dist/cli/central-system.js");
+  let transactionId = 0;
+  const answers = Object.entries(defaultResponses("1.6", () => ++transactionId, 60));
   const options = { skipSchemaValidation: !validate };
   const server = new CentralSystem({
     protocols: ["ocpp1.6"],
     flood,
-    createChargePoint: ({ id, connection }) =>
-      new ChargePoint(id, connection)
-        .route(Action.Heartbeat, heartbeatResponse, options)
-        .route(Action.BootNotification, bootNotificationResponse, options)
-        .route(Action.MeterValues, () => ({}), options),
+    cluster,
+    createChargePoint: ({ id, connection }) => {
+      const chargePoint = new ChargePoint(id, connection);
+      for (const [action, answer] of answers) chargePoint.route(action, answer, options);
+      return chargePoint;
+    },
   });
   const { port } = await server.listen(0, host);
+  if (cluster) await cluster.ready(20_000);
   return { port, connections: () => server.size };
+}
+
+/** The same, as one node of a cluster on a redis-server of its own (what the cluster keeps per connection). */
+async function ocppkitCluster() {
+  const { startRedis } = await import("./redis-server.mjs");
+  const { Cluster } = await import("ocppkit/cluster");
+  const { silentLogger } = await import("ocppkit");
+  const redis = await startRedis();
+  return ocppkit(true, undefined, new Cluster({ redis: redis.url, nodeId: "bench", logger: silentLogger }));
 }
 
 const starters = {
@@ -79,6 +97,7 @@ const starters = {
   "ocpp-rpc": ocppRpc,
   ocppkit: () => ocppkit(true),
   "ocppkit-novalidation": () => ocppkit(false),
+  "ocppkit-cluster": ocppkitCluster,
   // For bench/flood.mjs: the policy throttling a flooder without ever closing it, and no policy at all.
   "ocppkit-throttle": () => ocppkit(true, { closeAfterThrottles: Number.POSITIVE_INFINITY }),
   "ocppkit-nopolicy": () => ocppkit(true, { maxPipelinedCalls: Number.POSITIVE_INFINITY }),

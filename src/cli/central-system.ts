@@ -63,7 +63,7 @@ export type CentralSystemSession = AnyChargePoint;
 type Answer = (request: Record<string, unknown>) => Record<string, unknown>;
 
 /** The actions a charger sends in `version`, each with the response a permissive back end gives. */
-function defaultResponses(
+export function defaultResponses(
   version: VersionName,
   nextTransactionId: () => number,
   heartbeatIntervalS: number,

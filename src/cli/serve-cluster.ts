@@ -3,18 +3,18 @@
  * this node or on any other. The cluster module is loaded only with --redis, so plain `serve` needs no
  * Redis client installed.
  */
-import type { CallPayload } from "../index.js";
+import type { CallPayload, Logger } from "../index.js";
 import type { ClusterMembership } from "../server/index.js";
+import type { ClusterMember } from "../ui/index.js";
 import type { CentralSystemSession } from "./central-system.js";
 import { CliError, ExitCode, oneLine } from "./cli-errors.js";
 
-/** What the prompt needs of the cluster (the `Cluster` of "ocppkit/cluster"). */
-export interface PromptCluster extends ClusterMembership {
+/** What the prompt and the page need of the cluster (the `Cluster` of "ocppkit/cluster"). */
+export interface PromptCluster extends ClusterMembership, ClusterMember {
   readonly nodeId: string;
   ready(timeoutMs?: number): Promise<void>;
   locate(id: string): Promise<{ readonly node: string; readonly ocppVersion: string } | undefined>;
-  list(): Promise<readonly { readonly id: string; readonly node: string; readonly ocppVersion: string }[]>;
-  call(id: string, payload: CallPayload, options: { readonly suppress: false }): Promise<unknown>;
+  tapFrames(logger: Logger): Logger;
 }
 
 export async function joinCluster(redisUrl: string, nodeId: string | undefined): Promise<PromptCluster> {

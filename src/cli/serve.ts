@@ -9,7 +9,7 @@ import { expectedCsmsBehaviour } from "../conformance/csms-behaviour.js";
 import { ConformanceError } from "../conformance/errors.js";
 import { OcppError } from "../index.js";
 import type { FloodPolicyOptions } from "../rpc/flood-policy.js";
-import { LocalFleet, startUi, type UiServer } from "../ui/index.js";
+import { ClusterFleet, clusterSource, type Fleet, LocalFleet, startUi, type UiServer } from "../ui/index.js";
 import { basicAuthOption, intOption, jsonObject, parse, readTextFile, stringOption } from "./args.js";
 import { type CentralSystem, type ResponsesByVersion, resolveResponses, startCentralSystem } from "./central-system.js";
 import { CliError, ExitCode, oneLine, usageError } from "./cli-errors.js";
@@ -38,7 +38,8 @@ frame is logged. Type a command for a connected charger on stdin:
   list                      (connected chargers)
 
 With --redis, several serve processes form one cluster: a command typed on any of them reaches
-the charger on whichever node holds it, and list shows every charger with its node.
+the charger on whichever node holds it, and list shows every charger with its node. With --ui too,
+the page shows every node's chargers and frames, and its commands reach any node's charger.
 
 Options:
   --port <n>            port to listen on; 0 picks a free one (the URL is printed). Default 9000
@@ -218,12 +219,16 @@ async function run(argv: readonly string[]): Promise<number> {
   const quiet = args.values.quiet === true;
   const event = (fields: Record<string, unknown>, text: string) =>
     stdoutLine(json ? JSON.stringify(fields) : colors.paint(Color.yellow, text));
-  const fleet = args.values.ui === true || args.values["ui-port"] !== undefined ? new LocalFleet() : undefined;
+  const withUi = args.values.ui === true || args.values["ui-port"] !== undefined;
   const uiPort = intOption("serve", args, "ui-port", port === 0 || port === 65_535 ? 0 : port + 1, 0, 65_535);
   const frames = args.values.quiet ? {} : timeline({ side: "central system", json, palette: colors, write: stdoutLine });
 
   const redis = stringOption(args, "redis");
   const cluster = redis === undefined ? undefined : await joinCluster(redis, stringOption(args, "node-id"));
+  // In a cluster the page shows every node (presence, relayed frames, routed calls), and every node,
+  // with a page or not, relays its frames while some node's page is open.
+  const localFleet = withUi && !cluster ? new LocalFleet() : undefined;
+  const fleet: Fleet | undefined = withUi && cluster ? new ClusterFleet(clusterSource(cluster)) : localFleet;
   let centralSystem: CentralSystem;
   try {
     centralSystem = await startCentralSystem({
@@ -242,9 +247,9 @@ async function run(argv: readonly string[]): Promise<number> {
           { event: "flood", chargePoint: session.id, reason: report.reason, throttles: report.throttles },
           `${session.id} closed with 1008: it kept ${report.reason === "pipelining" ? "pipelining CALLs" : "going over the rate limit"}`,
         ),
-      logger: fleet ? fleet.tap(frames) : frames,
+      logger: cluster ? cluster.tapFrames(frames) : localFleet ? localFleet.tap(frames) : frames,
       onConnect: (session) => {
-        fleet?.connected(session);
+        localFleet?.connected(session);
         if (quiet) return;
         event(
           { event: "connected", chargePoint: session.id, protocol: session.connection.protocol },
@@ -252,7 +257,7 @@ async function run(argv: readonly string[]): Promise<number> {
         );
       },
       onDisconnect: (session, code, reason) => {
-        fleet?.disconnected(session, code, reason);
+        localFleet?.disconnected(session, code, reason);
         if (quiet) return;
         event(
           { event: "disconnected", chargePoint: session.id, code, reason },

@@ -12,6 +12,7 @@ import type { ResultByAction as Results16 } from "../v16/call-result.generated.j
 import type { ResultByAction as Results21 } from "../v21/call-result.generated.js";
 import type { ResultByAction as Results201 } from "../v201/call-result.generated.js";
 import { ClusterUnavailableError } from "./errors.js";
+import { type ClusterFrame, encodeFrame, maxFramesInFlight, parseFrame } from "./frames.js";
 import { nodeIdPattern, nodeOf, type Presence, parsePresence, presenceValue } from "./presence.js";
 import { protocolOf, rememberProtocol } from "./protocols.js";
 import {
@@ -86,6 +87,12 @@ export interface ClusterEvents {
   available: [];
   /** Redis became unreachable: cluster calls reject with ClusterUnavailableError until `available`. */
   unavailable: [];
+  /**
+   * A frame of a charger on any node whose CentralSystem's ChargePoints log through `tapFrames()`.
+   * Listening is what turns the relay on: while a member has a `frame` listener, every node publishes
+   * its frames (from its next heartbeat tick on); with none left anywhere, they stop within `heartbeatTtlMs`.
+   */
+  frame: [frame: ClusterFrame];
 }
 
 interface RemoteCall {
@@ -142,6 +149,12 @@ export class Cluster<R extends object = AnyVersionResults> extends EventEmitter<
   #ticking = false;
   #dirty = false;
   #rebuilding: Promise<void> | undefined;
+  /** tapFrames() was called: this member has frames to relay, and checks on each tick whether anyone watches. */
+  #tapped = false;
+  /** Someone in the cluster watches frames: this member publishes its own. */
+  #relaying = false;
+  #framesInFlight = 0;
+  #framesDropped = 0;
   #closed: Promise<void> | undefined;
 
   constructor(options: ClusterOptions) {
@@ -166,6 +179,15 @@ export class Cluster<R extends object = AnyVersionResults> extends EventEmitter<
       client.on("error", () => {});
     }
     this.#subscriber.on("message", (channel: string, text: string) => this.#onMessage(channel, text));
+    // newListener fires before the listener is added, removeListener after it is gone.
+    const emitter = this as EventEmitter;
+    emitter.on("newListener", (event: string | symbol) => {
+      if (event === "frame" && this.listenerCount("frame") === 0 && this.#available) this.#watchFrames(true);
+    });
+    emitter.on("removeListener", (event: string | symbol) => {
+      if (event === "frame" && this.listenerCount("frame") === 0 && this.#available)
+        this.#subscriber.unsubscribe(this.#keys.frames).catch(() => {});
+    });
     this.#tick = setInterval(() => this.#onTick(), Math.floor(this.heartbeatTtlMs / 3));
     this.#tick.unref();
   }
@@ -221,6 +243,23 @@ export class Cluster<R extends object = AnyVersionResults> extends EventEmitter<
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /**
+   * `logger` plus the frame relay: give it to the ChargePoints of this node's CentralSystem (its `logger`
+   * option) so that members listening to `frame` see this node's chargers' frames. While nobody in the
+   * cluster listens, a frame costs one boolean check; while someone does, one PUBLISH. While Redis is
+   * unreachable or slow, frames are dropped, never buffered, and a charger's traffic never waits for them.
+   */
+  tapFrames(logger: Logger = {}): Logger {
+    this.#tapped = true;
+    return {
+      ...logger,
+      frame: (id, direction, text) => {
+        logger.frame?.(id, direction, text);
+        this.#relayFrame(id, direction, text);
+      },
+    };
   }
 
   /** Where the charger `id` is connected, or undefined when nowhere. */
@@ -333,6 +372,7 @@ export class Cluster<R extends object = AnyVersionResults> extends EventEmitter<
         this.#subscribing = false;
         if (this.#closed || this.#subscriber.status !== "ready") return;
         this.#available = true;
+        if (this.listenerCount("frame") > 0) this.#watchFrames(true);
         if (this.#host) await this.#rebuild();
         if (this.#available) this.emit("available");
       },
@@ -345,6 +385,7 @@ export class Cluster<R extends object = AnyVersionResults> extends EventEmitter<
 
   #lost(): void {
     this.#available = false;
+    this.#relaying = false;
     this.#dirty = true;
     // The answers travel on the link that was lost: none can arrive any more. Whether the charger got the
     // call is unknown, so it is not retried (a cross-node call is at most once).
@@ -502,6 +543,7 @@ export class Cluster<R extends object = AnyVersionResults> extends EventEmitter<
 
   async #tickOnce(): Promise<void> {
     this.#expireOverdue();
+    await this.#tickFrames();
     if (this.#host) {
       // 0: the heartbeat had expired (a long pause, a failover, a Redis that lost its data): others may
       // have removed this node's chargers, so they are registered again.
@@ -510,6 +552,68 @@ export class Cluster<R extends object = AnyVersionResults> extends EventEmitter<
       await this.#script(reapScript, [keys.nodes, keys.presence], [keys.tag, keys.events]);
     }
     await this.#checkTargets();
+  }
+
+  // --- Frame relay (frames.ts) ---
+
+  /** Subscribes to the relay's channel (when `subscribe`) and tells the nodes someone watches. */
+  #watchFrames(subscribe: boolean): void {
+    const keys = this.#keys;
+    if (subscribe)
+      this.#subscriber.subscribe(keys.frames).catch((error: unknown) => {
+        this.#logger.warn?.("Could not subscribe to the cluster's frames; retrying on the next reconnect", { error: String(error) });
+      });
+    this.#commands.set(keys.framesWatched, this.nodeId, "PX", this.heartbeatTtlMs).catch(() => {});
+  }
+
+  /**
+   * A key with a TTL rather than PUBSUB NUMSUB: one cheap EXISTS per node and tick, the same on one Redis
+   * and on Redis Cluster (where NUMSUB counts the subscribers of one shard only).
+   */
+  async #tickFrames(): Promise<void> {
+    if (this.listenerCount("frame") > 0) this.#watchFrames(false);
+    // A failed check leaves the relay as it was: it must never cost the node its heartbeat.
+    if (this.#tapped)
+      this.#relaying = await this.#command(() => this.#commands.exists(this.#keys.framesWatched)).then(
+        (watched) => watched === 1,
+        () => this.#relaying,
+      );
+    if (this.#framesDropped > 0) {
+      this.#logger.warn?.("The frame relay dropped frames Redis did not take in time", { dropped: this.#framesDropped });
+      this.#framesDropped = 0;
+    }
+  }
+
+  #relayFrame(id: string, direction: "in" | "out", text: string): void {
+    const listened = this.listenerCount("frame") > 0;
+    if (!listened && !this.#relaying) return;
+    const frame: ClusterFrame = { node: this.nodeId, id, direction, text, at: new Date().toISOString() };
+    // This member's own listeners get its frames at once (Redis down or not); the copy Redis echoes is skipped.
+    if (listened) this.emit("frame", frame);
+    if (!this.#relaying || !this.#available) return;
+    if (this.#framesInFlight >= maxFramesInFlight) {
+      this.#framesDropped++;
+      return;
+    }
+    this.#framesInFlight++;
+    this.#commands
+      .publish(this.#keys.frames, encodeFrame(frame))
+      .catch(() => {
+        this.#framesDropped++;
+      })
+      .finally(() => {
+        this.#framesInFlight--;
+      });
+  }
+
+  #onFrameMessage(text: string): void {
+    if (this.listenerCount("frame") === 0) return;
+    const frame = parseFrame(text);
+    if (!frame) {
+      this.#logger.warn?.("Ignored a malformed cluster message", { channel: this.#keys.frames, message: text.slice(0, 200) });
+      return;
+    }
+    if (frame.node !== this.nodeId) this.emit("frame", frame);
   }
 
   // --- Calls to other nodes ---
@@ -578,6 +682,10 @@ export class Cluster<R extends object = AnyVersionResults> extends EventEmitter<
   }
 
   #onMessage(channel: string, text: string): void {
+    if (channel === this.#keys.frames) {
+      this.#onFrameMessage(text);
+      return;
+    }
     // Every member hears every connect and disconnect in the cluster: with nobody listening and no call
     // waiting on a node, an event is not worth parsing.
     if (channel === this.#keys.events && this.#pending.size === 0 && !this.#listensToEvents()) return;

@@ -4,4 +4,5 @@
  */
 export { type AnyVersionResults, Cluster, type ClusterEvents, type ClusterOptions, type RedisClient } from "./cluster.js";
 export { ClusterUnavailableError } from "./errors.js";
+export type { ClusterFrame } from "./frames.js";
 export type { Presence } from "./presence.js";

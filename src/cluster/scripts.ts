@@ -18,6 +18,10 @@ export class Keys {
   readonly events: string;
   /** Prefix of the per-node inbox channels. */
   readonly inboxPrefix: string;
+  /** Pub/sub channel of the frame relay (frames.ts). */
+  readonly frames: string;
+  /** String with a TTL: nodes relay their frames while it exists (some member watches them). */
+  readonly framesWatched: string;
 
   constructor(namespace: string) {
     this.tag = `{${namespace}}:`;
@@ -25,6 +29,8 @@ export class Keys {
     this.nodes = `${this.tag}nodes`;
     this.events = `${namespace}:events`;
     this.inboxPrefix = `${namespace}:inbox:`;
+    this.frames = `${namespace}:frames`;
+    this.framesWatched = `${this.tag}frames-watched`;
   }
 
   /** String with a TTL: the node is alive while it exists. */

@@ -122,6 +122,15 @@ interface PendingCall {
 const cleanCloseCodes = new Set([1000, 1001, 1005]);
 
 /**
+ * Starts a ChargePoint whose end is observed elsewhere (a server's disconnect event): as `start()`,
+ * without making the promise nobody awaits. For the server module; set by the class below.
+ */
+export let startDetached: (chargePoint: ChargePoint<object>) => void;
+
+// The empty list every ChargePoint starts with (see #queue); never pushed to.
+const none: never[] = [];
+
+/**
  * One OCPP-J peer: sends CALLs with `call()` and answers the peer's CALLs with the handlers routed by
  * `@on` / `@after` (or `route` / `routeAfter`). The same class serves both roles: a charger talking
  * to its central system, and a central system talking to one connected charger.
@@ -143,24 +152,33 @@ export abstract class ChargePoint<R extends object = ResultMap> {
   protected readonly logger: Logger;
 
   // Calls waiting to be sent; OCPP-J 1.6 section 4.1.1 allows one outstanding CALL at a time.
-  #queue: PendingCall[] = [];
+  // The three lists start as one shared empty array and get their own on the first push: most
+  // connections of a server never queue, hold or wait, and an array each is memory on every connection.
+  #queue: PendingCall[] = none;
   #queueHead = 0;
   #inFlight: PendingCall | undefined;
   // One timer serves every call: it is re-armed lazily for the deadline of whichever call is in
   // flight when it fires, so a call costs no timer of its own.
   #deadline = 0;
   #timer: NodeJS.Timeout | undefined;
+  // start()'s promise is made only when someone asks for it: a server observes each connection's end
+  // through its disconnect event, and a promise with its two resolving functions on every one of
+  // thousands of connections is memory for nothing (see startDetached).
+  #listening = false;
   #started: Promise<void> | undefined;
+  #settleStarted: { readonly resolve: () => void; readonly reject: (error: Error) => void } | undefined;
+  // How the connection ended: undefined while open, null for a clean close, else the error start() rejects with.
+  #ended: ConnectionClosedError | null | undefined;
   #closed = false;
   // Consecutive frames that could not be read as OCPP-J; the connection's maxConsecutiveBadFrames caps it.
   #badFrames = 0;
   // Incoming CALLs whose async handler has not answered yet, and who waits for them to finish.
   #answering = 0;
-  #settledWaiters: (() => void)[] = [];
+  #settledWaiters: (() => void)[] = none;
   // Calls held by the registration gate, before the send queue: a held call in the queue would block the
   // BootNotification behind it. Deadlines grow in call order, so one timer for the head serves them all.
   #gate: RegistrationGate | undefined;
-  #held: { readonly call: PendingCall; readonly until: number }[] = [];
+  #held: { readonly call: PendingCall; readonly until: number }[] = none;
   #heldTimer: NodeJS.Timeout | undefined;
   readonly #floodPolicy: FloodPolicy;
   // Made the first time the peer's CALL is not alone (see #admit): a well-behaved peer never needs one.
@@ -192,23 +210,51 @@ export abstract class ChargePoint<R extends object = ResultMap> {
    * reconnects until `close()` (or the connection gives up). Calling it again returns the same promise.
    */
   start(): Promise<void> {
-    this.#started ??= new Promise<void>((resolve, reject) => {
-      this.connection.listen(new ChargePoint.#Receiver<R>(this, resolve, reject));
-    });
+    this.#listen();
+    if (!this.#started) {
+      const ended = this.#ended;
+      if (ended === undefined) {
+        this.#started = new Promise<void>((resolve, reject) => {
+          this.#settleStarted = { resolve, reject };
+        });
+      } else {
+        this.#started = ended ? Promise.reject(ended) : Promise.resolve();
+      }
+    }
     return this.#started;
+  }
+
+  static {
+    startDetached = (chargePoint) => {
+      // A subclass that overrides start() gets it called, as before.
+      if (chargePoint.start !== ChargePoint.prototype.start) chargePoint.start().catch(() => {});
+      else chargePoint.#listen();
+    };
+  }
+
+  #listen(): void {
+    if (this.#listening) return;
+    this.#listening = true;
+    this.connection.listen(new ChargePoint.#Receiver<R>(this));
+  }
+
+  #ending(code: number, reason: string): void {
+    if (this.#ended !== undefined) return;
+    const ended = cleanCloseCodes.has(code) ? null : new ConnectionClosedError(code, reason);
+    this.#ended = ended;
+    const settle = this.#settleStarted;
+    this.#settleStarted = undefined;
+    if (ended) settle?.reject(ended);
+    else settle?.resolve();
   }
 
   // The receiver as a class rather than an object of four closures: it lives as long as the connection,
   // and a server holding thousands of connections saves about 300 bytes on each.
   static readonly #Receiver = class Receiver<R extends object> implements ConnectionReceiver {
     readonly #chargePoint: ChargePoint<R>;
-    readonly #resolve: () => void;
-    readonly #reject: (error: Error) => void;
 
-    constructor(chargePoint: ChargePoint<R>, resolve: () => void, reject: (error: Error) => void) {
+    constructor(chargePoint: ChargePoint<R>) {
       this.#chargePoint = chargePoint;
-      this.#resolve = resolve;
-      this.#reject = reject;
     }
 
     message(text: string): void {
@@ -225,8 +271,7 @@ export abstract class ChargePoint<R extends object = ResultMap> {
 
     close(code: number, reason: string): void {
       this.#chargePoint.#onClose(code, reason);
-      if (cleanCloseCodes.has(code)) this.#resolve();
-      else this.#reject(new ConnectionClosedError(code, reason));
+      this.#chargePoint.#ending(code, reason);
     }
   };
 
@@ -259,7 +304,9 @@ export abstract class ChargePoint<R extends object = ResultMap> {
    */
   settled(): Promise<void> {
     if (this.#answering === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#settledWaiters.push(resolve));
+    if (this.#settledWaiters === none) this.#settledWaiters = [];
+    const waiters = this.#settledWaiters;
+    return new Promise((resolve) => waiters.push(resolve));
   }
 
   /** True once the connection has closed for good (a lost link of a reconnecting connection is not that). */
@@ -305,10 +352,12 @@ export abstract class ChargePoint<R extends object = ResultMap> {
       const pending = { id, action, text, spec, suppress: options.suppress !== false, skipValidation, waitUntil, resolve, reject };
       const gate = this.#gate;
       if (gate && action !== gate.bootAction && !(options.triggered === true && gate.status !== "Rejected")) {
+        if (this.#held === none) this.#held = [];
         this.#held.push({ call: pending, until: Date.now() + this.responseTimeoutMs });
         if (!this.#heldTimer) this.#armHeld();
         return;
       }
+      if (this.#queue === none) this.#queue = [];
       this.#queue.push(pending);
       if (!this.#inFlight) this.#sendNext();
     });
@@ -324,8 +373,9 @@ export abstract class ChargePoint<R extends object = ResultMap> {
     if (gate || this.#held.length === 0) return;
     if (this.#heldTimer) clearTimeout(this.#heldTimer);
     this.#heldTimer = undefined;
+    if (this.#queue === none) this.#queue = [];
     for (const { call } of this.#held) this.#queue.push(call);
-    this.#held = [];
+    this.#held = none;
     if (!this.#inFlight) this.#sendNext();
   }
 
@@ -397,7 +447,7 @@ export abstract class ChargePoint<R extends object = ResultMap> {
       }
       const next = this.#queue[this.#queueHead++];
       if (this.#queueHead === this.#queue.length) {
-        this.#queue = [];
+        this.#queue = none;
         this.#queueHead = 0;
       }
       try {
@@ -749,7 +799,7 @@ export abstract class ChargePoint<R extends object = ResultMap> {
         error: error instanceof Error ? error.message : String(error),
       });
     try {
-      const result = invokeHandler(on, payload, id);
+      const result = invokeHandler(on, this, payload, id);
       if (isPromiseLike(result)) result.then(undefined, failed);
     } catch (error) {
       failed(error);
@@ -807,7 +857,7 @@ export abstract class ChargePoint<R extends object = ResultMap> {
     }
     let result: unknown;
     try {
-      result = invokeHandler(on, payload, id);
+      result = invokeHandler(on, this, payload, id);
     } catch (error) {
       this.#sendError(id, this.#handlerError(action, id, error));
       return;
@@ -840,7 +890,7 @@ export abstract class ChargePoint<R extends object = ResultMap> {
     this.#flood?.answered();
     if (this.#answering > 0 || this.#settledWaiters.length === 0) return;
     const waiters = this.#settledWaiters;
-    this.#settledWaiters = [];
+    this.#settledWaiters = none;
     for (const resolve of waiters) resolve();
   }
 
@@ -862,7 +912,7 @@ export abstract class ChargePoint<R extends object = ResultMap> {
     const after = route.after;
     if (!after) return;
     try {
-      const done = invokeHandler(after, payload, id);
+      const done = invokeHandler(after, this, payload, id);
       if (isPromiseLike(done)) done.then(undefined, (error: unknown) => this.#afterFailed(action, id, error));
     } catch (error) {
       this.#afterFailed(action, id, error);
@@ -909,13 +959,13 @@ export abstract class ChargePoint<R extends object = ResultMap> {
     this.#inFlight = undefined;
     if (pending) pending.reject(new NotConnectedError(`${pending.action} got no response: ${why}`));
     const waiting = this.#queue.slice(this.#queueHead);
-    this.#queue = [];
+    this.#queue = none;
     this.#queueHead = 0;
     for (const call of waiting) call.reject(new NotConnectedError(`${call.action} was not sent: ${why}`));
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     const held = this.#held;
-    this.#held = [];
+    this.#held = none;
     if (this.#heldTimer) clearTimeout(this.#heldTimer);
     this.#heldTimer = undefined;
     for (const { call } of held) call.reject(new NotConnectedError(`${call.action} was not sent: ${why}`));

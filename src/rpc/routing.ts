@@ -28,49 +28,106 @@ export interface OnRoute {
   readonly handler: Handler;
   readonly skipSchemaValidation: boolean;
   readonly withUniqueId: boolean;
+  /** A decorated method: called with the instance as `this` (shared by all instances, not bound to each). */
+  readonly onInstance: boolean;
 }
 export interface AfterRoute {
   readonly handler: Handler;
   readonly withUniqueId: boolean;
+  readonly onInstance: boolean;
 }
+/** Never changed once in a table: a new route replaces it, so tables can share their routes. */
 export interface Route {
-  on?: OnRoute;
-  after?: AfterRoute;
+  readonly on?: OnRoute;
+  readonly after?: AfterRoute;
 }
 
 /** Symbol under which an instance keeps its routes. */
 export const routes: unique symbol = Symbol("ocppkit.routes");
 
 interface Routable {
-  [routes]?: Map<string, Route>;
+  [routes]?: ReadonlyMap<string, Route>;
 }
 
-/** The instance's route table, made on first use. */
-export function routeTable(target: object): Map<string, Route> {
+/*
+ * Every instance has its own route table in meaning, but a server builds thousands of instances that
+ * register the same handlers in the same order, and a table of a dozen routes costs about 2 KB (a Map
+ * and two objects per action): more than the WebSocket itself. So tables are shared copy-on-write:
+ * adding a route to a shared table moves the instance to the table "that one plus this route", made
+ * once and remembered (keyed by the handler function, weakly, so a table no instance uses is freed).
+ * Handlers made per instance (closures) never meet again; after `maxSharedPerStep` different handlers
+ * for one step, an instance gets a table of its own, changed in place from then on, as before.
+ */
+const maxSharedPerStep = 8;
+const emptyTable: ReadonlyMap<string, Route> = new Map();
+const ownTables = new WeakSet<ReadonlyMap<string, Route>>();
+interface Step {
+  made: number;
+  readonly next: WeakMap<Handler, Map<string, Route>>;
+}
+const stepsFrom = new WeakMap<ReadonlyMap<string, Route>, Map<string, Step>>();
+
+/** The instance's route table, made on first use. Read-only: routes are added with addOnRoute / addAfterRoute. */
+export function routeTable(target: object): ReadonlyMap<string, Route> {
   const routable = target as Routable;
   let table = routable[routes];
   if (!table) {
-    table = new Map();
+    table = emptyTable;
     routable[routes] = table;
     applyPendingRoutes(target);
+    table = routable[routes];
   }
   return table;
 }
 
-export function addOnRoute(target: object, action: string, handler: Handler, options: OnOptions = {}): void {
-  assertAction(action, "on");
+function addRoute(target: object, action: string, kind: "on", entry: OnRoute, key: string): void;
+function addRoute(target: object, action: string, kind: "after", entry: AfterRoute, key: string): void;
+function addRoute(target: object, action: string, kind: "on" | "after", entry: OnRoute | AfterRoute, key: string): void {
+  if (typeof entry.handler !== "function") throw new TypeError(`${kind}(${action}) needs a handler function, got ${typeof entry.handler}`);
+  const routable = target as Routable;
   const table = routeTable(target);
-  const route = table.get(action) ?? {};
-  route.on = { handler, skipSchemaValidation: options.skipSchemaValidation === true, withUniqueId: options.callUniqueIdRequired === true };
-  table.set(action, route);
+  const route: Route = { ...table.get(action), [kind]: entry };
+  if (ownTables.has(table)) {
+    (table as Map<string, Route>).set(action, route);
+    return;
+  }
+  let steps = stepsFrom.get(table);
+  if (!steps) {
+    steps = new Map();
+    stepsFrom.set(table, steps);
+  }
+  const stepKey = `${kind} ${action} ${key}`;
+  let step = steps.get(stepKey);
+  if (!step) {
+    step = { made: 0, next: new WeakMap() };
+    steps.set(stepKey, step);
+  }
+  let next = step.next.get(entry.handler);
+  if (!next) {
+    next = new Map(table);
+    next.set(action, route);
+    if (step.made < maxSharedPerStep) {
+      step.made++;
+      step.next.set(entry.handler, next);
+    } else {
+      ownTables.add(next);
+    }
+  }
+  routable[routes] = next;
 }
 
-export function addAfterRoute(target: object, action: string, handler: Handler, options: AfterOptions = {}): void {
+export function addOnRoute(target: object, action: string, handler: Handler, options: OnOptions = {}, onInstance = false): void {
+  assertAction(action, "on");
+  const skipSchemaValidation = options.skipSchemaValidation === true;
+  const withUniqueId = options.callUniqueIdRequired === true;
+  const entry = { handler, skipSchemaValidation, withUniqueId, onInstance };
+  addRoute(target, action, "on", entry, `${+skipSchemaValidation}${+withUniqueId}${+onInstance}`);
+}
+
+export function addAfterRoute(target: object, action: string, handler: Handler, options: AfterOptions = {}, onInstance = false): void {
   assertAction(action, "after");
-  const table = routeTable(target);
-  const route = table.get(action) ?? {};
-  route.after = { handler, withUniqueId: options.callUniqueIdRequired === true };
-  table.set(action, route);
+  const withUniqueId = options.callUniqueIdRequired === true;
+  addRoute(target, action, "after", { handler, withUniqueId, onInstance }, `${+withUniqueId}${+onInstance}`);
 }
 
 function assertAction(action: unknown, what: string): void {
@@ -134,7 +191,7 @@ function applyPendingRoutes(instance: object): void {
   for (let i = chain.length - 1; i >= 0; i--) for (const apply of chain[i] as PendingRoute[]) apply(instance);
 }
 
-function methodDecorator(what: "on" | "after", register: (target: object, handler: Handler) => void): MethodDecorator {
+function methodDecorator(what: "on" | "after", register: (target: object, method: Handler) => void): MethodDecorator {
   const wrongTarget = (kind: string, isStatic: boolean) =>
     new TypeError(`@${what} decorates instance methods, not ${isStatic ? "static " : ""}${kind}s`);
   return (first: Method<object> | object, second: MethodContext<object> | string | symbol, descriptor?: MethodDescriptor<object>): void => {
@@ -144,12 +201,12 @@ function methodDecorator(what: "on" | "after", register: (target: object, handle
       const method = first as Method<object>;
       if (context.kind !== "method" || context.static) throw wrongTarget(context.kind, context.static);
       context.addInitializer(function (this: object) {
-        register(this, method.bind(this) as Handler);
+        register(this, method as Handler);
       });
       return;
     }
     // experimentalDecorators: there is no initializer, so the prototype remembers the method (the
-    // function itself, as the standard form binds it: a subclass overriding it undecorated does not
+    // function itself, as the standard form keeps it: a subclass overriding it undecorated does not
     // change the route), and the instance's table is filled when the instance is built.
     const isStatic = typeof first === "function";
     const method = descriptor?.value;
@@ -158,7 +215,7 @@ function methodDecorator(what: "on" | "after", register: (target: object, handle
     if (!Object.hasOwn(prototype, pendingRoutes)) {
       Object.defineProperty(prototype, pendingRoutes, { value: [], enumerable: false });
     }
-    (prototype[pendingRoutes] as PendingRoute[]).push((instance) => register(instance, method.bind(instance) as Handler));
+    (prototype[pendingRoutes] as PendingRoute[]).push((instance) => register(instance, method as Handler));
   };
 }
 
@@ -170,19 +227,25 @@ function methodDecorator(what: "on" | "after", register: (target: object, handle
  */
 export function on(action: string, options: OnOptions = {}): MethodDecorator {
   assertAction(action, "on");
-  return methodDecorator("on", (target, handler) => addOnRoute(target, action, handler, options));
+  return methodDecorator("on", (target, method) => addOnRoute(target, action, method, options, true));
 }
 
 /** Runs the decorated method after the response to a CALL of `action` has been sent (both decorator modes). */
 export function after(action: string, options: AfterOptions = {}): MethodDecorator {
   assertAction(action, "after");
-  return methodDecorator("after", (target, handler) => addAfterRoute(target, action, handler, options));
+  return methodDecorator("after", (target, method) => addAfterRoute(target, action, method, options, true));
 }
 
 /**
  * Calls a routed handler as its options ask: with the payload only, or with the message id as well. A
  * handler that did not ask for the id gets exactly one argument, so a rest-parameter handler sees no id.
  */
-export function invokeHandler(route: OnRoute | AfterRoute, payload: unknown, uniqueId: string): unknown {
+export function invokeHandler(route: OnRoute | AfterRoute, instance: object, payload: unknown, uniqueId: string): unknown {
+  // A decorated method gets the instance as `this`, as if bound to it (see OnRoute.onInstance).
+  if (route.onInstance) {
+    return route.withUniqueId
+      ? route.handler.call(instance, payload as never, uniqueId)
+      : (route.handler as (payload: never) => unknown).call(instance, payload as never);
+  }
   return route.withUniqueId ? route.handler(payload as never, uniqueId) : (route.handler as (payload: never) => unknown)(payload as never);
 }

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import type { PeerCertificate, TLSSocket } from "node:tls";
 import { type WebSocket, WebSocketServer } from "ws";
-import type { ChargePoint } from "../rpc/charge-point.js";
+import { type ChargePoint, startDetached } from "../rpc/charge-point.js";
 import { FloodPolicy, type FloodPolicyOptions, type FloodReport } from "../rpc/flood-policy.js";
 import { defaultLogger, type Logger } from "../rpc/logger.js";
 import { WsConnection } from "../transport/ws-connection.js";
@@ -156,6 +156,7 @@ export interface CloseOptions {
 
 interface Session<C> {
   readonly socket: WebSocket;
+  readonly id: string;
   chargePoint?: C;
 }
 
@@ -175,7 +176,10 @@ export class CentralSystem<C extends AnyChargePoint = AnyChargePoint> extends Ev
   readonly #handshakeTimeoutMs: number;
   readonly #floodPolicy: FloodPolicy;
   readonly #registry = new Map<string, C>();
-  readonly #sessions = new Set<Session<C>>();
+  readonly #sessions = new Map<WebSocket, Session<C>>();
+  // One 'close' listener for every socket (ws calls it with the socket as `this`): a closure per socket
+  // would cost a function and its scope on each of thousands of connections.
+  readonly #onSocketClose: (this: WebSocket, code: number, reason: Buffer) => void;
   readonly #onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(request, socket, head);
   #closing: Promise<void> | undefined;
 
@@ -187,7 +191,11 @@ export class CentralSystem<C extends AnyChargePoint = AnyChargePoint> extends Ev
     this.#options = options;
     this.#logger = options.logger ?? defaultLogger();
     this.#handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
-    this.#keepalive = new Keepalive(options.pingIntervalMs ?? 30_000);
+    const server = this;
+    this.#onSocketClose = function (this: WebSocket, code: number, reason: Buffer) {
+      server.#sessionClosed(this, code, reason);
+    };
+    this.#keepalive = new Keepalive(options.pingIntervalMs ?? 30_000, this.#sessions);
     this.#floodPolicy = new FloodPolicy({
       ...options.flood,
       report: (report, chargePoint) => this.emit(report.closed ? "flood" : "throttle", chargePoint as C, report),
@@ -362,9 +370,10 @@ export class CentralSystem<C extends AnyChargePoint = AnyChargePoint> extends Ev
   }
 
   #accept(socket: WebSocket, id: string, request: IncomingMessage, offered: readonly string[]): void {
-    const session: Session<C> = { socket };
-    this.#sessions.add(session);
-    this.#onSessionClose(session, id);
+    const session: Session<C> = { socket, id };
+    this.#sessions.set(socket, session);
+    // `on`, not `once`: 'close' comes once anyway, and `once` keeps a wrapper and a bound function per socket.
+    socket.on("close", this.#onSocketClose);
     if (!socket.protocol) {
       // OCPP-J 1.6 section 3.2 and 2.0.1 part 4 section 3.2: without an agreed subprotocol the server MUST
       // complete the handshake without Sec-WebSocket-Protocol (ws does, handleProtocols returned false)
@@ -397,17 +406,15 @@ export class CentralSystem<C extends AnyChargePoint = AnyChargePoint> extends Ev
     );
   }
 
-  // Its own method so the listener, which lives as long as the connection, holds only the session and
-  // the id, not the scope of #accept with the upgrade request and the context.
-  #onSessionClose(session: Session<C>, id: string): void {
-    // `on`, not `once`: 'close' comes once anyway, and `once` keeps a wrapper and a bound function per socket.
-    session.socket.on("close", (code, reason) => {
-      this.#sessions.delete(session);
-      const chargePoint = session.chargePoint;
-      if (!chargePoint) return;
-      if (this.#registry.get(id) === chargePoint) this.#registry.delete(id);
-      this.emit("disconnect", chargePoint, code, reason.toString());
-    });
+  #sessionClosed(socket: WebSocket, code: number, reason: Buffer): void {
+    const session = this.#sessions.get(socket);
+    if (!session) return;
+    this.#sessions.delete(socket);
+    this.#keepalive.forget(socket);
+    const chargePoint = session.chargePoint;
+    if (!chargePoint) return;
+    if (this.#registry.get(session.id) === chargePoint) this.#registry.delete(session.id);
+    this.emit("disconnect", chargePoint, code, reason.toString());
   }
 
   #register(session: Session<C>, chargePoint: C, context: ChargePointContext): void {
@@ -429,8 +436,8 @@ export class CentralSystem<C extends AnyChargePoint = AnyChargePoint> extends Ev
     }
     session.chargePoint = chargePoint;
     this.#registry.set(context.id, chargePoint);
-    // Its end is reported by the disconnect event (with code and reason), so the promise is only observed.
-    chargePoint.start().catch(() => {});
+    // Its end is reported by the disconnect event (with code and reason), so no promise is made for it.
+    startDetached(chargePoint);
     if (previous && previous !== chargePoint) previous.close(1000, "Replaced by a new connection");
     this.emit("connect", chargePoint, context);
   }
@@ -466,7 +473,7 @@ export class CentralSystem<C extends AnyChargePoint = AnyChargePoint> extends Ev
     if (!this.#ownServer) this.#server.off("upgrade", this.#onUpgrade);
     await this.#options.cluster?.drain(timeoutMs);
     await Promise.all(
-      [...this.#sessions].map(async ({ socket, chargePoint }) => {
+      [...this.#sessions.values()].map(async ({ socket, chargePoint }) => {
         if (chargePoint) await bounded(chargePoint.settled(), timeoutMs);
         if (socket.readyState === socket.CLOSED) return;
         const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));

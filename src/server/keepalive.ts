@@ -7,20 +7,26 @@ import type { WebSocket } from "ws";
  */
 export class Keepalive {
   readonly intervalMs: number;
-  readonly #sockets = new Set<WebSocket>();
+  // The server's open sockets (its sessions, keyed by socket): a set of its own would repeat an entry
+  // per connection. The server calls forget() when one closes.
+  readonly #sockets: ReadonlyMap<WebSocket, unknown>;
   readonly #awaitingPong = new Set<WebSocket>();
   #timer: NodeJS.Timeout | undefined;
+  // Shared by every watched socket (called with the socket as `this`), not a closure per socket.
+  readonly #onPong: (this: WebSocket) => void;
 
-  constructor(intervalMs: number) {
+  constructor(intervalMs: number, sockets: ReadonlyMap<WebSocket, unknown>) {
     this.intervalMs = intervalMs;
+    this.#sockets = sockets;
+    const awaitingPong = this.#awaitingPong;
+    this.#onPong = function (this: WebSocket) {
+      awaitingPong.delete(this);
+    };
   }
 
   watch(socket: WebSocket): void {
     if (this.intervalMs <= 0) return;
-    this.#sockets.add(socket);
-    socket.on("pong", () => this.#awaitingPong.delete(socket));
-    // `on`, not `once`: 'close' comes once anyway, and `once` keeps a wrapper and a bound function per socket.
-    socket.on("close", () => this.forget(socket));
+    socket.on("pong", this.#onPong);
     if (!this.#timer) {
       this.#timer = setInterval(() => this.#tick(), this.intervalMs);
       this.#timer.unref();
@@ -28,7 +34,6 @@ export class Keepalive {
   }
 
   forget(socket: WebSocket): void {
-    this.#sockets.delete(socket);
     this.#awaitingPong.delete(socket);
     if (this.#sockets.size === 0) this.stop();
   }
@@ -39,7 +44,7 @@ export class Keepalive {
   }
 
   #tick(): void {
-    for (const socket of this.#sockets) {
+    for (const socket of this.#sockets.keys()) {
       if (this.#awaitingPong.has(socket)) {
         this.forget(socket);
         socket.terminate();

@@ -79,23 +79,29 @@ export interface LinkControl {
  * Holds messages (and a close) until a receiver is installed. Link changes (`open`, `drop`) are not
  * held: a receiver installed later reads `isOpen` instead.
  */
+const noneHeld: string[] = [];
+
 export class ReceiverSlot implements ConnectionReceiver {
   #receiver: ConnectionReceiver | undefined;
-  #held: string[] = [];
+  // One shared empty list until a message arrives before the receiver (rare): not an array per connection.
+  #held: string[] = noneHeld;
   #closed: [number, string] | undefined;
 
   set(receiver: ConnectionReceiver): void {
     if (this.#receiver) throw new Error("This connection already has a receiver");
     this.#receiver = receiver;
     const held = this.#held;
-    this.#held = [];
+    this.#held = noneHeld;
     for (const text of held) receiver.message(text);
     if (this.#closed) receiver.close(...this.#closed);
   }
 
   message(text: string): void {
     if (this.#receiver) this.#receiver.message(text);
-    else this.#held.push(text);
+    else {
+      if (this.#held === noneHeld) this.#held = [];
+      this.#held.push(text);
+    }
   }
 
   open(): void {

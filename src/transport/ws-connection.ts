@@ -1,5 +1,5 @@
 import type { FloodPolicy } from "../rpc/flood-policy.js";
-import type { LinkControl } from "./connection.js";
+import type { LinkControl, ReceiverSlot } from "./connection.js";
 import { type SendingSocket, SocketConnection } from "./socket-connection.js";
 
 /** The part of the TCP or TLS socket below the WebSocket that a WsConnection reads. */
@@ -53,12 +53,16 @@ export class WsConnection extends SocketConnection<WsSocket> implements LinkCont
         this.#rawSocket = response.socket;
       });
     }
-    socket.on("message", (data, isBinary) => {
-      // OCPP-J sends text frames only; a binary frame is decoded as UTF-8 all the same rather than lost,
-      // and the frame parser reports it if it is not a valid message.
-      this.slot.message(isBinary || typeof data !== "string" ? data.toString() : data);
-    });
-    socket.on("close", (code, reason) => this.slot.close(code, reason.toString()));
+    if (slots.has(socket)) {
+      // A second adapter on one socket (unusual): its own listeners, as the shared ones find one slot.
+      const slot = this.slot;
+      socket.on("message", (data, isBinary) => slot.message(textOf(data, isBinary)));
+      socket.on("close", (code, reason) => slot.close(code, reason.toString()));
+    } else {
+      slots.set(socket, this.slot);
+      socket.on("message", onMessage);
+      socket.on("close", onClose);
+    }
     // Without a listener an 'error' event would crash the process; the close that follows reports it.
     socket.on("error", ignoreError);
     this.checkClosed();
@@ -87,6 +91,27 @@ export class WsConnection extends SocketConnection<WsSocket> implements LinkCont
   terminate(): void {
     this.socket.terminate();
   }
+}
+
+/*
+ * Listeners shared by every connection (ws calls them with the socket as `this`), the socket's slot
+ * found in a WeakMap: a closure per socket and event costs a function and its scope on each of
+ * thousands of connections, a WeakMap entry a fraction of that.
+ */
+const slots = new WeakMap<WsSocket, ReceiverSlot>();
+
+function onMessage(this: WsSocket, data: string | { toString(): string }, isBinary: boolean): void {
+  slots.get(this)?.message(textOf(data, isBinary));
+}
+
+function onClose(this: WsSocket, code: number, reason: { toString(): string }): void {
+  slots.get(this)?.close(code, reason.toString());
+}
+
+// OCPP-J sends text frames only; a binary frame is decoded as UTF-8 all the same rather than lost, and
+// the frame parser reports it if it is not a valid message.
+function textOf(data: string | { toString(): string }, isBinary: boolean): string {
+  return isBinary || typeof data !== "string" ? data.toString() : data;
 }
 
 // Shared by every connection: a closure per socket would cost memory for a listener that does nothing.

@@ -2,9 +2,10 @@
  * The Fleet of a cluster of central systems: every node's chargers on one page. It is written against
  * what a cluster offers rather than a class, so it carries no dependency on the cluster module: the
  * presence table (`list`), connect / disconnect of any node's chargers, a call routed to whichever node
- * holds the charger's socket, and the frames every node relays (each node taps its ChargePoints'
- * frames, e.g. with LocalFleet.tap, and publishes them cluster-wide).
+ * holds the charger's socket, and the frames every node relays (`Cluster.tapFrames`), followed only
+ * while a page is open (`watch`). `clusterSource(cluster)` makes a ClusterSource of an "ocppkit/cluster" Cluster.
  */
+import type { ClusterFrame } from "../cluster/frames.js";
 import type { CallOptions, CallPayload } from "../index.js";
 import { callOutcome } from "./call-outcome.js";
 import type { CallOutcome, Fleet, FleetCharger, FleetEvent } from "./fleet.js";
@@ -19,14 +20,8 @@ export interface ClusterPresence {
   readonly connectedSince: Date;
 }
 
-export interface ClusterFrame {
-  readonly node: string;
-  readonly id: string;
-  readonly direction: "in" | "out";
-  readonly text: string;
-  /** ISO time the node saw it. */
-  readonly at: string;
-}
+/** One frame of a charger on some node, as the cluster's frame relay carries it. */
+export type { ClusterFrame };
 
 type Subscribe<T> = (listener: (value: T) => void) => () => void;
 
@@ -39,6 +34,7 @@ export interface ClusterSource {
   onDisconnect: Subscribe<ClusterPresence>;
   /** A node died: its chargers are gone (when the cluster does not report each one). */
   onNodeDown?: Subscribe<string>;
+  /** Frames of every node's chargers; ClusterFleet follows them only while a page is open. */
   onFrame: Subscribe<ClusterFrame>;
 }
 
@@ -53,6 +49,9 @@ export class ClusterFleet implements Fleet {
   readonly #source: ClusterSource;
   /** Which node holds each charger we were told of: a node's death makes them gone. */
   readonly #nodes = new Map<string, string>();
+  readonly #frameListeners = new Set<(event: FleetEvent) => void>();
+  #watchers = 0;
+  #stopFrames: (() => void) | undefined;
 
   constructor(source: ClusterSource) {
     this.#source = source;
@@ -74,7 +73,6 @@ export class ClusterFleet implements Fleet {
         if (this.#nodes.get(presence.id) === presence.node) this.#nodes.delete(presence.id);
         listener({ type: "disconnect", id: presence.id, node: presence.node, at: new Date().toISOString() });
       }),
-      this.#source.onFrame((frame) => listener({ type: "frame", ...frame })),
       this.#source.onNodeDown?.((node) => {
         for (const [id, holder] of [...this.#nodes]) {
           if (holder !== node) continue;
@@ -83,8 +81,26 @@ export class ClusterFleet implements Fleet {
         }
       }),
     ];
+    this.#frameListeners.add(listener);
     return () => {
+      this.#frameListeners.delete(listener);
       for (const stop of stops) stop?.();
+    };
+  }
+
+  /** Frames are relayed cluster-wide only while a page is open: the source's frames are followed meanwhile. */
+  watch(): () => void {
+    if (this.#watchers++ === 0)
+      this.#stopFrames = this.#source.onFrame((frame) => {
+        for (const listener of this.#frameListeners) listener({ type: "frame", ...frame });
+      });
+    let stopped = false;
+    return () => {
+      if (stopped) return;
+      stopped = true;
+      if (--this.#watchers > 0) return;
+      this.#stopFrames?.();
+      this.#stopFrames = undefined;
     };
   }
 

@@ -52,4 +52,9 @@ export interface Fleet {
    * the version's schema first unless `skipValidation` (the control endpoint checks before calling).
    */
   call(id: string, action: string, payload: Record<string, unknown>, options: { readonly skipValidation: boolean }): Promise<CallOutcome>;
+  /**
+   * A page is open. A fleet whose frames cost something to gather (a cluster's relay) delivers them only
+   * between this and the call of the function it returns; one without it delivers them always.
+   */
+  watch?(): () => void;
 }

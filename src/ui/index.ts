@@ -1,9 +1,11 @@
 /**
  * `ocppkit/ui`: a live web page of a central system (a development tool), its live stream and the
- * control endpoint, over any Fleet: LocalFleet for one CentralSystem in this process.
+ * control endpoint, over any Fleet: LocalFleet for one CentralSystem in this process, ClusterFleet
+ * (with clusterSource) for every node of a cluster.
  */
 
 export { ClusterFleet, type ClusterFrame, type ClusterPresence, type ClusterSource } from "./cluster-fleet.js";
+export { type ClusterMember, clusterSource } from "./cluster-source.js";
 export { type ControlRequest, type ControlResponse, controlHandler, sendCommand } from "./control.js";
 export { exampleRequest } from "./examples.js";
 export type { CallOutcome, Fleet, FleetCharger, FleetEvent } from "./fleet.js";

@@ -112,7 +112,7 @@ function authorized(request: IncomingMessage, auth: UiServerOptions["auth"]): bo
   return (auth.username === "*" || same(username, auth.username)) && same(decoded.slice(colon + 1), auth.password);
 }
 
-function stream(request: IncomingMessage, response: ServerResponse, view: FleetView): void {
+function stream(request: IncomingMessage, response: ServerResponse, view: FleetView, fleet: Fleet): void {
   response.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", connection: "keep-alive" });
   const write = (message: StreamMessage) => {
     response.write(`event: ${message.kind}\ndata: ${JSON.stringify(message.data)}\n\n`);
@@ -121,9 +121,14 @@ function stream(request: IncomingMessage, response: ServerResponse, view: FleetV
   response.write("retry: 2000\n\n");
   write({ kind: "snapshot", data: view.snapshot() });
   const stop = view.listen(write);
+  const unwatch = fleet.watch?.();
   const keepAlive = setInterval(() => response.write(": keep-alive\n\n"), keepAliveMs);
+  let ended = false;
   const end = () => {
+    if (ended) return;
+    ended = true;
     stop();
+    unwatch?.();
     clearInterval(keepAlive);
   };
   request.on("close", end);
@@ -155,7 +160,7 @@ export async function startUi(options: UiServerOptions): Promise<UiServer> {
     if (path === "/events") {
       streams.add(response);
       response.on("close", () => streams.delete(response));
-      return stream(request, response, view);
+      return stream(request, response, view, options.fleet);
     }
     const version = /^\/api\/actions\/([\d.]+)$/.exec(path)?.[1];
     if (version !== undefined && isVersionName(version)) {

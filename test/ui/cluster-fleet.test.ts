@@ -14,6 +14,7 @@ import {
 } from "ocppkit/ui";
 import { ChargePoint } from "ocppkit/v16";
 import { ChargePoint as ChargePoint201 } from "ocppkit/v201";
+import { EventStream } from "./event-stream.js";
 
 /**
  * Two real central systems ("node-a" 1.6, "node-b" 2.0.1), each with real chargers, seen through one
@@ -84,13 +85,15 @@ async function twoNodes(t: TestContext) {
   const nodeDown = (node: string) => {
     for (const l of listeners.nodeDown) l(node);
   };
-  return { nodes, source, nodeDown };
+  return { nodes, source, nodeDown, frameListeners: listeners.frame };
 }
 
 test("a cluster fleet shows every node's chargers with their node, and a command reaches a charger on either node", async (t) => {
   const { nodes, source, nodeDown } = await twoNodes(t);
   const ui = await startUi({ fleet: new ClusterFleet(source), versions: ["1.6", "2.0.1"], host: "127.0.0.1", port: 0 });
   t.after(() => ui.close());
+  const page = await EventStream.open(ui.url);
+  t.after(() => page.close());
   const a = nodes.get("node-a") as CentralSystem;
   const b = nodes.get("node-b") as CentralSystem;
   const connectedA = once(a, "connect");
@@ -130,4 +133,18 @@ test("a cluster fleet shows every node's chargers with their node, and a command
   assert.equal(gone?.closeCode, undefined);
   const unknown = await fetch(`${ui.controlUrl}/1.6/CP-Z/Reset`, { method: "POST", body: JSON.stringify({ type: "Soft" }) });
   assert.equal(unknown.status, 404);
+});
+
+test("a cluster fleet follows the relayed frames only while a page is open", async (t) => {
+  const { source, frameListeners } = await twoNodes(t);
+  const ui = await startUi({ fleet: new ClusterFleet(source), versions: ["1.6", "2.0.1"], host: "127.0.0.1", port: 0 });
+  t.after(() => ui.close());
+  assert.equal(frameListeners.size, 0, "no page, no frames asked for");
+  const first = await EventStream.open(ui.url);
+  const second = await EventStream.open(ui.url);
+  assert.equal(frameListeners.size, 1, "one subscription however many pages");
+  first.close();
+  second.close();
+  for (let attempt = 0; attempt < 200 && frameListeners.size > 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 25));
+  assert.equal(frameListeners.size, 0, "the last page closed");
 });
