@@ -8,12 +8,14 @@ import { type ConnectOptions, connect, ReconnectingConnection } from "../index.j
 import { Reason } from "../v16/index.js";
 import { basicAuthOption, intOption, numberOption, parse, readTextFile, stringOption, urlArgument } from "./args.js";
 import { runReconnecting } from "./charge-point-link.js";
+import { startChargerControl } from "./charger-control.js";
 import { createCharger } from "./chargers.js";
 import { CliError, ExitCode, oneLine, usageError } from "./cli-errors.js";
 import { palette } from "./colors.js";
 import type { Command } from "./command.js";
 import { explainConnectError } from "./connect-error.js";
 import { eventLog, withEventWarnings } from "./event-log.js";
+import { SimulatedCharger2 } from "./simulated-charger-2.js";
 import { stdoutLine, timeline } from "./timeline.js";
 import { subprotocolOf, versionOption } from "./versions.js";
 
@@ -48,6 +50,9 @@ Options:
   --auth <basic:u:p>      HTTP Basic credentials (security profiles 1 and 2)
   --ca <file>             PEM CA to trust for wss://
   --cert, --key <file>    PEM client certificate and key (security profile 3)
+  --control <port>        (2.0.1 / 2.1) physical actions over HTTP on 127.0.0.1:<port>: POST
+                          /<version>/<id>/<PowerCycle|PlugIn|PresentIdToken|Unplug> with a JSON body
+                          ({"evseId":1,"idToken":{...}}); the trigger of ocppkit conformance cs
   --queue-dir <dir>       the charger's state directory: the offline queue's journal, the station's
                           configuration and state (station.json), and the open transactions with
                           their last meter reading. A charger killed mid-session ends the session
@@ -80,6 +85,7 @@ const options = {
   "queue-dir": { type: "string" },
   "state-dir": { type: "string" },
   "ping-interval": { type: "string" },
+  control: { type: "string" },
 } as const;
 
 /** `ws://host:9000/ocpp` + CP1 -> `ws://host:9000/ocpp/CP1`; a URL that already ends with the id is kept. */
@@ -143,6 +149,13 @@ async function run(argv: readonly string[]): Promise<number> {
     onEvent: (e) => log(e.kind, { connectorId: e.connectorId, transactionId: e.transactionId, message: e.text }, e.text),
   });
 
+  const controlPort = args.values.control === undefined ? undefined : intOption("charge-point", args, "control", 0, 0, 65_535);
+  if (controlPort !== undefined && !(charger instanceof SimulatedCharger2))
+    throw usageError("charge-point", "--control needs --version 2.0.1 or 2.1");
+  const control =
+    controlPort !== undefined && charger instanceof SimulatedCharger2 ? await startChargerControl(charger, controlPort) : undefined;
+  if (control) log("control", { url: control.url }, `physical actions: POST ${control.url}/${version}/${id}/<action>`);
+
   let stopping = false;
   let stopLink: () => void = () => {};
   const stop = () => {
@@ -203,6 +216,7 @@ async function run(argv: readonly string[]): Promise<number> {
     throw new CliError(`ocppkit charge-point: ${oneLine(error)}`, ExitCode.Failure);
   } finally {
     prompt?.close();
+    control?.close();
     charger.detach();
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);

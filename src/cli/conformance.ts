@@ -28,6 +28,7 @@ import { basicAuthOption, parse, readTextFile, stringOption, urlArgument } from 
 import { CliError, ExitCode, usageError } from "./cli-errors.js";
 import { Color, palette } from "./colors.js";
 import type { Command } from "./command.js";
+import { csHelp, runConformanceCs } from "./conformance-cs.js";
 import { stdoutLine, timeline } from "./timeline.js";
 
 const help = `ocppkit conformance: the OCPP 2.0.1 test cases of part 6 (Core and Advanced Security)
@@ -106,11 +107,15 @@ function tlsOverrides(raw: string | undefined): Partial<ConformanceConfig> {
 async function run(argv: readonly string[]): Promise<number> {
   const [direction, ...rest] = argv;
   if (direction === undefined || direction === "--help" || direction === "-h") {
-    process.stdout.write(help);
+    process.stdout.write(`${help}\n${csHelp}`);
     return ExitCode.Ok;
   }
+  if (direction === "cs") return runConformanceCs(rest);
   if (direction !== "csms") {
-    throw usageError("conformance", `unknown direction '${direction}': 'csms' tests a CSMS (ocppkit plays the charging station)`);
+    throw usageError(
+      "conformance",
+      `unknown direction '${direction}': 'csms' tests a CSMS (ocppkit plays the charging station), 'cs' tests a charging station (ocppkit plays the CSMS)`,
+    );
   }
   const args = parse(command, rest, options, 1);
   if (args.values.help) {
@@ -229,7 +234,7 @@ async function run(argv: readonly string[]): Promise<number> {
 
 export const conformance: Command = {
   name: "conformance",
-  summary: "run the OCPP 2.0.1 part 6 test cases against a CSMS",
+  summary: "run the OCPP 2.0.1 part 6 test cases against a CSMS (csms) or a charging station (cs)",
   help,
   run,
 };

@@ -8,7 +8,8 @@
  * model's (src/station), and every other CSMS command gets a schema-valid answer (schema-answers.ts).
  */
 import { randomUUID } from "node:crypto";
-import type { ChargePointOptions, ConnectionLike, PayloadClass } from "../index.js";
+import { type ChargePointOptions, type ConnectionLike, type PayloadClass, SecurityError } from "../index.js";
+import type { AfterOptions, Handler, OnOptions } from "../rpc/routing.js";
 import { endsOnDeauthorize, meterValues, Station2, StationStateFile, transactionStart } from "../station/index.js";
 import * as v21 from "../v21/index.js";
 import * as v201 from "../v201/index.js";
@@ -249,26 +250,63 @@ export class SimulatedCharger2 {
     );
   }
 
-  /** BootNotification (2.0.1 B01) with `reason`; `afterBoot` runs once it is accepted, before the statuses. */
+  /** The last BootNotification status: while Pending or Rejected the station is not yet registered (B02, B03). */
+  registration: "Accepted" | "Pending" | "Rejected" | undefined;
+  #bootAccepted: ((response: Body) => void) | undefined;
+  /** A CALL that arrives with the answer to the BootNotification is judged once that answer is read. */
+  #bootInFlight: Promise<void> | undefined;
+
+  /**
+   * BootNotification (2.0.1 B01) with `reason`, resent after the interval while Pending or Rejected; a
+   * BootNotification the CSMS triggers and accepts meanwhile ends the wait (B02 / F06). Once accepted,
+   * `afterBoot`, the security event of the start (A04, part 6 reusable state Booted), then the statuses.
+   */
   async boot(reason = "PowerUp", afterBoot?: () => Promise<void>): Promise<void> {
     const chargingStation = { model: "Simulator", vendorName: "ocppkit", firmwareVersion: this.station.operations.firmwareVersion };
     const boot = { reason, chargingStation };
     let response: Body;
+    this.registration = undefined;
+    this.station.operations.accepted = false;
+    // B03: nothing but the BootNotification until it is accepted, heartbeats included.
+    clearInterval(this.#heartbeatTimer);
+    this.#heartbeatTimer = undefined;
     if (this.queue) {
       response = (await this.queue.register(this.#payload("BootNotification", boot) as never)) as Body;
     } else {
       for (;;) {
-        response = await this.send("BootNotification", boot);
+        const sent = this.send("BootNotification", boot);
+        this.#bootInFlight = sent.then(
+          () => {},
+          () => {},
+        );
+        response = await sent;
+        this.#bootInFlight = undefined;
         if (response.status === "Accepted") break;
-        await new Promise((resolve) => setTimeout(resolve, (Number(response.interval) || 10) * 1000));
+        this.registration = response.status as "Pending" | "Rejected";
+        const triggered = await new Promise<Body | undefined>((resolve) => {
+          const timer = setTimeout(() => resolve(undefined), (Number(response.interval) || 10) * 1000);
+          this.#bootAccepted = (accepted) => {
+            clearTimeout(timer);
+            resolve(accepted);
+          };
+        });
+        this.#bootAccepted = undefined;
+        if (triggered) {
+          response = triggered;
+          break;
+        }
         if (!this.peer) return;
       }
     }
+    this.registration = "Accepted";
     this.station.operations.accepted = true;
     this.setHeartbeat(Number(response.interval) || 0);
     for (const evse of this.connectors) if (evse.transactionId !== undefined) this.#startMeter(evse);
-    this.station.bootEvent(reason);
     await afterBoot?.();
+    // The critical security event of the start (2.0.1 A04; part 6 reusable state Booted step 7), before
+    // the statuses; after a firmware update the FirmwareUpdated event (sent by afterBoot) reports it.
+    if (reason !== "FirmwareUpdate")
+      await this.station.operations.securityEvent(reason === "PowerUp" ? "StartupOfTheDevice" : "ResetOrReboot");
     await this.sendAllStatuses();
     this.station.booted();
   }
@@ -495,9 +533,13 @@ export class SimulatedCharger2 {
   async trigger(message: string, evseId: number | undefined): Promise<void> {
     const targets = evseId === undefined ? this.connectors.map((e) => e.id) : [evseId];
     if (message === "Heartbeat") await this.send("Heartbeat", {});
-    else if (message === "BootNotification")
-      await this.send("BootNotification", { reason: "Triggered", chargingStation: { model: "Simulator", vendorName: "ocppkit" } });
-    else if (message === "StatusNotification")
+    else if (message === "BootNotification") {
+      const response = await this.send("BootNotification", {
+        reason: "Triggered",
+        chargingStation: { model: "Simulator", vendorName: "ocppkit" },
+      });
+      if (response.status === "Accepted") this.#bootAccepted?.(response);
+    } else if (message === "StatusNotification")
       for (const id of targets) await this.sendStatus(id, this.connector(id)?.status ?? "Available");
     // F06: MeterValues is a MeterValuesRequest even during a transaction; TransactionEvent an Updated event with triggerReason Trigger.
     else if (message === "MeterValues") for (const id of targets) await this.sendMeterValues(id, "Trigger", true);
@@ -562,10 +604,32 @@ export class SimulatedCharger2 {
   #routes(peer: Peer): void {
     const version: VersionName = this.version;
     const sentByCsms = Object.entries(this.kit.actionSender as Record<string, string>).filter(([, sender]) => sender !== "ChargePoint");
-    for (const [action] of sentByCsms) peer.route(action, () => schemaAnswer(version, action));
-    this.station.route(peer);
+    // B03.FR.08: while Rejected, a CALL of the CSMS gets SecurityError; B02.FR.05: no remote start while Pending.
+    const gated = {
+      route: (action: string, handler: Handler, options?: OnOptions) =>
+        peer.route(
+          action,
+          async (payload: never, uniqueId: string) => {
+            if (this.#bootInFlight) await this.#bootInFlight;
+            if (this.registration === "Rejected") throw new SecurityError("the station's BootNotification was rejected");
+            if (action === "RequestStartTransaction" && this.registration !== "Accepted" && this.registration !== undefined)
+              return { status: "Rejected" };
+            return handler(payload, uniqueId);
+          },
+          options,
+        ),
+      routeAfter: (action: string, handler: Handler, options?: AfterOptions) => peer.routeAfter(action, handler, options),
+    };
+    for (const [action] of sentByCsms) gated.route(action, () => schemaAnswer(version, action));
+    this.station.route(gated);
+    // P01: the simulator implements no vendor extension (TC_P_01_CS).
+    gated.route("DataTransfer", () => ({ status: "UnknownVendorId" }));
+    // B09.FR.02: a slot the station does not have is rejected; the simulator has slots 1 to 8.
+    gated.route("SetNetworkProfile", (request: { configurationSlot: number }) => ({
+      status: request.configurationSlot >= 1 && request.configurationSlot <= 8 ? "Accepted" : "Rejected",
+    }));
     const pending = new Map<string, Evse>();
-    peer.route(
+    gated.route(
       "RequestStartTransaction",
       (request: { evseId?: number; remoteStartId: number; idToken: { idToken: string } }, uniqueId: string) => {
         const id = this.station.operations.evseForStart(request.evseId, request.idToken.idToken);
@@ -577,7 +641,7 @@ export class SimulatedCharger2 {
       },
       { callUniqueIdRequired: true },
     );
-    peer.routeAfter(
+    gated.routeAfter(
       "RequestStartTransaction",
       (request: { remoteStartId: number; idToken: { idToken: string } }, uniqueId: string) => {
         const evse = pending.get(uniqueId);
@@ -589,10 +653,10 @@ export class SimulatedCharger2 {
       { callUniqueIdRequired: true },
     );
     const byTransaction = (id: string) => this.connectors.find((e) => e.transactionId === id);
-    peer.route("RequestStopTransaction", (request: { transactionId: string }) => ({
+    gated.route("RequestStopTransaction", (request: { transactionId: string }) => ({
       status: byTransaction(request.transactionId) ? "Accepted" : "Rejected",
     }));
-    peer.routeAfter("RequestStopTransaction", (request: { transactionId: string }) => {
+    gated.routeAfter("RequestStopTransaction", (request: { transactionId: string }) => {
       const evse = byTransaction(request.transactionId);
       if (evse) this.background("RequestStopTransaction", () => this.stopSession(evse.id, "Remote"));
     });

@@ -6,6 +6,7 @@
  * triggers and reports are shared by both.
  */
 import type { ConformanceConfig } from "./config.js";
+import type { CsTest } from "./cs/cs-test.js";
 import type { CsmsTest } from "./csms-test.js";
 
 /** The system under test. */
@@ -42,6 +43,10 @@ export const Feature = {
   BasicAuth: "BasicAuth",
   Tls: "Tls",
   ClientCertificates: "ClientCertificates",
+  /** A station can reset one EVSE (B11.FR.08, B12): TC_B_25..27 need it, TC_B_28/29 need it absent. */
+  ResetEvse: "ResetEvse",
+  /** A station supports the optional SummaryInventory base report (TC_B_15 needs it absent). */
+  SummaryInventory: "SummaryInventory",
 } as const;
 export type Feature = (typeof Feature)[keyof typeof Feature];
 
@@ -82,7 +87,16 @@ export interface CsmsCase extends CaseBase {
   run(t: CsmsTest): Promise<void>;
 }
 
-export type ConformanceCase = CsmsCase;
+/** A case where ocppkit plays the CSMS and the charging station is under test. */
+export interface CsCase extends CaseBase {
+  readonly direction: typeof Direction.ChargingStation;
+  /** Features the station must NOT claim (a case for a station without an optional feature, TC_B_15, TC_B_28). */
+  readonly withoutFeatures?: readonly Feature[];
+  /** The scenario: steps numbered as in part 6. */
+  run(t: CsTest): Promise<void>;
+}
+
+export type ConformanceCase = CsmsCase | CsCase;
 
 export const Outcome = {
   Pass: "pass",

@@ -8,6 +8,7 @@ export {
   type BlockLetter,
   type CaseResult,
   type ConformanceCase,
+  type CsCase,
   type CsmsCase,
   Direction,
   Feature,
@@ -16,6 +17,9 @@ export {
 } from "./case.js";
 export { csmsCases } from "./cases/index.js";
 export { type ConformanceConfig, defaultConfig, exampleConfigText, type IdToken, parseConfigText, resolveConfig } from "./config.js";
+export { type Answer, CsTest, PhysicalAction, type StationCall, type StationLink } from "./cs/cs-test.js";
+export { csCases } from "./cs/index.js";
+export { type CsRunOptions, runCs } from "./cs/runner.js";
 export { type ExpectedCsmsBehaviour, expectedCsmsBehaviour } from "./csms-behaviour.js";
 export { type Credentials, CsmsTest, type IncomingCall, type StationMemory, type StationState } from "./csms-test.js";
 export { ConformanceError, type ConformanceErrorCode } from "./errors.js";

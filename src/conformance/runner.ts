@@ -50,8 +50,12 @@ export function notApplicable(kase: ConformanceCase, config: ConformanceConfig):
   const requirement = kase.requires?.(config);
   if (requirement) return requirement;
   const needed = kase.features ?? [Feature[kase.block]];
+  const sut = kase.direction === Direction.Csms ? "CSMS" : "station";
   const missing = needed.filter((feature) => !config.features.includes(feature));
-  return missing.length ? `the CSMS does not claim ${missing.join(", ")} (config "features")` : undefined;
+  if (missing.length) return `the ${sut} does not claim ${missing.join(", ")} (config "features")`;
+  const unwanted = kase.direction === Direction.ChargingStation ? (kase.withoutFeatures ?? []) : [];
+  const claimed = unwanted.filter((feature) => config.features.includes(feature));
+  return claimed.length ? `for a ${sut} without ${claimed.join(", ")} (config "features" claims it)` : undefined;
 }
 
 /** The connection of the configured security profile, or with the credentials a case gives instead. */

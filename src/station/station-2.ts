@@ -153,17 +153,6 @@ export class Station2 {
     });
   }
 
-  /**
-   * The critical security events of a boot (2.0.1 A04): StartupOfTheDevice after a power-up,
-   * ResetOrReboot after a reset; a firmware update reports FirmwareUpdated instead. Sent before the
-   * statuses, and never in the way of the boot: a failure is logged.
-   */
-  bootEvent(reason: string): void {
-    if (reason === "FirmwareUpdate") return;
-    const type = reason === "PowerUp" ? "StartupOfTheDevice" : "ResetOrReboot";
-    this.#host.background("SecurityEventNotification", () => this.operations.securityEvent(type));
-  }
-
   #booted = false;
 
   #countCertificates(): void {
@@ -326,6 +315,17 @@ export class Station2 {
     });
     peer.route("GetVariables", (request: { getVariableData: VariableRequest[] }) => ({
       getVariableResult: request.getVariableData.map((data) => {
+        // B06.FR.05: more items than DeviceDataCtrlr.ItemsPerMessage[GetVariables] are all Rejected.
+        const limit = Number(this.model.get({ name: "DeviceDataCtrlr" }, { name: "ItemsPerMessage", instance: "GetVariables" }).value);
+        if (limit > 0 && request.getVariableData.length > limit) {
+          return present({
+            attributeStatus: GetVariableStatus.Rejected,
+            attributeStatusInfo: { reasonCode: "TooManyElements" },
+            attributeType: data.attributeType,
+            component: data.component,
+            variable: data.variable,
+          });
+        }
         const outcome = this.model.get(data.component, data.variable, data.attributeType);
         return present({
           attributeStatus: outcome.status,

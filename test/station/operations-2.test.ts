@@ -274,6 +274,7 @@ test("Reset OnIdle waits for the transaction to end; Reset Immediate ends it fir
     "TransactionEvent:Ended",
     "StatusNotification:1:Available",
     "BootNotification:RemoteReset",
+    // Part 6 reusable state Booted step 7 (TC_B_21 step 11): the security event of the restart.
     "SecurityEventNotification:ResetOrReboot",
     "StatusNotification:1:Available",
   ]);
@@ -288,6 +289,7 @@ test("Reset OnIdle waits for the transaction to end; Reset Immediate ends it fir
     "TransactionEvent:Ended",
     "StatusNotification:1:Available",
     "BootNotification:RemoteReset",
+    // Part 6 reusable state Booted step 7 (TC_B_21 step 11): the security event of the restart.
     "SecurityEventNotification:ResetOrReboot",
     "StatusNotification:1:Available",
   ]);

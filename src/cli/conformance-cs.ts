@@ -1,0 +1,221 @@
+/**
+ * `ocppkit conformance cs`: the OCPP 2.0.1 part 6 TC_*_CS cases of a charging station, with ocppkit
+ * listening as the CSMS. This file parses arguments and prints; the runner is ocppkit/conformance.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import type { CsCase } from "../conformance/case.js";
+import {
+  type CaseResult,
+  type ConformanceConfig,
+  ConformanceError,
+  csCases,
+  exampleConfigText,
+  exitCodeOf,
+  junitXml,
+  notApplicable,
+  parseConfigText,
+  resolveConfig,
+  resultEvent,
+  resultLines,
+  runCs,
+  selectCases,
+  summarize,
+  summaryLines,
+  type Trigger,
+  triggerOption,
+} from "../conformance/index.js";
+import { basicAuthOption, intOption, parse, readTextFile, stringOption } from "./args.js";
+import { CliError, ExitCode, usageError } from "./cli-errors.js";
+import { Color, palette } from "./colors.js";
+import { stdoutLine } from "./timeline.js";
+
+export const csHelp = `Usage: ocppkit conformance cs [--port 9000] [--host 127.0.0.1] [--id <station id>] [--auth basic:<id>:<password>]
+                              [--tls key.pem,cert.pem[,ca.pem]] [--config conformance.json] [--cases TC_B_*]
+                              [--trigger <cmd|url>] [--wait 300] [--list] [--junit report.xml] [--json]
+       ocppkit conformance cs --init [--config conformance.json]
+
+ocppkit listens as the CSMS and prints the URL the station must connect to (ws://host:port/<id>).
+When the station with the expected id connects and boots, the selected TC_*_CS cases run on it, one at
+a time; other ids are refused with 404, and one station is tested at a time. Where part 6 says
+"Manual Action" at the station (power cycle, plug in, present an idToken, unplug), ocppkit asks: on a
+terminal by a prompt, unattended by --trigger; with neither the case is "needs action".
+
+Options:
+  --port <n>            port to listen on (default 9000; 0 picks a free one)
+  --host <addr>         address to listen on (default 127.0.0.1)
+  --id <id>             the station identity expected (default: the config's stationId)
+  --auth <basic:id:pw>  require HTTP Basic auth with this password (security profile 1, or 2 with --tls)
+  --tls <key,cert[,ca]> serve wss:// with this PEM key and certificate; with a CA, require client certificates (profile 3)
+  --config <file>       the <Configured ...> values and the features the station claims; --init writes an example
+  --cases <list>        case ids or patterns, comma-separated (default: all TC_*_CS cases)
+  --trigger <cmd|url>   physical actions: an http(s):// URL is the base of POST <url>/2.0.1/<station>/<action>
+                        with the parameters as JSON (ocppkit charge-point --control speaks it); anything else is
+                        a shell command run with OCPPKIT_CASE, OCPPKIT_STATION, OCPPKIT_VERSION, OCPPKIT_ACTION
+                        (PowerCycle, PlugIn, PresentIdToken, Unplug), OCPPKIT_PAYLOAD (JSON), OCPPKIT_INSTRUCTION
+  --wait <s>            seconds to wait for the station's first connection and boot (default 300)
+  --list                list the cases (with "not applicable" reasons for this config) and exit
+  --junit <file>        also write a JUnit XML report
+  --json                one JSON object per line: station events, frames, a result per case, a summary
+
+Exit code: 0 only if every selected case passed or was not applicable; 1 otherwise.
+
+Example (the ocppkit simulator as the station under test):
+  ocppkit conformance cs --port 9000 --id CS1 --trigger http://127.0.0.1:9100 &
+  ocppkit charge-point ws://127.0.0.1:9000 --id CS1 --version 2.0.1 --control 9100
+`;
+
+const options = {
+  port: { type: "string" },
+  host: { type: "string" },
+  id: { type: "string" },
+  auth: { type: "string" },
+  tls: { type: "string" },
+  config: { type: "string" },
+  init: { type: "boolean" },
+  cases: { type: "string" },
+  trigger: { type: "string" },
+  wait: { type: "string" },
+  list: { type: "boolean" },
+  junit: { type: "string" },
+} as const;
+
+const command = "conformance cs";
+
+/** On a terminal: prints what to do at the station; the case then waits for the station's messages. */
+function promptAction(write: (line: string) => void): Trigger {
+  return async (request) => {
+    write(
+      `\n>>> ${request.caseId}: ${request.instruction} (${request.action} ${JSON.stringify(request.payload)}); waiting for the station…`,
+    );
+  };
+}
+
+export async function runConformanceCs(argv: readonly string[]): Promise<number> {
+  const args = parse(command, argv, options, 0);
+  if (args.values.help) {
+    process.stdout.write(csHelp);
+    return ExitCode.Ok;
+  }
+  const configPath = stringOption(args, "config");
+  if (args.values.init) {
+    const target = configPath ?? "conformance.json";
+    if (existsSync(target))
+      throw new CliError(`ocppkit ${command}: ${target} exists; remove it or choose another --config`, ExitCode.Usage);
+    writeFileSync(target, exampleConfigText());
+    stdoutLine(`wrote ${target}: every field at its default, with comments`);
+    return ExitCode.Ok;
+  }
+  const json = args.values.json === true;
+  const id = stringOption(args, "id");
+  const auth = basicAuthOption(command, stringOption(args, "auth"));
+  let config: ConformanceConfig;
+  try {
+    const given = configPath === undefined ? {} : parseConfigText(readTextFile(command, configPath, "the config"), configPath);
+    config = resolveConfig({ ...given, ...(id ? { stationId: id } : {}) }, configPath ?? "the options");
+  } catch (error) {
+    if (error instanceof ConformanceError) throw usageError(command, error.message);
+    throw error;
+  }
+  if (auth && auth.username !== config.stationId) throw usageError(command, `--auth's user must be the station id ${config.stationId}`);
+  let cases: CsCase[];
+  try {
+    const patterns = stringOption(args, "cases")
+      ?.split(",")
+      .map((p) => p.trim())
+      .filter(Boolean);
+    cases = selectCases(csCases, patterns) as CsCase[];
+  } catch (error) {
+    throw usageError(command, (error as Error).message);
+  }
+  if (args.values.list) {
+    for (const kase of cases) {
+      const skip = notApplicable(kase, config);
+      if (json)
+        stdoutLine(
+          JSON.stringify({ event: "case", id: kase.id, name: kase.name, block: kase.block, useCases: kase.useCases, notApplicable: skip }),
+        );
+      else stdoutLine(`${kase.id.padEnd(12)} ${kase.name}${skip ? `  (not applicable: ${skip})` : ""}`);
+    }
+    return ExitCode.Ok;
+  }
+  const tlsValue = stringOption(args, "tls");
+  let tls: { key: Buffer; cert: Buffer; ca?: Buffer; requestCert?: boolean } | undefined;
+  if (tlsValue !== undefined) {
+    const [key, cert, ca, ...rest] = tlsValue.split(",");
+    if (!key || !cert || rest.length)
+      throw usageError(command, `--tls must be key.pem,cert.pem or key.pem,cert.pem,ca.pem, got '${tlsValue}'`);
+    const read = (file: string) => {
+      try {
+        return readFileSync(file);
+      } catch (error) {
+        throw usageError(command, `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      }
+    };
+    tls = { key: read(key), cert: read(cert), ...(ca ? { ca: read(ca), requestCert: true } : {}) };
+  }
+  const port = intOption(command, args, "port", 9000, 0, 65_535);
+  const waitForStationS = intOption(command, args, "wait", 300, 1, 86_400);
+  const triggerValue = stringOption(args, "trigger");
+  const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
+  const trigger: Trigger | undefined = triggerValue
+    ? triggerOption(triggerValue)
+    : interactive && !json
+      ? promptAction(stdoutLine)
+      : undefined;
+  const colors = palette(process.stdout);
+  const paint: Record<string, Color> = {
+    pass: Color.green,
+    fail: Color.red,
+    error: Color.red,
+    "needs action": Color.yellow,
+    "not applicable": Color.dim,
+  };
+
+  let results: CaseResult[];
+  try {
+    results = await runCs({
+      config,
+      cases,
+      host: stringOption(args, "host") ?? "127.0.0.1",
+      port,
+      tls,
+      password: auth?.password,
+      trigger,
+      waitForStationS,
+      onListening: (url) =>
+        json
+          ? stdoutLine(JSON.stringify({ event: "listening", url }))
+          : stdoutLine(`ocppkit conformance: ${cases.length} TC_*_CS case(s); connect the station to ${url}`),
+      onStation: (event) => stdoutLine(json ? JSON.stringify(event) : colors.paint(Color.dim, event.detail)),
+      onFrame: json ? (caseId, frame) => stdoutLine(JSON.stringify({ event: "frame", case: caseId, ...frame })) : undefined,
+      onResult: (result) => {
+        if (json) return stdoutLine(JSON.stringify(resultEvent(result)));
+        const [head, ...detail] = resultLines(result);
+        stdoutLine(colors.paint(paint[result.outcome] ?? Color.bold, head));
+        for (const line of detail) stdoutLine(line.replace("tool → CSMS", "tool → station").replace("CSMS → tool", "station → tool"));
+      },
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") throw new CliError(`ocppkit ${command}: port ${port} is in use; choose another --port`, ExitCode.Failure);
+    throw error;
+  }
+  const summary = summarize(results);
+  if (json) stdoutLine(JSON.stringify({ event: "summary", ...summary }));
+  else {
+    stdoutLine("");
+    for (const line of summaryLines(summary)) stdoutLine(line);
+  }
+  const junit = stringOption(args, "junit");
+  if (junit) {
+    try {
+      writeFileSync(junit, junitXml(results, "ocppkit conformance cs"));
+    } catch (error) {
+      throw new CliError(
+        `ocppkit ${command}: cannot write ${junit}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        ExitCode.Failure,
+      );
+    }
+  }
+  return exitCodeOf(results);
+}

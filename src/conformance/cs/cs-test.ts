@@ -1,0 +1,406 @@
+/**
+ * What a TC_*_CS case sees: the tool playing the CSMS towards the station under test. Its verbs are the
+ * verbs of part 6's tables: the OCTT sends a message and checks the answer (`send`), the Charging
+ * Station sends a message (`expectCall`, answered by the tool as `answer` says), a "Manual Action" at the
+ * station (`act`: plug in, present an idToken, reboot, asked of a trigger), a tool validation (`expect`).
+ * Every CALL the station sends is kept in order, so a step finds the next one of its action after the
+ * previous step's: a message out of order is one the step cannot find. Every message both ways is checked
+ * against the 2.0.1 schemas: a violation by the station fails the step with the field named.
+ */
+import { isDeepStrictEqual } from "node:util";
+import { CallTimeoutError, InvalidResponseError, NotConnectedError, OcppError, validatePayload } from "../../index.js";
+import { type ChargePoint, call as calls, protocol } from "../../v201/index.js";
+import type { ConformanceConfig, IdToken } from "../config.js";
+import { CheckFailure, StepError, shown } from "../failures.js";
+import { NeedsActionError, type Trigger } from "../triggers.js";
+
+type Body = Record<string, unknown>;
+
+/** A CALL the station sent during the case: its place in the order, and what the tool answered. */
+export interface StationCall {
+  readonly index: number;
+  readonly action: string;
+  readonly payload: Body;
+  /** Milliseconds since the case started. */
+  readonly atMs: number;
+}
+
+/** What the tool answers to a CALL of the station: a fixed body, or one made from the request. */
+export type Answer = Body | ((payload: Body) => Body);
+
+/** The physical actions a case asks for at the station (the trigger's OCPPKIT_ACTION). */
+export const PhysicalAction = {
+  /** Switch the station off and on (or reboot it): it sends a BootNotification. */
+  PowerCycle: "PowerCycle",
+  /** Connect the EV to the EVSE (payload evseId, connectorId). */
+  PlugIn: "PlugIn",
+  /** Present an idToken at the station (payload evseId, idToken). */
+  PresentIdToken: "PresentIdToken",
+  /** Disconnect the EV (payload evseId, connectorId). */
+  Unplug: "Unplug",
+} as const;
+export type PhysicalAction = (typeof PhysicalAction)[keyof typeof PhysicalAction];
+
+/** How the runner gives the case the station: its current connection, and each CALL of any connection. */
+export interface StationLink {
+  /** The open connection, waiting (bounded) for the station to connect when there is none. */
+  connection(step: string): Promise<ChargePoint>;
+  /** Closes the connection (part 6: "The OCTT closes the WebSocket connection"). */
+  drop(): Promise<void>;
+}
+
+export interface CsTestOptions {
+  readonly caseId: string;
+  readonly stationId: string;
+  readonly config: ConformanceConfig;
+  readonly link: StationLink;
+  readonly trigger: Trigger;
+  /** How many frames have been logged (a failure remembers where it happened). */
+  readonly frameCount: () => number;
+}
+
+export class CsTest {
+  readonly caseId: string;
+  readonly stationId: string;
+  readonly config: ConformanceConfig;
+  /** Every CALL of the station during the case, in order. */
+  readonly calls: StationCall[] = [];
+  readonly #link: StationLink;
+  readonly #trigger: Trigger;
+  readonly #frameCount: () => number;
+  readonly #answers = new Map<string, Answer>();
+  readonly #started = performance.now();
+  #cursor = 0;
+  #prefix: string[] = [];
+  #wakers: (() => void)[] = [];
+  /** A failure found outside a step (a schema violation in a CALL of the station). */
+  #pending: CheckFailure | undefined;
+  #currentStep = "1";
+
+  constructor(options: CsTestOptions) {
+    this.caseId = options.caseId;
+    this.stationId = options.stationId;
+    this.config = options.config;
+    this.#link = options.link;
+    this.#trigger = options.trigger;
+    this.#frameCount = options.frameCount;
+  }
+
+  /** `<Configured evseId>` and `<Configured connectorId>`. */
+  get evseId(): number {
+    return this.config.evseId;
+  }
+  get connectorId(): number {
+    return this.config.connectorId;
+  }
+
+  /** `2` at the top level, `Booted 2` inside a reusable state. */
+  label(step: number | string): string {
+    return [...this.#prefix, String(step)].join(" ");
+  }
+
+  /** Runs a reusable state (part 6 section 3.18 onwards): its steps are labelled with its name. */
+  async state(name: string, run: () => Promise<void>): Promise<void> {
+    this.#prefix.push(name);
+    try {
+      await run();
+    } finally {
+      this.#prefix.pop();
+    }
+  }
+
+  // ---- the station sends, the tool answers ----
+
+  /** What the tool answers to `action` from now on (until changed); the default is `defaultAnswer`. */
+  answer(action: string, answer: Answer | undefined): void {
+    if (answer === undefined) this.#answers.delete(action);
+    else this.#answers.set(action, answer);
+  }
+
+  /** Called by the runner for every CALL of the station while the case runs: checked, kept, answered. */
+  incoming(action: string, payload: Body): Body {
+    const spec = protocol.actions.get(action);
+    const problem = spec && validatePayload(spec.request, payload);
+    if (problem) {
+      this.#pending ??= this.#fail(
+        new CheckFailure(
+          this.#currentStep,
+          `${action}Request schema`,
+          "a valid OCPP 2.0.1 payload",
+          `${problem.code}: ${problem.description}`,
+        ),
+      );
+      this.#wake();
+      throw problem;
+    }
+    this.calls.push({ index: this.calls.length, action, payload, atMs: performance.now() - this.#started });
+    this.#wake();
+    const answer = this.#answers.get(action);
+    if (answer === undefined) return defaultAnswer(this.config, action, payload);
+    return typeof answer === "function" ? answer(payload) : answer;
+  }
+
+  /** Now, in the station's messages: pass it as `since` to accept the messages sent from now on in any order. */
+  mark(): number {
+    return this.calls.length;
+  }
+
+  /**
+   * Step `step`: the station sends `action` (the next one after the previous step's, or after `since`),
+   * bounded by config actionTimeoutS; `where` narrows which one (a StatusNotification of EVSE 2).
+   */
+  async expectCall(
+    step: number | string,
+    action: string | readonly string[],
+    options: { since?: number; where?: (payload: Body) => boolean; describe?: string; timeoutS?: number } = {},
+  ): Promise<StationCall> {
+    const label = this.#begin(step);
+    const actions = typeof action === "string" ? [action] : action;
+    const from = options.since ?? this.#cursor;
+    const seconds = options.timeoutS ?? this.config.actionTimeoutS;
+    const deadline = performance.now() + seconds * 1000;
+    for (;;) {
+      this.#raisePending();
+      const found = this.calls.find((c) => c.index >= from && actions.includes(c.action) && (options.where?.(c.payload) ?? true));
+      if (found) {
+        if (options.since === undefined) this.#cursor = found.index + 1;
+        else this.#cursor = Math.max(this.#cursor, found.index + 1);
+        return found;
+      }
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        const what = `${actions.map((a) => `${a}Request`).join(" or ")}${options.describe ? ` (${options.describe})` : ""}`;
+        const after = this.calls.filter((c) => c.index >= from).map((c) => c.action);
+        throw this.#fail(
+          new CheckFailure(
+            label,
+            `the station sends ${what}`,
+            `${what} within ${seconds} s`,
+            after.length ? `only ${after.join(", ")}` : "nothing",
+          ),
+        );
+      }
+      await this.#nextCall(left);
+    }
+  }
+
+  /** Step `step`: the station sends no `action` for `seconds` (part 6: "OCTT waits to make sure CS does not send"). */
+  async expectNoCall(step: number | string, action: string, seconds: number): Promise<void> {
+    const label = this.#begin(step);
+    const from = this.calls.length;
+    await this.wait(seconds);
+    this.#raisePending();
+    const sent = this.calls.find((c) => c.index >= from && c.action === action);
+    if (sent) throw this.#fail(new CheckFailure(label, `the station sends no ${action}Request`, "none", shown(sent.payload)));
+  }
+
+  /** The CALLs the station sent from `since` on, every one of them (post scenario validations). */
+  callsSince(since: number, action?: string): StationCall[] {
+    return this.calls.filter((c) => c.index >= since && (action === undefined || c.action === action));
+  }
+
+  #nextCall(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wakers.push(done);
+    });
+  }
+
+  #wake(): void {
+    const wakers = this.#wakers;
+    this.#wakers = [];
+    for (const wake of wakers) wake();
+  }
+
+  // ---- the OCTT sends ----
+
+  /** The OCTT sends `action`; the station must answer with a valid CALLRESULT, which is returned. */
+  async send(step: number | string, action: string, payload: Body): Promise<Body> {
+    const label = this.#begin(step);
+    const cp = await this.#connection(label);
+    const Payload = this.#payloadClass(label, action, payload);
+    try {
+      const result = (await cp.call(new Payload(payload), { suppress: false })) as Body;
+      this.#raisePending();
+      return result;
+    } catch (error) {
+      throw this.#callProblem(label, action, error);
+    }
+  }
+
+  /** The OCTT sends `action` and the station must answer with a CALLERROR of `code` (TC_B_30). */
+  async sendExpectingError(step: number | string, action: string, payload: Body, code: string): Promise<void> {
+    const label = this.#begin(step);
+    const cp = await this.#connection(label);
+    const Payload = this.#payloadClass(label, action, payload);
+    let result: unknown;
+    try {
+      result = await cp.call(new Payload(payload), { suppress: false });
+    } catch (error) {
+      if (error instanceof OcppError && !(error instanceof InvalidResponseError)) {
+        if (error.code !== code)
+          throw this.#fail(new CheckFailure(label, `the answer to ${action}`, `CALLERROR ${code}`, `CALLERROR ${error.code}`));
+        return;
+      }
+      throw this.#callProblem(label, action, error);
+    }
+    throw this.#fail(new CheckFailure(label, `the answer to ${action}`, `CALLERROR ${code}`, `CALLRESULT ${shown(result)}`));
+  }
+
+  async #connection(label: string): Promise<ChargePoint> {
+    try {
+      return await this.#link.connection(label);
+    } catch (error) {
+      if (error instanceof CheckFailure || error instanceof StepError) throw this.#fail(error);
+      throw this.#fail(new StepError(label, (error as Error).message));
+    }
+  }
+
+  #payloadClass(label: string, action: string, payload: Body): new (p: Body) => never {
+    const spec = protocol.actions.get(action);
+    const Payload = (calls as unknown as Record<string, new (p: Body) => never>)[action];
+    if (!spec || !Payload) throw this.#fail(new StepError(label, `${action} is not an OCPP 2.0.1 action`));
+    const problem = validatePayload(spec.request, payload);
+    // The tool's own message must be valid: a broken case is an error, not a failure of the station.
+    if (problem) throw this.#fail(new StepError(label, `the tool's ${action}Request is invalid: ${problem.description}`));
+    return Payload;
+  }
+
+  #callProblem(label: string, action: string, error: unknown): CheckFailure | StepError {
+    if (error instanceof InvalidResponseError) {
+      return this.#fail(
+        new CheckFailure(
+          label,
+          `${action}Response schema`,
+          "a valid OCPP 2.0.1 payload",
+          `${error.cause.code}: ${error.cause.description}`,
+        ),
+      );
+    }
+    if (error instanceof OcppError) {
+      return this.#fail(
+        new CheckFailure(label, `the answer to ${action}`, `${action}Response`, `CALLERROR ${error.code}: ${error.description}`),
+      );
+    }
+    if (error instanceof CallTimeoutError) {
+      return this.#fail(
+        new CheckFailure(label, `the answer to ${action}`, `${action}Response within ${this.config.responseTimeoutS} s`, "no answer"),
+      );
+    }
+    if (error instanceof NotConnectedError)
+      return this.#fail(new CheckFailure(label, `the answer to ${action}`, `${action}Response`, "the station closed the connection"));
+    if (error instanceof CheckFailure || error instanceof StepError) return this.#fail(error);
+    return this.#fail(new StepError(label, `${action} failed: ${(error as Error).message}`));
+  }
+
+  /** Closes the station's connection; a station reconnects by itself (part 4 section 5.3). */
+  async disconnect(step: number | string): Promise<void> {
+    this.#begin(step);
+    await this.#link.drop();
+  }
+
+  // ---- manual actions at the station ----
+
+  /**
+   * Part 6's "Manual Action" at the station: asks the trigger (a prompt on a terminal, `--trigger`) for
+   * it; with none the case is "needs action". The station's reaction is what the next steps wait for.
+   */
+  async act(step: number | string, action: PhysicalAction, instruction: string, payload: Body = {}): Promise<void> {
+    const label = this.#begin(step);
+    try {
+      await this.#trigger({ caseId: this.caseId, stationId: this.stationId, version: "2.0.1", action, payload, instruction });
+    } catch (error) {
+      if (error instanceof NeedsActionError) throw error;
+      throw this.#fail(new StepError(label, `the trigger failed: ${(error as Error).message}`));
+    }
+  }
+
+  // ---- tool validations ----
+
+  /** A named tool validation: `received` must equal `expected` (deeply). */
+  expect(step: number | string, check: string, received: unknown, expected: unknown): void {
+    if (!isDeepStrictEqual(received, expected))
+      throw this.#fail(new CheckFailure(this.label(step), check, shown(expected), shown(received)));
+  }
+
+  /** A named tool validation with several allowed values. */
+  expectOneOf(step: number | string, check: string, received: unknown, allowed: readonly unknown[]): void {
+    if (!allowed.some((value) => isDeepStrictEqual(received, value)))
+      throw this.#fail(new CheckFailure(this.label(step), check, allowed.map(shown).join(" or "), shown(received)));
+  }
+
+  /** A named tool validation stated as a condition; `expected` says it in words. */
+  expectThat(step: number | string, check: string, ok: boolean, expected: string, received: unknown): void {
+    if (!ok) throw this.#fail(new CheckFailure(this.label(step), check, expected, shown(received)));
+  }
+
+  #begin(step: number | string): string {
+    this.#raisePending();
+    this.#currentStep = this.label(step);
+    return this.#currentStep;
+  }
+
+  #fail<E extends CheckFailure | StepError>(failure: E): E {
+    if (failure.frameIndex < 0) failure.frameIndex = this.#frameCount();
+    return failure;
+  }
+
+  #raisePending(): void {
+    if (this.#pending) throw this.#pending;
+  }
+
+  /** Ends the case: a schema violation seen after the last step still fails it. */
+  finish(): void {
+    this.#raisePending();
+  }
+
+  /** Part 6's waits, in seconds. */
+  wait(seconds: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  }
+
+  now(): string {
+    return new Date().toISOString();
+  }
+}
+
+/** The idTokenInfo.status the tool gives a token: the config's valid, invalid, blocked and expired tokens. */
+export function tokenStatus(config: ConformanceConfig, token: IdToken | undefined): string {
+  if (!token) return "Unknown";
+  const same = (t: IdToken) => t.idToken === token.idToken && t.type === token.type;
+  const t = config.idTokens;
+  if (same(t.valid) || same(t.validSameGroup) || same(t.masterPass)) return "Accepted";
+  if (same(t.blocked)) return "Blocked";
+  if (same(t.expired)) return "Expired";
+  return "Invalid";
+}
+
+/** What the tool answers when the case says nothing else: what a CSMS that accepts everything answers. */
+export function defaultAnswer(config: ConformanceConfig, action: string, payload: Body): Body {
+  switch (action) {
+    case "BootNotification":
+      return { currentTime: new Date().toISOString(), interval: config.heartbeatIntervalS, status: "Accepted" };
+    case "Heartbeat":
+      return { currentTime: new Date().toISOString() };
+    case "Authorize":
+      return { idTokenInfo: { status: tokenStatus(config, payload.idToken as IdToken) } };
+    case "TransactionEvent":
+      return payload.idToken ? { idTokenInfo: { status: tokenStatus(config, payload.idToken as IdToken) } } : {};
+    case "DataTransfer":
+      return { status: "UnknownVendorId" };
+    case "SignCertificate":
+      return { status: "Accepted" };
+    case "Get15118EVCertificate":
+      return { status: "Failed", exiResponse: "" };
+    case "GetCertificateStatus":
+      return { status: "Failed" };
+    case "NotifyEVChargingNeeds":
+      return { status: "Rejected" };
+    default:
+      return {};
+  }
+}

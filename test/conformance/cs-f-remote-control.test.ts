@@ -1,0 +1,43 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { csCasesOf, csConfig, type FaultCase, onSend, runAgainstSimulator } from "./cs-harness.js";
+
+const cases = csCasesOf("F");
+const triggerAnswer = (status: string) => ({ status });
+
+/** One fault per case: wrong status, missing follow-up, wrong content, invalid payload. */
+const faults: Record<string, FaultCase> = {
+  TC_F_06_CS: { fault: (_c, p) => p.route("UnlockConnector", () => ({ status: "UnlockFailed" })), step: "2" },
+  // Invalid payload: a status the schema does not have.
+  TC_F_07_CS: { fault: (_c, p) => p.route("UnlockConnector", () => ({ status: "Open" }), { skipSchemaValidation: true }), step: "1" },
+  TC_F_10_CS: { fault: (_c, p) => p.route("UnlockConnector", () => ({ status: "Unlocked" })), step: "2" },
+  TC_F_11_CS: { fault: (c) => onSend(c, (a, b) => (a === "MeterValues" ? { ...b, evseId: 2 } : b)), step: "3" },
+  TC_F_12_CS: { fault: (c) => onSend(c, (a, b) => (a === "MeterValues" && b.evseId === 2 ? undefined : b)), step: "3" },
+  TC_F_17_CS: { fault: (_c, p) => p.route("TriggerMessage", () => triggerAnswer("NotImplemented")), step: "2" },
+  TC_F_18_CS: { fault: (c) => onSend(c, (a, b) => (a === "FirmwareStatusNotification" ? { ...b, status: "Installed" } : b)), step: "3" },
+  // Missing follow-up; the heartbeat interval is long so that no periodic Heartbeat stands in for it.
+  TC_F_20_CS: { fault: (_c, p) => p.routeAfter("TriggerMessage", () => {}), step: "3", config: { heartbeatIntervalS: 300 } },
+  TC_F_23_CS: { fault: (c) => onSend(c, (a, b) => (a === "StatusNotification" ? { ...b, connectorStatus: "Faulted" } : b)), step: "3" },
+  TC_F_26_CS: { fault: (_c, p) => p.route("TriggerMessage", () => triggerAnswer("Accepted")), step: "2" },
+  TC_F_27_CS: { fault: (_c, p) => p.route("TriggerMessage", () => triggerAnswer("Rejected")), step: "2" },
+};
+
+describe("conformance cs, block F (RemoteControl)", () => {
+  it("every TC_F_*_CS case in scope passes against the simulated charger", async () => {
+    const results = await runAgainstSimulator(cases, csConfig());
+    assert.deepEqual(
+      results.filter((r) => r.outcome !== "pass"),
+      [],
+    );
+  });
+
+  for (const kase of cases) {
+    it(`${kase.id} fails against a wrong station at the named step`, async () => {
+      const faultCase = faults[kase.id];
+      assert.ok(faultCase, `no fault for ${kase.id}`);
+      const [result] = await runAgainstSimulator([kase], csConfig({ actionTimeoutS: 4, ...faultCase.config }), faultCase.fault);
+      assert.equal(result?.outcome, "fail", `${kase.id}: ${result?.outcome} ${result?.reason ?? ""}`);
+      assert.equal(result?.step, faultCase.step, `${kase.id}: ${result?.reason}`);
+    });
+  }
+});

@@ -1,0 +1,83 @@
+/**
+ * The proofs of the TC_*_CS cases: the suite runs against the ocppkit simulated charger (2.0.1, real
+ * WebSocket, physical actions through its control endpoint as an unattended CI run would do it), where
+ * every case in scope passes; and against a deliberately wrong station (one fault per case, injected
+ * into the simulator), where every case fails at the step part 6 names.
+ */
+import { startChargerControl } from "../../src/cli/charger-control.js";
+import { SimulatedCharger2 } from "../../src/cli/simulated-charger-2.js";
+import {
+  type CaseResult,
+  type ConformanceConfig,
+  type CsCase,
+  csCases,
+  httpTrigger,
+  resolveConfig,
+  runCs,
+} from "../../src/conformance/index.js";
+import { connect } from "../../src/index.js";
+import type { ChargePoint } from "../../src/v201/index.js";
+
+type Body = Record<string, unknown>;
+
+/** What makes the station wrong: it changes the simulator (its routes, what it sends) once attached. */
+export type Fault = (charger: SimulatedCharger2, peer: ChargePoint) => void;
+
+export interface FaultCase {
+  readonly fault: Fault;
+  /** The step the case must fail at, as the report names it. */
+  readonly step: string;
+  /** Config changes for this run (a feature the wrong station claims or not). */
+  readonly config?: Partial<ConformanceConfig>;
+}
+
+export const stationId = "SIM-CS";
+
+/** Short waits: the simulator answers at once; a wrong station is given a few seconds. */
+export function csConfig(over: Partial<ConformanceConfig> = {}): ConformanceConfig {
+  return resolveConfig({ stationId, heartbeatIntervalS: 1, responseTimeoutS: 10, actionTimeoutS: 10, ...over });
+}
+
+export function csCasesOf(block: string): CsCase[] {
+  return csCases.filter((kase) => kase.block === block);
+}
+
+/** Runs `cases` with the simulator as the station; `fault` makes it wrong. */
+export async function runAgainstSimulator(cases: readonly CsCase[], config: ConformanceConfig, fault?: Fault): Promise<CaseResult[]> {
+  const charger = new SimulatedCharger2({ id: config.stationId, connectors: config.evses, meterIntervalS: 0, logger: {} }, "2.0.1");
+  const control = await startChargerControl(charger, 0);
+  let running: Promise<unknown> = Promise.resolve();
+  try {
+    return await runCs({
+      config,
+      cases,
+      host: "127.0.0.1",
+      port: 0,
+      trigger: httpTrigger(control.url),
+      waitForStationS: 30,
+      onListening: (url) => {
+        running = (async () => {
+          const connection = await connect(url, { protocols: ["ocpp2.0.1"] });
+          const peer = charger.attach(connection) as ChargePoint;
+          fault?.(charger, peer);
+          const done = peer.start().catch(() => {});
+          await charger.boot();
+          await done;
+        })().catch(() => {});
+      },
+    });
+  } finally {
+    charger.detach();
+    control.close();
+    await running;
+  }
+}
+
+/** The simulator's send, with `change` deciding per message: send it (maybe changed), or drop it (undefined). */
+export function onSend(charger: SimulatedCharger2, change: (action: string, body: Body) => Body | undefined): void {
+  const send = charger.send.bind(charger);
+  charger.send = async (action: string, body: Body) => {
+    const changed = change(action, body);
+    return changed === undefined ? {} : send(action, changed);
+  };
+}
