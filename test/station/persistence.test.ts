@@ -138,3 +138,50 @@ test("1.6: configuration and the local list survive a restart; an unreadable sta
   assert.deepEqual(config.configurationKey, [{ key: "MeterValueSampleInterval", readonly: false, value: "33" }]);
   assert.deepEqual(await station.call("GetLocalListVersion", {}), { listVersion: 12 });
 });
+
+test("2.x: a transaction a power loss ended takes its TxProfile with it; the TxDefaultProfile stays", async (t) => {
+  const dir = stateDir(t);
+  const station = await StationUnderTest.start(t, { version: "2.0.1", args: ["--queue-dir", dir] });
+  await station.call("RequestStartTransaction", { remoteStartId: 5, evseId: 1, idToken: idToken("ALICE") });
+  const started = await station.waitFor((r) => r.action === "TransactionEvent" && r.payload.eventType === "Started");
+  const transactionId = (started.payload.transactionInfo as Body).transactionId;
+  const profile = (id: number, purpose: string) => ({
+    id,
+    stackLevel: 1,
+    chargingProfilePurpose: purpose,
+    chargingProfileKind: "Absolute",
+    ...(purpose === "TxProfile" ? { transactionId } : {}),
+    chargingSchedule: [
+      { id: 1, startSchedule: new Date().toISOString(), chargingRateUnit: "W", chargingSchedulePeriod: [{ startPeriod: 0, limit: 4000 }] },
+    ],
+  });
+  assert.deepEqual(await station.call("SetChargingProfile", { evseId: 1, chargingProfile: profile(21, "TxProfile") }), {
+    status: "Accepted",
+  });
+  assert.deepEqual(await station.call("SetChargingProfile", { evseId: 1, chargingProfile: profile(22, "TxDefaultProfile") }), {
+    status: "Accepted",
+  });
+  // The power cut comes once both files hold what the station answered (each is written just after its message).
+  const saved = () => {
+    const open = JSON.parse(readFileSync(join(dir, "charger-state.json"), "utf8")) as { transactions: Body[] };
+    const profiles = (JSON.parse(readFileSync(join(dir, "station.json"), "utf8")) as Record<string, { chargingProfiles?: Body[] }>)[
+      "2.0.1"
+    ];
+    return open.transactions[0]?.startQueued === true && profiles.chargingProfiles?.length === 2;
+  };
+  for (let tries = 0; !saved() && tries < 500; tries++) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.ok(saved(), "the open transaction and both profiles are on disk");
+  station.charger.child.kill("SIGKILL");
+  await station.charger.exited;
+
+  await station.restart();
+  const ended = await station.waitFor((r) => r.action === "TransactionEvent" && r.payload.eventType === "Ended");
+  assert.equal((ended.payload.transactionInfo as Body).stoppedReason, "PowerLoss");
+  assert.equal((ended.payload.transactionInfo as Body).transactionId, transactionId);
+  assert.deepEqual(await station.call("GetChargingProfiles", { requestId: 1, chargingProfile: { chargingProfileId: [21] } }), {
+    status: "NoProfiles",
+  });
+  assert.deepEqual(await station.call("GetChargingProfiles", { requestId: 2, chargingProfile: { chargingProfileId: [22] } }), {
+    status: "Accepted",
+  });
+});
