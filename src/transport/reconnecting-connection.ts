@@ -4,6 +4,12 @@ import { ConnectError, type ConnectOptions, connect } from "./connect.js";
 import { type Connection, type ConnectionReceiver, type LinkControl, ReceiverSlot } from "./connection.js";
 import type { WsConnection } from "./ws-connection.js";
 
+/**
+ * The longest delay Node's timers take (2^31 - 1 ms, about 24.8 days); a longer one fires after 1 ms, so a
+ * huge WebSocketPingInterval or RetryBackOff* value set by a central system would become a tight loop.
+ */
+const maxTimerMs = 2_147_483_647;
+
 export interface ReconnectOptions extends ConnectOptions {
   /**
    * OCPP 2.0.1 part 4 section 5.3 `RetryBackOffWaitMinimum`, in ms: the back-off before the first
@@ -302,7 +308,7 @@ export class ReconnectingConnection extends EventEmitter<ReconnectingConnectionE
     const range = o.retryBackOffRandomRangeMs ?? 2_000;
     const repeat = o.retryBackOffRepeatTimes ?? 5;
     const base = Math.min(o.maxDelayMs ?? Number.POSITIVE_INFINITY, minimum * 2 ** Math.min(failures, repeat));
-    return Math.round(base + range * Math.random());
+    return Math.min(maxTimerMs, Math.round(base + range * Math.random()));
   }
 
   #retry(code: number, reason: string, error?: ConnectError): void {
@@ -333,7 +339,7 @@ export class ReconnectingConnection extends EventEmitter<ReconnectingConnectionE
       for (const waiter of this.#aliveWaiters.splice(0)) waiter.resolve(true);
       return;
     }
-    this.#pingTimer = setInterval(() => this.#probe(link), this.#pingIntervalMs);
+    this.#pingTimer = setInterval(() => this.#probe(link), Math.min(maxTimerMs, this.#pingIntervalMs));
     this.#pingTimer.unref();
   }
 
@@ -353,7 +359,7 @@ export class ReconnectingConnection extends EventEmitter<ReconnectingConnectionE
     this.#sendWatch = setTimeout(() => {
       this.#sendWatch = undefined;
       if (this.#link === link && this.#heardAt < sentAt) this.#probe(link);
-    }, this.pongTimeoutMs);
+    }, Math.min(maxTimerMs, this.pongTimeoutMs));
     this.#sendWatch.unref();
   }
 
@@ -377,7 +383,7 @@ export class ReconnectingConnection extends EventEmitter<ReconnectingConnectionE
       setImmediate(() => {
         if (this.#link === link && this.#heardAt < sentAt) link.socket.terminate();
       });
-    }, this.pongTimeoutMs);
+    }, Math.min(maxTimerMs, this.pongTimeoutMs));
     this.#probeTimer.unref();
   }
 

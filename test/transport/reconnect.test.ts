@@ -237,6 +237,16 @@ test("every back-off adds a new random part of at most RetryBackOffRandomRange",
   assert.ok(new Set(waits).size > 20, "the random part varies");
 });
 
+test("a back-off too long for Node's timers is capped at their limit instead of firing at once", () => {
+  // A central system may set RetryBackOffWaitMinimum to any integer; past 2^31 - 1 ms a timer fires after 1 ms.
+  const connection = new ReconnectingConnection("ws://127.0.0.1:9/never", {
+    retryBackOffWaitMinimumMs: 9_000_000_000_000,
+    retryBackOffRandomRangeMs: 0,
+  });
+  connection.close();
+  for (const failures of [0, 3, 10]) assert.equal(connection.backOffMs(failures), 2_147_483_647);
+});
+
 test("after every lost link the first attempt waits RetryBackOffWaitMinimum again, however many attempts failed before", {
   timeout: 20_000,
 }, async (t) => {
