@@ -150,7 +150,8 @@ export class ReconnectingConnection extends EventEmitter<ReconnectingConnectionE
 
   /** The pong timeout in effect: `pongTimeoutMs`, at most half the ping interval. */
   get pongTimeoutMs(): number {
-    return this.#pingIntervalMs > 0 ? Math.min(this.#pongTimeoutMs, this.#pingIntervalMs / 2) : this.#pongTimeoutMs;
+    const timeout = this.#pingIntervalMs > 0 ? Math.min(this.#pongTimeoutMs, this.#pingIntervalMs / 2) : this.#pongTimeoutMs;
+    return Math.min(maxTimerMs, timeout);
   }
 
   /**
@@ -359,7 +360,7 @@ export class ReconnectingConnection extends EventEmitter<ReconnectingConnectionE
     this.#sendWatch = setTimeout(() => {
       this.#sendWatch = undefined;
       if (this.#link === link && this.#heardAt < sentAt) this.#probe(link);
-    }, Math.min(maxTimerMs, this.pongTimeoutMs));
+    }, this.pongTimeoutMs);
     this.#sendWatch.unref();
   }
 
@@ -383,7 +384,7 @@ export class ReconnectingConnection extends EventEmitter<ReconnectingConnectionE
       setImmediate(() => {
         if (this.#link === link && this.#heardAt < sentAt) link.socket.terminate();
       });
-    }, Math.min(maxTimerMs, this.pongTimeoutMs));
+    }, this.pongTimeoutMs);
     this.#probeTimer.unref();
   }
 
