@@ -4,14 +4,19 @@ import type { CsmsTest } from "../csms-test.js";
 
 type Body = Record<string, unknown>;
 
-/** A TC_*_CSMS case: its block is read from the id. */
-export function csmsCase(kase: Omit<CsmsCase, "direction" | "block">): CsmsCase {
-  const block = /^TC_([A-Z])_/.exec(kase.id)?.[1];
-  if (!block) throw new TypeError(`case id ${kase.id} does not name a block`);
-  return { ...kase, block: block as CsmsCase["block"], direction: Direction.Csms };
+/** The functional block a part 6 case id names (`TC_B_01_CSMS` → `B`). */
+export function blockOf(id: string): CsmsCase["block"] {
+  const block = /^TC_([A-Z])_/.exec(id)?.[1];
+  if (!block) throw new TypeError(`case id ${id} does not name a block`);
+  return block as CsmsCase["block"];
 }
 
-/** `a.b.c` of a payload. */
+/** A TC_*_CSMS case: its block is read from the id. */
+export function csmsCase(kase: Omit<CsmsCase, "direction" | "block">): CsmsCase {
+  return { ...kase, block: blockOf(kase.id), direction: Direction.Csms };
+}
+
+/** `a.b.c` of a payload (`a.0.b` indexes a list). */
 export function field(payload: unknown, path: string): unknown {
   let value: unknown = payload;
   for (const key of path.split(".")) {
@@ -23,7 +28,7 @@ export function field(payload: unknown, path: string): unknown {
 
 /** Checks each `path: expected` of a payload as one named check per field: `ResetRequest type`. */
 export function expectFields(
-  t: CsmsTest,
+  t: Pick<CsmsTest, "expect">,
   step: number | string,
   message: string,
   payload: unknown,

@@ -3,37 +3,17 @@
  * Station"), and the checks several cases repeat, as building blocks of the TC_*_CS cases.
  */
 import { type CsCase, Direction } from "../case.js";
+import { blockOf, expectFields, field } from "../cases/define.js";
 import { type CsTest, PhysicalAction, type StationCall } from "./cs-test.js";
 
 type Body = Record<string, unknown>;
 
 /** A TC_*_CS case: its block is read from the id. */
 export function csCase(kase: Omit<CsCase, "direction" | "block">): CsCase {
-  const block = /^TC_([A-Z])_/.exec(kase.id)?.[1];
-  if (!block) throw new TypeError(`case id ${kase.id} does not name a block`);
-  return { ...kase, block: block as CsCase["block"], direction: Direction.ChargingStation };
+  return { ...kase, block: blockOf(kase.id), direction: Direction.ChargingStation };
 }
 
-/** `a.b.c` of a payload (`a.0.b` indexes a list). */
-export function field(payload: unknown, path: string): unknown {
-  let value: unknown = payload;
-  for (const key of path.split(".")) {
-    if (typeof value !== "object" || value === null) return undefined;
-    value = (value as Body)[key];
-  }
-  return value;
-}
-
-/** One named check per `path: expected` of a payload: `SetVariablesResponse setVariableResult.0.attributeStatus`. */
-export function expectFields(
-  t: CsTest,
-  step: number | string,
-  message: string,
-  payload: unknown,
-  expected: Readonly<Record<string, unknown>>,
-): void {
-  for (const [path, value] of Object.entries(expected)) t.expect(step, `${message} ${path}`, field(payload, path), value);
-}
+export { expectFields, field };
 
 /** `attributeStatusInfo is absent or attributeStatusInfo.reasonCode = <code>`. */
 export function expectReasonAbsentOr(t: CsTest, step: number | string, check: string, result: unknown, code: string): void {
