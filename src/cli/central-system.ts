@@ -6,8 +6,8 @@
 import { type Handler, type Logger, SecurityError, validatePayload } from "../index.js";
 import type { FloodPolicyOptions, FloodReport } from "../rpc/flood-policy.js";
 import { type AnyChargePoint, type ClusterMembership, CentralSystem as CoreCentralSystem } from "../server/index.js";
+import { schemaAnswer } from "../station/schema-answers.js";
 import { Action, AuthorizationStatus } from "../v16/index.js";
-import { schemaAnswer } from "./schema-answers.js";
 import { versionKits } from "./version-kits.js";
 import { subprotocolOf, type VersionName } from "./versions.js";
 

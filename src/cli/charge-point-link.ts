@@ -4,12 +4,12 @@
  * stopped, or a connection fails in a way retrying cannot fix (CliError with its exit code).
  */
 import { type ChargePoint, type Logger, type ReconnectingConnection, TransactionQueue } from "../index.js";
-import { ChargerState } from "./charger-state.js";
-import type { AnyCharger } from "./chargers.js";
+import { ChargerState } from "../station/charger-state.js";
+import type { AnyCharger } from "../station/chargers.js";
+import { endTransactionsLeftOpen } from "../station/power-loss.js";
 import { type CliError, ExitCode, oneLine } from "./cli-errors.js";
 import { explainConnectError } from "./connect-error.js";
 import type { EventLog } from "./event-log.js";
-import { endTransactionsLeftOpen } from "./power-loss.js";
 
 export interface ReconnectingRun {
   readonly charger: AnyCharger;

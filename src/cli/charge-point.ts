@@ -5,17 +5,17 @@
  */
 import { createInterface } from "node:readline";
 import { type ConnectOptions, connect, ReconnectingConnection } from "../index.js";
+import { createCharger } from "../station/chargers.js";
+import { startChargerControl } from "../station/control-endpoint.js";
+import { SimulatedCharger2 } from "../station/simulated-charger-2.js";
 import { Reason } from "../v16/index.js";
 import { basicAuthOption, intOption, numberOption, parse, readTextFile, stringOption, urlArgument } from "./args.js";
 import { runReconnecting } from "./charge-point-link.js";
-import { startChargerControl } from "./charger-control.js";
-import { createCharger } from "./chargers.js";
 import { CliError, ExitCode, oneLine, usageError } from "./cli-errors.js";
 import { palette } from "./colors.js";
 import type { Command } from "./command.js";
 import { explainConnectError } from "./connect-error.js";
 import { eventLog, withEventWarnings } from "./event-log.js";
-import { SimulatedCharger2 } from "./simulated-charger-2.js";
 import { stdoutLine, timeline } from "./timeline.js";
 import { subprotocolOf, versionOption } from "./versions.js";
 

@@ -3,10 +3,10 @@
  * process run a full session over a real WebSocket on 127.0.0.1, printed as a timeline.
  */
 import { connect } from "../index.js";
+import { createCharger } from "../station/chargers.js";
 import { Reason } from "../v16/index.js";
 import { parse, stringOption } from "./args.js";
 import { startCentralSystem } from "./central-system.js";
-import { createCharger } from "./chargers.js";
 import { CliError, ExitCode } from "./cli-errors.js";
 import { Color, palette } from "./colors.js";
 import type { Command } from "./command.js";

@@ -5,10 +5,10 @@
  * progress line shows connected chargers, calls/s, errors and p50/p99 latency; a report ends the run.
  */
 import { connect, NotConnectedError, type ReconnectingConnection } from "../index.js";
+import { type AnyCharger, createCharger } from "../station/chargers.js";
 import { Reason } from "../v16/index.js";
 import { intOption, numberOption, parse, stringOption, urlArgument } from "./args.js";
 import { chargerUrl, connectOptions } from "./charge-point.js";
-import { type AnyCharger, createCharger } from "./chargers.js";
 import { CliError, ExitCode, oneLine, usageError } from "./cli-errors.js";
 import { Color, palette } from "./colors.js";
 import type { Command } from "./command.js";

@@ -1,8 +1,9 @@
 /** Which OCPP versions the command speaks, by the names a person types (`--version 1.6`). */
+import { stationVersions, type VersionName } from "../station/station-version.js";
 import { CliError, ExitCode, usageError } from "./cli-errors.js";
 
-export const knownVersions = ["1.6", "2.0.1", "2.1"] as const;
-export type VersionName = (typeof knownVersions)[number];
+export type { VersionName };
+export const knownVersions = stationVersions;
 
 /** The versions this build of the command can run. */
 export const supportedVersions: readonly VersionName[] = ["1.6", "2.0.1", "2.1"];

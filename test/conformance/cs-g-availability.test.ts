@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { SimulatedCharger2 } from "../../src/cli/simulated-charger-2.js";
+import type { SimulatedCharger2 } from "../../src/station/simulated-charger-2.js";
 import type { ChargePoint } from "../../src/v201/index.js";
 import { csCasesOf, csConfig, type FaultCase, onSend, runAgainstSimulator } from "./cs-harness.js";
 

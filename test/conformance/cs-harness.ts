@@ -4,8 +4,7 @@
  * every case in scope passes; and against a deliberately wrong station (one fault per case, injected
  * into the simulator), where every case fails at the step part 6 names.
  */
-import { startChargerControl } from "../../src/cli/charger-control.js";
-import { SimulatedCharger2 } from "../../src/cli/simulated-charger-2.js";
+
 import {
   type CaseResult,
   type ConformanceConfig,
@@ -16,6 +15,8 @@ import {
   runCs,
 } from "../../src/conformance/index.js";
 import { connect } from "../../src/index.js";
+import { startChargerControl } from "../../src/station/control-endpoint.js";
+import { SimulatedCharger2 } from "../../src/station/simulated-charger-2.js";
 import type { ChargePoint } from "../../src/v201/index.js";
 
 type Body = Record<string, unknown>;

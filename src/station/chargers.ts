@@ -1,7 +1,7 @@
 /** The simulated charger of a version: 1.6 (SimulatedCharger) or 2.0.1 / 2.1 (SimulatedCharger2), one surface. */
 import { type ChargerSettings, SimulatedCharger } from "./simulated-charger.js";
 import { SimulatedCharger2 } from "./simulated-charger-2.js";
-import type { VersionName } from "./versions.js";
+import type { VersionName } from "./station-version.js";
 
 export type AnyCharger = SimulatedCharger | SimulatedCharger2;
 

@@ -1,11 +1,10 @@
 /**
- * A simulated OCPP 1.6 charger for the command line: connectors with a meter, sessions started and
+ * A simulated OCPP 1.6 charger (driven by the CLI, the load generator and the conformance tests): connectors with a meter, sessions started and
  * stopped locally or by the central system, heartbeats, and a sensible answer to every command a
  * central system can send. The state lives in SimulatedCharger so it survives a reconnect; each
  * connection gets a fresh ChargerPeer (a ChargePoint) that routes the central system's CALLs to it.
  */
 import { actionOf, after, type ChargePointOptions, type ConnectionLike, type Logger, on, type PayloadClass } from "../index.js";
-import { authorizationKeys16, Station16, StationStateFile } from "../station/index.js";
 import type {
   ChangeConfigurationRequest,
   GetConfigurationRequest,
@@ -32,9 +31,11 @@ import {
   UnlockStatus,
 } from "../v16/index.js";
 import type { OpenTransaction, TransactionRecorder } from "./charger-state.js";
+import { StationStateFile } from "./state-file.js";
+import { authorizationKeys16, Station16 } from "./station-16.js";
 
 /** What a simulator may change of its link when the central system asks (ReconnectingConnection has it). */
-export interface LinkControl {
+export interface LinkSettings {
   readonly pingIntervalMs: number;
   setKeepalive(pingIntervalMs: number): void;
   setBackOff(backOff: { retryBackOffWaitMinimumMs?: number; retryBackOffRandomRangeMs?: number; retryBackOffRepeatTimes?: number }): void;
@@ -106,7 +107,7 @@ export class SimulatedCharger {
   /** Where open transactions are kept across a crash (the state directory), if anywhere. */
   recorder: TransactionRecorder | undefined;
   /** The link's keepalive, which `WebSocketPingInterval` changes (OCPP 1.6 section 9.1.34). */
-  link: LinkControl | undefined;
+  link: LinkSettings | undefined;
   heartbeatIntervalS = 0;
   /** Configuration keys with their value and whether the central system may change them. */
   readonly configuration = new Map<string, { value: string; readonly: boolean }>();
@@ -286,7 +287,7 @@ export class SimulatedCharger {
   }
 
   /** The link is `link` from now on; the configuration shows its keepalive. */
-  attachLink(link: LinkControl): void {
+  attachLink(link: LinkSettings): void {
     this.link = link;
     this.configuration.set("WebSocketPingInterval", { value: String(Math.round(link.pingIntervalMs / 1000)), readonly: false });
   }

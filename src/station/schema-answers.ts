@@ -5,7 +5,7 @@
  * they have no hand-written handler, so every CALL gets a schema-valid CALLRESULT.
  */
 import { readFileSync } from "node:fs";
-import type { VersionName } from "./versions.js";
+import type { VersionName } from "./station-version.js";
 
 interface JsonSchema {
   readonly $ref?: string;

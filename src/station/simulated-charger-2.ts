@@ -10,13 +10,15 @@
 import { randomUUID } from "node:crypto";
 import { type ChargePointOptions, type ConnectionLike, type PayloadClass, SecurityError } from "../index.js";
 import type { AfterOptions, Handler, OnOptions } from "../rpc/routing.js";
-import { endsOnDeauthorize, meterValues, Station2, StationStateFile, transactionStart } from "../station/index.js";
 import * as v21 from "../v21/index.js";
 import * as v201 from "../v201/index.js";
 import type { OpenTransaction, TransactionRecorder } from "./charger-state.js";
 import { schemaAnswer } from "./schema-answers.js";
-import type { ChargerSettings, LinkControl, QueueLike } from "./simulated-charger.js";
-import type { VersionName } from "./versions.js";
+import type { ChargerSettings, LinkSettings, QueueLike } from "./simulated-charger.js";
+import { StationStateFile } from "./state-file.js";
+import { Station2 } from "./station-2.js";
+import type { VersionName } from "./station-version.js";
+import { endsOnDeauthorize, meterValues, transactionStart } from "./transactions.js";
 
 type Kit = typeof v201 | typeof v21;
 export const kits2: Record<"2.0.1" | "2.1", Kit> = { "2.0.1": v201, "2.1": v21 };
@@ -75,7 +77,7 @@ export class SimulatedCharger2 {
   peer: Peer | undefined;
   queue: QueueLike | undefined;
   recorder: TransactionRecorder | undefined;
-  link: LinkControl | undefined;
+  link: LinkSettings | undefined;
   heartbeatIntervalS = 0;
   /** The device model, monitoring and the handlers acting on them. */
   readonly station: Station2;
@@ -190,7 +192,7 @@ export class SimulatedCharger2 {
    * The link is `link` from now on: the device model shows its keepalive (the command line's), and the
    * back-off the model holds (a CSMS's values kept in the state directory) applies to it.
    */
-  attachLink(link: LinkControl): void {
+  attachLink(link: LinkSettings): void {
     // Before `link` is set: a fractional --ping-interval is not rounded on the link itself.
     this.link = undefined;
     this.station.model.update("OCPPCommCtrlr", "WebSocketPingInterval", String(Math.round(link.pingIntervalMs / 1000)));
