@@ -22,6 +22,8 @@ import {
   type CallResultErrorFrame,
   type CallResultFrame,
   decodeFrame,
+  encodeCall,
+  encodeCallResult,
   type Frame,
   type FrameFault,
   isFault,
@@ -368,7 +370,7 @@ export abstract class ChargePoint<R extends object = ResultMap> {
     // crypto module at start-up for a function first needed at the first call.
     const id = options.uniqueId ?? newMessageId();
     if (id.length > 36) return Promise.reject(new TypeError("uniqueId must be at most 36 characters (OCPP-J 1.6 section 4.1.4)"));
-    const text = JSON.stringify([MessageType.Call, id, action, payload]);
+    const text = encodeCall(MessageType.Call, id, action, payload);
     const waitUntil = wait ? Date.now() + this.responseTimeoutMs : 0;
     const pending = new PendingCall(id, action, text, spec, options.suppress !== false, skipValidation, waitUntil);
     const gate = this.#gate;
@@ -448,7 +450,7 @@ export abstract class ChargePoint<R extends object = ResultMap> {
     if (this.#closed || !this.connection.isOpen) throw new NotConnectedError(`Cannot send ${action}: not connected`);
     // A SEND cannot wait for the registration gate (nothing answers it to tell when it went out): refused.
     if (this.#gate) throw new NotRegisteredError(`Cannot send ${action}: not registered (BootNotification not Accepted)`);
-    this.#write(JSON.stringify([MessageType.Send, id, action, payload]));
+    this.#write(encodeCall(MessageType.Send, id, action, payload));
     return id;
   }
 
@@ -938,7 +940,7 @@ export abstract class ChargePoint<R extends object = ResultMap> {
         return;
       }
     }
-    if (!this.#trySend(JSON.stringify([MessageType.CallResult, id, result]), action)) return;
+    if (!this.#trySend(encodeCallResult(id, result), action)) return;
     const after = route.after;
     if (!after) return;
     try {
