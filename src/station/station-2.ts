@@ -25,7 +25,7 @@ import { baseReport, type ComponentVariableFilter, customReport, parts, reportDa
 import { ChargingProfiles, type Profile } from "./smart-charging.js";
 import { routeSmartCharging2 } from "./smart-charging-routes.js";
 import { type StationIdentity, standardDeviceModel } from "./standard-components.js";
-import type { StationStateFile } from "./state-file.js";
+import { durably, type StationStateFile } from "./state-file.js";
 import type { TransferOptions } from "./transfer.js";
 
 type Body = Record<string, unknown>;
@@ -136,6 +136,7 @@ export class Station2 {
    * display messages, a firmware update under way).
    */
   keepIn(file: StationStateFile): void {
+    this.#file = file;
     const stored = file.load();
     if (stored && typeof stored === "object") this.restore(stored as Partial<StoredStation2>);
     const save = () => file.save(() => this.store());
@@ -154,6 +155,12 @@ export class Station2 {
   }
 
   #booted = false;
+  #file: StationStateFile | undefined;
+
+  /** Writes a pending change of the state directory now (before an answer that reports it goes out). */
+  flushState(): void {
+    this.#file?.flush();
+  }
 
   #countCertificates(): void {
     this.model.update("SecurityCtrlr", "CertificateEntries", String(this.certificates.installed.length));
@@ -255,7 +262,8 @@ export class Station2 {
     });
   }
 
-  route(peer: Routable): void {
+  route(routable: Routable): void {
+    const peer = durably(routable, () => this.#file);
     this.operations.route(peer);
     const certificates: CertificateContext = {
       host: this.#host,
@@ -266,6 +274,10 @@ export class Station2 {
       }),
       maxEntries: () => 50,
       securityEvent: (type, techInfo) => this.operations.securityEvent(type, techInfo),
+      resend: () => ({
+        waitMinimumS: Number(this.model.value("SecurityCtrlr", "CertSigningWaitMinimum")) || 0,
+        repeatTimes: Number(this.model.value("SecurityCtrlr", "CertSigningRepeatTimes")) || 0,
+      }),
     };
     routeCertificates2(peer, certificates);
     this.operations.triggers.set("SignChargingStationCertificate", () =>
