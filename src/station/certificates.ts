@@ -131,6 +131,11 @@ export class Certificates {
     return true;
   }
 
+  /** The station's own certificate chain and its key, once a CertificateSigned was accepted. */
+  own(): { cert: string; key: string } | undefined {
+    return this.stationCertificate && this.#stationKey ? { cert: this.stationCertificate, key: this.#stationKey } : undefined;
+  }
+
   store(): StoredCertificates {
     return {
       installed: this.#installed,
