@@ -5,8 +5,8 @@
  * carries a CSR for a fresh key, and CertificateSigned is accepted only for a certificate of that key.
  */
 import { createHash, X509Certificate } from "node:crypto";
-import { type CsrSubject, keyMatches, newKeyAndCsr } from "./csr.js";
-import { certificateParts } from "./der.js";
+import { type CsrSubject, keyMatches, newKeyAndCsr } from "../pki/csr.js";
+import { certificateParts } from "../pki/der.js";
 
 export interface CertificateHashData {
   readonly hashAlgorithm: "SHA256";
