@@ -16,7 +16,7 @@ import type { OpenTransaction, TransactionRecorder } from "./charger-state.js";
 import { schemaAnswer } from "./schema-answers.js";
 import type { ChargerSettings, LinkSettings, QueueLike } from "./simulated-charger.js";
 import { StationStateFile } from "./state-file.js";
-import { Station2 } from "./station-2.js";
+import { type Info2, Station2 } from "./station-2.js";
 import type { VersionName } from "./station-version.js";
 import { endsOnDeauthorize, meterValues, transactionStart } from "./transactions.js";
 
@@ -431,6 +431,7 @@ export class SimulatedCharger2 {
           idToken: this.#idToken(idTag),
         });
       }
+      this.station.transactionAnswer(idTag, started.idTokenInfo as Info2 | undefined);
       const status = (started.idTokenInfo as { status?: string } | undefined)?.status;
       if (status !== undefined && status !== "Accepted") {
         this.#event("info", `transaction ${transactionId} refused for ${idTag}; stopping`);

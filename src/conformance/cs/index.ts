@@ -1,15 +1,21 @@
 /** Every TC_*_CS case the runner knows, in part 6's order. */
 import type { CsCase } from "../case.js";
 import { provisioningCsCases } from "./b-provisioning.js";
+import { authorizationCsCases } from "./c-authorization.js";
 import { remoteControlCsCases } from "./f-remote-control.js";
 import { availabilityCsCases } from "./g-availability.js";
+import { availabilityTransactionCsCases } from "./g-availability-transactions.js";
+import { smartChargingCsCases } from "./k-smart-charging.js";
 import { diagnosticsCsCases } from "./n-diagnostics.js";
 import { dataTransferCsCases } from "./p-data-transfer.js";
 
 export const csCases: readonly CsCase[] = [
   ...provisioningCsCases,
+  ...authorizationCsCases,
   ...remoteControlCsCases,
   ...availabilityCsCases,
+  ...availabilityTransactionCsCases,
+  ...smartChargingCsCases,
   ...diagnosticsCsCases,
   ...dataTransferCsCases,
 ];
