@@ -108,6 +108,8 @@ function controllers(station: StationIdentity): Record<string, readonly Row[]> {
       ["Enabled", "boolean", "false", RW],
       ["Interval", "integer", "900", RW, { unit: "s", minLimit: 0 }],
       ["Measurands", "MemberList", "Energy.Active.Import.Register", RW, { valuesList: measurands }],
+      // true: clock-aligned values only while no transaction runs (part 6 TC_J_06).
+      ["SendDuringIdle", "boolean", "false", RW],
       ["TxEndedInterval", "integer", "0", RW, { unit: "s", minLimit: 0 }],
       ["TxEndedMeasurands", "MemberList", "Energy.Active.Import.Register", RW, { valuesList: measurands }],
     ],

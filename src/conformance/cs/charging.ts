@@ -35,17 +35,17 @@ export async function withSettings(
   const set = await t.send("Before", "SetVariables", {
     setVariableData: settings.map((setting) => ({ ...ref(setting), attributeValue: setting[2] })),
   });
-  settings.forEach(([component, variable], i) => {
-    const status = field(set, `setVariableResult.${i}.attributeStatus`);
-    const optional = ifImplemented.includes(`${component}.${variable}`);
-    t.expectOneOf(
-      "Before",
-      `SetVariablesResponse ${component}.${variable}`,
-      status,
-      optional ? ["Accepted", ...notImplemented] : ["Accepted"],
-    );
-  });
   try {
+    settings.forEach(([component, variable], i) => {
+      const status = field(set, `setVariableResult.${i}.attributeStatus`);
+      const optional = ifImplemented.includes(`${component}.${variable}`);
+      t.expectOneOf(
+        "Before",
+        `SetVariablesResponse ${component}.${variable}`,
+        status,
+        optional ? ["Accepted", ...notImplemented] : ["Accepted"],
+      );
+    });
     await body();
   } finally {
     const restore = previous.filter((p): p is readonly [string, string, string] => typeof p[2] === "string");

@@ -5,6 +5,7 @@ import { authorizationCsCases } from "./c-authorization.js";
 import { remoteControlCsCases } from "./f-remote-control.js";
 import { availabilityCsCases } from "./g-availability.js";
 import { availabilityTransactionCsCases } from "./g-availability-transactions.js";
+import { meterValuesCsCases } from "./j-meter-values.js";
 import { smartChargingCsCases } from "./k-smart-charging.js";
 import { diagnosticsCsCases } from "./n-diagnostics.js";
 import { dataTransferCsCases } from "./p-data-transfer.js";
@@ -15,6 +16,7 @@ export const csCases: readonly CsCase[] = [
   ...remoteControlCsCases,
   ...availabilityCsCases,
   ...availabilityTransactionCsCases,
+  ...meterValuesCsCases,
   ...smartChargingCsCases,
   ...diagnosticsCsCases,
   ...dataTransferCsCases,
