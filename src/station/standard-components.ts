@@ -66,10 +66,13 @@ function controllers(station: StationIdentity): Record<string, readonly Row[]> {
       // The simulator lets an unknown token charge offline by default, as it did before it had a local list.
       ["OfflineTxForUnknownIdEnabled", "boolean", "true", RW],
       ["DisableRemoteAuthorization", "boolean", "false", RW],
+      // C16: a token of this group stops transactions and starts none; empty: no master pass.
+      ["MasterPassGroupId", "string", "", RW, { maxLimit: 36 }],
     ],
     AuthCacheCtrlr: [
       ["Available", "boolean", "true", RO],
       ["Enabled", "boolean", "true", RW],
+      ["DisablePostAuthorize", "boolean", "false", RW],
       ["LifeTime", "integer", "86400", RW, { unit: "s", minLimit: 0 }],
       ["Policy", "OptionList", "LRU", RW, { valuesList: "LRU,LFU,FIFO,CUSTOM" }],
       ["Storage", "integer", "65536", RO, { unit: "B" }],
@@ -105,6 +108,8 @@ function controllers(station: StationIdentity): Record<string, readonly Row[]> {
       ["Enabled", "boolean", "false", RW],
       ["Interval", "integer", "900", RW, { unit: "s", minLimit: 0 }],
       ["Measurands", "MemberList", "Energy.Active.Import.Register", RW, { valuesList: measurands }],
+      // true: clock-aligned values only while no transaction runs (part 6 TC_J_06).
+      ["SendDuringIdle", "boolean", "false", RW],
       ["TxEndedInterval", "integer", "0", RW, { unit: "s", minLimit: 0 }],
       ["TxEndedMeasurands", "MemberList", "Energy.Active.Import.Register", RW, { valuesList: measurands }],
     ],

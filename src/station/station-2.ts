@@ -99,7 +99,7 @@ interface VariableRequest {
 
 const now = () => new Date().toISOString();
 
-type Info2 = { status: string; cacheExpiryDateTime?: string; groupIdToken?: { idToken: string } };
+export type Info2 = { status: string; cacheExpiryDateTime?: string; groupIdToken?: { idToken: string } };
 const idTokenInfo2 = (info: Info2 | undefined): IdTokenInfo | undefined =>
   info && { status: info.status, expiry: info.cacheExpiryDateTime, group: info.groupIdToken?.idToken };
 const present = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
@@ -260,22 +260,54 @@ export class Station2 {
       offlineTxForUnknownId: this.enabled("AuthCtrlr", "OfflineTxForUnknownIdEnabled"),
       cacheLifetimeS: Number(this.model.value("AuthCacheCtrlr", "LifeTime")) || 0,
       maxListEntries: 10_000,
+      disablePostAuthorize: this.enabled("AuthCacheCtrlr", "DisablePostAuthorize"),
     };
   }
 
+  /** The group of each idToken, as the CSMS's last answer about it gave it (C09: who may stop whose transaction). */
+  readonly #groups = new Map<string, string>();
+
   /**
-   * Whether `idToken` may charge (C01, C10-C15): the local list and cache decide offline and, with
-   * LocalPreAuthorize, online; otherwise an Authorize to the CSMS does, its answer going to the cache.
+   * What the station holds true of `idToken` (C01, C10-C15): the local list and cache decide offline and,
+   * with LocalPreAuthorize, online; otherwise an Authorize to the CSMS does, its answer going to the cache.
+   * With AuthCtrlr.Enabled false every token is Accepted.
    */
-  authorize(idToken: string, type = "ISO14443"): Promise<boolean> {
-    if (!this.enabled("AuthCtrlr", "Enabled")) return Promise.resolve(true);
-    return this.authorization.decide(idToken, this.authorizationSettings(), {
+  async authorizationInfo(idToken: string, type = "ISO14443"): Promise<IdTokenInfo> {
+    if (!this.enabled("AuthCtrlr", "Enabled")) return { status: "Accepted" };
+    const info = await this.authorization.check(idToken, this.authorizationSettings(), {
       online: this.#host.online ?? true,
       askCsms: async () => {
         const answer = await this.#host.send("Authorize", { idToken: { idToken, type } });
         return idTokenInfo2(answer.idTokenInfo as Info2 | undefined);
       },
     });
+    if (info.group !== undefined) this.#groups.set(idToken, info.group);
+    return info;
+  }
+
+  /** Whether `idToken` may start charging: Accepted, and not a master pass (C16.FR.03: it only stops transactions). */
+  async authorize(idToken: string, type = "ISO14443"): Promise<boolean> {
+    const info = await this.authorizationInfo(idToken, type);
+    return info.status === "Accepted" && !this.isMasterPass(info);
+  }
+
+  /** A token of AuthCtrlr.MasterPassGroupId (C16). */
+  isMasterPass(info: IdTokenInfo): boolean {
+    const masterPass = this.model.value("AuthCtrlr", "MasterPassGroupId") ?? "";
+    return masterPass !== "" && info.group === masterPass;
+  }
+
+  /** The group the CSMS last gave `idToken`, if any. */
+  groupOf(idToken: string): string | undefined {
+    return this.#groups.get(idToken);
+  }
+
+  /** A TransactionEventResponse's idTokenInfo about `idToken`: the cache is updated with it (C10.FR.05). */
+  transactionAnswer(idToken: string, info: Info2 | undefined): void {
+    const converted = idTokenInfo2(info);
+    if (!converted) return;
+    if (converted.group !== undefined) this.#groups.set(idToken, converted.group);
+    this.authorization.remember(idToken, converted, this.authorizationSettings());
   }
 
   route(routable: Routable): void {
