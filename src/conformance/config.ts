@@ -59,6 +59,8 @@ export interface ConformanceConfig {
   readonly heartbeatIntervalS: number;
   /** `<Configured Transaction Duration>`: seconds the tool waits while energy flows. */
   readonly transactionDurationS: number;
+  /** `<Configured ev_connection_timeout>`: TxCtrlr.EVConnectionTimeOut the station gets in TC_E_05/39, TC_F_04, in seconds. */
+  readonly evConnectionTimeoutS: number;
   /** `<Configured clock-aligned Meter Values interval>` (AlignedDataCtrlr.Interval), in seconds. */
   readonly clockAlignedIntervalS: number;
   /** `<Configured sampled Meter Values interval>` (SampledDataCtrlr.TxUpdatedInterval), in seconds. */
@@ -114,6 +116,7 @@ export const defaultConfig: ConformanceConfig = {
   securityProfile: 0,
   heartbeatIntervalS: 60,
   transactionDurationS: 0,
+  evConnectionTimeoutS: 30,
   clockAlignedIntervalS: 10,
   sampledIntervalS: 10,
   logRemoteLocation: "https://logs.example.com/upload",
@@ -155,6 +158,7 @@ const numberFields = [
   "securityProfile",
   "heartbeatIntervalS",
   "transactionDurationS",
+  "evConnectionTimeoutS",
   "clockAlignedIntervalS",
   "sampledIntervalS",
   "responseTimeoutS",
@@ -256,6 +260,7 @@ export function exampleConfigText(): string {
     '  // "tls": {"ca": "ca.pem", "cert": "station.pem", "key": "station-key.pem", "invalidCert": "other.pem", "invalidKey": "other-key.pem"},\n',
     line("<Configured heartbeatInterval> in seconds", "heartbeatIntervalS", d.heartbeatIntervalS),
     line("<Configured Transaction Duration> in seconds", "transactionDurationS", d.transactionDurationS),
+    line("<Configured ev_connection_timeout> in seconds (TxCtrlr.EVConnectionTimeOut)", "evConnectionTimeoutS", d.evConnectionTimeoutS),
     line("<Configured clock-aligned Meter Values interval> in seconds", "clockAlignedIntervalS", d.clockAlignedIntervalS),
     line("<Configured sampled Meter Values interval> in seconds", "sampledIntervalS", d.sampledIntervalS),
     line(

@@ -1,59 +1,42 @@
 /**
  * The simulated charger's control endpoint: the physical actions a conformance case asks for (part 6
- * "Manual Action": power cycle, plug in, present an idToken, unplug), so `ocppkit conformance cs` runs
+ * "Manual Action": power cycle, drive in, plug in, present an idToken, unplug, EV side disconnect, …), so `ocppkit conformance cs` runs
  * unattended against `ocppkit charge-point --control <port>`. It speaks the trigger convention of the
  * conformance runner: `POST <base>/<version>/<station>/<action>` with the action's parameters as a JSON
  * body; `--trigger http://127.0.0.1:<port>` points the runner at it. Loopback only by default.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type PreAuthorized, plugIn, presentIdToken } from "./present-id-token.js";
 import type { SimulatedCharger2 } from "./simulated-charger-2.js";
 
 type Body = Record<string, unknown>;
 
-/** What the control endpoint drives: the 2.x simulator (its sessions and its boot). */
-export type ControlledCharger = Pick<
-  SimulatedCharger2,
-  "id" | "boot" | "startSession" | "stopSession" | "sendStatus" | "connector" | "connectors" | "background" | "station"
->;
+/** What the control endpoint drives: the 2.x simulator (its session model and its boot). */
+export type ControlledCharger = Pick<SimulatedCharger2, "id" | "boot" | "stopSession" | "connector" | "background" | "sessions">;
 
-/** Carries out one physical action; rejects with a one-line reason for an unknown action or EVSE. */
-export function physicalAction(charger: ControlledCharger, action: string, payload: Body, pending: Map<number, PreAuthorized>): void {
+/**
+ * Carries out one physical action: PowerCycle here, the others in the session model (src/station/session.ts:
+ * DriveIn, DriveOut, PlugIn, Unplug, EVSideDisconnect, EVSideReconnect, PresentIdToken, EVSuspend, EVResume).
+ * Throws a one-line reason for an unknown action or EVSE, or one that makes no sense now.
+ */
+export function physicalAction(charger: ControlledCharger, action: string, payload: Body): void {
   const evseId = typeof payload.evseId === "number" ? payload.evseId : 1;
-  const idToken = (payload.idToken as { idToken?: string } | undefined)?.idToken;
   if (action !== "PowerCycle" && !charger.connector(evseId)) throw new Error(`no EVSE ${evseId}`);
-  switch (action) {
-    case "PowerCycle":
-      charger.background("PowerCycle", async () => {
-        for (let id = 1; charger.connector(id); id++) await charger.stopSession(id, "PowerLoss");
-        await charger.boot("PowerUp");
-      });
-      return;
-    case "PresentIdToken":
-      if (!idToken) throw new Error("PresentIdToken needs payload.idToken.idToken");
-      charger.background(action, () => presentIdToken(charger, evseId, idToken, pending));
-      return;
-    case "PlugIn":
-      charger.background(action, () => plugIn(charger, evseId, pending));
-      return;
-    case "Unplug":
-      pending.delete(evseId);
-      charger.background(action, async () => {
-        // Ending a transaction reports the connector's new state; without one the unplug reports it, once.
-        if (charger.connector(evseId)?.transactionId !== undefined) return charger.stopSession(evseId, "EVDisconnected");
-        // An EVSE made Inoperative meanwhile (G03.FR.04) stays Unavailable when the EV leaves.
-        await charger.sendStatus(evseId, charger.station.operations.idleStatus(evseId));
-      });
-      return;
-    default:
-      throw new Error(`unknown action '${action}': PowerCycle, PlugIn, PresentIdToken or Unplug`);
+  if (action === "PowerCycle") {
+    charger.background("PowerCycle", async () => {
+      for (let id = 1; charger.connector(id); id++) await charger.stopSession(id, "PowerLoss");
+      await charger.boot("PowerUp");
+    });
+    return;
   }
+  const reaction = charger.sessions.act(action, evseId, payload.idToken as { idToken?: string; type?: string } | undefined);
+  charger.background(action, () => reaction);
 }
 
 /** Listens on `host:port` for `POST /<version>/<station>/<action>`; resolves once listening. */
 export async function startChargerControl(charger: ControlledCharger, port: number, host = "127.0.0.1"): Promise<Server & { url: string }> {
-  const pending = new Map<number, PreAuthorized>();
+  // With an endpoint for physical actions the EV is real: a remote start waits for it (session.ts).
+  charger.sessions.physical = true;
   const server = createServer((request, response) => {
     const reply = (status: number, body: Body) => {
       response.writeHead(status, { "content-type": "application/json" });
@@ -77,7 +60,7 @@ export async function startChargerControl(charger: ControlledCharger, port: numb
         return reply(400, { error: "the body is not JSON" });
       }
       try {
-        physicalAction(charger, action, payload, pending);
+        physicalAction(charger, action, payload);
         reply(200, { done: action });
       } catch (error) {
         reply(400, { error: (error as Error).message });

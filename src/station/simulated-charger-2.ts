@@ -13,9 +13,10 @@ import type { AfterOptions, Handler, OnOptions } from "../rpc/routing.js";
 import * as v21 from "../v21/index.js";
 import * as v201 from "../v201/index.js";
 import type { OpenTransaction, TransactionRecorder } from "./charger-state.js";
-import type { SwitchableLink } from "./network-profiles.js";
 import { MeterSchedule, type MeterValue } from "./meter-schedule.js";
+import type { SwitchableLink } from "./network-profiles.js";
 import { schemaAnswer } from "./schema-answers.js";
+import { Sessions } from "./session.js";
 import type { ChargerSettings, LinkSettings, QueueLike } from "./simulated-charger.js";
 import { StationStateFile } from "./state-file.js";
 import { type Info2, Station2 } from "./station-2.js";
@@ -85,6 +86,8 @@ export class SimulatedCharger2 {
   readonly station: Station2;
   /** Clock-aligned meter values and the samples of TransactionEvent Ended (J01, J02). */
   readonly meters: MeterSchedule;
+  /** The physical session model (bay, cable, EV, authorization, power): what the control endpoint's actions drive. */
+  readonly sessions: Sessions;
   #heartbeatTimer: NodeJS.Timeout | undefined;
   #lastReading = new Map<number, number>();
 
@@ -125,6 +128,36 @@ export class SimulatedCharger2 {
       reading: (id) => this.reading(id),
       sendClockAligned: (id, values) => this.#sendClockAligned(id, values),
       failed: (what, error) => this.#failed(what, error),
+    });
+    this.sessions = new Sessions({
+      evse: (id) => this.connector(id),
+      list: (component, variable) => this.station.list(component, variable),
+      enabled: (component, variable) => this.station.enabled(component, variable),
+      value: (component, variable) => this.station.model.value(component, variable),
+      authorize: (idToken) => this.station.authorize(idToken),
+      mayStart: (id, idToken) => this.station.operations.mayStart(id, idToken),
+      useReservation: (id, idToken) => this.station.operations.useReservation(id, idToken),
+      sendStatus: (id, status) => this.sendStatus(id, status),
+      transactionEvent: (body) => this.#transactionEvent(body),
+      meterValue: (id, event) => {
+        const evse = this.connector(id);
+        if (evse) this.#advanceMeter(evse);
+        return evse ? this.#meterValue(evse, 0, event) : {};
+      },
+      started: (id) => {
+        const evse = this.connector(id);
+        this.station.transactionStarted(id);
+        if (evse) this.#startMeter(evse);
+      },
+      ended: (id) => {
+        const evse = this.connector(id);
+        clearInterval(evse?.meterTimer);
+        if (evse) evse.meterTimer = undefined;
+        return this.station.sessionEnded(id);
+      },
+      idleStatus: (id) => this.station.operations.idleStatus(id),
+      log: (text) => this.#event("info", text),
+      newTransactionId: () => randomUUID(),
     });
     if (settings.stateDir) {
       const file = new StationStateFile(settings.stateDir, version);
@@ -382,8 +415,9 @@ export class SimulatedCharger2 {
    * `meterValue` with SampledDataCtrlr's measurands for the event (`Started`, `Updated`, `Ended`), when
    * there are any, read at `timestamp` (a power-loss Ended carries the last reading and its time).
    */
-  #meterValue(evse: Evse, powerW: number, event: "Started" | "Updated" | "Ended", timestamp = now()) {
-    const context = { Started: "Transaction.Begin", Updated: "Sample.Periodic", Ended: "Transaction.End" }[event];
+  #meterValue(evse: Evse, powerW: number, event: "Started" | "Updated" | "Ended", timestamp = now(), trigger = false) {
+    // F06: a triggered reading says so in its context.
+    const context = trigger ? "Trigger" : { Started: "Transaction.Begin", Updated: "Sample.Periodic", Ended: "Transaction.End" }[event];
     const reading = { energyWh: evse.meterWh, powerW, offeredW: this.station.offeredW(evse.id), voltageV: 230, phases: 3 };
     const values = meterValues(this.station.list("SampledDataCtrlr", `Tx${event}Measurands`), reading, context);
     return values.length ? { meterValue: values.map((value) => ({ ...value, timestamp })) } : {};
@@ -513,6 +547,11 @@ export class SimulatedCharger2 {
   async stopSession(evseId: number, reason: string): Promise<void> {
     const evse = this.connector(evseId);
     if (!evse || evse.transactionId === undefined) return;
+    if (this.sessions.owns(evseId))
+      return this.sessions.stop(evseId, {
+        triggerReason: triggerReasons[reason] ?? "AbnormalCondition",
+        stoppedReason: reasons[reason] ?? reason,
+      });
     const transactionId = evse.transactionId;
     clearInterval(evse.meterTimer);
     evse.meterTimer = undefined;
@@ -584,9 +623,9 @@ export class SimulatedCharger2 {
       timestamp: meterAt,
       triggerReason,
       seqNo,
-      transactionInfo: { transactionId: evse.transactionId, chargingState: "Charging" },
+      transactionInfo: { transactionId: evse.transactionId, chargingState: this.sessions.chargingState(evse.id) ?? "Charging" },
       evse: { id: evse.id, connectorId: 1 },
-      ...this.#meterValue(evse, this.#powerW(evse.id), "Updated", meterAt),
+      ...this.#meterValue(evse, this.#powerW(evse.id), "Updated", meterAt, triggerReason === "Trigger"),
     });
   }
 
@@ -695,6 +734,12 @@ export class SimulatedCharger2 {
     gated.route(
       "RequestStartTransaction",
       (request: { evseId?: number; remoteStartId: number; idToken: { idToken: string } }, uniqueId: string) => {
+        // With physical actions (the control endpoint) the EV is real: the session waits for it (F01, F02).
+        if (this.sessions.physical) {
+          const started = request.evseId === undefined ? { status: "Rejected" } : this.sessions.remoteStart(request.evseId);
+          if (started.status === "Accepted") pending.set(uniqueId, this.connector(request.evseId as number) as Evse);
+          return started;
+        }
         const id = this.station.operations.evseForStart(request.evseId, request.idToken.idToken);
         const evse = id === undefined ? undefined : this.connector(id);
         if (!evse) return { status: "Rejected" };
@@ -706,10 +751,14 @@ export class SimulatedCharger2 {
     );
     gated.routeAfter(
       "RequestStartTransaction",
-      (request: { remoteStartId: number; idToken: { idToken: string } }, uniqueId: string) => {
+      (request: { remoteStartId: number; idToken: { idToken: string; type: string } }, uniqueId: string) => {
         const evse = pending.get(uniqueId);
         pending.delete(uniqueId);
         if (!evse) return;
+        if (this.sessions.physical) {
+          this.background("RequestStartTransaction", () => this.sessions.afterRemoteStart(evse.id, request.idToken, request.remoteStartId));
+          return;
+        }
         evse.claimed = false;
         this.background("RequestStartTransaction", () => this.startSession(evse.id, request.idToken.idToken, false, request.remoteStartId));
       },
@@ -721,7 +770,15 @@ export class SimulatedCharger2 {
     }));
     gated.routeAfter("RequestStopTransaction", (request: { transactionId: string }) => {
       const evse = byTransaction(request.transactionId);
-      if (evse) this.background("RequestStopTransaction", () => this.stopSession(evse.id, "Remote"));
+      if (!evse) return;
+      if (this.sessions.owns(evse.id)) this.background("RequestStopTransaction", () => this.sessions.remoteStop(evse.id));
+      else this.background("RequestStopTransaction", () => this.stopSession(evse.id, "Remote"));
+    });
+    // E14: whether the transaction is still going on, and whether messages of it (of any, without an id) wait in the queue.
+    gated.route("GetTransactionStatus", (request: { transactionId?: string }) => {
+      const waiting = (this.queue?.size ?? 0) > 0;
+      if (request.transactionId === undefined) return { messagesInQueue: waiting };
+      return { ongoingIndicator: byTransaction(request.transactionId) !== undefined, messagesInQueue: waiting };
     });
   }
 }

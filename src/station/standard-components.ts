@@ -87,7 +87,7 @@ function controllers(station: StationIdentity): Record<string, readonly Row[]> {
     ],
     TxCtrlr: [
       ["EVConnectionTimeOut", "integer", "60", RW, { unit: "s", minLimit: 0 }],
-      ["StopTxOnEVSideDisconnect", "boolean", "true", RO],
+      ["StopTxOnEVSideDisconnect", "boolean", "true", RW],
       ["StopTxOnInvalidId", "boolean", "true", RW],
       ["MaxEnergyOnInvalidId", "integer", "0", RW, { unit: "Wh", minLimit: 0 }],
       ["TxBeforeAcceptedEnabled", "boolean", "false", RW],

@@ -1,12 +1,51 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import type { SimulatedCharger2 } from "../../src/station/simulated-charger-2.js";
 import { csCasesOf, csConfig, type FaultCase, onSend, runAgainstSimulator } from "./cs-harness.js";
 
 const cases = csCasesOf("F");
 const triggerAnswer = (status: string) => ({ status });
 
 /** One fault per case: wrong status, missing follow-up, wrong content, invalid payload. */
+type Body = Record<string, unknown>;
+const tx = (which: (b: Body) => boolean, change: (b: Body) => Body | undefined) => (c: SimulatedCharger2) =>
+  onSend(c, (a, b) => (a === "TransactionEvent" && which(b) ? change(b) : b));
+const remoteStartAs = (triggerReason: string) =>
+  tx(
+    (b) => b.triggerReason === "RemoteStart",
+    (b) => ({ ...b, triggerReason }),
+  );
+
 const faults: Record<string, FaultCase> = {
+  TC_F_01_CS: { fault: remoteStartAs("ChargingStateChanged"), step: "2 EnergyTransferStarted 7" },
+  TC_F_02_CS: { fault: (_c, p) => p.route("RequestStartTransaction", () => ({ status: "Rejected" })), step: "1 Authorized 2" },
+  TC_F_03_CS: { fault: remoteStartAs("Authorized"), step: "2 EnergyTransferStarted 7" },
+  TC_F_04_CS: {
+    fault: tx(
+      (b) => b.triggerReason === "EVConnectTimeout",
+      (b) => ({ ...b, transactionInfo: { ...(b.transactionInfo as Body), stoppedReason: "Local" } }),
+    ),
+    step: "1",
+  },
+  TC_F_05_CS: { fault: (_c, p) => p.route("UnlockConnector", () => ({ status: "Unlocked" })), step: "2" },
+  TC_F_08_CS: { fault: (_c, p) => p.route("RequestStopTransaction", () => ({ status: "Rejected" })), step: "1 StopAuthorized 2" },
+  TC_F_09_CS: { fault: (_c, p) => p.route("RequestStopTransaction", () => ({ status: "Accepted" })), step: "2" },
+  TC_F_13_CS: {
+    fault: tx(
+      (b) => b.triggerReason === "Trigger",
+      (b) => ({ ...b, transactionInfo: { ...(b.transactionInfo as Body), chargingState: "EVConnected" } }),
+    ),
+    step: "3",
+  },
+  TC_F_14_CS: {
+    fault: tx(
+      (b) => b.triggerReason === "Trigger" && (b.evse as Body).id === 2,
+      () => undefined,
+    ),
+    step: "3",
+  },
+  TC_F_15_CS: { fault: (c) => onSend(c, (a, b) => (a === "LogStatusNotification" ? { ...b, status: "Uploading" } : b)), step: "3" },
+  TC_F_24_CS: { fault: (_c, p) => p.route("TriggerMessage", () => triggerAnswer("Rejected")), step: "2" },
   TC_F_06_CS: { fault: (_c, p) => p.route("UnlockConnector", () => ({ status: "UnlockFailed" })), step: "2" },
   // Invalid payload: a status the schema does not have.
   TC_F_07_CS: { fault: (_c, p) => p.route("UnlockConnector", () => ({ status: "Open" }), { skipSchemaValidation: true }), step: "1" },
@@ -24,7 +63,7 @@ const faults: Record<string, FaultCase> = {
 
 describe("conformance cs, block F (RemoteControl)", () => {
   it("every TC_F_*_CS case in scope passes against the simulated charger", async () => {
-    const results = await runAgainstSimulator(cases, csConfig());
+    const results = await runAgainstSimulator(cases, csConfig({ evConnectionTimeoutS: 2 }));
     assert.deepEqual(
       results.filter((r) => r.outcome !== "pass"),
       [],
@@ -35,7 +74,11 @@ describe("conformance cs, block F (RemoteControl)", () => {
     it(`${kase.id} fails against a wrong station at the named step`, async () => {
       const faultCase = faults[kase.id];
       assert.ok(faultCase, `no fault for ${kase.id}`);
-      const [result] = await runAgainstSimulator([kase], csConfig({ actionTimeoutS: 4, ...faultCase.config }), faultCase.fault);
+      const [result] = await runAgainstSimulator(
+        [kase],
+        csConfig({ actionTimeoutS: 4, evConnectionTimeoutS: 2, ...faultCase.config }),
+        faultCase.fault,
+      );
       assert.equal(result?.outcome, "fail", `${kase.id}: ${result?.outcome} ${result?.reason ?? ""}`);
       assert.equal(result?.step, faultCase.step, `${kase.id}: ${result?.reason}`);
     });

@@ -38,6 +38,18 @@ export const PhysicalAction = {
   PresentIdToken: "PresentIdToken",
   /** Disconnect the EV (payload evseId, connectorId). */
   Unplug: "Unplug",
+  /** Drive the EV into the parking bay (payload evseId). */
+  DriveIn: "DriveIn",
+  /** Drive the EV out of the parking bay (payload evseId). */
+  DriveOut: "DriveOut",
+  /** The EVSE loses the connection with the EV at the EV side; the cable stays in the station (payload evseId). */
+  EVSideDisconnect: "EVSideDisconnect",
+  /** Reconnect the EV and EVSE on the EV side (payload evseId). */
+  EVSideReconnect: "EVSideReconnect",
+  /** The EV suspends the energy transfer, or is set not to be ready for it (payload evseId). */
+  EVSuspend: "EVSuspend",
+  /** The EV takes energy again (payload evseId). */
+  EVResume: "EVResume",
 } as const;
 export type PhysicalAction = (typeof PhysicalAction)[keyof typeof PhysicalAction];
 

@@ -1,0 +1,466 @@
+/**
+ * Block E, Transactions (part 6 section 2.6): the TC_E_*_CS cases, steps numbered as there. Each case sets
+ * the TxCtrlr points its "Configuration State" names (and puts them back after), then runs the session
+ * states of session-states.ts.
+ */
+import type { CsCase } from "../case.js";
+import type { CsTest } from "./cs-test.js";
+import { PhysicalAction } from "./cs-test.js";
+import { type Setting, type TxSession, withSession } from "./session-states.js";
+import { csCase, expectConnectorState, field } from "./states.js";
+
+type Body = Record<string, unknown>;
+
+const start = (value: string): Setting => ["TxCtrlr", "TxStartPoint", value];
+const stop = (value: string): Setting => ["TxCtrlr", "TxStopPoint", value];
+const timeout = (t: CsTest): Setting => ["TxCtrlr", "EVConnectionTimeOut", String(t.config.evConnectionTimeoutS)];
+const evSide = (stopTx: boolean, unlock: boolean): Setting[] => [
+  ["TxCtrlr", "StopTxOnEVSideDisconnect", String(stopTx)],
+  ["OCPPCommCtrlr", "UnlockOnEVSideDisconnect", String(unlock)],
+];
+
+function txCase(
+  id: string,
+  name: string,
+  useCases: string[],
+  settings: (t: CsTest) => readonly Setting[],
+  run: (s: TxSession, t: CsTest) => Promise<void>,
+): CsCase {
+  return csCase({ id, name, useCases, run: (t) => withSession(t, settings(t), (s) => run(s, t)) });
+}
+
+/** A TransactionEvent field check: `path` of `body` must be `expected`. */
+function expectTx(t: CsTest, step: number | string, body: Body, path: string, expected: unknown): void {
+  t.expect(step, `TransactionEventRequest ${path}`, field(body, path), expected);
+}
+
+/** "Manual Action: Disconnect the EV and EVSE on EV side": the Ended event E09 / E06 ask for. */
+async function evSideEnded(s: TxSession, t: CsTest, stoppedReasons: readonly unknown[] = ["EVDisconnected"]): Promise<void> {
+  await s.act(PhysicalAction.EVSideDisconnect, "Disconnect the EV and EVSE on EV side (EVSE loses connection with EV)");
+  const body = await s.event(1, "the EV side disconnected");
+  s.trigger(1, body, ["EVCommunicationLost"]);
+  s.chargingState(1, body, ["Idle"]);
+  t.expectOneOf(1, "TransactionEventRequest transactionInfo.stoppedReason", field(body, "transactionInfo.stoppedReason"), stoppedReasons);
+  expectTx(t, 1, body, "eventType", "Ended");
+}
+
+/** The cable left in the station after an EV side disconnect: unlocked (by the idToken when it stays locked) and taken out. */
+async function unplugStationSide(s: TxSession, t: CsTest, presentToken: boolean): Promise<void> {
+  if (presentToken)
+    await s.act(PhysicalAction.PresentIdToken, "Present the IdToken that was used to start the transaction", { idToken: s.token });
+  const since = t.mark();
+  await s.act(PhysicalAction.Unplug, "Disconnect the EV and EVSE on Charging Station side");
+  s.evConnected = false;
+  await expectConnectorState(t, 3, "Available", s.evseId, t.connectorId, since);
+}
+
+/** GetTransactionStatus (E14) for `transactionId`; the answer's two fields checked. */
+async function transactionStatus(
+  t: CsTest,
+  transactionId: string | undefined,
+  ongoing: boolean | undefined,
+  inQueue: boolean,
+): Promise<void> {
+  const response = await t.send(1, "GetTransactionStatus", transactionId === undefined ? {} : { transactionId });
+  t.expect(2, "GetTransactionStatusResponse ongoingIndicator", response.ongoingIndicator, ongoing);
+  t.expect(2, "GetTransactionStatusResponse messagesInQueue", response.messagesInQueue, inQueue);
+}
+
+/** Step 1 of TC_E_05 / TC_E_39 / TC_F_04: the authorization times out before the EV is connected. */
+export async function connectionTimeout(s: TxSession, t: CsTest): Promise<void> {
+  if (!s.started) return;
+  const body = await s.event(1, "EVConnectionTimeOut running out");
+  s.trigger(1, body, ["EVConnectTimeout"]);
+  s.authorized = false;
+  if (s.stopPoints.includes("Authorized")) {
+    expectTx(t, 1, body, "eventType", "Ended");
+    expectTx(t, 1, body, "transactionInfo.stoppedReason", "Timeout");
+  } else expectTx(t, 1, body, "eventType", "Updated");
+}
+
+/** The transaction's state after a whole session to the end (TC_E_06, TC_E_32). */
+async function wholeSession(s: TxSession, local: boolean): Promise<void> {
+  await s.energyTransferStarted();
+  if (local) await s.stopAuthorizedLocal();
+  else await s.stopAuthorizedRemote();
+  await s.evConnectedPostSession();
+  await s.evDisconnected();
+  await s.parkingBayUnoccupied(!local);
+}
+
+export const transactionCsCases: CsCase[] = [
+  txCase(
+    "TC_E_01_CS",
+    "Start transaction options - PowerPathClosed",
+    ["E01"],
+    () => [start("PowerPathClosed")],
+    async (s, t) => {
+      await s.authorizedLocal();
+      await s.evConnectedPreSession();
+      t.expectThat("1", "the transaction started", s.started, "a TransactionEventRequest Started", "none");
+    },
+  ),
+  txCase(
+    "TC_E_02_CS",
+    "Start transaction options - EnergyTransfer",
+    ["E01"],
+    () => [start("EnergyTransfer")],
+    async (s, t) => {
+      await s.authorizedLocal();
+      const since = t.mark();
+      await s.act(PhysicalAction.PlugIn, "Connect the EV and EVSE");
+      s.evConnected = true;
+      await expectConnectorState(t, 1, "Occupied", s.evseId, t.connectorId, since);
+      const body = await s.event(3, "energy flowing");
+      expectTx(t, 3, body, "eventType", "Started");
+      s.trigger(3, body, ["ChargingStateChanged", "Authorized"]);
+      s.idToken(3, body);
+      t.expectThat(3, "TransactionEventRequest evse.connectorId", field(body, "evse.connectorId") !== undefined, "provided", body.evse);
+      s.chargingState(3, body, ["Charging"]);
+    },
+  ),
+  txCase(
+    "TC_E_09_CS",
+    "Start transaction options - EVConnected",
+    ["E01"],
+    () => [start("EVConnected")],
+    async (s, t) => {
+      const since = t.mark();
+      await s.act(PhysicalAction.PlugIn, "Connect the EV and EVSE");
+      s.evConnected = true;
+      await expectConnectorState(t, 1, "Occupied", s.evseId, t.connectorId, since);
+      const body = await s.event(3, "the EV connected");
+      expectTx(t, 3, body, "eventType", "Started");
+      s.trigger(3, body, ["CablePluggedIn", "ChargingStateChanged"]);
+      t.expectThat(3, "TransactionEventRequest evse.connectorId", field(body, "evse.connectorId") !== undefined, "provided", body.evse);
+      s.chargingState(3, body, ["EVConnected"]);
+    },
+  ),
+  txCase(
+    "TC_E_10_CS",
+    "Start transaction options - Authorized - Local",
+    ["E01", "C01"],
+    () => [start("Authorized")],
+    async (s, t) => {
+      await s.authorizedLocal();
+      t.expectThat(3, "the transaction started", s.started, "a TransactionEventRequest Started", "none");
+    },
+  ),
+  txCase(
+    "TC_E_13_CS",
+    "Start transaction options - Authorized - Remote",
+    ["E01", "F02"],
+    () => [start("Authorized")],
+    async (s, t) => {
+      await s.authorizedRemote();
+      t.expectThat(5, "the transaction started", s.started, "a TransactionEventRequest Started", "none");
+    },
+  ),
+  txCase(
+    "TC_E_12_CS",
+    "Start transaction options - ParkingBayOccupied",
+    ["E01"],
+    () => [start("ParkingBayOccupancy")],
+    async (s, t) => {
+      await s.parkingBayOccupied();
+      t.expectThat(1, "the transaction started", s.started, "a TransactionEventRequest Started", "none");
+    },
+  ),
+  txCase(
+    "TC_E_17_CS",
+    "Stop transaction options - Deauthorized - EV side disconnect",
+    ["E06"],
+    () => [stop("Authorized"), ...evSide(true, false)],
+    async (s, t) => {
+      await s.energyTransferSuspended();
+      await evSideEnded(s, t);
+      await unplugStationSide(s, t, true);
+    },
+  ),
+  // Not part 6: TxStartPoint Authorized too, so that the timeout ends a transaction the case can see.
+  txCase(
+    "TC_E_39_CS",
+    "Stop transaction options - Deauthorized - timeout",
+    ["E06"],
+    (t) => [start("Authorized"), stop("Authorized"), timeout(t)],
+    async (s, t) => {
+      await s.authorizedLocal();
+      await connectionTimeout(s, t);
+    },
+  ),
+  txCase(
+    "TC_E_03_CS",
+    "Local start transaction - Cable plugin first - Success",
+    ["E02", "C01"],
+    () => [],
+    async (s) => {
+      await s.evConnectedPreSession();
+      await s.authorizedLocal();
+      await s.energyTransferStarted();
+    },
+  ),
+  txCase(
+    "TC_E_04_CS",
+    "Local start transaction - Authorization first - Success",
+    ["E03", "C01"],
+    () => [],
+    async (s) => {
+      await s.authorizedLocal();
+      await s.energyTransferStarted();
+    },
+  ),
+  // Not part 6: TxStartPoint Authorized, so that the timeout ends a transaction the case can see (step 1).
+  txCase(
+    "TC_E_05_CS",
+    "Local start transaction - Authorization first - Cable plugin timeout",
+    ["E03", "C01"],
+    (t) => [start("Authorized"), timeout(t)],
+    async (s, t) => {
+      await s.authorizedLocal();
+      await connectionTimeout(s, t);
+      s.started = false;
+      s.ended = false;
+      s.transactionId = undefined;
+      await t.state("3", () => s.authorizedLocal());
+      await t.state("4", () => s.energyTransferStarted());
+    },
+  ),
+  txCase(
+    "TC_E_38_CS",
+    "Local start transaction - EV not ready",
+    ["E03"],
+    () => [],
+    async (s) => {
+      await s.authorizedLocal();
+      await s.act(PhysicalAction.EVSuspend, "Set the EV to a state in which it is NOT ready for energy transfer");
+      await s.evConnectedPreSession();
+      const body = await s.event(2, "the EV not ready");
+      s.trigger(2, body, ["ChargingStateChanged"]);
+      s.chargingState(2, body, ["SuspendedEV"]);
+    },
+  ),
+  txCase(
+    "TC_E_06_CS",
+    "Local Stop Transaction - Accepted",
+    ["E07", "C01"],
+    () => [],
+    (s) => wholeSession(s, true),
+  ),
+  txCase(
+    "TC_E_07_CS",
+    "Stop transaction options - PowerPathClosed - Local stop",
+    ["E06"],
+    () => [stop("PowerPathClosed")],
+    async (s) => {
+      await s.energyTransferStarted();
+      await s.stopAuthorizedLocal();
+    },
+  ),
+  txCase(
+    "TC_E_35_CS",
+    "Stop transaction options - PowerPathClosed - Remote stop",
+    ["E06"],
+    () => [stop("PowerPathClosed")],
+    async (s, t) => {
+      await s.energyTransferStarted();
+      const body = await s.stopAuthorizedRemote();
+      expectTx(t, 3, body, "transactionInfo.stoppedReason", "Remote");
+      expectTx(t, 3, body, "eventType", "Ended");
+    },
+  ),
+  txCase(
+    "TC_E_37_CS",
+    "Stop transaction options - PowerPathClosed - EV side disconnect",
+    ["E06"],
+    () => [stop("PowerPathClosed"), ["TxCtrlr", "StopTxOnEVSideDisconnect", "false"]],
+    async (s, t) => {
+      await s.energyTransferSuspended();
+      await evSideEnded(s, t);
+    },
+  ),
+  txCase(
+    "TC_E_08_CS",
+    "Stop transaction options - EnergyTransfer stopped - StopAuthorized",
+    ["E06"],
+    () => [stop("EnergyTransfer")],
+    async (s) => {
+      await s.energyTransferStarted();
+      await s.stopAuthorizedLocal();
+    },
+  ),
+  txCase(
+    "TC_E_22_CS",
+    "Stop transaction options - EnergyTransfer stopped - SuspendedEV",
+    ["E06"],
+    () => [stop("EnergyTransfer")],
+    async (s) => {
+      await s.energyTransferStarted();
+      await s.t.state("1", () => s.energyTransferSuspended());
+    },
+  ),
+  txCase(
+    "TC_E_14_CS",
+    "Stop transaction options - EVDisconnected - Charging Station side",
+    ["E06"],
+    () => [stop("EVConnected")],
+    async (s, t) => {
+      await s.energyTransferStarted();
+      await s.stopAuthorizedLocal();
+      await s.evConnectedPostSession();
+      const since = t.mark();
+      await s.act(PhysicalAction.Unplug, "Disconnect the EV and EVSE");
+      s.evConnected = false;
+      await expectConnectorState(t, 1, "Available", s.evseId, t.connectorId, since);
+      const body = await s.event(3, "the EV disconnected");
+      s.trigger(3, body, ["EVCommunicationLost"]);
+      s.chargingState(3, body, ["Idle"]);
+      t.expectOneOf(3, "TransactionEventRequest transactionInfo.stoppedReason", field(body, "transactionInfo.stoppedReason"), [
+        "Local",
+        "EVDisconnected",
+      ]);
+      expectTx(t, 3, body, "eventType", "Ended");
+    },
+  ),
+  ...(
+    [
+      ["TC_E_20_CS", "Stop transaction options - EVDisconnected - EV side (able to charge IEC 61851-1 EV)", ["EVDisconnected"]],
+      [
+        "TC_E_54_CS",
+        "Stop transaction options - EVDisconnected - EV side (not able to charge IEC 61851-1 EV)",
+        ["StoppedByEV", "EVDisconnected"],
+      ],
+    ] as const
+  ).map(([id, name, reasons]) =>
+    txCase(
+      id,
+      name,
+      ["E06", "E10"],
+      () => [stop("EVConnected"), ["TxCtrlr", "StopTxOnEVSideDisconnect", "false"]],
+      async (s, t) => {
+        await s.energyTransferSuspended();
+        await evSideEnded(s, t, reasons);
+      },
+    ),
+  ),
+  txCase(
+    "TC_E_15_CS",
+    "Stop transaction options - StopAuthorized - Local",
+    ["E06"],
+    () => [stop("Authorized")],
+    async (s, t) => {
+      await s.energyTransferStarted();
+      await t.wait(t.config.transactionDurationS);
+      await s.act(PhysicalAction.PresentIdToken, "Present IdToken to stop charging session", { idToken: s.token });
+      s.authorized = false;
+      const body = await s.event(1, "the stop");
+      s.trigger(1, body, ["StopAuthorized"]);
+      expectTx(t, 1, body, "transactionInfo.stoppedReason", "Local");
+      expectTx(t, 1, body, "eventType", "Ended");
+    },
+  ),
+  txCase(
+    "TC_E_21_CS",
+    "Stop transaction options - StopAuthorized - Remote",
+    ["E06", "F03"],
+    () => [stop("Authorized")],
+    async (s, t) => {
+      await s.energyTransferStarted();
+      const body = await s.stopAuthorizedRemote();
+      expectTx(t, 3, body, "transactionInfo.stoppedReason", "Remote");
+      expectTx(t, 3, body, "eventType", "Ended");
+    },
+  ),
+  txCase(
+    "TC_E_19_CS",
+    "Stop transaction options - ParkingBayUnoccupied",
+    ["E06"],
+    () => [stop("ParkingBayOccupancy")],
+    async (s, t) => {
+      await s.energyTransferStarted();
+      await s.stopAuthorizedLocal();
+      await s.evConnectedPostSession();
+      await s.evDisconnected();
+      await t.state("1", async () => {
+        const ended = await s.parkingBayUnoccupied();
+        t.expectThat(1, "the transaction ended", ended !== undefined, "a TransactionEventRequest Ended (EVDeparted)", "none");
+      });
+    },
+  ),
+  ...(
+    [
+      ["TC_E_24_CS", "Disconnect cable on EV-side - Deauthorize transaction - UnlockOnEVSideDisconnect is true", true],
+      ["TC_E_25_CS", "Disconnect cable on EV-side - Deauthorize transaction - UnlockOnEVSideDisconnect is false", false],
+    ] as const
+  ).map(([id, name, unlock]) =>
+    txCase(
+      id,
+      name,
+      ["E09"],
+      () => evSide(true, unlock),
+      async (s, t) => {
+        await s.energyTransferSuspended();
+        await s.act(PhysicalAction.EVSideDisconnect, "Disconnect the EV and EVSE on EV side (EVSE loses connection with EV)");
+        const body = await s.event(1, "the EV side disconnected");
+        s.trigger(1, body, ["EVCommunicationLost"]);
+        s.chargingState(1, body, ["Idle"]);
+        // E09.FR.03: a cable that stays locked is unlocked by the idToken that started the transaction.
+        await unplugStationSide(s, t, !unlock);
+      },
+    ),
+  ),
+  txCase(
+    "TC_E_26_CS",
+    "Disconnect cable on EV-side - Suspend transaction",
+    ["E10"],
+    () => [stop("Authorized"), ...evSide(false, false)],
+    async (s, t) => {
+      await s.energyTransferSuspended();
+      await s.act(PhysicalAction.EVSideDisconnect, "Disconnect the EV and EVSE on EV side (EVSE loses connection with EV)");
+      let body = await s.event(1, "the EV side disconnected");
+      s.trigger(1, body, ["EVCommunicationLost"]);
+      s.chargingState(1, body, ["Idle"]);
+      expectTx(t, 1, body, "eventType", "Updated");
+      await s.act(PhysicalAction.EVSideReconnect, "Reconnect the EV and EVSE on EV side");
+      body = await s.event(5, "the EV side reconnected");
+      s.trigger(5, body, ["CablePluggedIn"]);
+      s.chargingState(5, body, ["EVConnected"]);
+      expectTx(t, 5, body, "eventType", "Updated");
+      body = await s.event(7, "energy flowing again");
+      s.trigger(7, body, ["ChargingStateChanged"]);
+      s.chargingState(7, body, ["Charging"]);
+      expectTx(t, 7, body, "eventType", "Updated");
+    },
+  ),
+  csCase({
+    id: "TC_E_28_CS",
+    name: "Check Transaction status - TransactionId unknown",
+    useCases: ["E14"],
+    run: (t) => transactionStatus(t, `unknown-${Date.now()}`, false, false),
+  }),
+  txCase(
+    "TC_E_30_CS",
+    "Check Transaction status - Transaction with id ongoing - without message in queue",
+    ["E14"],
+    () => [],
+    async (s, t) => {
+      await s.energyTransferStarted();
+      await transactionStatus(t, s.transactionId, true, false);
+    },
+  ),
+  txCase(
+    "TC_E_32_CS",
+    "Check Transaction status - Transaction with id ended - without message in queue",
+    ["E14"],
+    () => [],
+    async (s, t) => {
+      await wholeSession(s, true);
+      await transactionStatus(t, s.transactionId, false, false);
+    },
+  ),
+  csCase({
+    id: "TC_E_34_CS",
+    name: "Check Transaction status - Without transactionId - without message in queue",
+    useCases: ["E14"],
+    run: (t) => transactionStatus(t, undefined, undefined, false),
+  }),
+];
