@@ -5,7 +5,7 @@
  * run; certificates DER-encoded here (X.509 v3, RFC 5280), as the station's CSR is (src/station/csr.ts).
  */
 import { createPublicKey, generateKeyPairSync, type KeyObject, randomBytes, sign, X509Certificate } from "node:crypto";
-import { bitString, certificateParts, elements, objectIdentifier, sequence, set, tlv, utf8String } from "../station/der.js";
+import { bitString, certificateParts, elements, objectIdentifier, sequence, set, tlv, utf8String } from "../pki/der.js";
 
 const ecdsaWithSha256 = () => sequence(objectIdentifier("1.2.840.10045.4.3.2"));
 const pem = (der: Buffer) =>

@@ -5,7 +5,7 @@
  * the hash of the DER issuer name and of the issuer's public key, the serial number in hex).
  */
 import { createHash, X509Certificate } from "node:crypto";
-import { certificateParts } from "../../station/der.js";
+import { certificateParts } from "../../pki/der.js";
 import { TestCa } from "../test-ca.js";
 import type { CsTest } from "./cs-test.js";
 

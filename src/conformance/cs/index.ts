@@ -5,10 +5,10 @@ import { provisioningCsCases } from "./b-provisioning.js";
 import { authorizationCsCases } from "./c-authorization.js";
 import { remoteControlCsCases } from "./f-remote-control.js";
 import { availabilityCsCases } from "./g-availability.js";
-import { certificateCsCases } from "./m-certificates.js";
 import { availabilityTransactionCsCases } from "./g-availability-transactions.js";
 import { meterValuesCsCases } from "./j-meter-values.js";
 import { smartChargingCsCases } from "./k-smart-charging.js";
+import { certificateCsCases } from "./m-certificates.js";
 import { diagnosticsCsCases } from "./n-diagnostics.js";
 import { dataTransferCsCases } from "./p-data-transfer.js";
 
