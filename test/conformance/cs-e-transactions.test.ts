@@ -8,7 +8,7 @@ import { csCasesOf, csConfig, type FaultCase, onSend, runAgainstSimulator } from
 type Body = Record<string, unknown>;
 const cases = csCasesOf("E");
 /** The cases that take the station offline run against it as `ocppkit charge-point` runs it: reconnecting, with the offline queue. */
-const offline = new Set(["TC_E_16_CS", "TC_E_40_CS", "TC_E_43_CS", "TC_E_44_CS"]);
+const offline = new Set(["TC_E_16_CS", "TC_E_29_CS", "TC_E_31_CS", "TC_E_33_CS", "TC_E_40_CS", "TC_E_43_CS", "TC_E_44_CS"]);
 const config = (over: Partial<ConformanceConfig> = {}) =>
   csConfig({ evConnectionTimeoutS: 2, retryBackOffWaitMinimumS: 2, sampledIntervalS: 1, ...over });
 
@@ -130,6 +130,10 @@ const faults: Record<string, FaultCase> = {
     step: "3",
   },
   TC_E_40_CS: { fault: queued((b) => delete b.offline), step: "3" },
+  // A station that does not look into its queue.
+  TC_E_29_CS: { fault: transactionStatus({ ongoingIndicator: true, messagesInQueue: false }), step: "4" },
+  TC_E_31_CS: { fault: transactionStatus({ ongoingIndicator: false, messagesInQueue: false }), step: "2" },
+  TC_E_33_CS: { fault: queued((b) => delete b.offline), step: "5" },
   TC_E_43_CS: { fault: queued((b) => delete b.offline), step: "2" },
   TC_E_44_CS: { fault: queued((b) => delete b.offline), step: "3" },
   TC_E_28_CS: { fault: transactionStatus({ ongoingIndicator: true, messagesInQueue: false }), step: "2" },

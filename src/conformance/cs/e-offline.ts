@@ -64,7 +64,80 @@ async function drained(
 const ended = (s: TxSession) => (p: Body) =>
   p.eventType === "Ended" && (s.transactionId === undefined || field(p, "transactionInfo.transactionId") === s.transactionId);
 
+/** Periodic TransactionEvents while offline (TC_E_29, TC_E_33, TC_E_40): SampledDataCtrlr at the configured interval. */
+const sampled = (t: CsTest): Setting[] => [
+  ["SampledDataCtrlr", "TxUpdatedMeasurands", "Energy.Active.Import.Register"],
+  ["SampledDataCtrlr", "TxUpdatedInterval", String(t.config.sampledIntervalS)],
+  ["SampledDataCtrlr", "Enabled", "true"],
+];
+
+/**
+ * TC_E_29 / TC_E_33 (E14): a transaction goes on offline; "the moment the connection is restored" the tool
+ * asks GetTransactionStatus (for the transaction, or without an id): messages are queued; then the queue
+ * empties, Updated events with meter values, offline.
+ */
+async function statusWithQueue(s: TxSession, t: CsTest, withId: boolean): Promise<void> {
+  await s.energyTransferStarted();
+  await t.goOffline(1);
+  await t.wait(t.config.retryBackOffWaitMinimumS);
+  const since = t.mark();
+  const back = Date.now();
+  await t.acceptReconnect(2);
+  const response = await t.send(3, "GetTransactionStatus", withId ? { transactionId: s.transactionId } : {});
+  t.expect(4, "GetTransactionStatusResponse ongoingIndicator", response.ongoingIndicator, withId ? true : undefined);
+  t.expect(4, "GetTransactionStatusResponse messagesInQueue", response.messagesInQueue, true);
+  const events = await drained(t, 5, since, back, (p) => p.offline === true, "the events queued offline");
+  for (const event of events) {
+    t.expect(5, `TransactionEventRequest eventType (seqNo ${event.payload.seqNo})`, event.payload.eventType, "Updated");
+    t.expectThat(
+      5,
+      `TransactionEventRequest meterValue (seqNo ${event.payload.seqNo})`,
+      Array.isArray(event.payload.meterValue),
+      "present",
+      event.payload,
+    );
+  }
+}
+
 export const offlineCsCases: CsCase[] = [
+  offlineCase("TC_E_29_CS", "Check Transaction status - Transaction with id ongoing - with message in queue", ["E14"], sampled, (s, t) =>
+    statusWithQueue(s, t, true),
+  ),
+  offlineCase(
+    "TC_E_31_CS",
+    "Check Transaction status - Transaction with id ended - with message in queue",
+    ["E14"],
+    () => [],
+    async (s, t) => {
+      await s.energyTransferStarted();
+      await t.goOffline("Main");
+      await offlineActions(s, [
+        [PhysicalAction.PresentIdToken, "Present the same idToken as used to start the transaction"],
+        [PhysicalAction.Unplug, "Disconnect the EV and EVSE"],
+        [PhysicalAction.DriveOut, "Drive EV out of parking bay"],
+      ]);
+      s.authorized = false;
+      await t.wait(Math.max(t.config.transactionDurationS, t.config.retryBackOffWaitMinimumS));
+      const since = t.mark();
+      const back = Date.now();
+      await t.acceptReconnect("Main");
+      const response = await t.send(1, "GetTransactionStatus", { transactionId: s.transactionId });
+      t.expect(2, "GetTransactionStatusResponse ongoingIndicator", response.ongoingIndicator, false);
+      t.expect(2, "GetTransactionStatusResponse messagesInQueue", response.messagesInQueue, true);
+      const events = await drained(t, 3, since, back, ended(s), "Ended");
+      t.expectThat(
+        3,
+        "TransactionEventRequest triggerReason StopAuthorized",
+        events.some((e) => e.payload.triggerReason === "StopAuthorized"),
+        "one of the queued events",
+        events.map((e) => e.payload.triggerReason),
+      );
+      s.ended = true;
+    },
+  ),
+  offlineCase("TC_E_33_CS", "Check Transaction status - Without transactionId - with message in queue", ["E14"], sampled, (s, t) =>
+    statusWithQueue(s, t, false),
+  ),
   offlineCase(
     "TC_E_16_CS",
     "Stop transaction options - Deauthorized - Invalid idToken",
@@ -106,35 +179,25 @@ export const offlineCsCases: CsCase[] = [
       }
     },
   ),
-  offlineCase(
-    "TC_E_40_CS",
-    "Offline Behaviour - Connection loss during transaction",
-    ["E11"],
-    (t) => [
-      ["SampledDataCtrlr", "TxUpdatedMeasurands", "Energy.Active.Import.Register"],
-      ["SampledDataCtrlr", "TxUpdatedInterval", String(t.config.sampledIntervalS)],
-      ["SampledDataCtrlr", "Enabled", "true"],
-    ],
-    async (s, t) => {
-      await s.energyTransferStarted();
-      await t.goOffline(1);
-      await t.wait(t.config.retryBackOffWaitMinimumS);
-      const since = t.mark();
-      const back = Date.now();
-      await t.acceptReconnect(2);
-      const events = await drained(t, 3, since, back, (p) => p.offline === true, "the events queued offline");
-      for (const event of events) {
-        t.expect(3, `TransactionEventRequest eventType (seqNo ${event.payload.seqNo})`, event.payload.eventType, "Updated");
-        t.expectThat(
-          3,
-          `TransactionEventRequest meterValue (seqNo ${event.payload.seqNo})`,
-          Array.isArray(event.payload.meterValue),
-          "present",
-          event.payload,
-        );
-      }
-    },
-  ),
+  offlineCase("TC_E_40_CS", "Offline Behaviour - Connection loss during transaction", ["E11"], sampled, async (s, t) => {
+    await s.energyTransferStarted();
+    await t.goOffline(1);
+    await t.wait(t.config.retryBackOffWaitMinimumS);
+    const since = t.mark();
+    const back = Date.now();
+    await t.acceptReconnect(2);
+    const events = await drained(t, 3, since, back, (p) => p.offline === true, "the events queued offline");
+    for (const event of events) {
+      t.expect(3, `TransactionEventRequest eventType (seqNo ${event.payload.seqNo})`, event.payload.eventType, "Updated");
+      t.expectThat(
+        3,
+        `TransactionEventRequest meterValue (seqNo ${event.payload.seqNo})`,
+        Array.isArray(event.payload.meterValue),
+        "present",
+        event.payload,
+      );
+    }
+  }),
   offlineCase(
     "TC_E_43_CS",
     "Offline Behaviour - Transaction during offline period",
