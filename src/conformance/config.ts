@@ -61,6 +61,8 @@ export interface ConformanceConfig {
   readonly transactionDurationS: number;
   /** `<Configured ev_connection_timeout>`: TxCtrlr.EVConnectionTimeOut the station gets in TC_E_05/39, TC_F_04, in seconds. */
   readonly evConnectionTimeoutS: number;
+  /** `<Configured RetryBackOffWaitMinimum_duration>`: how long the tool keeps the station offline (TC_E_16/40/43/44), in seconds. */
+  readonly retryBackOffWaitMinimumS: number;
   /** `<Configured clock-aligned Meter Values interval>` (AlignedDataCtrlr.Interval), in seconds. */
   readonly clockAlignedIntervalS: number;
   /** `<Configured sampled Meter Values interval>` (SampledDataCtrlr.TxUpdatedInterval), in seconds. */
@@ -117,6 +119,7 @@ export const defaultConfig: ConformanceConfig = {
   heartbeatIntervalS: 60,
   transactionDurationS: 0,
   evConnectionTimeoutS: 30,
+  retryBackOffWaitMinimumS: 10,
   clockAlignedIntervalS: 10,
   sampledIntervalS: 10,
   logRemoteLocation: "https://logs.example.com/upload",
@@ -159,6 +162,7 @@ const numberFields = [
   "heartbeatIntervalS",
   "transactionDurationS",
   "evConnectionTimeoutS",
+  "retryBackOffWaitMinimumS",
   "clockAlignedIntervalS",
   "sampledIntervalS",
   "responseTimeoutS",
@@ -261,6 +265,11 @@ export function exampleConfigText(): string {
     line("<Configured heartbeatInterval> in seconds", "heartbeatIntervalS", d.heartbeatIntervalS),
     line("<Configured Transaction Duration> in seconds", "transactionDurationS", d.transactionDurationS),
     line("<Configured ev_connection_timeout> in seconds (TxCtrlr.EVConnectionTimeOut)", "evConnectionTimeoutS", d.evConnectionTimeoutS),
+    line(
+      "<Configured RetryBackOffWaitMinimum_duration> in seconds (offline cases)",
+      "retryBackOffWaitMinimumS",
+      d.retryBackOffWaitMinimumS,
+    ),
     line("<Configured clock-aligned Meter Values interval> in seconds", "clockAlignedIntervalS", d.clockAlignedIntervalS),
     line("<Configured sampled Meter Values interval> in seconds", "sampledIntervalS", d.sampledIntervalS),
     line(

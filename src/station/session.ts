@@ -69,6 +69,8 @@ export interface SessionHost {
   /** Local list, cache or an AuthorizeRequest decide (C01, C10-C15). */
   authorize(idToken: string): Promise<boolean>;
   mayStart(evseId: number, idToken: string): boolean;
+  /** Whether `presented` may stop the session `startedBy` authorized (E07: the same token; C09: one of its group). */
+  mayStop(evseId: number, startedBy: string, presented: string): Promise<boolean>;
   /** The reservation a session for `idToken` on `evseId` uses up (`reservationId` for the Started event). */
   useReservation(evseId: number, idToken: string): Body;
   sendStatus(evseId: number, status: string): Promise<void>;
@@ -271,7 +273,7 @@ export class Sessions {
       return;
     }
     if (s.authorization) {
-      if (s.authorization.idToken !== idToken && !(await this.#host.authorize(idToken))) return;
+      if (!(await this.#host.mayStop(s.id, s.authorization.idToken, idToken))) return;
       return this.#deauthorize(s, { triggerReason: "StopAuthorized", stoppedReason: "Local" }, { idToken, type });
     }
     if (!this.#host.mayStart(s.id, idToken)) {

@@ -8,7 +8,7 @@
  * model's (src/station), and every other CSMS command gets a schema-valid answer (schema-answers.ts).
  */
 import { randomUUID } from "node:crypto";
-import { type ChargePointOptions, type ConnectionLike, type PayloadClass, SecurityError } from "../index.js";
+import { CallTimeoutError, type ChargePointOptions, type ConnectionLike, OcppError, type PayloadClass, SecurityError } from "../index.js";
 import type { AfterOptions, Handler, OnOptions } from "../rpc/routing.js";
 import * as v21 from "../v21/index.js";
 import * as v201 from "../v201/index.js";
@@ -21,7 +21,7 @@ import type { ChargerSettings, LinkSettings, QueueLike } from "./simulated-charg
 import { StationStateFile } from "./state-file.js";
 import { type Info2, Station2 } from "./station-2.js";
 import type { VersionName } from "./station-version.js";
-import { endsOnDeauthorize, meterValues, type Reading, transactionStart } from "./transactions.js";
+import { endsOnDeauthorize, meterValues, type Reading, sendWithAttempts, transactionStart } from "./transactions.js";
 
 type Kit = typeof v201 | typeof v21;
 export const kits2: Record<"2.0.1" | "2.1", Kit> = { "2.0.1": v201, "2.1": v21 };
@@ -136,9 +136,11 @@ export class SimulatedCharger2 {
       value: (component, variable) => this.station.model.value(component, variable),
       authorize: (idToken) => this.station.authorize(idToken),
       mayStart: (id, idToken) => this.station.operations.mayStart(id, idToken),
+      // E07.FR.02: the token that started the session stops it (the group rule of C09 is the station model's to add).
+      mayStop: async (_id, startedBy, presented) => presented === startedBy,
       useReservation: (id, idToken) => this.station.operations.useReservation(id, idToken),
       sendStatus: (id, status) => this.sendStatus(id, status),
-      transactionEvent: (body) => this.#transactionEvent(body),
+      transactionEvent: (body) => this.#transactionEvent(body, undefined, true),
       meterValue: (id, event) => {
         const evse = this.connector(id);
         if (evse) this.#advanceMeter(evse);
@@ -223,16 +225,24 @@ export class SimulatedCharger2 {
    * TransactionEvent through the offline queue when there is one (2.0.1 E04: kept and sent in order,
    * with `offline: true` when made while offline). `onQueued` runs once it is durable.
    */
-  async #transactionEvent(body: Body, onQueued?: () => Promise<void>): Promise<Body> {
+  async #transactionEvent(body: Body, onQueued?: () => Promise<void>, untilDelivered = false): Promise<Body> {
     if (!this.queue) {
-      const response = await this.send("TransactionEvent", body);
+      // E13: a CALLERROR or no answer: sent again, OCPPCommCtrlr.MessageAttempts / MessageAttemptInterval (TransactionEvent).
+      const setting = (name: string) => Number(this.station.model.value("OCPPCommCtrlr", { name, instance: "TransactionEvent" })) || 0;
+      const response = await sendWithAttempts(
+        () => this.send("TransactionEvent", body),
+        setting("MessageAttempts"),
+        setting("MessageAttemptInterval"),
+        (error) => error instanceof OcppError || error instanceof CallTimeoutError,
+      );
       await onQueued?.();
-      return response;
+      return response ?? {};
     }
     const offline = !this.online;
     const queued = await this.queue.call(this.#payload("TransactionEvent", offline ? { ...body, offline: true } : body) as never);
     await onQueued?.();
-    return this.online ? ((await queued.response) as Body) : {};
+    // The session model waits for the answer of an event queued offline too: its idTokenInfo may deauthorize (E05, TC_E_16).
+    return this.online || untilDelivered ? ((await queued.response) as Body) : {};
   }
 
   /**

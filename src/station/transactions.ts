@@ -61,3 +61,27 @@ export function meterValues(measurands: readonly string[], reading: Reading, con
     }));
   return sampledValue.length ? [{ timestamp: new Date().toISOString(), sampledValue }] : [];
 }
+
+/**
+ * E13 (transaction messages when the CSMS fails them): a TransactionEvent answered with a CALLERROR, or
+ * not answered, is sent again, `attempts` times in all, the wait before each repeat growing with the
+ * number of sends so far (`intervalS` times it, E13.FR.02); after the last it is dropped (E13.FR.04) and
+ * undefined returned. `retryable` tells a CSMS failure from a lost link (that one is the offline queue's).
+ */
+export async function sendWithAttempts<T>(
+  send: () => Promise<T>,
+  attempts: number,
+  intervalS: number,
+  retryable: (error: unknown) => boolean,
+): Promise<T | undefined> {
+  const total = Math.max(1, Math.floor(attempts));
+  for (let sent = 1; ; sent++) {
+    try {
+      return await send();
+    } catch (error) {
+      if (!retryable(error)) throw error;
+      if (sent >= total) return undefined;
+      await new Promise((resolve) => setTimeout(resolve, intervalS * sent * 1000));
+    }
+  }
+}

@@ -81,7 +81,7 @@ describe("conformance cs, block A (security)", () => {
     const passed = new Set<string>();
     for (const n of [1, 2, 3] as const) {
       const { config, secured } = profile(n);
-      const results = await runAgainstSimulator(cases, config, undefined, secured);
+      const results = await runAgainstSimulator(cases, config, undefined, { secured });
       const wrong = results.filter(
         (r) => r.outcome !== "pass" && !(r.outcome === "not applicable" && /needs .*security profile/.test(r.reason ?? "")),
       );
@@ -99,7 +99,7 @@ describe("conformance cs, block A (security)", () => {
       const wrong = faults[kase.id];
       assert.ok(wrong, `no fault for ${kase.id}`);
       const { config, secured } = profile(wrong.profile, { password: wrong.password });
-      const [result] = await runAgainstSimulator([kase], { ...config, actionTimeoutS: 4 }, wrong.fault, secured);
+      const [result] = await runAgainstSimulator([kase], { ...config, actionTimeoutS: 4 }, wrong.fault, { secured });
       assert.equal(result?.outcome, "fail", `${kase.id}: ${result?.outcome} ${result?.reason ?? ""}`);
       assert.equal(result?.step, wrong.step, `${kase.id}: ${result?.reason}`);
     });

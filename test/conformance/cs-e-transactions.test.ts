@@ -1,11 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import type { ConformanceConfig } from "../../src/conformance/index.js";
 import type { SimulatedCharger2 } from "../../src/station/simulated-charger-2.js";
 import type { ChargePoint } from "../../src/v201/index.js";
 import { csCasesOf, csConfig, type FaultCase, onSend, runAgainstSimulator } from "./cs-harness.js";
 
 type Body = Record<string, unknown>;
 const cases = csCasesOf("E");
+/** The cases that take the station offline run against it as `ocppkit charge-point` runs it: reconnecting, with the offline queue. */
+const offline = new Set(["TC_E_16_CS", "TC_E_29_CS", "TC_E_31_CS", "TC_E_33_CS", "TC_E_40_CS", "TC_E_43_CS", "TC_E_44_CS"]);
+const config = (over: Partial<ConformanceConfig> = {}) =>
+  csConfig({ evConnectionTimeoutS: 2, retryBackOffWaitMinimumS: 2, sampledIntervalS: 1, ...over });
 
 /** The station changes (or, returning undefined, drops) the TransactionEvents `which` picks. */
 const tx = (which: (b: Body) => boolean, change: (b: Body) => Body | undefined) => (c: SimulatedCharger2) =>
@@ -13,6 +18,27 @@ const tx = (which: (b: Body) => boolean, change: (b: Body) => Body | undefined) 
 const info = (b: Body) => b.transactionInfo as Body;
 const withInfo = (b: Body, over: Body) => ({ ...b, transactionInfo: { ...info(b), ...over } });
 const reason = (r: string) => (b: Body) => b.triggerReason === r;
+/** The station changes the TransactionEvents it queues (the reconnecting station sends them through its offline queue). */
+const queued = (change: (b: Body) => void) => (c: SimulatedCharger2) => {
+  const queue = c.queue;
+  if (!queue) throw new Error("this fault needs the reconnecting station");
+  const call = queue.call.bind(queue);
+  queue.call = (payload: never) => {
+    if ((payload as { constructor: { action?: string } }).constructor.action === "TransactionEvent") change(payload as Body);
+    return call(payload);
+  };
+};
+/** A station that never sends a TransactionEvent again (no E13 retries): a repeat of a seqNo is dropped, as if answered. */
+const noRetries = (c: SimulatedCharger2) => {
+  const sent = new Set<string>();
+  onSend(c, (a, b) => {
+    if (a !== "TransactionEvent") return b;
+    const key = `${info(b).transactionId}/${b.seqNo}`;
+    if (sent.has(key)) return undefined;
+    sent.add(key);
+    return b;
+  });
+};
 const transactionStatus = (answer: Body) => (_c: SimulatedCharger2, p: ChargePoint) => p.route("GetTransactionStatus", () => answer);
 
 /** One fault per case: a wrong triggerReason, chargingState, stoppedReason or eventType, a missing event, a wrong answer. */
@@ -95,6 +121,21 @@ const faults: Record<string, FaultCase> = {
     step: "3",
   },
   TC_E_26_CS: { fault: tx(reason("CablePluggedIn"), (b) => ({ ...b, triggerReason: "ChargingStateChanged" })), step: "5" },
+  TC_E_50_CS: { fault: noRetries, step: "5" },
+  TC_E_51_CS: { fault: noRetries, step: "5" },
+  TC_E_16_CS: {
+    fault: queued((b) => {
+      if (b.eventType === "Ended") b.triggerReason = "StopAuthorized";
+    }),
+    step: "3",
+  },
+  TC_E_40_CS: { fault: queued((b) => delete b.offline), step: "3" },
+  // A station that does not look into its queue.
+  TC_E_29_CS: { fault: transactionStatus({ ongoingIndicator: true, messagesInQueue: false }), step: "4" },
+  TC_E_31_CS: { fault: transactionStatus({ ongoingIndicator: false, messagesInQueue: false }), step: "2" },
+  TC_E_33_CS: { fault: queued((b) => delete b.offline), step: "5" },
+  TC_E_43_CS: { fault: queued((b) => delete b.offline), step: "2" },
+  TC_E_44_CS: { fault: queued((b) => delete b.offline), step: "3" },
   TC_E_28_CS: { fault: transactionStatus({ ongoingIndicator: true, messagesInQueue: false }), step: "2" },
   TC_E_30_CS: { fault: transactionStatus({ ongoingIndicator: false, messagesInQueue: false }), step: "2" },
   TC_E_32_CS: { fault: transactionStatus({ ongoingIndicator: true, messagesInQueue: false }), step: "2" },
@@ -103,7 +144,23 @@ const faults: Record<string, FaultCase> = {
 
 describe("conformance cs, block E (Transactions)", () => {
   it("every TC_E_*_CS case in scope passes against the simulated charger, its EV driven through the control endpoint", async () => {
-    const results = await runAgainstSimulator(cases, csConfig({ evConnectionTimeoutS: 2 }));
+    const results = await runAgainstSimulator(
+      cases.filter((kase) => !offline.has(kase.id)),
+      config(),
+    );
+    assert.deepEqual(
+      results.filter((r) => r.outcome !== "pass").map((r) => `${r.id} ${r.step} ${r.reason}`),
+      [],
+    );
+  });
+
+  it("every offline TC_E_*_CS case passes against the reconnecting simulated charger with its offline queue", async () => {
+    const results = await runAgainstSimulator(
+      cases.filter((kase) => offline.has(kase.id)),
+      config(),
+      undefined,
+      { reconnecting: true },
+    );
     assert.deepEqual(
       results.filter((r) => r.outcome !== "pass").map((r) => `${r.id} ${r.step} ${r.reason}`),
       [],
@@ -114,8 +171,9 @@ describe("conformance cs, block E (Transactions)", () => {
     it(`${kase.id} fails against a wrong station at the named step`, async () => {
       const faultCase = faults[kase.id];
       assert.ok(faultCase, `no fault for ${kase.id}`);
-      const config = csConfig({ actionTimeoutS: 4, evConnectionTimeoutS: 2, ...faultCase.config });
-      const [result] = await runAgainstSimulator([kase], config, faultCase.fault);
+      const [result] = await runAgainstSimulator([kase], config({ actionTimeoutS: 4, ...faultCase.config }), faultCase.fault, {
+        reconnecting: offline.has(kase.id),
+      });
       assert.equal(result?.outcome, "fail", `${kase.id}: ${result?.outcome} ${result?.reason ?? ""}`);
       assert.equal(result?.step, faultCase.step, `${kase.id}: ${result?.reason}`);
     });

@@ -1,9 +1,41 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { after, before, describe, it } from "node:test";
+import type { ConformanceConfig } from "../../src/conformance/index.js";
 import type { SimulatedCharger2 } from "../../src/station/simulated-charger-2.js";
+import { repoFile } from "../cli/cli-process.js";
 import { csCasesOf, csConfig, type FaultCase, onSend, runAgainstSimulator } from "./cs-harness.js";
 
 const cases = csCasesOf("F");
+
+/**
+ * The log location and firmware location of TC_F_16 / TC_F_19: a server on 127.0.0.1 that takes the
+ * request and does not answer while the test runs, so the upload or download stays under way.
+ */
+let transfers: Server;
+let transferUrl = "";
+before(async () => {
+  transfers = createServer(() => {});
+  await new Promise<void>((resolve) => transfers.listen(0, "127.0.0.1", resolve));
+  transferUrl = `http://127.0.0.1:${(transfers.address() as AddressInfo).port}`;
+});
+after(() => {
+  transfers.closeAllConnections();
+  transfers.close();
+});
+const config = (over: Partial<ConformanceConfig> = {}) =>
+  csConfig({
+    evConnectionTimeoutS: 2,
+    logRemoteLocation: `${transferUrl}/logs`,
+    firmware: {
+      location: `${transferUrl}/firmware.bin`,
+      signingCertificate: readFileSync(repoFile("test/fixtures/certs/cp-1.crt"), "utf8"),
+      signature: "c2lnbmF0dXJl",
+    },
+    ...over,
+  });
 const triggerAnswer = (status: string) => ({ status });
 
 /** One fault per case: wrong status, missing follow-up, wrong content, invalid payload. */
@@ -45,6 +77,8 @@ const faults: Record<string, FaultCase> = {
     step: "3",
   },
   TC_F_15_CS: { fault: (c) => onSend(c, (a, b) => (a === "LogStatusNotification" ? { ...b, status: "Uploading" } : b)), step: "3" },
+  TC_F_16_CS: { fault: (c) => onSend(c, (a, b) => (a === "LogStatusNotification" ? { ...b, status: "Uploaded" } : b)), step: "3" },
+  TC_F_19_CS: { fault: (_c, p) => p.route("UpdateFirmware", () => ({ status: "Rejected" })), step: "2" },
   TC_F_24_CS: { fault: (_c, p) => p.route("TriggerMessage", () => triggerAnswer("Rejected")), step: "2" },
   TC_F_06_CS: { fault: (_c, p) => p.route("UnlockConnector", () => ({ status: "UnlockFailed" })), step: "2" },
   // Invalid payload: a status the schema does not have.
@@ -63,7 +97,7 @@ const faults: Record<string, FaultCase> = {
 
 describe("conformance cs, block F (RemoteControl)", () => {
   it("every TC_F_*_CS case in scope passes against the simulated charger", async () => {
-    const results = await runAgainstSimulator(cases, csConfig({ evConnectionTimeoutS: 2 }));
+    const results = await runAgainstSimulator(cases, config());
     assert.deepEqual(
       results.filter((r) => r.outcome !== "pass"),
       [],
@@ -74,11 +108,7 @@ describe("conformance cs, block F (RemoteControl)", () => {
     it(`${kase.id} fails against a wrong station at the named step`, async () => {
       const faultCase = faults[kase.id];
       assert.ok(faultCase, `no fault for ${kase.id}`);
-      const [result] = await runAgainstSimulator(
-        [kase],
-        csConfig({ actionTimeoutS: 4, evConnectionTimeoutS: 2, ...faultCase.config }),
-        faultCase.fault,
-      );
+      const [result] = await runAgainstSimulator([kase], config({ actionTimeoutS: 4, ...faultCase.config }), faultCase.fault);
       assert.equal(result?.outcome, "fail", `${kase.id}: ${result?.outcome} ${result?.reason ?? ""}`);
       assert.equal(result?.step, faultCase.step, `${kase.id}: ${result?.reason}`);
     });

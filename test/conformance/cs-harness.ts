@@ -15,7 +15,7 @@ import {
   resolveConfig,
   runCs,
 } from "../../src/conformance/index.js";
-import { type ConnectOptions, connect, ReconnectingConnection } from "../../src/index.js";
+import { type ConnectOptions, connect, ReconnectingConnection, TransactionQueue } from "../../src/index.js";
 import { startChargerControl } from "../../src/station/control-endpoint.js";
 import { SimulatedCharger2 } from "../../src/station/simulated-charger-2.js";
 import type { ChargePoint } from "../../src/v201/index.js";
@@ -56,17 +56,34 @@ export interface SecuredLink {
   readonly prepare?: (charger: SimulatedCharger2) => void;
 }
 
-/** Runs `cases` with the simulator as the station; `fault` makes it wrong; `secured` sets the security profile. */
+/**
+ * Runs `cases` with the simulator as the station; `fault` makes it wrong; `secured` sets the security
+ * profile. `reconnecting`: the station is the one `ocppkit charge-point` runs, a ReconnectingConnection
+ * with the offline queue (for the cases that take it offline).
+ */
 export async function runAgainstSimulator(
   cases: readonly CsCase[],
   config: ConformanceConfig,
   fault?: Fault,
-  secured?: SecuredLink,
+  options: { secured?: SecuredLink; reconnecting?: boolean } = {},
 ): Promise<CaseResult[]> {
   const charger = new SimulatedCharger2({ id: config.stationId, connectors: config.evses, meterIntervalS: 0, logger: {} }, "2.0.1");
   const control = await startChargerControl(charger, 0);
   let running: Promise<unknown> = Promise.resolve();
   let link: ReconnectingConnection | undefined;
+  const { secured } = options;
+  const reconnecting = async (url: string) => {
+    link = new ReconnectingConnection(url, { protocols: ["ocpp2.0.1"], retryBackOffWaitMinimumMs: 500, retryBackOffRandomRangeMs: 0 });
+    const peer = charger.attach(link) as ChargePoint;
+    charger.attachLink(link);
+    const queue = await TransactionQueue.open(peer as never, { retryIntervalMs: 500 });
+    charger.queue = queue;
+    fault?.(charger, peer);
+    const done = peer.start().catch(() => {});
+    await charger.boot();
+    await done;
+    await queue.close();
+  };
   try {
     return await runCs({
       config,
@@ -78,6 +95,10 @@ export async function runAgainstSimulator(
       trigger: httpTrigger(control.url),
       waitForStationS: 30,
       onListening: (url) => {
+        if (options.reconnecting) {
+          running = reconnecting(url).catch(() => {});
+          return;
+        }
         running = (async () => {
           secured?.prepare?.(charger);
           const connection = secured

@@ -63,6 +63,8 @@ export interface StationLink {
   readonly lastPassword?: string;
   /** Profiles 1 and 2: accept connections with this password too (a case gave the station a new one). */
   acceptPassword?(password: string): void;
+  /** While on, a reconnecting station is not let in (its upgrade waits); off lets it in. */
+  hold(on: boolean): void;
 }
 
 export interface CsTestOptions {
@@ -350,6 +352,20 @@ export class CsTest {
   async disconnect(step: number | string): Promise<void> {
     this.#begin(step);
     await this.#link.drop();
+  }
+
+  /** "The OCTT closes the WebSocket connection AND does not accept a reconnect" (until `acceptReconnect`). */
+  async goOffline(step: number | string): Promise<void> {
+    this.#begin(step);
+    this.#link.hold(true);
+    await this.#link.drop();
+  }
+
+  /** "The OCTT accepts the reconnection attempt": the station is let in, and the step waits for its connection. */
+  async acceptReconnect(step: number | string): Promise<void> {
+    const label = this.#begin(step);
+    this.#link.hold(false);
+    await this.#connection(label);
   }
 
   // ---- manual actions at the station ----

@@ -88,6 +88,47 @@ async function wholeSession(s: TxSession, local: boolean): Promise<void> {
   await s.parkingBayUnoccupied(!local);
 }
 
+/** `<Configured message_attempts_transaction_event>` and its interval (E13): 3 sends, 1 s apart times the sends so far. */
+const attempts = 3;
+const attemptIntervalS = 1;
+const retrySettings: Setting[] = [
+  ["OCPPCommCtrlr", "MessageAttempts", String(attempts), "TransactionEvent"],
+  ["OCPPCommCtrlr", "MessageAttemptInterval", String(attemptIntervalS), "TransactionEvent"],
+];
+
+/**
+ * TC_E_50 / TC_E_51 (E13): the tool answers TransactionEvent with CALLERROR InternalError except for send
+ * number `answeredAt` (never, when undefined); the first event after the EV is connected must be sent
+ * `attempts` times (or until answered) and then no more, for one further interval.
+ */
+async function retries(s: TxSession, t: CsTest, answeredAt: number | undefined): Promise<void> {
+  await s.authorizedLocal();
+  const since = t.mark();
+  let sends = 0;
+  t.answer("TransactionEvent", () => {
+    sends++;
+    if (sends === answeredAt) return {};
+    throw new Error("the test tool answers CALLERROR InternalError (TC_E_50/51)");
+  });
+  try {
+    await s.evConnectedPreSession();
+    const first = t.callsSince(since, "TransactionEvent")[0]?.payload ?? {};
+    const same = (p: Body) => p.seqNo === first.seqNo && field(p, "transactionInfo.transactionId") === s.transactionId;
+    const expected = answeredAt ?? attempts;
+    for (let n = 2; n <= expected; n++)
+      await t.expectCall(5, "TransactionEvent", {
+        where: same,
+        describe: `send ${n} of seqNo ${first.seqNo}`,
+        timeoutS: attemptIntervalS * n + t.config.actionTimeoutS,
+      });
+    await t.wait(attemptIntervalS * (expected + 1));
+    const sent = t.callsSince(since, "TransactionEvent").filter((c) => same(c.payload)).length;
+    t.expect(5, `how often TransactionEventRequest seqNo ${first.seqNo} is sent`, sent, expected);
+  } finally {
+    t.answer("TransactionEvent", undefined);
+  }
+}
+
 export const transactionCsCases: CsCase[] = [
   txCase(
     "TC_E_01_CS",
@@ -430,6 +471,20 @@ export const transactionCsCases: CsCase[] = [
       s.chargingState(7, body, ["Charging"]);
       expectTx(t, 7, body, "eventType", "Updated");
     },
+  ),
+  txCase(
+    "TC_E_50_CS",
+    "Retry sending transaction message when failed - Max retry count reached - CallError",
+    ["E13"],
+    () => retrySettings,
+    (s, t) => retries(s, t, undefined),
+  ),
+  txCase(
+    "TC_E_51_CS",
+    "Retry sending transaction message when failed - Success before reaching the max retry count - CallError",
+    ["E13"],
+    () => retrySettings,
+    (s, t) => retries(s, t, 2),
   ),
   csCase({
     id: "TC_E_28_CS",

@@ -8,9 +8,9 @@ import { csCase, expectConnectorState, field } from "./states.js";
 type Body = Record<string, unknown>;
 
 /** Steps 1-2: TriggerMessage with `request`; the response status must be `status`. */
-async function trigger(t: CsTest, request: Body, status: string): Promise<void> {
-  const response = await t.send(1, "TriggerMessage", request);
-  t.expect(2, "TriggerMessageResponse status", response.status, status);
+async function trigger(t: CsTest, request: Body, status: string, step = 1): Promise<void> {
+  const response = await t.send(step, "TriggerMessage", request);
+  t.expect(step + 1, "TriggerMessageResponse status", response.status, status);
 }
 
 const unlock = (id: string, name: string, connectorId: (t: CsTest) => number, status: string) =>
@@ -58,6 +58,9 @@ async function expectTriggeredEvent(t: CsTest, s: TxSession, since: number): Pro
     "Trigger",
   );
 }
+
+/** TC_F_nn's number, for part 6's order. */
+const numberOf = (kase: { id: string }) => Number(kase.id.split("_")[2]);
 
 export const remoteControlCsCases = [
   remoteStart("TC_F_01_CS", "Remote start transaction - Cable plugin first", true),
@@ -159,6 +162,46 @@ export const remoteControlCsCases = [
     },
   }),
   csCase({
+    id: "TC_F_16_CS",
+    name: "Trigger message - LogStatusNotification - Uploading",
+    useCases: ["F06", "N01"],
+    async run(t) {
+      // The upload must still be under way at step 7: <Configured log_location> is a server that takes its time.
+      const requestId = Math.floor(Math.random() * 1_000_000);
+      const getLog = await t.send(1, "GetLog", {
+        logType: "DiagnosticsLog",
+        requestId,
+        log: { remoteLocation: t.config.logRemoteLocation },
+      });
+      t.expect(2, "GetLogResponse status", getLog.status, "Accepted");
+      const uploading = await t.expectCall(3, "LogStatusNotification");
+      t.expect(3, "LogStatusNotificationRequest status", uploading.payload.status, "Uploading");
+      await trigger(t, { requestedMessage: "LogStatusNotification" }, "Accepted", 5);
+      const again = await t.expectCall(7, "LogStatusNotification");
+      t.expect(7, "LogStatusNotificationRequest status", again.payload.status, "Uploading");
+    },
+  }),
+  csCase({
+    id: "TC_F_19_CS",
+    name: "Trigger message - FirmwareStatusNotification - Downloading",
+    useCases: ["F06", "L01"],
+    async run(t) {
+      // The download must still be under way at step 7: <Configured firmware_location> is a server that takes its time.
+      const { location, signingCertificate, signature } = t.config.firmware;
+      const retrieveDateTime = new Date(Date.now() - 2 * 3600_000).toISOString();
+      const update = await t.send(1, "UpdateFirmware", {
+        requestId: Math.floor(Math.random() * 1_000_000),
+        firmware: { location, retrieveDateTime, signingCertificate, signature },
+      });
+      t.expect(2, "UpdateFirmwareResponse status", update.status, "Accepted");
+      const downloading = await t.expectCall(3, "FirmwareStatusNotification");
+      t.expect(3, "FirmwareStatusNotificationRequest status", downloading.payload.status, "Downloading");
+      await trigger(t, { requestedMessage: "FirmwareStatusNotification" }, "Accepted", 5);
+      const again = await t.expectCall(7, "FirmwareStatusNotification");
+      t.expect(7, "FirmwareStatusNotificationRequest status", again.payload.status, "Downloading");
+    },
+  }),
+  csCase({
     id: "TC_F_24_CS",
     name: "Trigger message - StatusNotification - Specific EVSE - Occupied",
     useCases: ["F06"],
@@ -255,4 +298,4 @@ export const remoteControlCsCases = [
     useCases: ["F06"],
     run: (t) => trigger(t, { requestedMessage: "SignCombinedCertificate" }, "NotImplemented"),
   }),
-];
+].sort((a, b) => numberOf(a) - numberOf(b));

@@ -3,6 +3,7 @@ import type { CsCase } from "../case.js";
 import { securityCsCases } from "./a-security.js";
 import { provisioningCsCases } from "./b-provisioning.js";
 import { authorizationCsCases } from "./c-authorization.js";
+import { offlineCsCases } from "./e-offline.js";
 import { transactionCsCases } from "./e-transactions.js";
 import { remoteControlCsCases } from "./f-remote-control.js";
 import { availabilityCsCases } from "./g-availability.js";
@@ -18,6 +19,7 @@ export const csCases: readonly CsCase[] = [
   ...provisioningCsCases,
   ...authorizationCsCases,
   ...transactionCsCases,
+  ...offlineCsCases,
   ...remoteControlCsCases,
   ...availabilityCsCases,
   ...certificateCsCases,

@@ -55,6 +55,7 @@ class StationSide implements StationLink {
   caseId = "";
   /** A BootNotification was answered Accepted since the runner started. */
   booted = false;
+  holding = false;
   lastCallAt = performance.now();
   /** The Basic auth passwords a station may connect with: the configured one, and one a case set (TC_A_09). */
   readonly #passwords = new Set<string>();
@@ -73,7 +74,12 @@ class StationSide implements StationLink {
       host: options.host,
       port: options.port ?? 9000,
       tls: options.tls,
-      isKnownChargePoint: (id) => id === expected,
+      // While a case holds the station offline its reconnects wait here, unanswered (part 6: "does not accept a reconnect").
+      isKnownChargePoint: async (id) => {
+        if (id !== expected) return false;
+        await this.until(() => !this.holding, config.maxWaitS);
+        return true;
+      },
       authenticate:
         options.password === undefined
           ? undefined
@@ -169,6 +175,11 @@ class StationSide implements StationLink {
     this.#passwords.add(password);
   }
 
+  hold(on: boolean): void {
+    this.holding = on;
+    this.#wakeAll();
+  }
+
   async drop(): Promise<void> {
     const cp = this.current;
     this.current = undefined;
@@ -237,6 +248,8 @@ async function runCsCase(kase: CsCase, side: StationSide, options: CsRunOptions)
   } finally {
     side.test = undefined;
     side.caseId = "";
+    // A case that failed while holding the station offline lets it back in for the next one.
+    side.hold(false);
   }
 }
 

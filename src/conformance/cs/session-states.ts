@@ -11,7 +11,7 @@ import { expectConnectorState, field, requestId } from "./states.js";
 
 type Body = Record<string, unknown>;
 /** A device model setting the OCTT makes before a case (part 6 "Configuration State"). */
-export type Setting = readonly [component: string, variable: string, value: string];
+export type Setting = readonly [component: string, variable: string, value: string, instance?: string];
 
 const endsOnDeauthorize = (stopPoints: readonly string[]) =>
   stopPoints.some((p) => p === "Authorized" || p === "PowerPathClosed" || p === "EnergyTransfer" || p === "DataSigned");
@@ -49,9 +49,9 @@ export class TxSession {
   async prepare(settings: readonly Setting[] = []): Promise<this> {
     const t = this.t;
     if (settings.length) {
-      const read = await t.send("Before", "GetVariables", { getVariableData: settings.map(([c, v]) => variable(c, v)) });
+      const read = await t.send("Before", "GetVariables", { getVariableData: settings.map(([c, v, , i]) => variable(c, v, i)) });
       const results = (read.getVariableResult as Body[] | undefined) ?? [];
-      this.#restore = settings.map(([c, v], i) => [c, v, String(results[i]?.attributeValue ?? "")] as const);
+      this.#restore = settings.map(([c, v, , instance], i) => [c, v, String(results[i]?.attributeValue ?? ""), instance] as const);
       await this.#set(settings);
     }
     const read = await t.send("Before", "GetVariables", {
@@ -70,7 +70,7 @@ export class TxSession {
 
   async #set(settings: readonly Setting[]): Promise<void> {
     const result = await this.t.send("Before", "SetVariables", {
-      setVariableData: settings.map(([c, v, value]) => ({ ...variable(c, v), attributeValue: value })),
+      setVariableData: settings.map(([c, v, value, instance]) => ({ ...variable(c, v, instance), attributeValue: value })),
     });
     settings.forEach(([c, v], i) => {
       const status = field(result, `setVariableResult.${i}.attributeStatus`);
@@ -391,8 +391,8 @@ export class TxSession {
   }
 }
 
-function variable(component: string, name: string): Body {
-  return { component: { name: component }, variable: { name } };
+function variable(component: string, name: string, instance?: string): Body {
+  return { component: { name: component }, variable: { name, ...(instance === undefined ? {} : { instance }) } };
 }
 
 /** A case's session: `prepare`d with `settings`, `run`, then cleaned up for the next case (after a failure the station's state is unknown: not). */

@@ -1,0 +1,254 @@
+/**
+ * Block E, the cases that take the station offline (part 6 TC_E_16, TC_E_40, TC_E_43, TC_E_44): the tool
+ * closes the connection and lets no reconnect in for a while; what the station did meanwhile must arrive
+ * afterwards, each TransactionEvent with `offline: true` (E11, E12, E08).
+ */
+import type { CsCase } from "../case.js";
+import { type CsTest, PhysicalAction, type StationCall } from "./cs-test.js";
+import { type Setting, type TxSession, withSession } from "./session-states.js";
+import { csCase, field } from "./states.js";
+
+type Body = Record<string, unknown>;
+
+/** OfflineThreshold, RetryBackOffWaitMinimum and RetryBackOffRandomRange as the offline cases' Configuration State sets them. */
+const offlineSettings = (t: CsTest): Setting[] => [
+  ["OCPPCommCtrlr", "OfflineThreshold", String(t.config.retryBackOffWaitMinimumS + 60)],
+  ["OCPPCommCtrlr", "RetryBackOffWaitMinimum", String(t.config.retryBackOffWaitMinimumS)],
+  ["OCPPCommCtrlr", "RetryBackOffRandomRange", "0"],
+];
+
+function offlineCase(
+  id: string,
+  name: string,
+  useCases: string[],
+  settings: (t: CsTest) => Setting[],
+  run: (s: TxSession, t: CsTest) => Promise<void>,
+): CsCase {
+  return csCase({ id, name, useCases, run: (t) => withSession(t, [...offlineSettings(t), ...settings(t)], (s) => run(s, t)) });
+}
+
+/** Manual actions at the station while it is offline: what the tool cannot see yet. */
+async function offlineActions(s: TxSession, actions: readonly [PhysicalAction, string][]): Promise<void> {
+  for (const [action, instruction] of actions) {
+    const bayAction = action === PhysicalAction.DriveIn || action === PhysicalAction.DriveOut;
+    // "Drive EV into / out of parking bay": only for a station whose start or stop point is the bay.
+    if (bayAction && ![...s.startPoints, ...s.stopPoints].includes("ParkingBayOccupancy")) continue;
+    await s.act(action, instruction, action === PhysicalAction.PresentIdToken ? { idToken: s.token } : {});
+    if (action === PhysicalAction.PlugIn) s.evConnected = true;
+    if (action === PhysicalAction.Unplug) s.evConnected = false;
+    if (action === PhysicalAction.DriveIn) s.bay = true;
+    if (action === PhysicalAction.DriveOut) s.bay = false;
+  }
+}
+
+/**
+ * The queue emptied after the reconnect at `back` (ms since the epoch): the station's TransactionEvents
+ * from `since` until `last` arrives, then a quiet second; every one made before `back` must say
+ * `offline: true` (those made after it are the station's new, online ones).
+ */
+async function drained(
+  t: CsTest,
+  step: number,
+  since: number,
+  back: number,
+  last: (p: Body) => boolean,
+  describe: string,
+): Promise<StationCall[]> {
+  await t.expectCall(step, "TransactionEvent", { since, where: last, describe });
+  await t.wait(1);
+  const events = t.callsSince(since, "TransactionEvent").filter((e) => Date.parse(String(e.payload.timestamp)) < back);
+  for (const event of events) t.expect(step, `TransactionEventRequest offline (seqNo ${event.payload.seqNo})`, event.payload.offline, true);
+  return events;
+}
+
+const ended = (s: TxSession) => (p: Body) =>
+  p.eventType === "Ended" && (s.transactionId === undefined || field(p, "transactionInfo.transactionId") === s.transactionId);
+
+/** Periodic TransactionEvents while offline (TC_E_29, TC_E_33, TC_E_40): SampledDataCtrlr at the configured interval. */
+const sampled = (t: CsTest): Setting[] => [
+  ["SampledDataCtrlr", "TxUpdatedMeasurands", "Energy.Active.Import.Register"],
+  ["SampledDataCtrlr", "TxUpdatedInterval", String(t.config.sampledIntervalS)],
+  ["SampledDataCtrlr", "Enabled", "true"],
+];
+
+/**
+ * TC_E_29 / TC_E_33 (E14): a transaction goes on offline; "the moment the connection is restored" the tool
+ * asks GetTransactionStatus (for the transaction, or without an id): messages are queued; then the queue
+ * empties, Updated events with meter values, offline.
+ */
+async function statusWithQueue(s: TxSession, t: CsTest, withId: boolean): Promise<void> {
+  await s.energyTransferStarted();
+  await t.goOffline(1);
+  await t.wait(t.config.retryBackOffWaitMinimumS);
+  const since = t.mark();
+  const back = Date.now();
+  await t.acceptReconnect(2);
+  const response = await t.send(3, "GetTransactionStatus", withId ? { transactionId: s.transactionId } : {});
+  t.expect(4, "GetTransactionStatusResponse ongoingIndicator", response.ongoingIndicator, withId ? true : undefined);
+  t.expect(4, "GetTransactionStatusResponse messagesInQueue", response.messagesInQueue, true);
+  const events = await drained(t, 5, since, back, (p) => p.offline === true, "the events queued offline");
+  for (const event of events) {
+    t.expect(5, `TransactionEventRequest eventType (seqNo ${event.payload.seqNo})`, event.payload.eventType, "Updated");
+    t.expectThat(
+      5,
+      `TransactionEventRequest meterValue (seqNo ${event.payload.seqNo})`,
+      Array.isArray(event.payload.meterValue),
+      "present",
+      event.payload,
+    );
+  }
+}
+
+export const offlineCsCases: CsCase[] = [
+  offlineCase("TC_E_29_CS", "Check Transaction status - Transaction with id ongoing - with message in queue", ["E14"], sampled, (s, t) =>
+    statusWithQueue(s, t, true),
+  ),
+  offlineCase(
+    "TC_E_31_CS",
+    "Check Transaction status - Transaction with id ended - with message in queue",
+    ["E14"],
+    () => [],
+    async (s, t) => {
+      await s.energyTransferStarted();
+      await t.goOffline("Main");
+      await offlineActions(s, [
+        [PhysicalAction.PresentIdToken, "Present the same idToken as used to start the transaction"],
+        [PhysicalAction.Unplug, "Disconnect the EV and EVSE"],
+        [PhysicalAction.DriveOut, "Drive EV out of parking bay"],
+      ]);
+      s.authorized = false;
+      await t.wait(Math.max(t.config.transactionDurationS, t.config.retryBackOffWaitMinimumS));
+      const since = t.mark();
+      const back = Date.now();
+      await t.acceptReconnect("Main");
+      const response = await t.send(1, "GetTransactionStatus", { transactionId: s.transactionId });
+      t.expect(2, "GetTransactionStatusResponse ongoingIndicator", response.ongoingIndicator, false);
+      t.expect(2, "GetTransactionStatusResponse messagesInQueue", response.messagesInQueue, true);
+      const events = await drained(t, 3, since, back, ended(s), "Ended");
+      t.expectThat(
+        3,
+        "TransactionEventRequest triggerReason StopAuthorized",
+        events.some((e) => e.payload.triggerReason === "StopAuthorized"),
+        "one of the queued events",
+        events.map((e) => e.payload.triggerReason),
+      );
+      s.ended = true;
+    },
+  ),
+  offlineCase("TC_E_33_CS", "Check Transaction status - Without transactionId - with message in queue", ["E14"], sampled, (s, t) =>
+    statusWithQueue(s, t, false),
+  ),
+  offlineCase(
+    "TC_E_16_CS",
+    "Stop transaction options - Deauthorized - Invalid idToken",
+    ["E06", "C15"],
+    () => [
+      ["TxCtrlr", "StopTxOnInvalidId", "true"],
+      ["AuthCtrlr", "OfflineTxForUnknownIdEnabled", "true"],
+    ],
+    async (s, t) => {
+      // "The OCTT will respond to the TransactionEventRequest containing the idToken, with idTokenInfo.status Invalid."
+      t.answer("TransactionEvent", (p) => (p.idToken ? { idTokenInfo: { status: "Invalid" } } : {}));
+      try {
+        await t.state("StartOfflineTransaction", async () => {
+          await t.goOffline(1);
+          await offlineActions(s, [
+            [PhysicalAction.DriveIn, "Drive EV into parking bay"],
+            [PhysicalAction.PresentIdToken, "Present idToken"],
+            [PhysicalAction.PlugIn, "Connect the EV and EVSE"],
+          ]);
+          await t.wait(t.config.retryBackOffWaitMinimumS);
+          await t.acceptReconnect(2);
+        });
+        const first = await t.expectCall(1, "TransactionEvent", { describe: "the queued events" });
+        t.expect(1, "TransactionEventRequest offline", first.payload.offline, true);
+        s.started = true;
+        s.transactionId = String(field(first.payload, "transactionInfo.transactionId"));
+        const stop = await t.expectCall(3, "TransactionEvent", { where: ended(s), describe: "Ended" });
+        t.expect(3, "TransactionEventRequest triggerReason", stop.payload.triggerReason, "Deauthorized");
+        t.expect(
+          3,
+          "TransactionEventRequest transactionInfo.stoppedReason",
+          field(stop.payload, "transactionInfo.stoppedReason"),
+          "DeAuthorized",
+        );
+        s.ended = true;
+        s.authorized = false;
+      } finally {
+        t.answer("TransactionEvent", undefined);
+      }
+    },
+  ),
+  offlineCase("TC_E_40_CS", "Offline Behaviour - Connection loss during transaction", ["E11"], sampled, async (s, t) => {
+    await s.energyTransferStarted();
+    await t.goOffline(1);
+    await t.wait(t.config.retryBackOffWaitMinimumS);
+    const since = t.mark();
+    const back = Date.now();
+    await t.acceptReconnect(2);
+    const events = await drained(t, 3, since, back, (p) => p.offline === true, "the events queued offline");
+    for (const event of events) {
+      t.expect(3, `TransactionEventRequest eventType (seqNo ${event.payload.seqNo})`, event.payload.eventType, "Updated");
+      t.expectThat(
+        3,
+        `TransactionEventRequest meterValue (seqNo ${event.payload.seqNo})`,
+        Array.isArray(event.payload.meterValue),
+        "present",
+        event.payload,
+      );
+    }
+  }),
+  offlineCase(
+    "TC_E_43_CS",
+    "Offline Behaviour - Transaction during offline period",
+    ["E12"],
+    () => [],
+    async (s, t) => {
+      await t.state("TransactionEventsInQueueEnded", async () => {
+        await t.goOffline(1);
+        await offlineActions(s, [
+          [PhysicalAction.DriveIn, "Drive EV into parking bay"],
+          [PhysicalAction.PlugIn, "Connect the EV and EVSE"],
+          [PhysicalAction.PresentIdToken, "Present idToken"],
+          [PhysicalAction.PresentIdToken, "Present the same idToken as used to start the transaction"],
+          [PhysicalAction.Unplug, "Disconnect the EV and EVSE"],
+          [PhysicalAction.DriveOut, "Drive EV out of parking bay"],
+        ]);
+        await t.wait(t.config.retryBackOffWaitMinimumS);
+      });
+      const since = t.mark();
+      const back = Date.now();
+      await t.acceptReconnect(1);
+      const events = await drained(t, 2, since, back, (p) => p.eventType === "Ended", "Ended");
+      t.expectThat(
+        2,
+        "one TransactionEventRequest eventType Started",
+        events.some((e) => e.payload.eventType === "Started"),
+        "present",
+        events.map((e) => e.payload.eventType),
+      );
+    },
+  ),
+  offlineCase(
+    "TC_E_44_CS",
+    "Offline Behaviour - Stop transaction during offline period",
+    ["E08"],
+    () => [],
+    async (s, t) => {
+      await s.energyTransferStarted();
+      await t.goOffline(1);
+      await offlineActions(s, [
+        [PhysicalAction.PresentIdToken, "Present the same idToken as used to start the transaction"],
+        [PhysicalAction.Unplug, "Disconnect the EV and EVSE"],
+        [PhysicalAction.DriveOut, "Drive EV out of parking bay"],
+      ]);
+      s.authorized = false;
+      await t.wait(t.config.retryBackOffWaitMinimumS);
+      const since = t.mark();
+      const back = Date.now();
+      await t.acceptReconnect(2);
+      await drained(t, 3, since, back, ended(s), "Ended");
+      s.ended = true;
+    },
+  ),
+];
