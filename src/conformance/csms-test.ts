@@ -33,16 +33,37 @@ interface Waiter {
   readonly resolve: (call: IncomingCall) => void;
 }
 
+/** A client certificate and its key: PEM files, or PEM text (a certificate the CSMS just signed). */
+export type ClientCertificate = { readonly cert: string; readonly key: string } | { readonly certPem: string; readonly keyPem: string };
+
+/** Where and how the station connects after the CSMS upgraded its security profile (TC_A_19). */
+export interface UpgradedConnection {
+  /** The base URL of the new network connection profile (`<Configured ocppCsmsUrl>`). */
+  readonly url: string;
+  readonly securityProfile: number;
+  readonly clientCertificate?: ClientCertificate;
+}
+
 /** What the station remembers from case to case within a run, as a real one would across reboots. */
 export interface StationMemory {
   /** The BasicAuthPassword the CSMS set (TC_A_09), used instead of the configured one from then on. */
   basicAuthPassword?: string;
+  /** The connection of a higher security profile the CSMS moved the station to (TC_A_19), used from then on. */
+  upgraded?: UpgradedConnection;
 }
 
 /** Credentials other than the configured ones (A00: a wrong username or password, another client certificate). */
 export interface Credentials {
   readonly basic?: { readonly username: string; readonly password: string };
-  readonly clientCertificate?: { readonly cert: string; readonly key: string };
+  readonly clientCertificate?: ClientCertificate;
+  /** Another connection than the station's current one (TC_A_19: the upgraded, or the configured one). */
+  readonly connection?: UpgradedConnection | "configured";
+}
+
+/** A CALL the case waits for before it sends what makes the CSMS send it (CertificateSigned after SignCertificate). */
+export interface ExpectedCall {
+  /** Step `step`: the CALL has come, or comes within config actionTimeoutS. */
+  arrival(step: number | string): Promise<IncomingCall>;
 }
 
 /** The reusable states of part 6 section 3.18 the station can be in. */
@@ -405,6 +426,25 @@ export class CsmsTest {
       if (error instanceof NeedsActionError || error instanceof CheckFailure || error instanceof StepError) throw error;
       throw this.#fail(new StepError(label, `the trigger failed: ${(error as Error).message}`));
     }
+  }
+
+  /**
+   * A CALL the CSMS will send in reaction to the tool's next message: claimed from now on (a CSMS may send
+   * it right after its answer, before the case's next line runs), awaited with `arrival`.
+   */
+  willReceive(action: string): ExpectedCall {
+    const arrived = this.#waitFor(action);
+    return {
+      arrival: async (step) => {
+        this.#currentStep = this.label(step);
+        try {
+          return await this.#arrival(this.#currentStep, action, arrived.call);
+        } catch (error) {
+          arrived.cancel();
+          throw error;
+        }
+      },
+    };
   }
 
   /** Waits for a CALL the CSMS sends on its own (after a message of the tool), bounded by actionTimeoutS. */

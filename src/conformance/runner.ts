@@ -7,7 +7,7 @@ import { type ConnectOptions, connect } from "../index.js";
 import { ChargePoint } from "../v201/index.js";
 import { type CaseResult, type ConformanceCase, Direction, Feature, type FrameLog, Outcome } from "./case.js";
 import type { ConformanceConfig } from "./config.js";
-import { type Credentials, CsmsTest, type StationMemory } from "./csms-test.js";
+import { type Credentials, CsmsTest, type StationMemory, type UpgradedConnection } from "./csms-test.js";
 import { ConformanceError } from "./errors.js";
 import { CheckFailure, StepError } from "./failures.js";
 import { booted } from "./states.js";
@@ -58,7 +58,12 @@ export function notApplicable(kase: ConformanceCase, config: ConformanceConfig):
   return claimed.length ? `for a ${sut} without ${claimed.join(", ")} (config "features" claims it)` : undefined;
 }
 
-/** The connection of the configured security profile, or with the credentials a case gives instead. */
+/** The connection the station makes now: the configured one, or the one the CSMS upgraded it to (TC_A_19). */
+function connectionOf(credentials: Credentials, memory: StationMemory): UpgradedConnection | undefined {
+  return credentials.connection === "configured" ? undefined : (credentials.connection ?? memory.upgraded);
+}
+
+/** The connection of the station's security profile, or with the credentials a case gives instead. */
 export function connectOptions(
   config: ConformanceConfig,
   stationId: string,
@@ -66,16 +71,26 @@ export function connectOptions(
   memory: StationMemory = {},
 ): ConnectOptions {
   const read = (file: string | undefined) => (file ? readFileSync(file) : undefined);
+  const upgraded = connectionOf(credentials, memory);
+  const profile = upgraded?.securityProfile ?? config.securityProfile;
   const password = memory.basicAuthPassword ?? config.basicAuthPassword ?? "";
-  const profileAuth = config.securityProfile === 1 || config.securityProfile === 2 ? { username: stationId, password } : undefined;
+  const profileAuth = profile === 1 || profile === 2 ? { username: stationId, password } : undefined;
+  const configured = config.tls?.cert && config.tls.key ? { cert: config.tls.cert, key: config.tls.key } : undefined;
+  const client =
+    profile === 3 ? (credentials.clientCertificate ?? upgraded?.clientCertificate ?? configured) : credentials.clientCertificate;
   return {
     protocols: ["ocpp2.0.1"],
     auth: credentials.basic ?? profileAuth,
     ca: read(config.tls?.ca),
-    cert: read(credentials.clientCertificate?.cert ?? config.tls?.cert),
-    key: read(credentials.clientCertificate?.key ?? config.tls?.key),
+    cert: client && ("certPem" in client ? client.certPem : read(client.cert)),
+    key: client && ("keyPem" in client ? client.keyPem : read(client.key)),
     handshakeTimeoutMs: config.responseTimeoutS * 1000,
   };
+}
+
+/** The station's URL: `<base>/<station id>`, the base being the upgraded connection's when there is one. */
+export function stationUrl(base: string, stationId: string, credentials: Credentials = {}, memory: StationMemory = {}): string {
+  return `${(connectionOf(credentials, memory)?.url ?? base).replace(/\/+$/, "")}/${encodeURIComponent(stationId)}`;
 }
 
 export async function runCase(kase: ConformanceCase, options: CsmsRunOptions, memory: StationMemory = {}): Promise<CaseResult> {
@@ -94,11 +109,14 @@ export async function runCase(kase: ConformanceCase, options: CsmsRunOptions, me
   const { config } = options;
   const stationId = kase.station === "pending" ? config.pendingStationId : config.stationId;
   const frames: FrameLog[] = [];
-  const url = `${options.url.replace(/\/+$/, "")}/${encodeURIComponent(stationId)}`;
+  const url = stationUrl(options.url, stationId, {}, memory);
   let t: CsmsTest | undefined;
   try {
     const open = async (credentials?: Credentials) => {
-      const connection = await connect(url, connectOptions(config, stationId, credentials, memory));
+      const connection = await connect(
+        stationUrl(options.url, stationId, credentials, memory),
+        connectOptions(config, stationId, credentials, memory),
+      );
       return new ChargePoint(stationId, connection, {
         responseTimeoutMs: config.responseTimeoutS * 1000,
         logger: {

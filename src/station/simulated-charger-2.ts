@@ -14,6 +14,7 @@ import * as v21 from "../v21/index.js";
 import * as v201 from "../v201/index.js";
 import type { OpenTransaction, TransactionRecorder } from "./charger-state.js";
 import { MeterSchedule, type MeterValue } from "./meter-schedule.js";
+import type { SwitchableLink } from "./network-profiles.js";
 import { schemaAnswer } from "./schema-answers.js";
 import type { ChargerSettings, LinkSettings, QueueLike } from "./simulated-charger.js";
 import { StationStateFile } from "./state-file.js";
@@ -206,12 +207,19 @@ export class SimulatedCharger2 {
    * The link is `link` from now on: the device model shows its keepalive (the command line's), and the
    * back-off the model holds (a CSMS's values kept in the state directory) applies to it.
    */
-  attachLink(link: LinkSettings): void {
+  attachLink(link: LinkSettings | (LinkSettings & SwitchableLink)): void {
     // Before `link` is set: a fractional --ping-interval is not rounded on the link itself.
     this.link = undefined;
     this.station.model.update("OCPPCommCtrlr", "WebSocketPingInterval", String(Math.round(link.pingIntervalMs / 1000)));
     this.link = link;
     for (const name of ["RetryBackOffWaitMinimum", "RetryBackOffRandomRange", "RetryBackOffRepeatTimes"]) this.#applyLinkVariable(name);
+    // A link that can change its endpoint follows the network connection profiles (B09, B10, A05).
+    if ("retarget" in link) this.station.network.attach(link);
+  }
+
+  /** A line in the station's event log. */
+  note(text: string): void {
+    this.#event("info", text);
   }
 
   /** Saves an EVSE's open transaction in the state directory, before the message that changes it is queued. */
@@ -332,6 +340,8 @@ export class SimulatedCharger2 {
   async reboot(reason: string, afterBoot?: () => Promise<void>): Promise<void> {
     this.station.operations.accepted = false;
     this.#event("info", `rebooting (${reason})`);
+    // A new NetworkConfigurationPriority takes effect now: the station connects with its first profile.
+    await this.station.network.reconnectIfChanged();
     await this.boot(reason, afterBoot);
   }
 
@@ -683,10 +693,6 @@ export class SimulatedCharger2 {
     this.station.route(gated);
     // P01: the simulator implements no vendor extension (TC_P_01_CS).
     gated.route("DataTransfer", () => ({ status: "UnknownVendorId" }));
-    // B09.FR.02: a slot the station does not have is rejected; the simulator has slots 1 to 8.
-    gated.route("SetNetworkProfile", (request: { configurationSlot: number }) => ({
-      status: request.configurationSlot >= 1 && request.configurationSlot <= 8 ? "Accepted" : "Rejected",
-    }));
     const pending = new Map<string, Evse>();
     gated.route(
       "RequestStartTransaction",

@@ -47,7 +47,7 @@ function controllers(station: StationIdentity): Record<string, readonly Row[]> {
       ],
       ["MessageAttempts", "integer", "3", RW, { variable: { name: "MessageAttempts", instance: "TransactionEvent" }, minLimit: 0 }],
       // B10: a new priority order is used from the next connect, after a reboot.
-      ["NetworkConfigurationPriority", "SequenceList", "1", RW, { valuesList: "1,2,3,4,5", rebootRequired: true }],
+      ["NetworkConfigurationPriority", "SequenceList", "1", RW, { valuesList: "1,2,3,4,5,6,7,8", rebootRequired: true }],
       ["NetworkProfileConnectionAttempts", "integer", "3", RW, { minLimit: 1 }],
       ["OfflineThreshold", "integer", "300", RW, { unit: "s", minLimit: 0 }],
       ["PublicKeyWithSignedMeterValue", "OptionList", "EveryMeterValue", RW, { valuesList: "Never,OncePerTransaction,EveryMeterValue" }],
@@ -127,7 +127,8 @@ function controllers(station: StationIdentity): Record<string, readonly Row[]> {
       ["ConfigurationValueSize", "integer", "1000", RO],
     ],
     SecurityCtrlr: [
-      ["BasicAuthPassword", "string", "", WO, { maxLimit: 40 }],
+      // A00.FR.205 (TC_A_10_CS): 16 to 40 characters.
+      ["BasicAuthPassword", "string", "", WO, { minLimit: 16, maxLimit: 40 }],
       ["CertificateEntries", "integer", "0", RO, { maxLimit: 50 }],
       ["CertSigningRepeatTimes", "integer", "3", RW, { minLimit: 0 }],
       ["CertSigningWaitMinimum", "integer", "30", RW, { unit: "s", minLimit: 0 }],

@@ -21,12 +21,13 @@ import {
 import { DisplayMessages, type MessageInfo } from "./display-messages.js";
 import { MeterSigner } from "./meter-signing.js";
 import { type MonitorEvent, Monitoring, type SetMonitoringData, type StoredMonitors } from "./monitoring.js";
+import { type ConnectionData, NetworkProfiles, type StoredNetwork } from "./network-profiles.js";
 import { Operations2, type StoredOperations2 } from "./operations-2.js";
 import { baseReport, type ComponentVariableFilter, customReport, parts, reportDataOf } from "./reports.js";
 import { ChargingProfiles, type Profile } from "./smart-charging.js";
 import { routeSmartCharging2 } from "./smart-charging-routes.js";
 import { type StationIdentity, standardDeviceModel } from "./standard-components.js";
-import type { StationStateFile } from "./state-file.js";
+import { durably, type StationStateFile } from "./state-file.js";
 import type { TransferOptions } from "./transfer.js";
 
 type Body = Record<string, unknown>;
@@ -67,6 +68,8 @@ export interface StationHost {
   setting?(key: string): string | undefined;
   /** The charger's identity (the CSR's common name in 1.6). */
   readonly identity?: string;
+  /** What the station did, one line (the simulator's event log). */
+  note?(text: string): void;
   /** The most the car draws from an EVSE, in W, where no charging profile limits it (1.6; 2.x: EVSE.Power MaxSet). */
   readonly maxPowerW?: number;
 }
@@ -85,6 +88,7 @@ export interface StoredStation2 {
   readonly authorization: StoredAuthorization;
   readonly chargingProfiles: readonly Profile[];
   readonly certificates: StoredCertificates;
+  readonly network?: StoredNetwork;
 }
 
 interface VariableRequest {
@@ -113,6 +117,8 @@ export class Station2 {
   readonly profiles = new ChargingProfiles();
   /** Installed root certificates and the station's own key and certificate. */
   readonly certificates = new Certificates();
+  /** The network connection profiles and the switch between them (B09, B10, A05). */
+  readonly network: NetworkProfiles;
   readonly #maxPowerW: number;
   readonly #host: StationHost;
 
@@ -122,6 +128,13 @@ export class Station2 {
     this.model = standardDeviceModel(identity);
     this.monitoring = new Monitoring(this.model, (events) => this.#notifyEvents(events));
     this.operations = new Operations2(host, (component, variable) => this.enabled(component, variable));
+    this.network = new NetworkProfiles({
+      model: this.model,
+      stationId: identity.identity,
+      csmsRoots: () => this.certificates.list(["CSMSRootCertificate"]).map((c) => c.pem),
+      stationCertificate: () => this.certificates.own(),
+      note: (text) => host.note?.(text),
+    });
     this.certificates.changed = () => this.#countCertificates();
     this.model.onChange(({ variable, type }) => {
       if (type !== "Actual" || variable.component.evse) return;
@@ -137,6 +150,7 @@ export class Station2 {
    * display messages, a firmware update under way).
    */
   keepIn(file: StationStateFile): void {
+    this.#file = file;
     const stored = file.load();
     if (stored && typeof stored === "object") this.restore(stored as Partial<StoredStation2>);
     const save = () => file.save(() => this.store());
@@ -145,6 +159,7 @@ export class Station2 {
     this.authorization.changed = save;
     this.profiles.changed = save;
     this.monitoring.changed = save;
+    this.network.changed = save;
     this.certificates.changed = () => {
       this.#countCertificates();
       save();
@@ -155,6 +170,12 @@ export class Station2 {
   }
 
   #booted = false;
+  #file: StationStateFile | undefined;
+
+  /** Writes a pending change of the state directory now (before an answer that reports it goes out). */
+  flushState(): void {
+    this.#file?.flush();
+  }
 
   #countCertificates(): void {
     this.model.update("SecurityCtrlr", "CertificateEntries", String(this.certificates.installed.length));
@@ -189,6 +210,7 @@ export class Station2 {
       authorization: this.authorization.store(),
       chargingProfiles: this.profiles.store(),
       certificates: this.certificates.store(),
+      network: this.network.store(),
     };
   }
 
@@ -200,6 +222,7 @@ export class Station2 {
     if (stored.authorization) this.authorization.restore(stored.authorization);
     if (stored.chargingProfiles) this.profiles.restore(stored.chargingProfiles);
     if (stored.certificates) this.certificates.restore(stored.certificates);
+    if (stored.network) this.network.restore(stored.network);
     this.#countCertificates();
     this.model.update("LocalAuthListCtrlr", "Entries", String(this.authorization.listSize));
   }
@@ -298,7 +321,8 @@ export class Station2 {
     this.authorization.remember(idToken, converted, this.authorizationSettings());
   }
 
-  route(peer: Routable): void {
+  route(routable: Routable): void {
+    const peer = durably(routable, () => this.#file);
     this.operations.route(peer);
     const certificates: CertificateContext = {
       host: this.#host,
@@ -309,6 +333,10 @@ export class Station2 {
       }),
       maxEntries: () => 50,
       securityEvent: (type, techInfo) => this.operations.securityEvent(type, techInfo),
+      resend: () => ({
+        waitMinimumS: Number(this.model.value("SecurityCtrlr", "CertSigningWaitMinimum")) || 0,
+        repeatTimes: Number(this.model.value("SecurityCtrlr", "CertSigningRepeatTimes")) || 0,
+      }),
     };
     routeCertificates2(peer, certificates);
     this.operations.triggers.set("SignChargingStationCertificate", () =>
@@ -379,9 +407,22 @@ export class Station2 {
         });
       }),
     }));
-    peer.route("SetVariables", (request: { setVariableData: (VariableRequest & { attributeValue: string })[] }) => ({
+    // B09: the connection data goes to its slot; it is used once NetworkConfigurationPriority names it.
+    peer.route("SetNetworkProfile", (request: { configurationSlot: number; connectionData: ConnectionData }) => ({
+      status: this.network.set(request.configurationSlot, request.connectionData),
+    }));
+    type SetVariableData = VariableRequest & { attributeValue: string };
+    const priority = (data: SetVariableData) =>
+      data.component.name === "OCPPCommCtrlr" &&
+      !data.component.evse &&
+      data.variable.name === "NetworkConfigurationPriority" &&
+      (data.attributeType ?? "Actual") === "Actual";
+    peer.route("SetVariables", (request: { setVariableData: SetVariableData[] }) => ({
       setVariableResult: request.setVariableData.map((data) => {
-        const outcome = this.model.set(data.component, data.variable, data.attributeValue, data.attributeType);
+        const problem = priority(data) ? this.network.priorityProblem(data.attributeValue) : undefined;
+        const outcome = problem
+          ? { status: "Rejected", reasonCode: problem }
+          : this.model.set(data.component, data.variable, data.attributeValue, data.attributeType);
         return present({
           attributeType: data.attributeType,
           attributeStatus: outcome.status,
@@ -391,6 +432,17 @@ export class Station2 {
         });
       }),
     }));
+    // A01: a new BasicAuthPassword is used at once: the station connects again with it (TC_A_09_CS step 3).
+    peer.routeAfter("SetVariables", (request: { setVariableData: SetVariableData[] }) => {
+      const password = request.setVariableData.some(
+        (d) =>
+          d.component.name === "SecurityCtrlr" &&
+          d.variable.name === "BasicAuthPassword" &&
+          this.model.value("SecurityCtrlr", "BasicAuthPassword") === d.attributeValue,
+      );
+      const profile = this.network.securityProfile;
+      if (password && (profile === 1 || profile === 2)) this.#host.background("BasicAuthPassword", () => this.network.reconnect());
+    });
 
     peer.route("GetBaseReport", (request: { reportBase: string }) => ({
       status: baseReport(this.model, request.reportBase) === undefined ? "NotSupported" : "Accepted",
