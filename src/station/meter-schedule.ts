@@ -22,6 +22,8 @@ export interface MeterScheduleHost {
   reading(evseId: number): Reading;
   /** Clock-aligned values of an EVSE: in its transaction's TransactionEvent (MeterValueClock), else a MeterValues. */
   sendClockAligned(evseId: number, meterValue: MeterValue[]): Promise<void>;
+  /** The values signed when `component`.SignReadings says so. */
+  signed(component: string, values: MeterValue[]): MeterValue[];
   failed(what: string, error: unknown): void;
 }
 
@@ -92,7 +94,8 @@ export class MeterSchedule {
     const measurands = list(host.model, "AlignedDataCtrlr", "Measurands");
     const timestamp = new Date(atMs).toISOString();
     for (const evseId of ids) {
-      const values = meterValues(measurands, host.reading(evseId), "Sample.Clock").map((value) => ({ ...value, timestamp }));
+      const read = meterValues(measurands, host.reading(evseId), "Sample.Clock").map((value) => ({ ...value, timestamp }));
+      const values = host.signed("AlignedDataCtrlr", read);
       if (values.length) host.sendClockAligned(evseId, values).catch((error: unknown) => host.failed("clock-aligned meter values", error));
     }
   }
@@ -106,7 +109,8 @@ export class MeterSchedule {
     const take = (component: string, context: string, atMs: number) => {
       const measurands = list(model, component, "TxEndedMeasurands");
       const timestamp = new Date(atMs).toISOString();
-      for (const value of meterValues(measurands, this.#host.reading(evseId), context)) collecting.values.push({ ...value, timestamp });
+      const read = meterValues(measurands, this.#host.reading(evseId), context).map((value) => ({ ...value, timestamp }));
+      collecting.values.push(...this.#host.signed(component, read));
     };
     const sampledS = seconds(model, "SampledDataCtrlr", "TxEndedInterval");
     if (sampledS > 0) {

@@ -127,6 +127,7 @@ export class SimulatedCharger2 {
       online: () => this.online,
       reading: (id) => this.reading(id),
       sendClockAligned: (id, values) => this.#sendClockAligned(id, values),
+      signed: (component, values) => this.station.signed(component, values),
       failed: (what, error) => this.#failed(what, error),
     });
     this.sessions = new Sessions({
@@ -430,7 +431,8 @@ export class SimulatedCharger2 {
     const context = trigger ? "Trigger" : { Started: "Transaction.Begin", Updated: "Sample.Periodic", Ended: "Transaction.End" }[event];
     const reading = { energyWh: evse.meterWh, powerW, offeredW: this.station.offeredW(evse.id), voltageV: 230, phases: 3 };
     const values = meterValues(this.station.list("SampledDataCtrlr", `Tx${event}Measurands`), reading, context);
-    return values.length ? { meterValue: values.map((value) => ({ ...value, timestamp })) } : {};
+    const stamped = values.map((value) => ({ ...value, timestamp }));
+    return values.length ? { meterValue: this.station.signed("SampledDataCtrlr", stamped, event === "Started") } : {};
   }
 
   /** The Ended event's meterValue: the TxEnded samples taken during the transaction, then the final reading (J01, J02). */

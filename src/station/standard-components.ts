@@ -50,6 +50,7 @@ function controllers(station: StationIdentity): Record<string, readonly Row[]> {
       ["NetworkConfigurationPriority", "SequenceList", "1", RW, { valuesList: "1,2,3,4,5,6,7,8", rebootRequired: true }],
       ["NetworkProfileConnectionAttempts", "integer", "3", RW, { minLimit: 1 }],
       ["OfflineThreshold", "integer", "300", RW, { unit: "s", minLimit: 0 }],
+      ["PublicKeyWithSignedMeterValue", "OptionList", "EveryMeterValue", RW, { valuesList: "Never,OncePerTransaction,EveryMeterValue" }],
       ["QueueAllMessages", "boolean", "false", RW],
       ["ResetRetries", "integer", "2", RW, { minLimit: 0 }],
       ["RetryBackOffRandomRange", "integer", "10", RW, { unit: "s", minLimit: 0 }],
@@ -110,6 +111,7 @@ function controllers(station: StationIdentity): Record<string, readonly Row[]> {
       ["Measurands", "MemberList", "Energy.Active.Import.Register", RW, { valuesList: measurands }],
       // true: clock-aligned values only while no transaction runs (part 6 TC_J_06).
       ["SendDuringIdle", "boolean", "false", RW],
+      ["SignReadings", "boolean", "false", RW],
       ["TxEndedInterval", "integer", "0", RW, { unit: "s", minLimit: 0 }],
       ["TxEndedMeasurands", "MemberList", "Energy.Active.Import.Register", RW, { valuesList: measurands }],
     ],

@@ -19,6 +19,7 @@ import {
   type VariableRef,
 } from "./device-model.js";
 import { DisplayMessages, type MessageInfo } from "./display-messages.js";
+import { MeterSigner } from "./meter-signing.js";
 import { type MonitorEvent, Monitoring, type SetMonitoringData, type StoredMonitors } from "./monitoring.js";
 import { type ConnectionData, NetworkProfiles, type StoredNetwork } from "./network-profiles.js";
 import { Operations2, type StoredOperations2 } from "./operations-2.js";
@@ -262,6 +263,16 @@ export class Station2 {
       maxListEntries: 10_000,
       disablePostAuthorize: this.enabled("AuthCacheCtrlr", "DisablePostAuthorize"),
     };
+  }
+
+  /** Signs meter values when SampledDataCtrlr / AlignedDataCtrlr.SignReadings say so. */
+  readonly meterSigner = new MeterSigner();
+
+  /** `values` signed when `component`.SignReadings is true (J01, J02); `first`: they open a transaction. */
+  signed<T extends { timestamp: string; sampledValue: readonly Body[] }>(component: string, values: T[], first = false): T[] {
+    if (!this.enabled(component, "SignReadings")) return values;
+    const policy = this.model.value("OCPPCommCtrlr", "PublicKeyWithSignedMeterValue") ?? "EveryMeterValue";
+    return this.meterSigner.signAll(values, policy, first);
   }
 
   /** The group of each idToken, as the CSMS's last answer about it gave it (C09: who may stop whose transaction). */

@@ -16,6 +16,12 @@ const meterValues =
 const withContext = (context: string) => (values: Body[]) =>
   values.map((v) => ({ ...v, sampledValue: (v.sampledValue as Body[]).map((s) => ({ ...s, context })) }));
 const ended = (b: Body) => b.eventType === "Ended";
+/** The signature is left out of the Ended event's values. */
+const unsigned = meterValues(
+  "TransactionEvent",
+  (values) => values.map((v) => ({ ...v, sampledValue: (v.sampledValue as Body[]).map(({ signedMeterValue: _, ...s }) => s) })),
+  ended,
+);
 
 const faults: Record<string, FaultCase> = {
   // Clock-aligned values stamped with the moment they were sent, a minute apart: wrong intervals.
@@ -47,6 +53,23 @@ const faults: Record<string, FaultCase> = {
     step: "4",
   },
   TC_J_07_CS: { fault: meterValues("TransactionEvent", withContext("Sample.Periodic"), (b) => b.eventType === "Started"), step: "post" },
+  TC_J_04_CS: { fault: unsigned, step: "post" },
+  // A publicKey that is no key.
+  TC_J_11_CS: {
+    fault: meterValues(
+      "TransactionEvent",
+      (values) =>
+        values.map((v) => ({
+          ...v,
+          sampledValue: (v.sampledValue as Body[]).map((s) => ({
+            ...s,
+            signedMeterValue: { ...(s.signedMeterValue as Body), publicKey: "bm90IGEga2V5" },
+          })),
+        })),
+      ended,
+    ),
+    step: "post",
+  },
   // Wrong triggerReason for a periodic sample.
   TC_J_09_CS: {
     fault: (c) =>

@@ -3,7 +3,8 @@
  * intervals are the config's clockAlignedIntervalS (AlignedDataCtrlr.Interval and TxEndedInterval),
  * sampledIntervalS (SampledDataCtrlr.TxUpdatedInterval and TxEndedInterval) and transactionDurationS.
  */
-import type { CsCase } from "../case.js";
+import { createPublicKey } from "node:crypto";
+import { type CsCase, Feature } from "../case.js";
 import { type Setting, sessionEnds, startCharging, stopAuthorized, stopCharging, withSettings } from "./charging.js";
 import type { CsTest, StationCall } from "./cs-test.js";
 import { csCase, field } from "./states.js";
@@ -135,18 +136,61 @@ function expectEndedValues(t: CsTest, ended: StationCall, context: string, measu
   }
 }
 
-/** TC_J_03 / TC_J_10: a transaction long enough for two samples, ended; the Ended event's meter values. */
-function txEndedCase(id: string, name: string, component: "AlignedDataCtrlr" | "SampledDataCtrlr"): CsCase {
+/** A base64 SubjectPublicKeyInfo (DER) a verifier can load. */
+function validPublicKey(text: string): boolean {
+  try {
+    createPublicKey({ key: Buffer.from(text, "base64"), format: "der", type: "spki" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * TC_J_04 / TC_J_11: every sampledValue of `contexts` (the readings the SignReadings set concerns) signed;
+ * its publicKey "" or a valid key, as PublicKeyWithSignedMeterValue says.
+ */
+function expectSigned(t: CsTest, ended: StationCall, contexts: readonly string[], policy: string | undefined): void {
+  const sampled = ((ended.payload.meterValue as MeterValue[] | undefined) ?? [])
+    .flatMap((v) => v.sampledValue ?? [])
+    .filter((s) => contexts.includes(String(s.context)));
+  for (const value of sampled) {
+    const signed = value.signedMeterValue as Body | undefined;
+    t.expectThat("post", "TransactionEventRequest (Ended) sampledValue.signedMeterValue", signed !== undefined, "present", value);
+    const key = String(signed?.publicKey ?? "");
+    const allowed = policy === "Never" ? key === "" : key === "" || validPublicKey(key);
+    t.expectThat(
+      "post",
+      "TransactionEventRequest (Ended) signedMeterValue.publicKey",
+      allowed,
+      policy === "Never" ? '""' : '"" or a valid public key',
+      key,
+    );
+  }
+}
+
+/** TC_J_03 / TC_J_10 (TC_J_04 / TC_J_11 signed): a transaction long enough for two samples, ended; the Ended event's meter values. */
+function txEndedCase(id: string, name: string, component: "AlignedDataCtrlr" | "SampledDataCtrlr", signed = false): CsCase {
   const aligned = component === "AlignedDataCtrlr";
   return csCase({
     id,
     name,
     useCases: [aligned ? "J01" : "J02", "E06"],
+    ...(signed ? { features: [Feature.J, Feature.SignedMeterValues] } : {}),
     async run(t) {
       const intervalS = aligned ? t.config.clockAlignedIntervalS : t.config.sampledIntervalS;
       const measurands = await measurandsOf(t, component, "TxEndedMeasurands");
       const settings: Setting[] = [[component, "TxEndedInterval", String(intervalS)]];
       if (aligned) settings.push(["AlignedDataCtrlr", "SendDuringIdle", "false"]);
+      if (signed) settings.push([component, "SignReadings", "true"]);
+      const policy = signed
+        ? field(
+            await t.send("Before", "GetVariables", {
+              getVariableData: [{ component: { name: "OCPPCommCtrlr" }, variable: { name: "PublicKeyWithSignedMeterValue" } }],
+            }),
+            "getVariableResult.0.attributeValue",
+          )
+        : undefined;
       await withSettings(
         t,
         settings,
@@ -157,6 +201,8 @@ function txEndedCase(id: string, name: string, component: "AlignedDataCtrlr" | "
           const since = await stopAuthorized(t, transactionId);
           const ended = await sessionEnds(t, transactionId, since);
           expectEndedValues(t, ended, aligned ? "Sample.Clock" : "Sample.Periodic", measurands, intervalS);
+          const contexts = aligned ? ["Sample.Clock"] : ["Sample.Periodic", "Transaction.End"];
+          if (signed) expectSigned(t, ended, contexts, policy as string | undefined);
         },
         ["AlignedDataCtrlr.SendDuringIdle"],
       );
@@ -223,6 +269,7 @@ export const meterValuesCsCases: CsCase[] = [
     },
   }),
   txEndedCase("TC_J_03_CS", "Clock-aligned Meter Values - EventType Ended", "AlignedDataCtrlr"),
+  txEndedCase("TC_J_04_CS", "Clock-aligned Meter Values - Signed", "AlignedDataCtrlr", true),
   csCase({
     id: "TC_J_06_CS",
     name: "Clock-aligned Meter Values - No Meter Values during transaction",
@@ -312,4 +359,5 @@ export const meterValuesCsCases: CsCase[] = [
     },
   }),
   txEndedCase("TC_J_10_CS", "Sampled Meter Values - EventType Ended", "SampledDataCtrlr"),
+  txEndedCase("TC_J_11_CS", "Sampled Meter Values - Signed", "SampledDataCtrlr", true),
 ];
