@@ -69,8 +69,11 @@ export interface SessionHost {
   /** Local list, cache or an AuthorizeRequest decide (C01, C10-C15). */
   authorize(idToken: string): Promise<boolean>;
   mayStart(evseId: number, idToken: string): boolean;
-  /** Whether `presented` may stop the session `startedBy` authorized (E07: the same token; C09: one of its group). */
-  mayStop(evseId: number, startedBy: string, presented: string): Promise<boolean>;
+  /**
+   * Whether `presented` may stop the session `startedBy` authorized, as the stoppedReason of the stop:
+   * Local (E07: the same token; C09: an Accepted one of its group), MasterPass (C16: every transaction), or undefined: no stop.
+   */
+  mayStop(evseId: number, startedBy: string, presented: string): Promise<string | undefined>;
   /** The reservation a session for `idToken` on `evseId` uses up (`reservationId` for the Started event). */
   useReservation(evseId: number, idToken: string): Body;
   sendStatus(evseId: number, status: string): Promise<void>;
@@ -273,8 +276,13 @@ export class Sessions {
       return;
     }
     if (s.authorization) {
-      if (!(await this.#host.mayStop(s.id, s.authorization.idToken, idToken))) return;
-      return this.#deauthorize(s, { triggerReason: "StopAuthorized", stoppedReason: "Local" }, { idToken, type });
+      const stoppedReason = await this.#host.mayStop(s.id, s.authorization.idToken, idToken);
+      if (stoppedReason === undefined) return;
+      const cause = { triggerReason: "StopAuthorized", stoppedReason };
+      if (stoppedReason !== "MasterPass") return this.#deauthorize(s, cause, { idToken, type });
+      // C16.FR.02 (a station without a user interface): the master pass stops every ongoing transaction.
+      for (const other of this.#sessions.values()) await this.#deauthorize(other, cause, { idToken, type });
+      return;
     }
     if (!this.#host.mayStart(s.id, idToken)) {
       this.#host.log(`EVSE ${s.id} is reserved or unavailable: ${idToken} may not charge there`);
@@ -459,8 +467,10 @@ export class Sessions {
     s.powerPathClosed = false;
     clearTimeout(s.timer);
     // A cable still in after the end keeps the connector Occupied; an empty one shows what the station holds (Available, Unavailable).
+    // An EVSE made Inoperative during the transaction is Unavailable once it ends, cable or not (G03.FR.04, G04.FR.04;
+    // part 6 TC_G_11/14/17 step 4: reported after the step that ended the transaction).
     const idle = this.#host.ended(s.id);
-    if (!s.cable && evse.status !== idle) await this.#host.sendStatus(s.id, idle);
+    if ((!s.cable || idle === "Unavailable") && evse.status !== idle) await this.#host.sendStatus(s.id, idle);
     this.#host.log(`transaction ${transactionId} ended on EVSE ${s.id} (${cause.triggerReason})`);
   }
 

@@ -137,20 +137,39 @@ export class SimulatedCharger2 {
       value: (component, variable) => this.station.model.value(component, variable),
       authorize: (idToken) => this.station.authorize(idToken),
       mayStart: (id, idToken) => this.station.operations.mayStart(id, idToken),
-      // E07.FR.02: the token that started the session stops it (the group rule of C09 is the station model's to add).
-      mayStop: async (_id, startedBy, presented) => presented === startedBy,
+      mayStop: async (_id, startedBy, presented) => {
+        // E07.FR.02: the idToken that started the transaction stops it, without asking anyone.
+        if (presented === startedBy) return "Local";
+        const info = await this.station.authorizationInfo(presented);
+        // C09.FR.11 (TC_C_04, TC_C_42): a token that is not Accepted stops nothing, whatever its group.
+        if (info.status !== "Accepted") return undefined;
+        // C16.FR.02: a master pass at a station without a user interface stops every transaction.
+        if (this.station.isMasterPass(info)) return "MasterPass";
+        // C09.FR.03: an Accepted token of the same GroupIdToken stops it.
+        const group = this.station.groupOf(startedBy);
+        return group !== undefined && info.group === group ? "Local" : undefined;
+      },
       useReservation: (id, idToken) => this.station.operations.useReservation(id, idToken),
       sendStatus: (id, status) => this.sendStatus(id, status),
-      transactionEvent: (body) => this.#transactionEvent(body, undefined, true),
+      transactionEvent: async (body) => {
+        const response = await this.#transactionEvent(body, undefined, true);
+        // C10.FR.05: the idTokenInfo of a TransactionEventResponse updates the Authorization Cache (TC_C_33, TC_C_34).
+        const idToken = body.idToken as { idToken: string } | undefined;
+        if (idToken) this.station.transactionAnswer(idToken.idToken, response.idTokenInfo as Info2 | undefined);
+        return response;
+      },
       meterValue: (id, event) => {
         const evse = this.connector(id);
-        if (evse) this.#advanceMeter(evse);
-        return evse ? this.#meterValue(evse, 0, event) : {};
+        if (!evse) return {};
+        this.#advanceMeter(evse);
+        // J01/J02: the Ended event carries the TxEndedInterval samples taken during the transaction, then the final reading.
+        return event === "Ended" ? this.#endedMeterValue(evse) : this.#meterValue(evse, 0, event);
       },
       started: (id) => {
         const evse = this.connector(id);
         this.station.transactionStarted(id);
         if (evse) this.#startMeter(evse);
+        this.meters.transactionStarted(id);
       },
       ended: (id) => {
         const evse = this.connector(id);
@@ -468,7 +487,7 @@ export class SimulatedCharger2 {
       timestamp: meterValue[0]?.timestamp ?? now(),
       triggerReason: "MeterValueClock",
       seqNo,
-      transactionInfo: { transactionId: evse.transactionId, chargingState: "Charging" },
+      transactionInfo: { transactionId: evse.transactionId, chargingState: this.sessions.chargingState(evse.id) ?? "Charging" },
       evse: { id: evse.id, connectorId: 1 },
       meterValue,
     });

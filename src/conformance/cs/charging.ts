@@ -129,14 +129,30 @@ function ofEvse(t: CsTest, since: number, evseId: number): (payload: Body) => bo
 }
 
 /**
- * Step `step`: the TransactionEvent carrying the authorized idToken (part 6 Reusable State Authorized
- * step 3): triggerReason Authorized, the idToken's fields, eventType Started or Updated.
+ * The triggerReason of the first TransactionEvent after a local authorization. Part 6 Table 237 step 3
+ * (triggerReason Authorized) "needs to be executed when TxStartPoint contains Authorized OR the
+ * transaction already started" (EVConnected with the EV plugged in first); otherwise "the first
+ * TransactionEventRequest sent after authorization contains the idToken field" is the one that starts
+ * the transaction: CablePluggedIn at the plug-in (TxStartPoint EVConnected, the idToken presented
+ * first, Table 239 step 3), else ChargingStateChanged as the power path closes or energy flows (steps 7, 9).
+ */
+export function authorizedTrigger(startPoints: readonly string[], evConnected: boolean): string {
+  if (startPoints.includes("Authorized")) return "Authorized";
+  if (startPoints.includes("EVConnected")) return evConnected ? "Authorized" : "CablePluggedIn";
+  return "ChargingStateChanged";
+}
+
+/**
+ * Step `step`: the first TransactionEvent carrying the authorized idToken (part 6 Reusable State
+ * Authorized step 3 and its note): triggerReason `trigger` (see `authorizedTrigger`), the idToken's
+ * fields, eventType Started or Updated.
  */
 export async function expectAuthorizedEvent(
   t: CsTest,
   step: number | string,
   token: IdToken,
   since: number,
+  trigger: string,
   evseId = t.evseId,
 ): Promise<StationCall> {
   const event = await t.expectCall(step, "TransactionEvent", {
@@ -145,7 +161,7 @@ export async function expectAuthorizedEvent(
     describe: `with the idToken, EVSE ${evseId}`,
   });
   expectFields(t, step, "TransactionEventRequest", event.payload, {
-    triggerReason: "Authorized",
+    triggerReason: trigger,
     "idToken.idToken": token.idToken,
     "idToken.type": token.type,
   });
@@ -195,11 +211,12 @@ export async function startCharging(
 ): Promise<string> {
   const evseId = options.evseId ?? t.evseId;
   const [authorizeStep, eventStep, chargingStep] = options.steps ?? ["Authorized 1", "Authorized 3", "EnergyTransferStarted"];
+  const points = await txStartPoints(t);
   await plugIn(t, "EVConnectedPreSession 1", evseId);
   const since = t.mark();
   await presentIdToken(t, "Manual Action", token, "Present idToken", evseId);
   if (!options.cached) await expectAuthorize(t, authorizeStep, token, since);
-  await expectAuthorizedEvent(t, eventStep, token, since, evseId);
+  await expectAuthorizedEvent(t, eventStep, token, since, authorizedTrigger(points, true), evseId);
   const transactionId = await expectCharging(t, chargingStep, since, evseId);
   if (options.cached) expectNoAuthorize(t, authorizeStep, since, "the idToken is in the Authorization Cache");
   return transactionId;

@@ -10,6 +10,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { CallTimeoutError, InvalidResponseError, NotConnectedError, OcppError, validatePayload } from "../../index.js";
 import { type ChargePoint, call as calls, protocol } from "../../v201/index.js";
+import { field } from "../cases/define.js";
 import type { ConformanceConfig, IdToken } from "../config.js";
 import { CheckFailure, StepError, shown } from "../failures.js";
 import { NeedsActionError, type Trigger } from "../triggers.js";
@@ -94,6 +95,8 @@ export class CsTest {
   /** A failure found outside a step (a schema violation in a CALL of the station). */
   #pending: CheckFailure | undefined;
   #currentStep = "1";
+  /** What the case's physical actions left at each EVSE, for `tidy`. */
+  readonly #left = new Map<number, { cable: boolean; bay: boolean; tokenWaiting: boolean }>();
 
   constructor(options: CsTestOptions) {
     this.caseId = options.caseId;
@@ -382,6 +385,55 @@ export class CsTest {
       if (error instanceof NeedsActionError) throw error;
       throw this.#fail(new StepError(label, `the trigger failed: ${(error as Error).message}`));
     }
+    this.#remember(action, typeof payload.evseId === "number" ? payload.evseId : this.evseId);
+  }
+
+  #remember(action: PhysicalAction, evseId: number): void {
+    const left = this.#left.get(evseId) ?? { cable: false, bay: false, tokenWaiting: false };
+    this.#left.set(evseId, left);
+    if (action === PhysicalAction.PlugIn) Object.assign(left, { cable: true, tokenWaiting: false });
+    else if (action === PhysicalAction.Unplug) left.cable = false;
+    else if (action === PhysicalAction.DriveIn) left.bay = true;
+    else if (action === PhysicalAction.DriveOut) left.bay = false;
+    else if (action === PhysicalAction.PresentIdToken && !left.cable) left.tokenWaiting = true;
+  }
+
+  /** The transactions the station started during the case and has not ended: transactionId and EVSE. */
+  openTransactions(): Map<string, number> {
+    const open = new Map<string, number>();
+    for (const call of this.callsSince(0, "TransactionEvent")) {
+      const id = String(field(call.payload, "transactionInfo.transactionId"));
+      if (call.payload.eventType === "Ended") open.delete(id);
+      else if (call.payload.eventType === "Started") open.set(id, Number(field(call.payload, "evse.id") ?? this.evseId));
+    }
+    return open;
+  }
+
+  /**
+   * Not part 6: the station is left idle for the next case however this one ended (a failure must not
+   * make the next case fail): a transaction still open is stopped (RequestStopTransaction), a cable left
+   * in is unplugged, a parked EV driven out. After a failure an idToken presented without the EV (an
+   * authorization waiting for the plug-in, up to EVConnectionTimeOut) is used up by a plug-in and an
+   * unplug. Nothing here changes the case's outcome.
+   */
+  async tidy(failed: boolean): Promise<void> {
+    // The outcome is decided: a schema violation found meanwhile must not stop the tidying.
+    this.#pending = undefined;
+    const quietly = (work: () => Promise<unknown>) => work().catch(() => {});
+    for (const [evseId, left] of this.#left) {
+      if (failed && left.tokenWaiting && !left.cable)
+        await quietly(() => this.act("after", PhysicalAction.PlugIn, `Connect the EV and EVSE ${evseId}`, { evseId, connectorId: 1 }));
+    }
+    const open = this.openTransactions();
+    for (const transactionId of open.keys()) await quietly(() => this.send("after", "RequestStopTransaction", { transactionId }));
+    for (const [evseId, left] of this.#left) {
+      const evse = { evseId, connectorId: evseId === this.evseId ? this.connectorId : 1 };
+      if (left.cable) await quietly(() => this.act("after", PhysicalAction.Unplug, `Disconnect the EV and EVSE ${evseId}`, evse));
+      if (left.bay)
+        await quietly(() => this.act("after", PhysicalAction.DriveOut, `Drive the EV out of the parking bay of EVSE ${evseId}`, evse));
+    }
+    const deadline = performance.now() + this.config.actionTimeoutS * 1000;
+    while (this.openTransactions().size > 0 && performance.now() < deadline) await this.#nextCall(deadline - performance.now());
   }
 
   // ---- tool validations ----

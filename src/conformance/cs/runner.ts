@@ -225,9 +225,11 @@ async function runCsCase(kase: CsCase, side: StationSide, options: CsRunOptions)
   });
   side.test = t;
   side.caseId = kase.id;
+  let passed = false;
   try {
     await kase.run(t);
     t.finish();
+    passed = true;
     return done({ outcome: Outcome.Pass });
   } catch (error) {
     if (error instanceof NeedsActionError) return done({ outcome: Outcome.NeedsAction, reason: error.message });
@@ -246,10 +248,12 @@ async function runCsCase(kase: CsCase, side: StationSide, options: CsRunOptions)
       return done({ outcome: Outcome.Error, reason: error.message, step: error.step, frames: around(error.frameIndex) });
     return done({ outcome: Outcome.Error, reason: (error as Error).message ?? String(error), frames: around(-1) });
   } finally {
-    side.test = undefined;
-    side.caseId = "";
     // A case that failed while holding the station offline lets it back in for the next one.
     side.hold(false);
+    // Not part 6: the next case finds the station idle (no transaction, no EV) however this one ended.
+    if (side.current?.connection.isOpen) await t.tidy(!passed).catch(() => {});
+    side.test = undefined;
+    side.caseId = "";
   }
 }
 
