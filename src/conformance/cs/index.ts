@@ -3,6 +3,7 @@ import type { CsCase } from "../case.js";
 import { provisioningCsCases } from "./b-provisioning.js";
 import { remoteControlCsCases } from "./f-remote-control.js";
 import { availabilityCsCases } from "./g-availability.js";
+import { firmwareCsCases } from "./l-firmware.js";
 import { diagnosticsCsCases } from "./n-diagnostics.js";
 import { dataTransferCsCases } from "./p-data-transfer.js";
 
@@ -10,6 +11,7 @@ export const csCases: readonly CsCase[] = [
   ...provisioningCsCases,
   ...remoteControlCsCases,
   ...availabilityCsCases,
+  ...firmwareCsCases,
   ...diagnosticsCsCases,
   ...dataTransferCsCases,
 ];
