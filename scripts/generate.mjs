@@ -349,10 +349,9 @@ function validatorsModule(messages, b) {
   code = code.replace(/require\("ajv\/dist\/runtime\/equal"\)\.default/g, "equal");
   if (/require\(/.test(code)) throw new Error("standalone validator code still has a require()");
   let out = `${b}// @ts-nocheck\n`;
-  out += 'import { fullFormats } from "ajv-formats/dist/formats.js";\n';
-  out += 'import ucs2lengthModule from "ajv/dist/runtime/ucs2length.js";\n';
-  out += "const ucs2length = ucs2lengthModule.default;\n";
-  out += 'const formats = { "date-time": fullFormats["date-time"], uri: fullFormats.uri };\n';
+  // ESM checks of our own that accept exactly what ajv-formats' and ajv's do (see src/rpc/schema-formats.ts).
+  out += 'import { dateTime, ucs2length, uri } from "../rpc/schema-formats.js";\n';
+  out += 'const formats = { "date-time": { validate: dateTime }, uri };\n';
   out += `${code.replace(/;(?=(export |const |function ))/g, ";\n")}\n`;
   return out;
 }

@@ -41,6 +41,7 @@ export { ConnectError, type ConnectOptions, connect } from "./transport/connect.
 export { type ConnectWebSocketOptions, connectWebSocket, type WhatwgWebSocketConstructor } from "./transport/connect-web-socket.js";
 export type { Connection, ConnectionReceiver, LinkControl } from "./transport/connection.js";
 export {
+  type Endpoint,
   LinkState,
   type LinkStateChange,
   ReconnectingConnection,

@@ -20,9 +20,9 @@ export async function startServer(stack) {
       throw new Error(`The ${stack} server exited with ${code} before it was ready`);
     }),
   ]);
-  const ask = async (type) => {
+  const ask = async (type, fields) => {
     const reply = once(child, "message");
-    child.send({ type });
+    child.send({ type, ...fields });
     const [message] = await reply;
     if (message.type !== type) throw new Error(`Expected a ${type} reply, got ${message.type}`);
     return message;
@@ -34,6 +34,9 @@ export async function startServer(stack) {
     cpu: async () => (await ask("cpu")).cpu,
     memory: async () => ask("memory"),
     snapshot: async () => (await ask("snapshot")).file,
+    // Allocation sampling in the server (see allocation-sampling.mjs): start, then stop for the summary.
+    startSampling: async (interval) => ask("sampling-start", { interval }),
+    stopSampling: async () => (await ask("sampling-stop")).summary,
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = once(child, "exit");

@@ -86,7 +86,7 @@ function roundRatios(rounds, stacks, baseline = "ws") {
 }
 
 /** Makes `count` calls spread over the clients, each client one call at a time. */
-async function drive(clients, count, call) {
+export async function drive(clients, count, call) {
   const perClient = Math.ceil(count / clients.length);
   await Promise.all(
     clients.map(async (client) => {

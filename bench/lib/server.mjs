@@ -125,6 +125,16 @@ process.on("message", (message) => {
       collect();
       import("node:v8").then((v8) => process.send({ type: "snapshot", file: v8.writeHeapSnapshot() }));
       return;
+    case "sampling-start":
+      import("./allocation-sampling.mjs")
+        .then((sampling) => sampling.startSampling(message.interval))
+        .then(() => process.send({ type: "sampling-start" }));
+      return;
+    case "sampling-stop":
+      import("./allocation-sampling.mjs")
+        .then((sampling) => sampling.stopSampling())
+        .then((summary) => process.send({ type: "sampling-stop", summary }));
+      return;
     case "stop":
       process.exit(0);
   }

@@ -22,6 +22,8 @@ import {
   type CallResultErrorFrame,
   type CallResultFrame,
   decodeFrame,
+  encodeCall,
+  encodeCallResult,
   type Frame,
   type FrameFault,
   isFault,
@@ -106,7 +108,8 @@ export type ResultMap = object;
 /** What `call(payload)` resolves with: the CALLRESULT class of the payload's action. */
 export type ResultOf<R extends object, P> = P extends CallPayload<infer A> ? (A extends keyof R ? R[A] : object) : object;
 
-interface PendingCall {
+/** One call() from the moment it is made until its promise settles. */
+class PendingCall {
   readonly id: string;
   readonly action: string;
   readonly text: string;
@@ -115,8 +118,29 @@ interface PendingCall {
   readonly skipValidation: boolean;
   /** Until when it may wait for a link (epoch ms); 0 when it fails at once without one. */
   readonly waitUntil: number;
-  readonly resolve: (value: object | undefined) => void;
-  readonly reject: (error: Error) => void;
+  resolve!: (value: object | undefined) => void;
+  reject!: (error: Error) => void;
+  readonly promise: Promise<object | undefined>;
+
+  constructor(id: string, action: string, text: string, spec: ActionSpec, suppress: boolean, skipValidation: boolean, waitUntil: number) {
+    this.id = id;
+    this.action = action;
+    this.text = text;
+    this.spec = spec;
+    this.suppress = suppress;
+    this.skipValidation = skipValidation;
+    this.waitUntil = waitUntil;
+    executorTarget = this;
+    this.promise = new Promise(takeResolvers);
+  }
+}
+
+// The promise executor of every call, shared: a closure per call would cost a function and its scope on
+// every message. The Promise constructor runs it synchronously, so the call it serves is the one just set.
+let executorTarget: PendingCall;
+function takeResolvers(resolve: (value: object | undefined) => void, reject: (error: Error) => void): void {
+  executorTarget.resolve = resolve;
+  executorTarget.reject = reject;
 }
 
 const cleanCloseCodes = new Set([1000, 1001, 1005]);
@@ -346,21 +370,24 @@ export abstract class ChargePoint<R extends object = ResultMap> {
     // crypto module at start-up for a function first needed at the first call.
     const id = options.uniqueId ?? newMessageId();
     if (id.length > 36) return Promise.reject(new TypeError("uniqueId must be at most 36 characters (OCPP-J 1.6 section 4.1.4)"));
-    const text = JSON.stringify([MessageType.Call, id, action, payload]);
-    return new Promise((resolve, reject) => {
-      const waitUntil = wait ? Date.now() + this.responseTimeoutMs : 0;
-      const pending = { id, action, text, spec, suppress: options.suppress !== false, skipValidation, waitUntil, resolve, reject };
-      const gate = this.#gate;
-      if (gate && action !== gate.bootAction && !(options.triggered === true && gate.status !== "Rejected")) {
-        if (this.#held === none) this.#held = [];
-        this.#held.push({ call: pending, until: Date.now() + this.responseTimeoutMs });
-        if (!this.#heldTimer) this.#armHeld();
-        return;
-      }
+    const text = encodeCall(MessageType.Call, id, action, payload);
+    const waitUntil = wait ? Date.now() + this.responseTimeoutMs : 0;
+    const pending = new PendingCall(id, action, text, spec, options.suppress !== false, skipValidation, waitUntil);
+    const gate = this.#gate;
+    if (gate && action !== gate.bootAction && !(options.triggered === true && gate.status !== "Rejected")) {
+      if (this.#held === none) this.#held = [];
+      this.#held.push({ call: pending, until: Date.now() + this.responseTimeoutMs });
+      if (!this.#heldTimer) this.#armHeld();
+    } else if (!this.#inFlight && this.#queueHead === this.#queue.length && this.connection.isOpen) {
+      // Nothing ahead of it and a link to send on (the usual case): it goes out now, without a queue
+      // array made and dropped for it.
+      this.#sendNow(pending);
+    } else {
       if (this.#queue === none) this.#queue = [];
       this.#queue.push(pending);
       if (!this.#inFlight) this.#sendNext();
-    });
+    }
+    return pending.promise;
   }
 
   /**
@@ -423,7 +450,7 @@ export abstract class ChargePoint<R extends object = ResultMap> {
     if (this.#closed || !this.connection.isOpen) throw new NotConnectedError(`Cannot send ${action}: not connected`);
     // A SEND cannot wait for the registration gate (nothing answers it to tell when it went out): refused.
     if (this.#gate) throw new NotRegisteredError(`Cannot send ${action}: not registered (BootNotification not Accepted)`);
-    this.#write(JSON.stringify([MessageType.Send, id, action, payload]));
+    this.#write(encodeCall(MessageType.Send, id, action, payload));
     return id;
   }
 
@@ -450,19 +477,24 @@ export abstract class ChargePoint<R extends object = ResultMap> {
         this.#queue = none;
         this.#queueHead = 0;
       }
-      try {
-        this.#write(next.text);
-      } catch (error) {
-        next.reject(
-          error instanceof NotConnectedError ? error : new NotConnectedError(`Cannot send ${next.action}: ${(error as Error).message}`),
-        );
-        continue;
-      }
-      this.#inFlight = next;
-      this.#deadline = Date.now() + this.responseTimeoutMs;
-      if (!this.#timer) this.#arm(this.responseTimeoutMs);
-      return;
+      if (this.#sendNow(next)) return;
     }
+  }
+
+  /** Writes the call and makes it the one in flight; false (and the call rejected) when it could not be written. */
+  #sendNow(call: PendingCall): boolean {
+    try {
+      this.#write(call.text);
+    } catch (error) {
+      call.reject(
+        error instanceof NotConnectedError ? error : new NotConnectedError(`Cannot send ${call.action}: ${(error as Error).message}`),
+      );
+      return false;
+    }
+    this.#inFlight = call;
+    this.#deadline = Date.now() + this.responseTimeoutMs;
+    if (!this.#timer) this.#arm(this.responseTimeoutMs);
+    return true;
   }
 
   #arm(delay: number): void {
@@ -908,7 +940,7 @@ export abstract class ChargePoint<R extends object = ResultMap> {
         return;
       }
     }
-    if (!this.#trySend(JSON.stringify([MessageType.CallResult, id, result]), action)) return;
+    if (!this.#trySend(encodeCallResult(id, result), action)) return;
     const after = route.after;
     if (!after) return;
     try {

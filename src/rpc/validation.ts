@@ -63,8 +63,13 @@ export function schemaErrorToOcpp(error: SchemaError | undefined): OcppError {
   return new FormatViolationError(`${at} ${error.message ?? "does not match its schema"}`.trim(), details);
 }
 
+// ajv's standalone validators take a second argument, `{ instancePath = "", ..., rootData = data } = {}`:
+// called without it they make that empty object on every call. One shared empty object reads the same,
+// and a validator of another kind ignores the extra argument.
+const topLevel = Object.freeze({});
+
 /** Runs `validator` and returns the OCPP error for the first failure, or undefined when valid. */
 export function validatePayload(validator: SchemaValidator, payload: unknown): OcppError | undefined {
-  if (validator(payload)) return undefined;
+  if ((validator as (data: unknown, context: object) => boolean)(payload, topLevel)) return undefined;
   return schemaErrorToOcpp(validator.errors?.[0]);
 }

@@ -652,6 +652,8 @@ export class ChargerPeer extends ChargePoint {
     if (numeric && !/^\d+$/.test(request.value)) return { status: ConfigurationStatus.Rejected };
     this.charger.configuration.set(request.key, { value: request.value, readonly: false });
     this.charger.station.changed();
+    // Durable before the answer says Accepted.
+    this.charger.station.flushState();
     if (request.key === "HeartbeatInterval") this.charger.setHeartbeat(Number(request.value));
     if (request.key === "WebSocketPingInterval") this.charger.link?.setKeepalive(Number(request.value) * 1000);
     return { status: ConfigurationStatus.Accepted };

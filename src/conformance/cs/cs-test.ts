@@ -44,6 +44,10 @@ export interface StationLink {
   connection(step: string): Promise<ChargePoint>;
   /** Closes the connection (part 6: "The OCTT closes the WebSocket connection"). */
   drop(): Promise<void>;
+  /** Profiles 1 and 2: the Basic auth password of the last connection attempt. */
+  readonly lastPassword?: string;
+  /** Profiles 1 and 2: accept connections with this password too (a case gave the station a new one). */
+  acceptPassword?(password: string): void;
 }
 
 export interface CsTestOptions extends CaseTestOptions {
@@ -186,6 +190,39 @@ export class CsTest extends CaseTest {
     const wakers = this.#wakers;
     this.#wakers = [];
     for (const wake of wakers) wake();
+  }
+
+  /** The Basic auth password the station last connected with (undefined without Basic auth). */
+  get lastPassword(): string | undefined {
+    return this.#link.lastPassword;
+  }
+
+  /** From now on the tool accepts the station's connections with `password` too (TC_A_09 gives it a new one). */
+  acceptPassword(password: string): void {
+    this.#link.acceptPassword?.(password);
+  }
+
+  /**
+   * Waits (bounded by actionTimeoutS) until the station's last connection attempt used `password` and
+   * it is connected (TC_A_09 step 3: it connects again with its new password).
+   */
+  async expectConnectionWith(step: number | string, password: string): Promise<void> {
+    const label = this.begin(step);
+    const seconds = this.config.actionTimeoutS;
+    const deadline = performance.now() + seconds * 1000;
+    while (this.#link.lastPassword !== password) {
+      if (performance.now() > deadline)
+        throw this.fail(
+          new CheckFailure(
+            label,
+            "the HTTP upgrade request's Authorization header",
+            `Basic with the password ${password}`,
+            this.#link.lastPassword === undefined ? "none" : `the password ${this.#link.lastPassword}`,
+          ),
+        );
+      await this.wait(0.1);
+    }
+    await this.connection(label);
   }
 
   /** Closes the station's connection; a station reconnects by itself (part 4 section 5.3). */

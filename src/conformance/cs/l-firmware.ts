@@ -12,12 +12,23 @@ type Body = Record<string, unknown>;
 const hours = (n: number) => new Date(Date.now() + n * 3_600_000).toISOString();
 const seconds = (n: number) => new Date(Date.now() + n * 1000).toISOString();
 
-/** The UpdateFirmwareRequest of step 1: the configured firmware, retrieved and installed at the given times. */
-function updateFirmware(t: CsTest, id: number, firmware: { retrieveDateTime: string; installDateTime: string } & Body): Body {
+/**
+ * The UpdateFirmwareRequest of step 1: the configured firmware, retrieved and installed "<Current DateTime -
+ * 2 hours>" unless `firmware` says otherwise.
+ */
+function updateFirmware(t: CsTest, id: number, firmware: Body = {}): Body {
   const f = t.config.firmware;
+  const twoHoursAgo = hours(-2);
   return {
     requestId: id,
-    firmware: { location: f.location, signingCertificate: f.signingCertificate, signature: f.signature, ...firmware },
+    firmware: {
+      location: f.location,
+      retrieveDateTime: twoHoursAgo,
+      installDateTime: twoHoursAgo,
+      signingCertificate: f.signingCertificate,
+      signature: f.signature,
+      ...firmware,
+    },
   };
 }
 
@@ -26,6 +37,13 @@ async function expectFirmwareStatus(t: CsTest, step: number, status: string, id:
   const call = await t.expectCall(step, "FirmwareStatusNotification", { timeoutS });
   t.expect(step, "FirmwareStatusNotificationRequest status", call.payload.status, status);
   t.expect(step, "FirmwareStatusNotificationRequest requestId", call.payload.requestId, id);
+}
+
+/** Steps `step`, +2, +4: Downloading (waited for up to `timeoutS`), Downloaded, SignatureVerified. */
+async function downloadsAndVerifies(t: CsTest, step: number, id: number, timeoutS?: number): Promise<void> {
+  await expectFirmwareStatus(t, step, "Downloading", id, timeoutS);
+  await expectFirmwareStatus(t, step + 2, "Downloaded", id);
+  await expectFirmwareStatus(t, step + 4, "SignatureVerified", id);
 }
 
 /**
@@ -59,10 +77,8 @@ export const firmwareCsCases: readonly CsCase[] = [
     useCases: ["L01"],
     async run(t) {
       const id = requestId();
-      await accepted(t, updateFirmware(t, id, { retrieveDateTime: hours(-2), installDateTime: hours(-2) }));
-      await expectFirmwareStatus(t, 3, "Downloading", id);
-      await expectFirmwareStatus(t, 5, "Downloaded", id);
-      await expectFirmwareStatus(t, 7, "SignatureVerified", id);
+      await accepted(t, updateFirmware(t, id));
+      await downloadsAndVerifies(t, 3, id);
       await installs(t, 9, id);
     },
   }),
@@ -73,10 +89,8 @@ export const firmwareCsCases: readonly CsCase[] = [
     async run(t) {
       const id = requestId();
       const offset = t.config.firmware.installOffsetS;
-      await accepted(t, updateFirmware(t, id, { retrieveDateTime: hours(-2), installDateTime: seconds(offset) }));
-      await expectFirmwareStatus(t, 3, "Downloading", id);
-      await expectFirmwareStatus(t, 5, "Downloaded", id);
-      await expectFirmwareStatus(t, 7, "SignatureVerified", id);
+      await accepted(t, updateFirmware(t, id, { installDateTime: seconds(offset) }));
+      await downloadsAndVerifies(t, 3, id);
       await expectFirmwareStatus(t, 9, "InstallScheduled", id);
       // Step 11 "needs to be executed after the configured installDateTime is reached".
       await installs(t, 11, id, offset + t.config.actionTimeoutS);
@@ -89,12 +103,26 @@ export const firmwareCsCases: readonly CsCase[] = [
     async run(t) {
       const id = requestId();
       const offset = t.config.firmware.downloadOffsetS;
-      await accepted(t, updateFirmware(t, id, { retrieveDateTime: seconds(offset), installDateTime: hours(-2) }));
+      await accepted(t, updateFirmware(t, id, { retrieveDateTime: seconds(offset) }));
       await expectFirmwareStatus(t, 3, "DownloadScheduled", id);
-      await expectFirmwareStatus(t, 5, "Downloading", id, offset + t.config.actionTimeoutS);
-      await expectFirmwareStatus(t, 7, "Downloaded", id);
-      await expectFirmwareStatus(t, 9, "SignatureVerified", id);
+      await downloadsAndVerifies(t, 5, id, offset + t.config.actionTimeoutS);
       await installs(t, 11, id);
+    },
+  }),
+  csCase({
+    id: "TC_L_10_CS",
+    name: "Secure Firmware Update - AcceptedCanceled",
+    useCases: ["L01"],
+    // Prerequisite: the station is still downloading the first firmware when the second request comes.
+    async run(t) {
+      const first = requestId();
+      await accepted(t, updateFirmware(t, first));
+      await expectFirmwareStatus(t, 3, "Downloading", first);
+      const second = requestId();
+      const response = await t.send(5, "UpdateFirmware", updateFirmware(t, second));
+      t.expect(6, "UpdateFirmwareResponse status", response.status, "AcceptedCanceled");
+      await downloadsAndVerifies(t, 7, second);
+      await installs(t, 13, second);
     },
   }),
   csCase({
@@ -104,7 +132,7 @@ export const firmwareCsCases: readonly CsCase[] = [
     async run(t) {
       const id = requestId();
       const signature = t.config.firmware.invalidSignature ?? corrupted(t.config.firmware.signature);
-      await accepted(t, updateFirmware(t, id, { retrieveDateTime: hours(-2), installDateTime: hours(-2), signature }));
+      await accepted(t, updateFirmware(t, id, { signature }));
       await expectFirmwareStatus(t, 3, "Downloading", id);
       await expectFirmwareStatus(t, 5, "Downloaded", id);
       await expectFirmwareStatus(t, 7, "InvalidSignature", id);
@@ -119,7 +147,7 @@ export const firmwareCsCases: readonly CsCase[] = [
     async run(t) {
       const id = requestId();
       const location = `${t.config.firmware.location}_does_not_exist`;
-      await accepted(t, updateFirmware(t, id, { retrieveDateTime: hours(-2), installDateTime: hours(-2), location }));
+      await accepted(t, updateFirmware(t, id, { location }));
       // Step 3 (Downloading) is optional: "the Charging Station may immediately identify downloading is not possible".
       const first = await t.expectCall(3, "FirmwareStatusNotification");
       t.expectOneOf(3, "FirmwareStatusNotificationRequest status", first.payload.status, ["Downloading", "DownloadFailed"]);

@@ -48,12 +48,17 @@ class PlayingCsms implements StationLink, Side<CsCase> {
   /** A BootNotification was answered Accepted since the runner started. */
   booted = false;
   lastCallAt = performance.now();
+  /** The Basic auth passwords a station may connect with: the configured one, and one a case set (TC_A_09). */
+  readonly #passwords = new Set<string>();
+  /** The Basic auth password of the last connection attempt (TC_A_01, TC_A_09, TC_A_10 check it). */
+  lastPassword: string | undefined;
   #waiters: (() => void)[] = [];
   #listening = false;
   readonly #options: CsRunOptions;
 
   constructor(options: CsRunOptions) {
     this.#options = options;
+    if (options.password !== undefined) this.#passwords.add(options.password);
     const { config } = options;
     const expected = config.stationId;
     this.server = new CentralSystem<ChargePoint>({
@@ -65,7 +70,10 @@ class PlayingCsms implements StationLink, Side<CsCase> {
       authenticate:
         options.password === undefined
           ? undefined
-          : (_id, password) => password !== undefined && password.toString("utf8") === options.password,
+          : (_id, password) => {
+              this.lastPassword = password?.toString("utf8");
+              return this.lastPassword !== undefined && this.#passwords.has(this.lastPassword);
+            },
       replaceExisting: true,
       createChargePoint: ({ id, connection }) => {
         const cp = new ChargePoint(id, connection, {
@@ -139,6 +147,10 @@ class PlayingCsms implements StationLink, Side<CsCase> {
     if (!(await this.until(() => this.current?.connection.isOpen === true, seconds)))
       throw new CheckFailure(step, "the station is connected", `a connection within ${seconds} s`, "no connection");
     return this.current as ChargePoint;
+  }
+
+  acceptPassword(password: string): void {
+    this.#passwords.add(password);
   }
 
   async drop(): Promise<void> {
