@@ -5,6 +5,8 @@ import { type SendingSocket, SocketConnection } from "./socket-connection.js";
 /** The part of the TCP or TLS socket below the WebSocket that a WsConnection reads. */
 export interface RawSocket {
   readonly bytesRead: number;
+  cork?(): void;
+  uncork?(): void;
 }
 
 /**
@@ -92,6 +94,14 @@ export class WsConnection extends SocketConnection<WsSocket> implements LinkCont
 
   terminate(): void {
     this.socket.terminate();
+  }
+
+  cork(): void {
+    this.#rawSocket?.cork?.();
+  }
+
+  uncork(): void {
+    this.#rawSocket?.uncork?.();
   }
 }
 
