@@ -184,8 +184,10 @@ export class SimulatedCharger2 {
       return response;
     }
     const offline = !this.online;
-    const queued = await this.queue.call(this.#payload("TransactionEvent", offline ? { ...body, offline: true } : body) as never);
-    await onQueued?.();
+    // The note runs before the queue may send the message: no crash can fall between the two.
+    const queued = await this.queue.call(this.#payload("TransactionEvent", offline ? { ...body, offline: true } : body) as never, {
+      onDurable: () => onQueued?.(),
+    });
     return this.online ? ((await queued.response) as Body) : {};
   }
 

@@ -73,7 +73,10 @@ export interface ChargerEvent {
 
 /** What a simulated charger needs of a TransactionQueue (one of any version). */
 export interface QueueLike {
-  call(payload: never): Promise<{ readonly seq: number; readonly transactionId?: number; readonly response: Promise<unknown> }>;
+  call(
+    payload: never,
+    options?: { onDurable?(queued: { readonly seq: number; readonly transactionId?: number }): unknown },
+  ): Promise<{ readonly seq: number; readonly transactionId?: number; readonly response: Promise<unknown> }>;
   register(boot: never): Promise<unknown>;
   readonly size: number;
 }
@@ -271,8 +274,8 @@ export class SimulatedCharger {
       await onQueued?.(undefined);
       return { response };
     }
-    const queued = await this.queue.call(payload as never);
-    await onQueued?.(queued.transactionId);
+    // The note runs before the queue may send the message: no crash can fall between the two.
+    const queued = await this.queue.call(payload as never, { onDurable: ({ transactionId }) => onQueued?.(transactionId) });
     if (!this.online) return { localId: queued.transactionId };
     return { response: (await queued.response) as Record<string, unknown>, localId: queued.transactionId };
   }
