@@ -205,6 +205,11 @@ export class SimulatedCharger2 {
     if ("retarget" in link) this.station.network.attach(link);
   }
 
+  /** A refused connection is one failed attempt while another network profile can be tried (B10). */
+  get fallsBack(): boolean {
+    return this.station.network.fallsBack;
+  }
+
   /** A line in the station's event log. */
   note(text: string): void {
     this.#event("info", text);
