@@ -283,18 +283,21 @@ test("1.6 A05.FR.08: a security profile the central system refuses falls back to
   ]);
   t.after(() => charger.stop());
   await csms.waitFor("BootNotification");
+  await csms.waitFor("StatusNotification");
+  const logins = csms.logins.length;
   const from = csms.received.length;
   assert.deepEqual(await csms.call("ChangeConfiguration", { key: "SecurityProfile", value: "3" }), { status: "Accepted" });
   await charger.waitForJson(
     (line: { message?: string }) => /security profile 3 failed 3 times.*back to security profile 2/.test(line.message ?? ""),
     60_000,
   );
-  // Back on the link: the charger reports its connectors again.
-  await csms.waitFor("StatusNotification", 30_000, from);
+  for (let i = 0; i < 600 && csms.logins.length < logins + 4; i++) await new Promise((resolve) => setTimeout(resolve, 50));
   assert.deepEqual(
-    csms.logins.slice(-4).map((l) => (l.password ? "password" : "certificate")),
+    csms.logins.slice(logins).map((l) => (l.password ? "password" : "certificate")),
     ["certificate", "certificate", "certificate", "password"],
   );
+  // Back on the link: the charger reports its connectors again.
+  await csms.waitFor("StatusNotification", 30_000, from);
   const value = await csms.call("GetConfiguration", { key: ["SecurityProfile"] });
   assert.equal((value.configurationKey as Body[])[0].value, "2");
   assert.equal(charger.child.exitCode, null, "the simulator keeps running");
