@@ -11,7 +11,8 @@ import { chooseTrigger, type DirectionCli, finishRun, prepareRun, resultPrinter 
 import { stdoutLine } from "./timeline.js";
 
 export const csHelp = `Usage: ocppkit conformance cs [--port 9000] [--host 127.0.0.1] [--id <station id>] [--auth basic:<id>:<password>]
-                              [--tls key.pem,cert.pem[,ca.pem]] [--config conformance.json] [--cases TC_B_*]
+                              [--tls key.pem,cert.pem[,ca.pem]] [--upgrade-tls key.pem,cert.pem[,ca.pem]]
+                              [--config conformance.json] [--cases TC_B_*]
                               [--trigger <cmd|url>] [--wait 300] [--list] [--junit report.xml] [--json]
        ocppkit conformance cs --init [--config conformance.json]
 
@@ -27,6 +28,9 @@ Options:
   --id <id>             the station identity expected (default: the config's stationId)
   --auth <basic:id:pw>  require HTTP Basic auth with this password (security profile 1, or 2 with --tls)
   --tls <key,cert[,ca]> serve wss:// with this PEM key and certificate; with a CA, require client certificates (profile 3)
+  --upgrade-tls <key,cert[,ca]>
+                        TC_A_19: a second wss:// endpoint one security profile higher, which the station is
+                        moved to: without a CA profile 2 (with --auth's password), with one profile 3
   --config <file>       the <Configured ...> values and the features the station claims; --init writes an example
   --cases <list>        case ids or patterns, comma-separated (default: all TC_*_CS cases)
   --trigger <cmd|url>   physical actions: an http(s):// URL is the base of POST <url>/2.0.1/<station>/<action>
@@ -59,7 +63,7 @@ function promptAction(write: (line: string) => void): Trigger {
 const csCli: DirectionCli<CsCase> = {
   command,
   help: csHelp,
-  options: { port: { type: "string" }, host: { type: "string" }, wait: { type: "string" } },
+  options: { port: { type: "string" }, host: { type: "string" }, wait: { type: "string" }, "upgrade-tls": { type: "string" } },
   positionals: 0,
   cases: csCases,
   overrides: (args: Parsed) => {
@@ -72,10 +76,12 @@ const csCli: DirectionCli<CsCase> = {
   },
 };
 
-function serverTls(raw: string | undefined): { key: Buffer; cert: Buffer; ca?: Buffer; requestCert?: boolean } | undefined {
+/** `--tls` / `--upgrade-tls`: key.pem,cert.pem[,ca.pem] read from disk; with a CA, client certificates are required. */
+function serverTls(name: string, raw: string | undefined): { key: Buffer; cert: Buffer; ca?: Buffer; requestCert?: boolean } | undefined {
   if (raw === undefined) return undefined;
   const [key, cert, ca, ...rest] = raw.split(",");
-  if (!key || !cert || rest.length) throw usageError(command, `--tls must be key.pem,cert.pem or key.pem,cert.pem,ca.pem, got '${raw}'`);
+  if (!key || !cert || rest.length)
+    throw usageError(command, `--${name} must be key.pem,cert.pem or key.pem,cert.pem,ca.pem, got '${raw}'`);
   const read = (file: string) => {
     try {
       return readFileSync(file);
@@ -90,7 +96,10 @@ export async function runConformanceCs(argv: readonly string[]): Promise<number>
   const prepared = prepareRun(csCli, argv);
   if (typeof prepared === "number") return prepared;
   const { args, config, cases, json } = prepared;
-  const tls = serverTls(stringOption(args, "tls"));
+  const tls = serverTls("tls", stringOption(args, "tls"));
+  const auth = basicAuthOption(command, stringOption(args, "auth"));
+  const upgradeTls = serverTls("upgrade-tls", stringOption(args, "upgrade-tls"));
+  const upgrade = upgradeTls ? { tls: upgradeTls, basicAuth: upgradeTls.ca === undefined && auth !== undefined } : undefined;
   const port = intOption(command, args, "port", 9000, 0, 65_535);
   const waitForStationS = intOption(command, args, "wait", 300, 1, 86_400);
   const trigger = chooseTrigger(prepared, () => promptAction(stdoutLine));
@@ -103,7 +112,8 @@ export async function runConformanceCs(argv: readonly string[]): Promise<number>
       host: stringOption(args, "host") ?? "127.0.0.1",
       port,
       tls,
-      password: basicAuthOption(command, stringOption(args, "auth"))?.password,
+      upgrade,
+      password: auth?.password,
       trigger,
       waitForStationS,
       onListening: (url) =>
