@@ -33,6 +33,8 @@ const config = (over: Partial<ConformanceConfig> = {}) =>
       location: `${transferUrl}/firmware.bin`,
       signingCertificate: readFileSync(repoFile("test/fixtures/certs/cp-1.crt"), "utf8"),
       signature: "c2lnbmF0dXJl",
+      downloadOffsetS: 60,
+      installOffsetS: 60,
     },
     ...over,
   });

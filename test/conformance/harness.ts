@@ -11,8 +11,8 @@ import { type CentralSystem, type CentralSystemOptions, startCentralSystem } fro
 import { versionKits } from "../../src/cli/version-kits.js";
 import {
   type CaseResult,
-  type ConformanceCase,
   type ConformanceConfig,
+  type CsmsCase,
   csmsCases,
   expectedCsmsBehaviour,
   httpTrigger,
@@ -51,7 +51,7 @@ export function testConfig(over: Partial<ConformanceConfig> = {}): ConformanceCo
   });
 }
 
-export function casesOf(block: string): ConformanceCase[] {
+export function casesOf(block: string): CsmsCase[] {
   return csmsCases.filter((kase) => kase.block === block);
 }
 

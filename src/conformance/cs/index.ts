@@ -10,6 +10,7 @@ import { availabilityCsCases } from "./g-availability.js";
 import { availabilityTransactionCsCases } from "./g-availability-transactions.js";
 import { meterValuesCsCases } from "./j-meter-values.js";
 import { smartChargingCsCases } from "./k-smart-charging.js";
+import { firmwareCsCases } from "./l-firmware.js";
 import { certificateCsCases } from "./m-certificates.js";
 import { diagnosticsCsCases } from "./n-diagnostics.js";
 import { dataTransferCsCases } from "./p-data-transfer.js";
@@ -26,6 +27,7 @@ export const csCases: readonly CsCase[] = [
   ...availabilityTransactionCsCases,
   ...meterValuesCsCases,
   ...smartChargingCsCases,
+  ...firmwareCsCases,
   ...diagnosticsCsCases,
   ...dataTransferCsCases,
 ];
