@@ -121,6 +121,8 @@ const faults: Record<string, FaultCase> = {
     step: "3",
   },
   TC_E_26_CS: { fault: tx(reason("CablePluggedIn"), (b) => ({ ...b, triggerReason: "ChargingStateChanged" })), step: "5" },
+  TC_E_41_CS: { fault: noRetries, step: "5" },
+  TC_E_42_CS: { fault: noRetries, step: "5" },
   TC_E_50_CS: { fault: noRetries, step: "5" },
   TC_E_51_CS: { fault: noRetries, step: "5" },
   TC_E_16_CS: {

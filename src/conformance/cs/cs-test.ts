@@ -25,8 +25,11 @@ export interface StationCall {
   readonly atMs: number;
 }
 
-/** What the tool answers to a CALL of the station: a fixed body, or one made from the request. */
-export type Answer = Body | ((payload: Body) => Body);
+/**
+ * What the tool answers to a CALL of the station: a fixed body, or one made from the request (a promise:
+ * the answer comes when it settles, TC_E_41/42 leave a request unanswered for a while).
+ */
+export type Answer = Body | ((payload: Body) => Body | Promise<Body>);
 
 /** The physical actions a case asks for at the station (the trigger's OCPPKIT_ACTION). */
 export const PhysicalAction = {
@@ -132,7 +135,7 @@ export class CsTest {
   }
 
   /** Called by the runner for every CALL of the station while the case runs: checked, kept, answered. */
-  incoming(action: string, payload: Body): Body {
+  incoming(action: string, payload: Body): Body | Promise<Body> {
     const spec = protocol.actions.get(action);
     const problem = spec && validatePayload(spec.request, payload);
     if (problem) {
