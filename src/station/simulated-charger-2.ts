@@ -15,6 +15,7 @@ import * as v201 from "../v201/index.js";
 import type { OpenTransaction, TransactionRecorder } from "./charger-state.js";
 import { schemaAnswer } from "./schema-answers.js";
 import { Sessions } from "./session.js";
+import { MeterSigner } from "./signed-meter.js";
 import type { ChargerSettings, LinkSettings, QueueLike } from "./simulated-charger.js";
 import { StationStateFile } from "./state-file.js";
 import { Station2 } from "./station-2.js";
@@ -85,6 +86,7 @@ export class SimulatedCharger2 {
   /** The physical session model (bay, cable, EV, authorization, power): what the control endpoint's actions drive. */
   readonly sessions: Sessions;
   #heartbeatTimer: NodeJS.Timeout | undefined;
+  readonly #signer = new MeterSigner();
   #lastReading = new Map<number, number>();
 
   constructor(settings: ChargerSettings, version: "2.0.1" | "2.1") {
@@ -410,8 +412,13 @@ export class SimulatedCharger2 {
     // F06: a triggered reading says so in its context.
     const context = trigger ? "Trigger" : { Started: "Transaction.Begin", Updated: "Sample.Periodic", Ended: "Transaction.End" }[event];
     const reading = { energyWh: evse.meterWh, powerW, offeredW: this.station.offeredW(evse.id), voltageV: 230, phases: 3 };
-    const values = meterValues(this.station.list("SampledDataCtrlr", `Tx${event}Measurands`), reading, context);
-    return values.length ? { meterValue: values.map((value) => ({ ...value, timestamp })) } : {};
+    const values = meterValues(this.station.list("SampledDataCtrlr", `Tx${event}Measurands`), reading, context).map((value) => ({
+      ...value,
+      timestamp,
+    }));
+    if (!values.length) return {};
+    // SampledDataCtrlr.SignReadings: every reading of a transaction goes signed (E01 S4, J02).
+    return { meterValue: this.station.enabled("SampledDataCtrlr", "SignReadings") ? this.#signer.sign(values) : values };
   }
 
   async startSession(evseId: number, idTag: string, authorize: boolean, remoteStartId?: number): Promise<string | undefined> {

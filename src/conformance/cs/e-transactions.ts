@@ -208,6 +208,41 @@ export const transactionCsCases: CsCase[] = [
     },
   ),
   txCase(
+    "TC_E_11_CS",
+    "Start transaction options - DataSigned",
+    ["E01"],
+    () => [start("DataSigned"), ["SampledDataCtrlr", "SignReadings", "true"]],
+    async (s, t) => {
+      await s.authorizedLocal();
+      const since = t.mark();
+      await s.act(PhysicalAction.PlugIn, "Connect the EV and EVSE");
+      s.evConnected = true;
+      await expectConnectorState(t, 1, "Occupied", s.evseId, t.connectorId, since);
+      let body = await s.event(3, "the signed start reading");
+      expectTx(t, 3, body, "eventType", "Started");
+      if (body.triggerReason !== "RemoteStart") s.trigger(3, body, ["SignedDataReceived"]);
+      s.idToken(3, body);
+      t.expectThat(3, "TransactionEventRequest evse.connectorId", field(body, "evse.connectorId") !== undefined, "provided", body.evse);
+      const sampled = (field(body, "meterValue.0.sampledValue") as Body[] | undefined) ?? [];
+      t.expectThat(3, "TransactionEventRequest meterValue", sampled.length > 0, "provided", body.meterValue);
+      for (const value of sampled) {
+        t.expect(3, "TransactionEventRequest meterValue sampledValue.context", value.context, "Transaction.Begin");
+        for (const part of ["encodingMethod", "publicKey", "signedMeterData", "signingMethod"])
+          t.expectThat(
+            3,
+            `TransactionEventRequest sampledValue.signedMeterValue.${part}`,
+            field(value, `signedMeterValue.${part}`) !== undefined,
+            "present",
+            value.signedMeterValue,
+          );
+      }
+      body = await s.event(5, "energy flowing");
+      expectTx(t, 5, body, "eventType", "Updated");
+      s.trigger(5, body, ["ChargingStateChanged"]);
+      s.chargingState(5, body, ["Charging"]);
+    },
+  ),
+  txCase(
     "TC_E_12_CS",
     "Start transaction options - ParkingBayOccupied",
     ["E01"],
