@@ -51,7 +51,8 @@ Options:
   --ca <file>             PEM CA to trust for wss://
   --cert, --key <file>    PEM client certificate and key (security profile 3)
   --control <port>        (2.0.1 / 2.1) physical actions over HTTP on 127.0.0.1:<port>: POST
-                          /<version>/<id>/<PowerCycle|PlugIn|PresentIdToken|Unplug> with a JSON body
+                          /<version>/<id>/<PowerCycle|PlugIn|PresentIdToken|Unplug|DriveIn|DriveOut|
+                          EVSideDisconnect|EVSideReconnect|EVSuspend|EVResume> with a JSON body
                           ({"evseId":1,"idToken":{...}}); the trigger of ocppkit conformance cs
   --queue-dir <dir>       the charger's state directory: the offline queue's journal, the station's
                           configuration and state (station.json), and the open transactions with

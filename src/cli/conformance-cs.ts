@@ -36,7 +36,8 @@ Options:
   --trigger <cmd|url>   physical actions: an http(s):// URL is the base of POST <url>/2.0.1/<station>/<action>
                         with the parameters as JSON (ocppkit charge-point --control speaks it); anything else is
                         a shell command run with OCPPKIT_CASE, OCPPKIT_STATION, OCPPKIT_VERSION, OCPPKIT_ACTION
-                        (PowerCycle, PlugIn, PresentIdToken, Unplug), OCPPKIT_PAYLOAD (JSON), OCPPKIT_INSTRUCTION
+                        (PowerCycle, PlugIn, PresentIdToken, Unplug, DriveIn, DriveOut, EVSideDisconnect,
+                        EVSideReconnect, EVSuspend, EVResume), OCPPKIT_PAYLOAD (JSON), OCPPKIT_INSTRUCTION
   --wait <s>            seconds to wait for the station's first connection and boot (default 300)
   --list                list the cases (with "not applicable" reasons for this config) and exit
   --junit <file>        also write a JUnit XML report

@@ -369,6 +369,14 @@ export class Sessions {
     const evse = this.#host.evse(s.id);
     const running = evse?.transactionId !== undefined;
     const starts = this.#startPoints();
+    // E01 S4: with SignReadings the start reading is signed before the power path closes; DataSigned starts the transaction then.
+    if (!running && starts.includes("DataSigned") && this.#host.enabled("SampledDataCtrlr", "SignReadings")) {
+      await this.#start(s, { triggerReason: "SignedDataReceived" });
+      await this.#change(s, { triggerReason: "ChargingStateChanged" }, () => {
+        s.powerPathClosed = true;
+      });
+      return;
+    }
     if (!running && starts.includes(TxPoint.PowerPathClosed)) {
       // Started when the power path closes, before energy flows: SuspendedEVSE first (part 6 EnergyTransferStarted step 7).
       s.powerPathClosed = true;

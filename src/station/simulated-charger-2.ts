@@ -112,6 +112,11 @@ export class SimulatedCharger2 {
       heartbeatIntervalS: 0,
       txUpdatedIntervalS: settings.meterIntervalS,
     });
+    // OCPPCommCtrlr.MessageTimeout says how long the station waits for an answer (part 4 section 4.1.1; E13 counts on it).
+    if (settings.responseTimeoutMs !== undefined) {
+      const seconds = String(Math.max(1, Math.ceil(settings.responseTimeoutMs / 1000)));
+      this.station.model.update("OCPPCommCtrlr", { name: "MessageTimeout", instance: "Default" }, seconds);
+    }
     // The simulator's link starts with these; a state directory may hold the CSMS's values instead.
     for (const [name, value] of Object.entries(linkVariables)) this.station.model.update("OCPPCommCtrlr", name, value);
     // SetVariables (or a restore) changing one of them changes the link at once.

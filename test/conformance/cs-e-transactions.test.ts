@@ -72,6 +72,17 @@ const faults: Record<string, FaultCase> = {
     step: "Authorized 3",
   },
   TC_E_13_CS: { fault: tx(reason("RemoteStart"), (b) => withInfo(b, { remoteStartId: undefined })), step: "Authorized 5" },
+  // Unsigned readings: a station that ignores SignReadings.
+  TC_E_11_CS: {
+    fault: tx(reason("SignedDataReceived"), (b) => ({
+      ...b,
+      meterValue: (b.meterValue as Body[]).map((m) => ({
+        ...m,
+        sampledValue: (m.sampledValue as Body[]).map(({ signedMeterValue: _, ...v }) => v),
+      })),
+    })),
+    step: "3",
+  },
   TC_E_12_CS: { fault: tx(reason("EVDetected"), (b) => ({ ...b, triggerReason: "CablePluggedIn" })), step: "ParkingBayOccupied 1" },
   TC_E_17_CS: { fault: tx(reason("EVCommunicationLost"), (b) => withInfo(b, { stoppedReason: "Local" })), step: "1" },
   TC_E_39_CS: { fault: tx(reason("EVConnectTimeout"), (b) => withInfo(b, { stoppedReason: "Local" })), step: "1" },
@@ -121,6 +132,8 @@ const faults: Record<string, FaultCase> = {
     step: "3",
   },
   TC_E_26_CS: { fault: tx(reason("CablePluggedIn"), (b) => ({ ...b, triggerReason: "ChargingStateChanged" })), step: "5" },
+  TC_E_41_CS: { fault: noRetries, step: "5" },
+  TC_E_42_CS: { fault: noRetries, step: "5" },
   TC_E_50_CS: { fault: noRetries, step: "5" },
   TC_E_51_CS: { fault: noRetries, step: "5" },
   TC_E_16_CS: {

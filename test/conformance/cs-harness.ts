@@ -70,7 +70,11 @@ export async function runAgainstSimulator(
   fault?: Fault,
   options: { secured?: SecuredLink; reconnecting?: boolean } = {},
 ): Promise<CaseResult[]> {
-  const charger = new SimulatedCharger2({ id: config.stationId, connectors: config.evses, meterIntervalS: 0, logger: {} }, "2.0.1");
+  // MessageTimeout 5 s: TC_E_41/42 wait for it on every unanswered TransactionEvent.
+  const charger = new SimulatedCharger2(
+    { id: config.stationId, connectors: config.evses, meterIntervalS: 0, logger: {}, responseTimeoutMs: 5000 },
+    "2.0.1",
+  );
   const control = await startChargerControl(charger, 0);
   let running: Promise<unknown> = Promise.resolve();
   let link: ReconnectingConnection | undefined;

@@ -23,8 +23,11 @@ export interface StationCall {
   readonly atMs: number;
 }
 
-/** What the tool answers to a CALL of the station: a fixed body, or one made from the request. */
-export type Answer = Body | ((payload: Body) => Body);
+/**
+ * What the tool answers to a CALL of the station: a fixed body, or one made from the request (a promise:
+ * the answer comes when it settles, TC_E_41/42 leave a request unanswered for a while).
+ */
+export type Answer = Body | ((payload: Body) => Body | Promise<Body>);
 
 /** The physical actions a case asks for at the station (the trigger's OCPPKIT_ACTION). */
 export const PhysicalAction = {
@@ -124,7 +127,7 @@ export class CsTest extends CaseTest {
   }
 
   /** Called by the runner for every CALL of the station while the case runs: checked, kept, answered. */
-  incoming(action: string, payload: Body): Body {
+  incoming(action: string, payload: Body): Body | Promise<Body> {
     const problem = this.invalidCall(action, payload);
     if (problem) {
       this.#wake();

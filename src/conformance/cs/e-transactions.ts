@@ -97,31 +97,41 @@ const retrySettings: Setting[] = [
 ];
 
 /**
- * TC_E_50 / TC_E_51 (E13): the tool answers TransactionEvent with CALLERROR InternalError except for send
- * number `answeredAt` (never, when undefined); the first event after the EV is connected must be sent
- * `attempts` times (or until answered) and then no more, for one further interval.
+ * TC_E_41 / 42 / 50 / 51 (E13): the tool fails every TransactionEvent, with a CALLERROR InternalError
+ * (`callError`) or by not answering within the station's MessageTimeout, except send number `answeredAt`
+ * (never, when undefined); the first event after the EV is connected must be sent `attempts` times (or
+ * until answered) and then no more, for one further interval.
  */
-async function retries(s: TxSession, t: CsTest, answeredAt: number | undefined): Promise<void> {
+async function retries(s: TxSession, t: CsTest, callError: boolean, answeredAt: number | undefined): Promise<void> {
+  const read = await t.send("Before", "GetVariables", {
+    getVariableData: [{ component: { name: "OCPPCommCtrlr" }, variable: { name: "MessageTimeout", instance: "Default" } }],
+  });
+  const messageTimeoutS = Number(field(read, "getVariableResult.0.attributeValue")) || 30;
   await s.authorizedLocal();
   const since = t.mark();
   let sends = 0;
   t.answer("TransactionEvent", () => {
     sends++;
     if (sends === answeredAt) return {};
-    throw new Error("the test tool answers CALLERROR InternalError (TC_E_50/51)");
+    if (callError) throw new Error("the test tool answers CALLERROR InternalError (TC_E_50/51)");
+    // "The tool will ignore the request": an answer long after the station stopped waiting (bounded, so the case ends).
+    return new Promise<Body>((resolve) =>
+      setTimeout(() => resolve({}), (messageTimeoutS + attemptIntervalS) * (attempts + 1) * 1000).unref(),
+    );
   });
   try {
     await s.evConnectedPreSession();
     const first = t.callsSince(since, "TransactionEvent")[0]?.payload ?? {};
     const same = (p: Body) => p.seqNo === first.seqNo && field(p, "transactionInfo.transactionId") === s.transactionId;
     const expected = answeredAt ?? attempts;
+    const wait = (n: number) => attemptIntervalS * n + (callError ? 0 : messageTimeoutS);
     for (let n = 2; n <= expected; n++)
       await t.expectCall(5, "TransactionEvent", {
         where: same,
         describe: `send ${n} of seqNo ${first.seqNo}`,
-        timeoutS: attemptIntervalS * n + t.config.actionTimeoutS,
+        timeoutS: wait(n) + t.config.actionTimeoutS,
       });
-    await t.wait(attemptIntervalS * (expected + 1));
+    await t.wait(wait(expected + 1));
     const sent = t.callsSince(since, "TransactionEvent").filter((c) => same(c.payload)).length;
     t.expect(5, `how often TransactionEventRequest seqNo ${first.seqNo} is sent`, sent, expected);
   } finally {
@@ -195,6 +205,41 @@ export const transactionCsCases: CsCase[] = [
     async (s, t) => {
       await s.authorizedRemote();
       t.expectThat(5, "the transaction started", s.started, "a TransactionEventRequest Started", "none");
+    },
+  ),
+  txCase(
+    "TC_E_11_CS",
+    "Start transaction options - DataSigned",
+    ["E01"],
+    () => [start("DataSigned"), ["SampledDataCtrlr", "SignReadings", "true"]],
+    async (s, t) => {
+      await s.authorizedLocal();
+      const since = t.mark();
+      await s.act(PhysicalAction.PlugIn, "Connect the EV and EVSE");
+      s.evConnected = true;
+      await expectConnectorState(t, 1, "Occupied", s.evseId, t.connectorId, since);
+      let body = await s.event(3, "the signed start reading");
+      expectTx(t, 3, body, "eventType", "Started");
+      if (body.triggerReason !== "RemoteStart") s.trigger(3, body, ["SignedDataReceived"]);
+      s.idToken(3, body);
+      t.expectThat(3, "TransactionEventRequest evse.connectorId", field(body, "evse.connectorId") !== undefined, "provided", body.evse);
+      const sampled = (field(body, "meterValue.0.sampledValue") as Body[] | undefined) ?? [];
+      t.expectThat(3, "TransactionEventRequest meterValue", sampled.length > 0, "provided", body.meterValue);
+      for (const value of sampled) {
+        t.expect(3, "TransactionEventRequest meterValue sampledValue.context", value.context, "Transaction.Begin");
+        for (const part of ["encodingMethod", "publicKey", "signedMeterData", "signingMethod"])
+          t.expectThat(
+            3,
+            `TransactionEventRequest sampledValue.signedMeterValue.${part}`,
+            field(value, `signedMeterValue.${part}`) !== undefined,
+            "present",
+            value.signedMeterValue,
+          );
+      }
+      body = await s.event(5, "energy flowing");
+      expectTx(t, 5, body, "eventType", "Updated");
+      s.trigger(5, body, ["ChargingStateChanged"]);
+      s.chargingState(5, body, ["Charging"]);
     },
   ),
   txCase(
@@ -477,14 +522,28 @@ export const transactionCsCases: CsCase[] = [
     "Retry sending transaction message when failed - Max retry count reached - CallError",
     ["E13"],
     () => retrySettings,
-    (s, t) => retries(s, t, undefined),
+    (s, t) => retries(s, t, true, undefined),
   ),
   txCase(
     "TC_E_51_CS",
     "Retry sending transaction message when failed - Success before reaching the max retry count - CallError",
     ["E13"],
     () => retrySettings,
-    (s, t) => retries(s, t, 2),
+    (s, t) => retries(s, t, true, 2),
+  ),
+  txCase(
+    "TC_E_41_CS",
+    "Retry sending transaction message when failed - Max retry count reached",
+    ["E13"],
+    () => retrySettings,
+    (s, t) => retries(s, t, false, undefined),
+  ),
+  txCase(
+    "TC_E_42_CS",
+    "Retry sending transaction message when failed - Success before reaching the max retry count",
+    ["E13"],
+    () => retrySettings,
+    (s, t) => retries(s, t, false, 2),
   ),
   csCase({
     id: "TC_E_28_CS",

@@ -141,10 +141,10 @@ class PlayingCsms implements StationLink, Side<CsCase> {
     return this.upgraded.url;
   }
 
-  #incoming(action: string, payload: Body): Body {
+  #incoming(action: string, payload: Body): Body | Promise<Body> {
     this.lastCallAt = performance.now();
     const answer = this.test ? this.test.incoming(action, payload) : defaultAnswer(this.#options.config, action, payload);
-    if (action === "BootNotification") {
+    if (action === "BootNotification" && !(answer instanceof Promise)) {
       this.booted = answer.status === "Accepted";
       this.#wakeAll();
     }

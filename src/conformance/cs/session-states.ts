@@ -264,6 +264,10 @@ export class TxSession {
           this.chargingState(3, body, ["EVConnected"]);
         }
       }
+      if (this.#startsAt("DataSigned")) {
+        const body = await this.event(5, "the signed start reading");
+        if (body.triggerReason !== "RemoteStart") this.trigger(5, body, ["SignedDataReceived"]);
+      }
       if (this.#startsAt("PowerPathClosed")) {
         const body = await this.event(7, "the power path closed");
         this.trigger(7, body, ["ChargingStateChanged"]);

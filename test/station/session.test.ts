@@ -1,0 +1,129 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { type SessionEvse, type SessionHost, Sessions } from "../../src/station/session.js";
+
+type Body = Record<string, unknown>;
+
+/** The session model with an in-memory station: what it sends, in order, and the settings it reads. */
+function station(settings: Record<string, string>, over: Partial<SessionHost> = {}) {
+  const evse: SessionEvse = { id: 1, status: "Available", seqNo: 0 };
+  const sent: string[] = [];
+  const events: Body[] = [];
+  let ids = 0;
+  const host: SessionHost = {
+    evse: (id) => (id === 1 ? evse : undefined),
+    list: (_c, v) => (settings[v] ?? "").split(",").filter(Boolean),
+    enabled: (_c, v) => settings[v] === "true",
+    value: (_c, v) => settings[v],
+    authorize: async () => true,
+    mayStart: () => true,
+    mayStop: async (_id, startedBy, presented) => (startedBy === presented ? "Local" : undefined),
+    useReservation: () => ({}),
+    sendStatus: async (_id, status) => {
+      evse.status = status;
+      sent.push(`Status ${status}`);
+    },
+    transactionEvent: async (body) => {
+      events.push(body);
+      const info = body.transactionInfo as Body;
+      sent.push(
+        `${body.eventType} ${body.triggerReason} ${info.chargingState ?? "-"}${info.stoppedReason ? ` ${info.stoppedReason}` : ""}`,
+      );
+      return {};
+    },
+    meterValue: () => ({}),
+    started: () => {},
+    ended: () => "Available",
+    idleStatus: () => "Available",
+    log: () => {},
+    newTransactionId: () => `tx-${++ids}`,
+    ...over,
+  };
+  return { sessions: new Sessions(host), sent, events, evse };
+}
+
+const token = { idToken: "A", type: "ISO14443" };
+
+describe("the 2.x session model (E01-E10)", () => {
+  it("TxStartPoint PowerPathClosed: the transaction starts when the power path closes, SuspendedEVSE, then Charging", async () => {
+    const { sessions, sent } = station({ TxStartPoint: "PowerPathClosed", TxStopPoint: "EVConnected,Authorized" });
+    await sessions.act("PresentIdToken", 1, token);
+    await sessions.act("PlugIn", 1);
+    assert.deepEqual(sent, ["Status Occupied", "Started ChargingStateChanged SuspendedEVSE", "Updated ChargingStateChanged Charging"]);
+  });
+
+  it("TxStopPoint EVConnected alone: a local stop leaves the transaction open until the unplug ends it, stoppedReason Local", async () => {
+    const { sessions, sent } = station({ TxStartPoint: "EVConnected", TxStopPoint: "EVConnected" });
+    await sessions.act("PlugIn", 1);
+    await sessions.act("PresentIdToken", 1, token);
+    await sessions.act("PresentIdToken", 1, token);
+    await sessions.act("Unplug", 1);
+    assert.deepEqual(sent, [
+      "Status Occupied",
+      "Started CablePluggedIn EVConnected",
+      "Updated Authorized EVConnected",
+      "Updated ChargingStateChanged Charging",
+      "Updated StopAuthorized -",
+      "Updated ChargingStateChanged EVConnected",
+      "Status Available",
+      "Ended EVCommunicationLost Idle Local",
+    ]);
+  });
+
+  it("the first event carries the idToken, the first after a remote start is RemoteStart with its remoteStartId", async () => {
+    const { sessions, events } = station({ TxStartPoint: "Authorized", TxStopPoint: "Authorized" });
+    assert.deepEqual(sessions.remoteStart(1), { status: "Accepted" });
+    await sessions.afterRemoteStart(1, token, 7);
+    await sessions.act("PlugIn", 1);
+    assert.equal(events[0]?.triggerReason, "RemoteStart");
+    assert.deepEqual(events[0]?.idToken, token);
+    assert.equal((events[0]?.transactionInfo as Body | undefined)?.remoteStartId, 7);
+    assert.equal(events[1]?.triggerReason, "CablePluggedIn");
+    assert.equal(events[1]?.idToken, undefined);
+  });
+
+  it("EV side disconnect with StopTxOnEVSideDisconnect false and TxStopPoint Authorized suspends; the EV coming back resumes", async () => {
+    const { sessions, sent } = station({ TxStartPoint: "PowerPathClosed", TxStopPoint: "Authorized", StopTxOnEVSideDisconnect: "false" });
+    await sessions.act("PresentIdToken", 1, token);
+    await sessions.act("PlugIn", 1);
+    await sessions.act("EVSideDisconnect", 1);
+    await sessions.act("EVSideReconnect", 1);
+    assert.deepEqual(sent.slice(3), [
+      "Updated EVCommunicationLost Idle",
+      "Updated CablePluggedIn EVConnected",
+      "Updated ChargingStateChanged Charging",
+    ]);
+  });
+
+  it("a token the host lets stop another's session ends it with the host's stoppedReason and the presented idToken (C09, C16)", async () => {
+    const master = { idToken: "M", type: "ISO14443" };
+    const { sessions, sent, events } = station(
+      { TxStartPoint: "PowerPathClosed", TxStopPoint: "EVConnected,Authorized" },
+      { mayStop: async (_id, _startedBy, presented) => (presented === "M" ? "MasterPass" : undefined) },
+    );
+    await sessions.act("PlugIn", 1);
+    await sessions.act("PresentIdToken", 1, token);
+    await sessions.act("PresentIdToken", 1, { idToken: "B", type: "ISO14443" });
+    await sessions.act("PresentIdToken", 1, master);
+    assert.deepEqual(sent.slice(3), ["Ended StopAuthorized EVConnected MasterPass"]);
+    assert.deepEqual(events.at(-1)?.idToken, master);
+  });
+
+  it("an EVSE Unavailable once its transaction ended says so with the cable still in (G03.FR.04)", async () => {
+    const { sessions, sent } = station(
+      { TxStartPoint: "PowerPathClosed", TxStopPoint: "EVConnected,Authorized" },
+      { ended: () => "Unavailable" },
+    );
+    await sessions.act("PlugIn", 1);
+    await sessions.act("PresentIdToken", 1, token);
+    await sessions.remoteStop(1);
+    assert.deepEqual(sent.slice(3), ["Ended RemoteStop EVConnected Remote", "Status Unavailable"]);
+  });
+
+  it("an action that makes no sense now is refused at once with a reason", () => {
+    const { sessions } = station({ TxStartPoint: "PowerPathClosed", TxStopPoint: "Authorized" });
+    assert.throws(() => sessions.act("Unplug", 1), /has no EV connected/);
+    assert.throws(() => sessions.act("Fly", 1), /unknown action 'Fly'/);
+    assert.throws(() => sessions.act("PresentIdToken", 1), /needs payload.idToken.idToken/);
+  });
+});
