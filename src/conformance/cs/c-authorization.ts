@@ -104,7 +104,7 @@ async function presentBeforePlugIn(t: CsTest, first: number): Promise<void> {
   await presentIdToken(t, "Manual Action", valid, "Present the valid idToken which is already in the Authorization Cache");
   if (startsBeforePlugIn(points)) await expectAuthorizedEvent(t, first, valid, since);
   await evConnectedPreSession(t);
-  if (!startsBeforePlugIn(points)) await expectAuthorizedEvent(t, first, valid, since);
+  if (!startsBeforePlugIn(points)) await expectAuthorizedEvent(t, first, valid, since, t.evseId, { pluggedInFirst: false });
   const transactionId = await expectCharging(t, first + 3, since);
   expectNoAuthorize(t, first, since, "the idToken is in the Authorization Cache and LocalPreAuthorize is true");
   await stopCharging(t, transactionId);
