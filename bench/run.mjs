@@ -10,6 +10,7 @@ const quick = passed.includes("--quick") || process.env.BENCH_QUICK === "1";
 const benchmarks = [
   ["heartbeat.mjs", "--clients=1"],
   ["heartbeat.mjs", "--clients=100"],
+  ["allocations.mjs"],
   ["meter-values.mjs"],
   ["flood.mjs"],
   // A quick run holds a handful of connections (the script's quick default), not thousands.

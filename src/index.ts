@@ -4,6 +4,7 @@ export { ocpp16QueuePolicy, ocpp201QueuePolicy, type QueuePolicy, queuePolicyFor
 export { MessageDroppedError, QueueFullError } from "./queue/queue-errors.js";
 export { MemoryStore, type QueueRecord, type QueueStore } from "./queue/store.js";
 export {
+  type QueueCallOptions,
   type QueueDelivery,
   type QueueDrop,
   type Queued,

@@ -7,7 +7,6 @@ import { type ChargePoint, type Logger, type ReconnectingConnection, Transaction
 import { ChargerState } from "../station/charger-state.js";
 import type { AnyCharger } from "../station/chargers.js";
 import { endTransactionsLeftOpen } from "../station/power-loss.js";
-import { SimulatedCharger2 } from "../station/simulated-charger-2.js";
 import { type CliError, ExitCode, oneLine } from "./cli-errors.js";
 import { explainConnectError } from "./connect-error.js";
 import type { EventLog } from "./event-log.js";
@@ -49,9 +48,8 @@ export async function runReconnecting(run: ReconnectingRun): Promise<number> {
     } else if (change.state === "disconnected" && !run.stopping()) {
       const queued = queue?.size ?? 0;
       const { code, reason, retryInMs, error } = change;
-      // With another network connection profile to fall back to, a refusal is one failed attempt (B10).
-      const fallsBack = charger instanceof SimulatedCharger2 && charger.station.network.fallsBack;
-      if (error && !error.retryable && !fallsBack) {
+      // With another network connection or security profile to fall back to, a refusal is one failed attempt (B10, 1.6 A05).
+      if (error && !error.retryable && !charger.fallsBack) {
         fail(explainConnectError("charge-point", url, run.subprotocol, error));
         return;
       }

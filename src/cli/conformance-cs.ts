@@ -30,7 +30,8 @@ import { Color, palette } from "./colors.js";
 import { stdoutLine } from "./timeline.js";
 
 export const csHelp = `Usage: ocppkit conformance cs [--port 9000] [--host 127.0.0.1] [--id <station id>] [--auth basic:<id>:<password>]
-                              [--tls key.pem,cert.pem[,ca.pem]] [--config conformance.json] [--cases TC_B_*]
+                              [--tls key.pem,cert.pem[,ca.pem]] [--upgrade-tls key.pem,cert.pem[,ca.pem]]
+                              [--config conformance.json] [--cases TC_B_*]
                               [--trigger <cmd|url>] [--wait 300] [--list] [--junit report.xml] [--json]
        ocppkit conformance cs --init [--config conformance.json]
 
@@ -46,6 +47,9 @@ Options:
   --id <id>             the station identity expected (default: the config's stationId)
   --auth <basic:id:pw>  require HTTP Basic auth with this password (security profile 1, or 2 with --tls)
   --tls <key,cert[,ca]> serve wss:// with this PEM key and certificate; with a CA, require client certificates (profile 3)
+  --upgrade-tls <key,cert[,ca]>
+                        TC_A_19: a second wss:// endpoint one security profile higher, which the station is
+                        moved to: without a CA profile 2 (with --auth's password), with one profile 3
   --config <file>       the <Configured ...> values and the features the station claims; --init writes an example
   --cases <list>        case ids or patterns, comma-separated (default: all TC_*_CS cases)
   --trigger <cmd|url>   physical actions: an http(s):// URL is the base of POST <url>/2.0.1/<station>/<action>
@@ -70,6 +74,7 @@ const options = {
   id: { type: "string" },
   auth: { type: "string" },
   tls: { type: "string" },
+  "upgrade-tls": { type: "string" },
   config: { type: "string" },
   init: { type: "boolean" },
   cases: { type: "string" },
@@ -88,6 +93,22 @@ function promptAction(write: (line: string) => void): Trigger {
       `\n>>> ${request.caseId}: ${request.instruction} (${request.action} ${JSON.stringify(request.payload)}); waiting for the station…`,
     );
   };
+}
+
+/** `--tls` / `--upgrade-tls`: key.pem,cert.pem[,ca.pem] read from disk; with a CA, client certificates are required. */
+function tlsFiles(name: string, value: string | undefined): { key: Buffer; cert: Buffer; ca?: Buffer; requestCert?: boolean } | undefined {
+  if (value === undefined) return undefined;
+  const [key, cert, ca, ...rest] = value.split(",");
+  if (!key || !cert || rest.length)
+    throw usageError(command, `--${name} must be key.pem,cert.pem or key.pem,cert.pem,ca.pem, got '${value}'`);
+  const read = (file: string) => {
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      throw usageError(command, `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  };
+  return { key: read(key), cert: read(cert), ...(ca ? { ca: read(ca), requestCert: true } : {}) };
 }
 
 export async function runConformanceCs(argv: readonly string[]): Promise<number> {
@@ -138,21 +159,9 @@ export async function runConformanceCs(argv: readonly string[]): Promise<number>
     }
     return ExitCode.Ok;
   }
-  const tlsValue = stringOption(args, "tls");
-  let tls: { key: Buffer; cert: Buffer; ca?: Buffer; requestCert?: boolean } | undefined;
-  if (tlsValue !== undefined) {
-    const [key, cert, ca, ...rest] = tlsValue.split(",");
-    if (!key || !cert || rest.length)
-      throw usageError(command, `--tls must be key.pem,cert.pem or key.pem,cert.pem,ca.pem, got '${tlsValue}'`);
-    const read = (file: string) => {
-      try {
-        return readFileSync(file);
-      } catch (error) {
-        throw usageError(command, `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-      }
-    };
-    tls = { key: read(key), cert: read(cert), ...(ca ? { ca: read(ca), requestCert: true } : {}) };
-  }
+  const tls = tlsFiles("tls", stringOption(args, "tls"));
+  const upgradeTls = tlsFiles("upgrade-tls", stringOption(args, "upgrade-tls"));
+  const upgrade = upgradeTls ? { tls: upgradeTls, basicAuth: upgradeTls.ca === undefined && auth !== undefined } : undefined;
   const port = intOption(command, args, "port", 9000, 0, 65_535);
   const waitForStationS = intOption(command, args, "wait", 300, 1, 86_400);
   const triggerValue = stringOption(args, "trigger");
@@ -179,6 +188,7 @@ export async function runConformanceCs(argv: readonly string[]): Promise<number>
       host: stringOption(args, "host") ?? "127.0.0.1",
       port,
       tls,
+      upgrade,
       password: auth?.password,
       trigger,
       waitForStationS,

@@ -158,13 +158,15 @@ export interface IssueOptions {
   readonly days?: number;
   /** A CA certificate (basicConstraints CA, keyCertSign) instead of a station's TLS client certificate. */
   readonly ca?: boolean;
+  /** Start of validity. Default a minute ago; a date in the past with few `days` makes an expired certificate. */
+  readonly validFrom?: Date;
 }
 
 /** The DER of a certificate for `subject` and `spki`, issued by `issuer` (a Name) and signed with `issuerKey`. */
 function issue(subject: Buffer, spki: Buffer, issuer: Buffer, issuerKeyId: Buffer, issuerKey: KeyObject, options: IssueOptions): Buffer {
   const now = Date.now();
   // A minute back, so a station whose clock is slightly behind already accepts it.
-  const notBefore = new Date(Math.floor((now - 60_000) / 1000) * 1000);
+  const notBefore = new Date(Math.floor((options.validFrom?.getTime() ?? now - 60_000) / 1000) * 1000);
   const notAfter = new Date(notBefore.getTime() + (options.days ?? 365) * 86_400_000);
   // RFC 5280 4.1.2.2: positive, at most 20 octets, unique: 16 random bytes with the top bit clear.
   const serial = randomBytes(16);
@@ -240,11 +242,15 @@ export class CertificateAuthority {
   }
 
   /** A self-signed P-256 root made now, for development and conformance runs without a configured CA. */
-  static generate(commonName = "ocppkit development CA", organizationName = "ocppkit"): CertificateAuthority {
+  static generate(
+    commonName = "ocppkit development CA",
+    organizationName = "ocppkit",
+    validity: Omit<IssueOptions, "ca"> = {},
+  ): CertificateAuthority {
     const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
     const name = distinguishedName(commonName, organizationName);
     const spki = publicKey.export({ type: "spki", format: "der" });
-    const der = issue(name, spki, name, keyIdentifier(spki), privateKey, { ca: true, days: 3650 });
+    const der = issue(name, spki, name, keyIdentifier(spki), privateKey, { days: 3650, ...validity, ca: true });
     return new CertificateAuthority(toPem("CERTIFICATE", der), privateKey);
   }
 

@@ -154,6 +154,26 @@ export let startDetached: (chargePoint: ChargePoint<object>) => void;
 // The empty list every ChargePoint starts with (see #queue); never pushed to.
 const none: never[] = [];
 
+interface StartSettlers {
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
+
+interface HeldCall {
+  readonly call: PendingCall;
+  readonly until: number;
+}
+
+/** What a ChargePoint keeps only once needed (see ChargePoint#rare). */
+class RareState {
+  started: Promise<void> | undefined = undefined;
+  settleStarted: StartSettlers | undefined = undefined;
+  settledWaiters: (() => void)[] = none;
+  gate: RegistrationGate | undefined = undefined;
+  held: HeldCall[] = none;
+  heldTimer: NodeJS.Timeout | undefined = undefined;
+}
+
 /**
  * One OCPP-J peer: sends CALLs with `call()` and answers the peer's CALLs with the handlers routed by
  * `@on` / `@after` (or `route` / `routeAfter`). The same class serves both roles: a charger talking
@@ -189,8 +209,6 @@ export abstract class ChargePoint<R extends object = ResultMap> {
   // through its disconnect event, and a promise with its two resolving functions on every one of
   // thousands of connections is memory for nothing (see startDetached).
   #listening = false;
-  #started: Promise<void> | undefined;
-  #settleStarted: { readonly resolve: () => void; readonly reject: (error: Error) => void } | undefined;
   // How the connection ended: undefined while open, null for a clean close, else the error start() rejects with.
   #ended: ConnectionClosedError | null | undefined;
   #closed = false;
@@ -198,17 +216,70 @@ export abstract class ChargePoint<R extends object = ResultMap> {
   #badFrames = 0;
   // Incoming CALLs whose async handler has not answered yet, and who waits for them to finish.
   #answering = 0;
-  #settledWaiters: (() => void)[] = none;
-  // Calls held by the registration gate, before the send queue: a held call in the queue would block the
-  // BootNotification behind it. Deadlines grow in call order, so one timer for the head serves them all.
-  #gate: RegistrationGate | undefined;
-  #held: { readonly call: PendingCall; readonly until: number }[] = none;
-  #heldTimer: NodeJS.Timeout | undefined;
+  // start()'s promise, settled() waiters and the registration gate with its held calls: state most
+  // connections of a server never need, kept in one object made on first use (a field each would be
+  // memory on every connection). The accessors below read it as if each were a field of its own.
+  #rare: RareState | undefined;
   readonly #floodPolicy: FloodPolicy;
   // Made the first time the peer's CALL is not alone (see #admit): a well-behaved peer never needs one.
   #flood: FloodGuard | undefined;
   // Until then: the read from the socket (its byte count) that the last incoming CALL came in.
   #lastRead: number | undefined;
+
+  get #started(): Promise<void> | undefined {
+    return this.#rare?.started;
+  }
+
+  set #started(started: Promise<void> | undefined) {
+    if (started !== undefined || this.#rare) this.#rareState().started = started;
+  }
+
+  get #settleStarted(): StartSettlers | undefined {
+    return this.#rare?.settleStarted;
+  }
+
+  set #settleStarted(settlers: StartSettlers | undefined) {
+    if (settlers !== undefined || this.#rare) this.#rareState().settleStarted = settlers;
+  }
+
+  get #settledWaiters(): (() => void)[] {
+    return this.#rare?.settledWaiters ?? none;
+  }
+
+  set #settledWaiters(waiters: (() => void)[]) {
+    if (waiters !== none || this.#rare) this.#rareState().settledWaiters = waiters;
+  }
+
+  // Calls held by the registration gate, before the send queue: a held call in the queue would block the
+  // BootNotification behind it. Deadlines grow in call order, so one timer for the head serves them all.
+  get #gate(): RegistrationGate | undefined {
+    return this.#rare?.gate;
+  }
+
+  set #gate(gate: RegistrationGate | undefined) {
+    if (gate !== undefined || this.#rare) this.#rareState().gate = gate;
+  }
+
+  get #held(): HeldCall[] {
+    return this.#rare?.held ?? none;
+  }
+
+  set #held(held: HeldCall[]) {
+    if (held !== none || this.#rare) this.#rareState().held = held;
+  }
+
+  get #heldTimer(): NodeJS.Timeout | undefined {
+    return this.#rare?.heldTimer;
+  }
+
+  set #heldTimer(timer: NodeJS.Timeout | undefined) {
+    if (timer !== undefined || this.#rare) this.#rareState().heldTimer = timer;
+  }
+
+  #rareState(): RareState {
+    this.#rare ??= new RareState();
+    return this.#rare;
+  }
 
   constructor(id: string, connection: ConnectionLike, options: ChargePointOptions = {}) {
     const protocol = (new.target as typeof ChargePoint).protocol;

@@ -8,7 +8,7 @@ import { type WebSocket, WebSocketServer } from "ws";
 import { type ChargePoint, startDetached } from "../rpc/charge-point.js";
 import { FloodPolicy, type FloodPolicyOptions, type FloodReport } from "../rpc/flood-policy.js";
 import { defaultLogger, type Logger } from "../rpc/logger.js";
-import { WsConnection } from "../transport/ws-connection.js";
+import { WsConnection, type WsConnectionOptions } from "../transport/ws-connection.js";
 import type { ClusterMembership } from "./cluster-host.js";
 import { basicCredentials, chargePointIdFromUrl, offeredSubprotocols, refuseUpgrade } from "./handshake.js";
 import { Keepalive } from "./keepalive.js";
@@ -329,7 +329,12 @@ export class CentralSystem<C extends AnyChargePoint = AnyChargePoint> extends Ev
         if (this.#closing) return refuse(RejectReason.ShuttingDown, 503, "The server is shutting down");
         done = true;
         clearTimeout(timer);
-        this.#wss.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, id, request, offered));
+        this.#wss.handleUpgrade(request, socket, head, (ws) => {
+          // From here ws handles the socket's errors itself: a second 'error' listener would make each
+          // socket keep a listener array for its whole life.
+          socket.off("error", ignoreError);
+          this.#accept(ws, id, request, offered);
+        });
       },
       (error: unknown) => {
         this.#logger.error?.("A connection hook threw; the charge point gets HTTP 500", { chargePointId: id, error: String(error) });
@@ -372,9 +377,9 @@ export class CentralSystem<C extends AnyChargePoint = AnyChargePoint> extends Ev
   #accept(socket: WebSocket, id: string, request: IncomingMessage, offered: readonly string[]): void {
     const session: Session<C> = { socket, id };
     this.#sessions.set(socket, session);
-    // `on`, not `once`: 'close' comes once anyway, and `once` keeps a wrapper and a bound function per socket.
-    socket.on("close", this.#onSocketClose);
     if (!socket.protocol) {
+      // `on`, not `once`: 'close' comes once anyway, and `once` keeps a wrapper and a bound function per socket.
+      socket.on("close", this.#onSocketClose);
       // OCPP-J 1.6 section 3.2 and 2.0.1 part 4 section 3.2: without an agreed subprotocol the server MUST
       // complete the handshake without Sec-WebSocket-Protocol (ws does, handleProtocols returned false)
       // and then close at once. 1002 with the versions offered tells the installer what to fix.
@@ -388,6 +393,9 @@ export class CentralSystem<C extends AnyChargePoint = AnyChargePoint> extends Ev
       maxConsecutiveBadFrames: this.#options.maxConsecutiveBadFrames ?? 10,
       floodPolicy: this.#floodPolicy,
       rawSocket: request.socket,
+      // The server's bookkeeping runs on the connection's own 'close' listener, before the ChargePoint
+      // hears of the close: a second listener would make each socket keep a listener array.
+      beforeClose: this.#onSocketClose as WsConnectionOptions["beforeClose"],
     });
     const tlsSocket = request.socket as Partial<TLSSocket>;
     const certificate = tlsSocket.authorized && tlsSocket.getPeerCertificate ? tlsSocket.getPeerCertificate() : undefined;

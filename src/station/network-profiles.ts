@@ -78,7 +78,8 @@ export function stationUrl(csmsUrl: string, stationId: string): string {
 /** The security profile a command line's endpoint stands for (0: ocppkit's plain ws:// without credentials). */
 export function securityProfileOf(endpoint: Endpoint): number {
   const secure = endpoint.url.startsWith("wss:");
-  if (secure && endpoint.cert && endpoint.key) return 3;
+  // Basic auth with a client certificate is profile 2 (the certificate waits for an upgrade to 3).
+  if (secure && endpoint.cert && endpoint.key && !endpoint.auth) return 3;
   if (endpoint.auth) return secure ? 2 : 1;
   return secure ? 2 : 0;
 }

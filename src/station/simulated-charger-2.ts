@@ -198,8 +198,10 @@ export class SimulatedCharger2 {
       return response;
     }
     const offline = !this.online;
-    const queued = await this.queue.call(this.#payload("TransactionEvent", offline ? { ...body, offline: true } : body) as never);
-    await onQueued?.();
+    // The note runs before the queue may send the message: no crash can fall between the two.
+    const queued = await this.queue.call(this.#payload("TransactionEvent", offline ? { ...body, offline: true } : body) as never, {
+      onDurable: () => onQueued?.(),
+    });
     return this.online ? ((await queued.response) as Body) : {};
   }
 
@@ -215,6 +217,11 @@ export class SimulatedCharger2 {
     for (const name of ["RetryBackOffWaitMinimum", "RetryBackOffRandomRange", "RetryBackOffRepeatTimes"]) this.#applyLinkVariable(name);
     // A link that can change its endpoint follows the network connection profiles (B09, B10, A05).
     if ("retarget" in link) this.station.network.attach(link);
+  }
+
+  /** A refused connection is one failed attempt while another network profile can be tried (B10). */
+  get fallsBack(): boolean {
+    return this.station.network.fallsBack;
   }
 
   /** A line in the station's event log. */

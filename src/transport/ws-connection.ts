@@ -1,10 +1,12 @@
 import type { FloodPolicy } from "../rpc/flood-policy.js";
-import type { LinkControl, ReceiverSlot } from "./connection.js";
+import type { LinkControl } from "./connection.js";
 import { type SendingSocket, SocketConnection } from "./socket-connection.js";
 
 /** The part of the TCP or TLS socket below the WebSocket that a WsConnection reads. */
 export interface RawSocket {
   readonly bytesRead: number;
+  cork?(): void;
+  uncork?(): void;
 }
 
 /**
@@ -35,31 +37,54 @@ export interface WsConnectionOptions {
    * tells which messages came in one read. A client WebSocket finds its own from the upgrade response.
    */
   readonly rawSocket?: RawSocket;
+  /**
+   * A listener for the socket's 'close' event, called (with the socket as `this`) just before the
+   * connection reports the close to its receiver. The same as adding it to the socket yourself, but one
+   * listener per socket rather than two (a second one makes the socket keep a listener array): a server
+   * keeps its session bookkeeping here.
+   */
+  readonly beforeClose?: (this: WsSocket, code: number, reason: { toString(): string }) => void;
 }
+
+/*
+ * Listeners shared by every connection (ws calls them with the socket as `this`; set in the class's
+ * static block, which reaches its private members), the socket's connection found in a WeakMap: a
+ * closure per socket and event costs a function and its scope on each of thousands of connections, a
+ * WeakMap entry a fraction of that.
+ */
+const connections = new WeakMap<WsSocket, WsConnection>();
+let onMessage: (this: WsSocket, data: string | { toString(): string }, isBinary: boolean) => void;
+let onClose: (this: WsSocket, code: number, reason: { toString(): string }) => void;
 
 /** A Connection over a `ws` WebSocket, client or server side. */
 export class WsConnection extends SocketConnection<WsSocket> implements LinkControl {
   readonly maxConsecutiveBadFrames?: number;
   readonly floodPolicy?: FloodPolicy;
   #rawSocket: RawSocket | undefined;
+  readonly #beforeClose: WsConnectionOptions["beforeClose"];
 
   constructor(socket: WsSocket, options: WsConnectionOptions = {}) {
     super(socket);
     this.maxConsecutiveBadFrames = options.maxConsecutiveBadFrames;
     this.floodPolicy = options.floodPolicy;
     this.#rawSocket = options.rawSocket;
+    this.#beforeClose = options.beforeClose;
     if (!this.#rawSocket && socket.readyState === socket.CONNECTING) {
       socket.once("upgrade", (response) => {
         this.#rawSocket = response.socket;
       });
     }
-    if (slots.has(socket)) {
-      // A second adapter on one socket (unusual): its own listeners, as the shared ones find one slot.
+    if (connections.has(socket)) {
+      // A second adapter on one socket (unusual): its own listeners, as the shared ones find one connection.
       const slot = this.slot;
+      const beforeClose = this.#beforeClose;
       socket.on("message", (data, isBinary) => slot.message(textOf(data, isBinary)));
-      socket.on("close", (code, reason) => slot.close(code, reason.toString()));
+      socket.on("close", (code, reason) => {
+        beforeClose?.call(socket, code, reason);
+        slot.close(code, reason.toString());
+      });
     } else {
-      slots.set(socket, this.slot);
+      connections.set(socket, this);
       socket.on("message", onMessage);
       socket.on("close", onClose);
     }
@@ -92,6 +117,26 @@ export class WsConnection extends SocketConnection<WsSocket> implements LinkCont
 
   terminate(): void {
     this.socket.terminate();
+  }
+
+  cork(): void {
+    this.#rawSocket?.cork?.();
+  }
+
+  uncork(): void {
+    this.#rawSocket?.uncork?.();
+  }
+
+  static {
+    onMessage = function (this: WsSocket, data: string | { toString(): string }, isBinary: boolean): void {
+      connections.get(this)?.slot.message(textOf(data, isBinary));
+    };
+    onClose = function (this: WsSocket, code: number, reason: { toString(): string }): void {
+      const connection = connections.get(this);
+      if (!connection) return;
+      connection.#beforeClose?.call(this, code, reason);
+      connection.slot.close(code, reason.toString());
+    };
   }
 }
 
@@ -157,21 +202,6 @@ function countMessage(this: Receiver): void {
   } else {
     slowed.set(this, count + 1);
   }
-}
-
-/*
- * Listeners shared by every connection (ws calls them with the socket as `this`), the socket's slot
- * found in a WeakMap: a closure per socket and event costs a function and its scope on each of
- * thousands of connections, a WeakMap entry a fraction of that.
- */
-const slots = new WeakMap<WsSocket, ReceiverSlot>();
-
-function onMessage(this: WsSocket, data: string | { toString(): string }, isBinary: boolean): void {
-  slots.get(this)?.message(textOf(data, isBinary));
-}
-
-function onClose(this: WsSocket, code: number, reason: { toString(): string }): void {
-  slots.get(this)?.close(code, reason.toString());
 }
 
 // OCPP-J sends text frames only; a binary frame is decoded as UTF-8 all the same rather than lost, and

@@ -85,6 +85,23 @@ describe("benchmark scripts", { concurrency: true }, () => {
     for (const stack of roundTripStacks) assert.equal(line.results[stack].heartbeatsAnswered, connections);
   });
 
+  test("allocations prints bytes allocated per call on both sides, and who allocates them, for bare ws and ocppkit", async () => {
+    const lines = await runQuick("allocations.mjs");
+    assert.equal(lines.length, 1);
+    assert.equal(lines[0].bench, "allocations");
+    const results = lines[0].results as unknown as Record<
+      string,
+      Record<"client" | "server", { bytesPerCall: number; bySite: [string, number][] }>
+    >;
+    assert.deepEqual(Object.keys(results), ["ws", "ocppkit"]);
+    for (const stack of ["ws", "ocppkit"]) {
+      for (const side of ["client", "server"] as const) {
+        assert.ok(results[stack][side].bytesPerCall > 0, `${stack} ${side} allocates something per call`);
+        assert.ok(results[stack][side].bySite.length > 0);
+      }
+    }
+  });
+
   test("startup prints start-up time and RSS for node alone, ws, ocpp-rpc and ocppkit with and without ws", async () => {
     const lines = await runQuick("startup.mjs");
     assert.equal(lines.length, 1);

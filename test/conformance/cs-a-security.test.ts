@@ -8,6 +8,9 @@ import type { SimulatedCharger2 } from "../../src/station/simulated-charger-2.js
 import { csCasesOf, csConfig, type Fault, onSend, runAgainstSimulator, type SecuredLink, stationId } from "./cs-harness.js";
 
 const cases = csCasesOf("A");
+/** TC_A_19 leaves the station on a higher profile than the config says: it runs on its own. */
+const upgrade = cases.filter((kase) => kase.id === "TC_A_19_CS");
+const others = cases.filter((kase) => kase.id !== "TC_A_19_CS");
 const pem = (name: string) => readFileSync(fileURLToPath(new URL(`../../../test/fixtures/certs/${name}`, import.meta.url)), "utf8");
 const password = "conformance-password-0001";
 
@@ -16,17 +19,21 @@ function profile(n: 1 | 2 | 3, over: { password?: string } = {}): { config: Conf
   const pw = over.password ?? password;
   const basic = n < 3 ? { basicAuthPassword: pw } : {};
   const server = { cert: pem("server.crt"), key: pem("server.key") };
+  const mutualTls = { ...server, ca: [pem("ca.crt"), testCa().pem], requestCert: true, rejectUnauthorized: true };
+  // TC_A_19: the next profile's endpoint; its server certificate is issued by the configured CSMS root.
+  const upgradeTo = n === 1 ? { tls: server, basicAuth: true } : n === 2 ? { tls: mutualTls, basicAuth: false } : undefined;
+  const certificates = { CSMSRootCertificate: pem("ca.crt"), ManufacturerRootCertificate: pem("untrusted-ca.crt") };
   const secured: SecuredLink =
     n === 1
-      ? { password: pw, connect: { auth: { username: stationId, password: pw } } }
+      ? { password: pw, connect: { auth: { username: stationId, password: pw } }, upgrade: upgradeTo }
       : n === 2
-        ? { tls: server, password: pw, connect: { auth: { username: stationId, password: pw }, ca: pem("ca.crt") } }
+        ? { tls: server, password: pw, connect: { auth: { username: stationId, password: pw }, ca: pem("ca.crt") }, upgrade: upgradeTo }
         : {
             // The runner's CA signs the station's new certificate (A02): the server trusts it too.
-            tls: { ...server, ca: [pem("ca.crt"), testCa().pem], requestCert: true, rejectUnauthorized: true },
+            tls: mutualTls,
             connect: { ca: pem("ca.crt"), cert: pem("cp-1.crt"), key: pem("cp-1.key") },
           };
-  return { config: csConfig({ securityProfile: n, ...basic }), secured };
+  return { config: csConfig({ securityProfile: n, certificates, ...basic }), secured };
 }
 
 const describeResult = (r: CaseResult) => `${r.id}: ${r.outcome}${r.step ? ` at step ${r.step}` : ""} ${r.reason ?? ""}`;
@@ -71,6 +78,8 @@ const faults: Record<string, { fault?: Fault; profile: 1 | 2 | 3; password?: str
     },
     step: "6",
   },
+  // The station says Accepted to the new priority and stays where it is.
+  TC_A_19_CS: { profile: 1, fault: setVariablesAccepted, step: "7" },
   TC_A_20_CS: { profile: 1, fault: setVariablesAccepted, step: "4" },
   TC_A_21_CS: { profile: 2, fault: setVariablesAccepted, step: "4" },
   TC_A_22_CS: { profile: 2, fault: answers("SetNetworkProfile", () => ({ status: "Accepted" })), step: "2" },
@@ -81,7 +90,10 @@ describe("conformance cs, block A (security)", () => {
     const passed = new Set<string>();
     for (const n of [1, 2, 3] as const) {
       const { config, secured } = profile(n);
-      const results = await runAgainstSimulator(cases, config, undefined, secured);
+      const results = [
+        ...(await runAgainstSimulator(others, config, undefined, secured)),
+        ...(await runAgainstSimulator(upgrade, config, undefined, secured)),
+      ];
       const wrong = results.filter(
         (r) => r.outcome !== "pass" && !(r.outcome === "not applicable" && /needs .*security profile/.test(r.reason ?? "")),
       );

@@ -10,6 +10,7 @@ import {
   type CaseResult,
   type ConformanceConfig,
   type CsCase,
+  type CsRunOptions,
   csCases,
   httpTrigger,
   resolveConfig,
@@ -54,6 +55,8 @@ export interface SecuredLink {
   readonly password?: string;
   readonly connect: Pick<ConnectOptions, "auth" | "ca" | "cert" | "key">;
   readonly prepare?: (charger: SimulatedCharger2) => void;
+  /** The runner's endpoint one security profile higher (TC_A_19). */
+  readonly upgrade?: CsRunOptions["upgrade"];
 }
 
 /** Runs `cases` with the simulator as the station; `fault` makes it wrong; `secured` sets the security profile. */
@@ -75,6 +78,7 @@ export async function runAgainstSimulator(
       port: 0,
       tls: secured?.tls,
       password: secured?.password,
+      upgrade: secured?.upgrade,
       trigger: httpTrigger(control.url),
       waitForStationS: 30,
       onListening: (url) => {

@@ -182,6 +182,29 @@ test("a throttled charger's messages already read are handed on a few dozen per 
   assert.ok(turns.turnsWithEvents >= flood / 40);
 });
 
+test("a throttled charger's answers go out a slice per write to the socket, not one write each", async (t) => {
+  const next = sequencedHeartbeats();
+  const { centralSystem } = await server(t, { flood: { closeAfterThrottles: Number.POSITIVE_INFINITY } }, next);
+  const flooder = await openRaw(t, `${centralSystem.url}/FLOODER`);
+  const answered = answersOf(flooder.socket);
+  // The TCP socket below the server's WebSocket (ws keeps it as `_socket`): its writes are counted.
+  const connection = centralSystem.get("FLOODER")?.connection as WsConnection;
+  const tcp = (connection.socket as unknown as { _socket: Record<"_write" | "_writev", (...args: unknown[]) => void> })._socket;
+  let writes = 0;
+  for (const method of ["_write", "_writev"] as const) {
+    const original = tcp[method].bind(tcp);
+    tcp[method] = (...args: unknown[]) => {
+      writes++;
+      original(...args);
+    };
+  }
+  const flood = 2000;
+  for (let i = 0; i < flood; i++) flooder.socket.send(heartbeat(`f${i}`));
+  await until(() => answered.length === flood, "every pipelined CALL answered");
+  // Slices of maxPipelinedCalls (4) answers, each slice one write; the first CALLs of each read run at once.
+  assert.ok(writes <= flood / 2, `${writes} writes for ${flood} answers`);
+});
+
 test("a pipelining charger that does not read its answers gets no more answered while 64 KiB of them are unsent", async (t) => {
   const big = "x".repeat(16 * 1024);
   let handled = 0;

@@ -6,14 +6,24 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { type PayloadClass, silentLogger } from "ocppkit";
 import { CentralSystem } from "ocppkit/server";
+import * as v16 from "ocppkit/v16";
 import * as v201 from "ocppkit/v201";
-import { repoFile } from "../cli/cli-process.js";
+import { CliProcess, repoFile } from "../cli/cli-process.js";
 import { StationUnderTest } from "./harness.js";
 
 type Body = Record<string, unknown>;
 type After = { after(fn: () => unknown): void };
 const cert = (name: string) => readFileSync(repoFile(`test/fixtures/certs/${name}`), "utf8");
 const password = "network-profile-pw-0001";
+
+interface CsmsOptions {
+  readonly tls: object;
+  /** Basic auth password it accepts; without it a verified client certificate is required. */
+  readonly password?: string;
+  /** With a password: also let in a verified client certificate (one server for profiles 2 and 3). */
+  readonly certificates?: boolean;
+  readonly version?: "1.6" | "2.0.1";
+}
 
 /** A central system the station may switch to: wss with `tls`, checking Basic auth or the client certificate. */
 class Csms {
@@ -24,22 +34,28 @@ class Csms {
   #session: v201.ChargePoint | undefined;
   #central: CentralSystem;
 
-  constructor(options: { tls: object; password?: string }) {
+  readonly #kit: typeof v201;
+
+  constructor(options: CsmsOptions) {
+    const kit = (options.version === "1.6" ? v16 : v201) as unknown as typeof v201;
+    this.#kit = kit;
     this.#central = new CentralSystem({
-      protocols: ["ocpp2.0.1"],
+      protocols: [`ocpp${options.version ?? "2.0.1"}`],
       logger: silentLogger,
       tls: options.tls,
       authenticate: (_id, sent, _request, certificate) => {
         this.logins.push({ password: sent?.toString("utf8"), commonName: certificate?.subject?.CN as string | undefined });
-        return options.password === undefined ? certificate !== undefined : sent?.toString("utf8") === options.password;
+        if (sent !== undefined) return sent.toString("utf8") === options.password;
+        return certificate !== undefined && (options.password === undefined || options.certificates === true);
       },
       createChargePoint: ({ id, connection }) => {
-        const session = new v201.ChargePoint(id, connection, { logger: silentLogger });
-        for (const [action, sender] of Object.entries(v201.actionSender as Record<string, string>)) {
+        const session = new kit.ChargePoint(id, connection, { logger: silentLogger });
+        for (const [action, sender] of Object.entries(kit.actionSender as Record<string, string>)) {
           if (sender === "CentralSystem") continue;
           session.route(action, (payload: Body) => {
             this.received.push({ action, payload });
             if (action === "BootNotification") return { status: "Accepted", currentTime: new Date().toISOString(), interval: 300 };
+            if (action === "StatusNotification" || action === "SecurityEventNotification") return {};
             if (action === "Heartbeat") return { currentTime: new Date().toISOString() };
             if (action === "SignCertificate") return { status: "Accepted" };
             return {};
@@ -51,7 +67,7 @@ class Csms {
     });
   }
 
-  static async start(t: After, options: { tls: object; password?: string }): Promise<Csms> {
+  static async start(t: After, options: CsmsOptions): Promise<Csms> {
     const csms = new Csms(options);
     const { port } = await csms.#central.listen(0, "127.0.0.1");
     csms.url = `wss://127.0.0.1:${port}/ocpp`;
@@ -59,10 +75,10 @@ class Csms {
     return csms;
   }
 
-  async waitFor(action: string, timeoutMs = 60_000): Promise<Body> {
+  async waitFor(action: string, timeoutMs = 60_000, from = 0): Promise<Body> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const found = this.received.find((r) => r.action === action);
+      const found = this.received.find((r, i) => i >= from && r.action === action);
       if (found) return found.payload;
       if (Date.now() > deadline) throw new Error(`no ${action} at ${this.url} within ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -71,7 +87,7 @@ class Csms {
 
   async call(action: string, payload: Body): Promise<Body> {
     if (!this.#session) throw new Error(`the station is not connected to ${this.url}`);
-    const Payload = (v201.call as unknown as Record<string, PayloadClass>)[action];
+    const Payload = (this.#kit.call as unknown as Record<string, PayloadClass>)[action];
     return JSON.parse(JSON.stringify(await this.#session.call(new Payload(payload as never) as never, { suppress: false }))) as Body;
   }
 }
@@ -220,4 +236,69 @@ test("B10 fallback: a new profile whose server the station cannot trust fails Ne
     ["1", "1", "2"],
   );
   assert.equal(station.charger.child.exitCode, null, "the simulator keeps running");
+});
+
+test("1.6 security whitepaper A05: ChangeConfiguration SecurityProfile 2 -> 3 (after its checks) reconnects with the charger's new certificate", async (t) => {
+  const server = { cert: cert("server.crt"), key: cert("server.key"), ca: cert("ca.crt"), requestCert: true, rejectUnauthorized: false };
+  const csms = await Csms.start(t, { version: "1.6", tls: server, password, certificates: true });
+  const args = ["charge-point", `${csms.url}`, "--id", "CS1", "--version", "1.6", "--connectors", "1", "--meter-interval", "0"];
+  const charger = new CliProcess([...args, "--auth", `basic:CS1:${password}`, "--ca", repoFile("test/fixtures/certs/ca.crt"), "--json"]);
+  t.after(() => charger.stop());
+  await csms.waitFor("BootNotification");
+  const key = async (name: string) =>
+    ((await csms.call("GetConfiguration", { key: [name] })).configurationKey as Body[] | undefined)?.[0]?.value;
+  assert.equal(await key("SecurityProfile"), "2");
+  const change = (value: string) => csms.call("ChangeConfiguration", { key: "SecurityProfile", value });
+  // A05.FR.01: not higher; A05.FR.04: profile 3 without a ChargePointCertificate.
+  assert.deepEqual(await change("2"), { status: "Rejected" });
+  assert.deepEqual(await change("3"), { status: "Rejected" });
+  await csms.call("ExtendedTriggerMessage", { requestedMessage: "SignChargePointCertificate" });
+  const csr = await csms.waitFor("SignCertificate");
+  assert.deepEqual(await csms.call("CertificateSigned", { certificateChain: signWithTestCa(t, String(csr.csr)) }), { status: "Accepted" });
+  const boots = csms.received.length;
+  assert.deepEqual(await change("3"), { status: "Accepted" });
+  // A05.FR.06/07: disconnected and connected again, with the client certificate and no password.
+  await charger.waitForJson((line: { message?: string }) => /connected with security profile 3/.test(line.message ?? ""), 30_000);
+  assert.deepEqual(csms.logins.at(-1), { password: undefined, commonName: "CS1" });
+  assert.equal(await key("SecurityProfile"), "3");
+  assert.equal(csms.received.length >= boots, true);
+});
+
+test("1.6 A05.FR.08: a security profile the central system refuses falls back to the previous one", async (t) => {
+  // Client certificates are verified in TLS but refused with 401: profile 3 cannot connect here.
+  const server = { cert: cert("server.crt"), key: cert("server.key"), ca: cert("ca.crt"), requestCert: true, rejectUnauthorized: false };
+  const csms = await Csms.start(t, { version: "1.6", tls: server, password });
+  const args = ["charge-point", `${csms.url}`, "--id", "CS1", "--version", "1.6", "--connectors", "1", "--meter-interval", "0"];
+  const charger = new CliProcess([
+    ...args,
+    "--auth",
+    `basic:CS1:${password}`,
+    "--ca",
+    repoFile("test/fixtures/certs/ca.crt"),
+    "--cert",
+    repoFile("test/fixtures/certs/cp-1.crt"),
+    "--key",
+    repoFile("test/fixtures/certs/cp-1.key"),
+    "--json",
+  ]);
+  t.after(() => charger.stop());
+  await csms.waitFor("BootNotification");
+  await csms.waitFor("StatusNotification");
+  const logins = csms.logins.length;
+  const from = csms.received.length;
+  assert.deepEqual(await csms.call("ChangeConfiguration", { key: "SecurityProfile", value: "3" }), { status: "Accepted" });
+  await charger.waitForJson(
+    (line: { message?: string }) => /security profile 3 failed 3 times.*back to security profile 2/.test(line.message ?? ""),
+    60_000,
+  );
+  for (let i = 0; i < 600 && csms.logins.length < logins + 4; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.deepEqual(
+    csms.logins.slice(logins).map((l) => (l.password ? "password" : "certificate")),
+    ["certificate", "certificate", "certificate", "password"],
+  );
+  // Back on the link: the charger reports its connectors again.
+  await csms.waitFor("StatusNotification", 30_000, from);
+  const value = await csms.call("GetConfiguration", { key: ["SecurityProfile"] });
+  assert.equal((value.configurationKey as Body[])[0].value, "2");
+  assert.equal(charger.child.exitCode, null, "the simulator keeps running");
 });

@@ -1,7 +1,7 @@
 /** Block A, Security (part 6 section 2.2): the TC_A_*_CS cases, steps numbered as there. */
 import type { CsCase } from "../case.js";
 import type { ConformanceConfig } from "../config.js";
-import { expectCsr, renewChargingStationCertificate, testCa } from "./certificate-states.js";
+import { certificateInstalled, expectCsr, renewChargingStationCertificate, testCa } from "./certificate-states.js";
 import type { CsTest } from "./cs-test.js";
 import { booted, csCase, field } from "./states.js";
 
@@ -234,6 +234,55 @@ export const securityCsCases: CsCase[] = [
         certificateType: "ChargingStationCertificate",
       });
       t.expect(12, "CertificateSignedResponse status", signed.status, "Accepted");
+    },
+  }),
+  csCase({
+    id: "TC_A_19_CS",
+    name: "Upgrade Charging Station Security Profile - Accepted",
+    useCases: ["A05"],
+    requires: upgradable,
+    async run(t) {
+      const higher = t.config.securityProfile + 1;
+      // Memory State: profile 1 needs a CSMS root to go to 2, profile 2 its own certificate to go to 3.
+      if (t.config.securityProfile === 1) await certificateInstalled(t, "CSMSRootCertificate");
+      else await renewChargingStationCertificate(t);
+      const url = await t.upgradeEndpoint(1);
+      const { free, active } = await slots(t);
+      const n = t.config.networkProfile;
+      const stored = await t.send(1, "SetNetworkProfile", {
+        configurationSlot: free,
+        connectionData: {
+          messageTimeout: n.messageTimeout,
+          ocppCsmsUrl: url,
+          ocppInterface: n.ocppInterface,
+          ocppTransport: "JSON",
+          ocppVersion: "OCPP20",
+          securityProfile: higher,
+        },
+      });
+      t.expect(2, "SetNetworkProfileResponse status", stored.status, "Accepted");
+      const result = await setVariable(t, 3, "OCPPCommCtrlr", "NetworkConfigurationPriority", `${free},${active}`);
+      t.expectOneOf(4, "SetVariablesResponse setVariableResult[0].attributeStatus", result.attributeStatus, ["Accepted", "RebootRequired"]);
+      if (result.attributeStatus === "RebootRequired") {
+        const reset = await t.send(5, "Reset", { type: "OnIdle" });
+        t.expect(6, "ResetResponse status", reset.status, "Accepted");
+      }
+      // Steps 7-8: the station connects to the new endpoint with security profile <Configured + 1>.
+      await t.expectUpgradedConnection(7);
+      await booted(t);
+      const profile = await getVariable(t, 10, "SecurityCtrlr", "SecurityProfile");
+      t.expect(11, "GetVariablesResponse getVariableResult[0].attributeValue (SecurityProfile)", profile, String(higher));
+      const priority = (await getVariable(t, 12, "OCPPCommCtrlr", "NetworkConfigurationPriority")) ?? "";
+      t.expectThat(
+        13,
+        "GetVariablesResponse getVariableResult[0].attributeValue (NetworkConfigurationPriority)",
+        !priority
+          .split(",")
+          .map((s) => s.trim())
+          .includes(String(active)),
+        `without slot ${active}`,
+        priority,
+      );
     },
   }),
   // Prerequisites: profile 1 in use, no CSMSRootCertificate installed.

@@ -51,6 +51,10 @@ export interface StationLink {
   readonly lastPassword?: string;
   /** Profiles 1 and 2: accept connections with this password too (a case gave the station a new one). */
   acceptPassword?(password: string): void;
+  /** The URL of a second endpoint one security profile higher (TC_A_19), undefined when the runner has none. */
+  upgradeEndpoint?(): Promise<string | undefined>;
+  /** The station's connection is on that second endpoint. */
+  readonly onUpgradeEndpoint?: boolean;
 }
 
 export interface CsTestOptions {
@@ -299,6 +303,30 @@ export class CsTest {
       return this.#fail(new CheckFailure(label, `the answer to ${action}`, `${action}Response`, "the station closed the connection"));
     if (error instanceof CheckFailure || error instanceof StepError) return this.#fail(error);
     return this.#fail(new StepError(label, `${action} failed: ${(error as Error).message}`));
+  }
+
+  /** Step `step` needs the runner's endpoint of the next security profile: its URL (without the station id). */
+  async upgradeEndpoint(step: number | string): Promise<string> {
+    const label = this.#begin(step);
+    const url = await this.#link.upgradeEndpoint?.();
+    if (url === undefined)
+      throw this.#fail(new StepError(label, "the runner has no endpoint of the next security profile (runCs option `upgrade`)"));
+    return url;
+  }
+
+  /** Waits (bounded by actionTimeoutS) for the station to be connected on the endpoint of upgradeEndpoint(). */
+  async expectUpgradedConnection(step: number | string): Promise<void> {
+    const label = this.#begin(step);
+    const seconds = this.config.actionTimeoutS;
+    const deadline = performance.now() + seconds * 1000;
+    while (!(this.#link.onUpgradeEndpoint === true)) {
+      if (performance.now() > deadline)
+        throw this.#fail(
+          new CheckFailure(label, "the station connects with the new network profile", `a connection within ${seconds} s`, "none"),
+        );
+      await this.wait(0.1);
+    }
+    await this.#connection(label);
   }
 
   /** The Basic auth password the station last connected with (undefined without Basic auth). */

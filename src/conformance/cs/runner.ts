@@ -31,6 +31,12 @@ export interface CsRunOptions {
   readonly trigger?: Trigger;
   /** Seconds to wait for the station's first connection and boot. Default 300. */
   readonly waitForStationS?: number;
+  /**
+   * A second endpoint one security profile higher, for TC_A_19 (the station is moved to it): TLS settings
+   * (for profile 3 with `requestCert` and the CA of the station's certificates) and whether it asks for
+   * the Basic auth password (profile 2). Without it TC_A_19 is an error that says so.
+   */
+  readonly upgrade?: { readonly tls: HttpsServerOptions; readonly basicAuth: boolean };
   /** Called once listening, with the URL the station must connect to. */
   readonly onListening?: (url: string) => void;
   /** Connections and refusals, one line each. */
@@ -66,21 +72,26 @@ class StationSide implements StationLink {
   constructor(options: CsRunOptions) {
     this.#options = options;
     if (options.password !== undefined) this.#passwords.add(options.password);
+    this.server = this.#serve(options.tls, options.password !== undefined, options.port ?? 9000);
+  }
+
+  /** A listening endpoint for the station: the main one, or the higher security profile of TC_A_19. */
+  #serve(tls: HttpsServerOptions | undefined, basicAuth: boolean, port: number): CentralSystem<ChargePoint> {
+    const options = this.#options;
     const { config } = options;
     const expected = config.stationId;
-    this.server = new CentralSystem<ChargePoint>({
+    const server = new CentralSystem<ChargePoint>({
       protocols: ["ocpp2.0.1"],
       host: options.host,
-      port: options.port ?? 9000,
-      tls: options.tls,
+      port,
+      tls,
       isKnownChargePoint: (id) => id === expected,
-      authenticate:
-        options.password === undefined
-          ? undefined
-          : (_id, password) => {
-              this.lastPassword = password?.toString("utf8");
-              return this.lastPassword !== undefined && this.#passwords.has(this.lastPassword);
-            },
+      authenticate: !basicAuth
+        ? undefined
+        : (_id, password) => {
+            this.lastPassword = password?.toString("utf8");
+            return this.lastPassword !== undefined && this.#passwords.has(this.lastPassword);
+          },
       replaceExisting: true,
       createChargePoint: ({ id, connection }) => {
         const cp = new ChargePoint(id, connection, {
@@ -105,22 +116,39 @@ class StationSide implements StationLink {
         return cp;
       },
     });
-    this.server.on("connect", (cp, context) => {
+    server.on("connect", (cp, context) => {
       this.current = cp;
+      this.onUpgradeEndpoint = server === this.upgraded;
       options.onStation?.({ event: "connected", id: cp.id, detail: `${cp.id} connected from ${context.request.socket.remoteAddress}` });
       this.#wakeAll();
     });
-    this.server.on("disconnect", (cp, code, reason) => {
+    server.on("disconnect", (cp, code, reason) => {
       if (this.current === cp) this.current = undefined;
       options.onStation?.({ event: "disconnected", id: cp.id, detail: `${cp.id} disconnected (${code}${reason ? ` ${reason}` : ""})` });
     });
-    this.server.on("reject", (rejection) =>
+    server.on("reject", (rejection) =>
       options.onStation?.({
         event: "refused",
         id: rejection.id,
         detail: `refused ${rejection.id ?? "a connection"}: ${rejection.statusCode ?? ""} ${rejection.message}`.replace("  ", " "),
       }),
     );
+    return server;
+  }
+
+  /** The endpoint of the higher security profile (TC_A_19), listening once asked for. */
+  upgraded: CentralSystem<ChargePoint> | undefined;
+  /** The station's connection came in on that endpoint. */
+  onUpgradeEndpoint = false;
+
+  async upgradeEndpoint(): Promise<string | undefined> {
+    const upgrade = this.#options.upgrade;
+    if (!upgrade) return undefined;
+    if (!this.upgraded) {
+      this.upgraded = this.#serve(upgrade.tls, upgrade.basicAuth, 0);
+      await this.upgraded.listen(0, this.#options.host);
+    }
+    return this.upgraded.url;
   }
 
   #incoming(action: string, payload: Body): Body {
@@ -272,6 +300,7 @@ export async function runCs(options: CsRunOptions): Promise<CaseResult[]> {
     }
     return results;
   } finally {
+    await side.upgraded?.close({ code: 1000, reason: "conformance run finished", timeoutMs: 2_000 });
     await side.server.close({ code: 1000, reason: "conformance run finished", timeoutMs: 2_000 });
   }
 }
