@@ -117,7 +117,8 @@ export class Authorization {
       return undefined;
     }
     cached.storedAt = Date.now();
-    return cached;
+    const { storedAt: _, ...info } = cached;
+    return info;
   }
 
   /** Whether `idToken` may charge now, asking the CSMS only when the settings say so. */

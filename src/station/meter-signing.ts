@@ -58,7 +58,11 @@ export class MeterSigner {
    * `values` (meterValue entries) with every sampledValue signed; `first`: these open a transaction
    * (OncePerTransaction sends the key only then).
    */
-  signAll<T extends { timestamp: string; sampledValue: readonly Body[] }>(values: readonly T[], policy: string, first: boolean): T[] {
+  signAll<T extends { timestamp: string; sampledValue: readonly Body[] }>(
+    values: readonly T[],
+    policy: string,
+    first: boolean,
+  ): (T & { sampledValue: (Body & { signedMeterValue: SignedMeterValue })[] })[] {
     const withKey =
       policy === PublicKeyWithSignedMeterValue.EveryMeterValue || (policy === PublicKeyWithSignedMeterValue.OncePerTransaction && first);
     return values.map((value) => ({

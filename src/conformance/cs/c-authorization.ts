@@ -7,7 +7,6 @@ import { type CsCase, Feature } from "../case.js";
 import type { IdToken } from "../config.js";
 import {
   answerWithGroups,
-  authorizedTrigger,
   expectAuthorize,
   expectAuthorizedEvent,
   expectCharging,
@@ -85,11 +84,10 @@ function cachedNotAccepted(id: string, name: string, token: "invalid" | "blocked
 
 /** EVConnectedPreSession, then the cached valid idToken: no Authorize, the authorized TransactionEvent, charging (TC_C_08). */
 async function chargeWithCachedToken(t: CsTest, token: IdToken, steps: readonly [number | string, number | string, number | string]) {
-  const points = await txStartPoints(t);
   await evConnectedPreSession(t);
   const since = t.mark();
   await presentIdToken(t, "Manual Action", token, "Present the idToken which is already in the Authorization Cache");
-  await expectAuthorizedEvent(t, steps[1], token, since, authorizedTrigger(points, true));
+  await expectAuthorizedEvent(t, steps[1], token, since);
   const transactionId = await expectCharging(t, steps[2], since);
   expectNoAuthorize(t, steps[0], since, "the idToken is in the Authorization Cache and LocalPreAuthorize is true");
   return { since, transactionId };
@@ -104,10 +102,9 @@ async function presentBeforePlugIn(t: CsTest, first: number): Promise<void> {
   const points = await txStartPoints(t);
   const since = t.mark();
   await presentIdToken(t, "Manual Action", valid, "Present the valid idToken which is already in the Authorization Cache");
-  const trigger = authorizedTrigger(points, false);
-  if (startsBeforePlugIn(points)) await expectAuthorizedEvent(t, first, valid, since, trigger);
+  if (startsBeforePlugIn(points)) await expectAuthorizedEvent(t, first, valid, since);
   await evConnectedPreSession(t);
-  if (!startsBeforePlugIn(points)) await expectAuthorizedEvent(t, first, valid, since, trigger);
+  if (!startsBeforePlugIn(points)) await expectAuthorizedEvent(t, first, valid, since, t.evseId, { pluggedInFirst: false });
   const transactionId = await expectCharging(t, first + 3, since);
   expectNoAuthorize(t, first, since, "the idToken is in the Authorization Cache and LocalPreAuthorize is true");
   await stopCharging(t, transactionId);
@@ -249,10 +246,9 @@ export const authorizationCsCases: CsCase[] = [
           await evConnectedPreSession(t);
           // Step 13: the CSMS now answers the same idToken Invalid.
           t.answer("TransactionEvent", (p) => (p.idToken ? { idTokenInfo: { status: "Invalid" } } : {}));
-          const trigger = authorizedTrigger(await txStartPoints(t), true);
           const since = t.mark();
           await presentIdToken(t, "Manual Action", valid, "Present the same valid idToken");
-          const event = await expectAuthorizedEvent(t, 12, valid, since, trigger);
+          const event = await expectAuthorizedEvent(t, 12, valid, since);
           expectNoAuthorize(t, 12, since, "the AuthorizeResponse of step 2 put the idToken in the Authorization Cache");
           await sessionEnds(t, String(field(event.payload, "transactionInfo.transactionId")), since);
         },
@@ -275,10 +271,9 @@ export const authorizationCsCases: CsCase[] = [
           await evConnectedPreSession(t);
           t.answer("TransactionEvent", (p) => (p.idToken ? { idTokenInfo: { status: "Invalid" } } : {}));
           t.answer("Authorize", { idTokenInfo: { status: "Invalid" } });
-          const trigger = authorizedTrigger(await txStartPoints(t), true);
           const since = t.mark();
           await presentIdToken(t, "Manual Action", valid, "Present the valid idToken");
-          const event = await expectAuthorizedEvent(t, 1, valid, since, trigger);
+          const event = await expectAuthorizedEvent(t, 1, valid, since);
           expectNoAuthorize(t, 1, since, "the idToken is in the Authorization Cache and LocalPreAuthorize is true");
           await sessionEnds(t, String(field(event.payload, "transactionInfo.transactionId")), since);
           await evConnectedPreSession(t);
@@ -425,12 +420,11 @@ export const authorizationCsCases: CsCase[] = [
         async () => {
           await evConnectedPreSession(t);
           await t.wait(lifetimeS + 1);
-          const trigger = authorizedTrigger(await txStartPoints(t), true);
           const since = t.mark();
           await presentIdToken(t, "Manual Action", valid, "Present the valid idToken (its cache entry has expired)");
           // The cache entry is gone: Reusable State Authorized must ask the CSMS.
           await expectAuthorize(t, "Authorized 1", valid, since);
-          const event = await expectAuthorizedEvent(t, "Authorized 3", valid, since, trigger);
+          const event = await expectAuthorizedEvent(t, "Authorized 3", valid, since);
           await stopCharging(t, String(field(event.payload, "transactionInfo.transactionId")));
         },
         ["AuthCtrlr.LocalPreAuthorize"],

@@ -30,6 +30,7 @@ export async function withSettings(
   body: () => Promise<void>,
   ifImplemented: readonly string[] = [],
 ): Promise<void> {
+  if (settings.some(([component]) => component === "TxCtrlr")) readPoints.delete(t);
   const before = await t.send("Before", "GetVariables", { getVariableData: settings.map(ref) });
   const previous = settings.map((setting, i) => [...setting.slice(0, 2), field(before, `getVariableResult.${i}.attributeValue`)] as const);
   const set = await t.send("Before", "SetVariables", {
@@ -60,11 +61,27 @@ export async function withSettings(
 }
 
 /** The station's TxStartPoint (the OCTT has it configured; it decides which steps part 6 expects). */
-export async function txStartPoints(t: CsTest): Promise<string[]> {
-  const read = await t.send("TxStartPoint", "GetVariables", {
-    getVariableData: [{ component: { name: "TxCtrlr" }, variable: { name: "TxStartPoint" } }],
+export function txStartPoints(t: CsTest): Promise<string[]> {
+  return txPoints(t, "TxStartPoint");
+}
+
+/** TxStartPoint or TxStopPoint, read once per case (a case that sets them reads them again). */
+const readPoints = new WeakMap<CsTest, Map<string, string[]>>();
+async function txPoints(t: CsTest, variable: "TxStartPoint" | "TxStopPoint"): Promise<string[]> {
+  const known = readPoints.get(t)?.get(variable);
+  if (known) return known;
+  const read = await t.send(variable, "GetVariables", {
+    getVariableData: [{ component: { name: "TxCtrlr" }, variable: { name: variable } }],
   });
-  return String(field(read, "getVariableResult.0.attributeValue") ?? "").split(",");
+  const points = String(field(read, "getVariableResult.0.attributeValue") ?? "").split(",");
+  readPoints.set(t, (readPoints.get(t) ?? new Map()).set(variable, points));
+  return points;
+}
+
+/** Whether the transaction ends as soon as it is no longer authorized, before the EV leaves (TxStopPoint, part 6 EVConnectedPostSession). */
+export async function endsBeforeUnplug(t: CsTest): Promise<boolean> {
+  const points = await txPoints(t, "TxStopPoint");
+  return ["Authorized", "PowerPathClosed", "EnergyTransfer", "DataSigned"].some((point) => points.includes(point));
 }
 
 /** Whether the transaction starts at the authorization (or earlier), before the cable is in. */
@@ -131,41 +148,46 @@ function ofEvse(t: CsTest, since: number, evseId: number): (payload: Body) => bo
 /**
  * The triggerReason of the first TransactionEvent after a local authorization. Part 6 Table 237 step 3
  * (triggerReason Authorized) "needs to be executed when TxStartPoint contains Authorized OR the
- * transaction already started" (EVConnected with the EV plugged in first); otherwise "the first
- * TransactionEventRequest sent after authorization contains the idToken field" is the one that starts
- * the transaction: CablePluggedIn at the plug-in (TxStartPoint EVConnected, the idToken presented
- * first, Table 239 step 3), else ChargingStateChanged as the power path closes or energy flows (steps 7, 9).
+ * transaction already started" (ParkingBayOccupancy, or EVConnected with the EV plugged in first);
+ * otherwise "the first TransactionEventRequest sent after authorization contains the idToken field" is
+ * the one that starts the transaction: CablePluggedIn at the plug-in (TxStartPoint EVConnected, the
+ * idToken presented first, Table 239 step 3), else ChargingStateChanged as the power path closes or
+ * energy flows (Table 239 steps 7, 9).
  */
-export function authorizedTrigger(startPoints: readonly string[], evConnected: boolean): string {
-  if (startPoints.includes("Authorized")) return "Authorized";
-  if (startPoints.includes("EVConnected")) return evConnected ? "Authorized" : "CablePluggedIn";
+export function authorizedTrigger(startPoints: readonly string[], pluggedInFirst: boolean): string {
+  if (startsBeforePlugIn(startPoints)) return "Authorized";
+  if (startPoints.includes("EVConnected")) return pluggedInFirst ? "Authorized" : "CablePluggedIn";
   return "ChargingStateChanged";
 }
 
 /**
- * Step `step`: the first TransactionEvent carrying the authorized idToken (part 6 Reusable State
- * Authorized step 3 and its note): triggerReason `trigger` (see `authorizedTrigger`), the idToken's
- * fields, eventType Started or Updated.
+ * Step `step`: the first TransactionEvent after the authorization, which carries the idToken's fields
+ * (part 6 Reusable State Authorized, CSMS note of step 4). Where the authorization itself is a
+ * TransactionEvent (step 3: TxStartPoint contains Authorized, or the transaction already started, with
+ * ParkingBayOccupancy, or EVConnected with the cable in before the idToken), it has triggerReason
+ * Authorized and eventType Started or Updated; otherwise the first event comes at a later start point,
+ * with that point's triggerReason (`authorizedTrigger`).
  */
 export async function expectAuthorizedEvent(
   t: CsTest,
   step: number | string,
   token: IdToken,
   since: number,
-  trigger: string,
   evseId = t.evseId,
+  options: { pluggedInFirst?: boolean } = {},
 ): Promise<StationCall> {
+  const points = await txStartPoints(t);
+  const trigger = authorizedTrigger(points, options.pluggedInFirst ?? true);
   const event = await t.expectCall(step, "TransactionEvent", {
     since,
     where: (p) => p.idToken !== undefined && ofEvse(t, since, evseId)(p),
     describe: `with the idToken, EVSE ${evseId}`,
   });
-  expectFields(t, step, "TransactionEventRequest", event.payload, {
-    triggerReason: trigger,
-    "idToken.idToken": token.idToken,
-    "idToken.type": token.type,
-  });
-  t.expectOneOf(step, "TransactionEventRequest eventType", event.payload.eventType, ["Started", "Updated"]);
+  expectFields(t, step, "TransactionEventRequest", event.payload, { "idToken.idToken": token.idToken, "idToken.type": token.type });
+  t.expect(step, "TransactionEventRequest triggerReason", event.payload.triggerReason, trigger);
+  if (trigger === "Authorized") t.expectOneOf(step, "TransactionEventRequest eventType", event.payload.eventType, ["Started", "Updated"]);
+  // A transaction that starts at a later point starts with this event.
+  else t.expect(step, "TransactionEventRequest eventType", event.payload.eventType, "Started");
   return event;
 }
 
@@ -211,12 +233,11 @@ export async function startCharging(
 ): Promise<string> {
   const evseId = options.evseId ?? t.evseId;
   const [authorizeStep, eventStep, chargingStep] = options.steps ?? ["Authorized 1", "Authorized 3", "EnergyTransferStarted"];
-  const points = await txStartPoints(t);
   await plugIn(t, "EVConnectedPreSession 1", evseId);
   const since = t.mark();
   await presentIdToken(t, "Manual Action", token, "Present idToken", evseId);
   if (!options.cached) await expectAuthorize(t, authorizeStep, token, since);
-  await expectAuthorizedEvent(t, eventStep, token, since, authorizedTrigger(points, true), evseId);
+  await expectAuthorizedEvent(t, eventStep, token, since, evseId);
   const transactionId = await expectCharging(t, chargingStep, since, evseId);
   if (options.cached) expectNoAuthorize(t, authorizeStep, since, "the idToken is in the Authorization Cache");
   return transactionId;
@@ -255,16 +276,20 @@ export async function sessionEnds(
   evseId = t.evseId,
   status = "Available",
 ): Promise<StationCall> {
-  let ended: StationCall | undefined;
-  await t.state("EVConnectedPostSession", async () => {
-    ended = await t.expectCall(1, "TransactionEvent", {
+  const ended = (step: string) =>
+    t.expectCall(step, "TransactionEvent", {
       since,
       where: (p) => p.eventType === "Ended" && field(p, "transactionInfo.transactionId") === transactionId,
       describe: "eventType Ended",
     });
-  });
+  // TxStopPoint: the transaction ends with the authorization (EVConnectedPostSession) or when the EV leaves (EVDisconnected step 3).
+  if (await endsBeforeUnplug(t)) {
+    const event = await ended("EVConnectedPostSession 1");
+    await unplug(t, "EVDisconnected 1", evseId, status);
+    return event;
+  }
   await unplug(t, "EVDisconnected 1", evseId, status);
-  return ended as StationCall;
+  return ended("EVDisconnected 3");
 }
 
 /** "Manual Action: Disconnect the EV and EVSE" at `evseId`: the connector reports `status`. */
