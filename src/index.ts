@@ -4,6 +4,7 @@ export { ocpp16QueuePolicy, ocpp201QueuePolicy, type QueuePolicy, queuePolicyFor
 export { MessageDroppedError, QueueFullError } from "./queue/queue-errors.js";
 export { MemoryStore, type QueueRecord, type QueueStore } from "./queue/store.js";
 export {
+  type QueueCallOptions,
   type QueueDelivery,
   type QueueDrop,
   type Queued,
@@ -41,6 +42,7 @@ export { ConnectError, type ConnectOptions, connect } from "./transport/connect.
 export { type ConnectWebSocketOptions, connectWebSocket, type WhatwgWebSocketConstructor } from "./transport/connect-web-socket.js";
 export type { Connection, ConnectionReceiver, LinkControl } from "./transport/connection.js";
 export {
+  type Endpoint,
   LinkState,
   type LinkStateChange,
   ReconnectingConnection,

@@ -3,11 +3,15 @@
  * can send with a valid, sensible response (each overridable per action), and keeps one session per
  * connected charger so commands can be sent to it. Used by `ocppkit serve` and `ocppkit demo`.
  */
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
+import type { TLSSocket } from "node:tls";
 import { type Handler, type Logger, SecurityError, validatePayload } from "../index.js";
+import type { CertificateAuthority } from "../pki/index.js";
 import type { FloodPolicyOptions, FloodReport } from "../rpc/flood-policy.js";
 import { type AnyChargePoint, type ClusterMembership, CentralSystem as CoreCentralSystem } from "../server/index.js";
 import { schemaAnswer } from "../station/schema-answers.js";
 import { Action, AuthorizationStatus } from "../v16/index.js";
+import { certificateSigning } from "./certificate-signing.js";
 import { versionKits } from "./version-kits.js";
 import { subprotocolOf, type VersionName } from "./versions.js";
 
@@ -33,6 +37,13 @@ export interface CentralSystemOptions {
   readonly auth?: { readonly username: string; readonly password: string };
   /** TLS (wss://); with `ca`, chargers must present a client certificate signed by it (security profile 3). */
   readonly tls?: { readonly cert: Buffer; readonly key: Buffer; readonly ca?: Buffer };
+  /**
+   * A second listener, wss:// with `tls`, while `port` stays ws:// (a station can be upgraded from profile 1
+   * to 2 or 3, TC_A_19): with a `tls.ca`, a client certificate is asked for and, when sent, must verify.
+   */
+  readonly tlsPort?: number;
+  /** The CA that signs the CSRs of SignCertificate (A02/A03); without one SignCertificate is only answered. */
+  readonly ca?: CertificateAuthority;
   /** Per version and action, fields laid over the default response (see resolveResponses). */
   readonly responses?: ResponsesByVersion;
   /** Heartbeat interval given in BootNotification responses, in seconds. Default 60. */
@@ -53,6 +64,8 @@ export interface CentralSystemOptions {
 export interface CentralSystem {
   /** ws://host:port (or wss://): chargers connect to `${url}/${id}`. */
   readonly url: string;
+  /** wss://host:port of the second listener (`tlsPort`). */
+  readonly tlsUrl?: string;
   readonly sessions: ReadonlyMap<string, CentralSystemSession>;
   close(): Promise<void>;
 }
@@ -205,6 +218,10 @@ export async function startCentralSystem(options: CentralSystemOptions): Promise
   );
   const auth = options.auth;
   const passwords = auth ? new StationPasswords() : undefined;
+  const secondListener = options.tlsPort !== undefined && options.tls !== undefined;
+  // 1.6 security whitepaper A05.FR.09 (2.0.1 A05, TC_A_19 step 11): once a station connected with a higher
+  // security profile, the CSMS no longer lets it connect with a lower one.
+  const profiles = new Map<string, number>();
   const logger: Logger = passwords
     ? {
         ...options.logger,
@@ -218,15 +235,28 @@ export async function startCentralSystem(options: CentralSystemOptions): Promise
     protocols: options.versions.map(subprotocolOf),
     host: options.host,
     port: options.port,
-    tls: options.tls && { ...options.tls, requestCert: !!options.tls.ca, rejectUnauthorized: !!options.tls.ca },
+    tls: secondListener
+      ? undefined
+      : options.tls && { ...options.tls, requestCert: !!options.tls.ca, rejectUnauthorized: !!options.tls.ca },
     // The server module refuses a Basic username other than the identity before asking, so "*" means
-    // "any charger with this password" and a named user means "only that charger".
-    authenticate: auth
-      ? (id, password) =>
-          (auth.username === "*" || auth.username === id) &&
-          password !== undefined &&
-          password.toString("utf8") === (passwords?.of(id) ?? auth.password)
-      : undefined,
+    // "any charger with this password" and a named user means "only that charger". A verified client
+    // certificate (profile 3) needs no password.
+    authenticate:
+      auth || secondListener
+        ? (id, password, request, certificate) => {
+            const socket = request.socket as Partial<TLSSocket>;
+            // On the second listener a client certificate is optional, but one that is sent must verify (A00).
+            if (socket.encrypted && !socket.authorized && Object.keys(socket.getPeerCertificate?.() ?? {}).length) return false;
+            const profile = securityProfileOf(request, certificate);
+            if (profile < (profiles.get(id) ?? 0)) return false;
+            if (!auth || profile === 3) return true;
+            return (
+              (auth.username === "*" || auth.username === id) &&
+              password !== undefined &&
+              password.toString("utf8") === (passwords?.of(id) ?? auth.password)
+            );
+          }
+        : undefined,
     pingIntervalMs: 30_000,
     shutdownTimeoutMs: 2_000,
     cluster: options.cluster,
@@ -235,12 +265,15 @@ export async function startCentralSystem(options: CentralSystemOptions): Promise
     createChargePoint: ({ id, connection, protocol }) => {
       const served = answersByVersion.get(protocol) ?? [...answersByVersion.values()][0];
       const session = new served.kit.ChargePoint(id, connection, { logger });
+      const signing = options.ca && certificateSigning(options.ca, served.kit, session, options.logger);
+      if (signing) session.routeAfter("SignCertificate", signing.after);
       const pendingInterval = served.kit.version === "1.6" ? undefined : options.behaviour?.pendingFirstBoot?.(id);
       const around = options.behaviour?.around;
       // B02.FR.09 / B03.FR.07: until a BootNotification is Accepted, a station answered Pending gets SecurityError for anything else.
       let registration: "Pending" | "Accepted" | undefined = pendingInterval === undefined ? undefined : "Pending";
       let boots = 0;
-      for (const [action, make] of Object.entries(served.answers)) {
+      for (const [action, answerOf] of Object.entries(served.answers)) {
+        const make = action === "SignCertificate" && signing ? signing.answer : answerOf;
         const fields = served.overrides?.[action];
         const answer = fields ? (request: Record<string, unknown>) => ({ ...make(request), ...fields }) : make;
         if (registration === undefined && !around) {
@@ -265,13 +298,48 @@ export async function startCentralSystem(options: CentralSystemOptions): Promise
       return session;
     },
   });
-  server.on("connect", (session) => options.onConnect?.(session));
+  server.on("connect", (session, context) => {
+    const profile = securityProfileOf(context.request, context.certificate);
+    if (profile > (profiles.get(session.id) ?? 0)) profiles.set(session.id, profile);
+    options.onConnect?.(session);
+  });
   server.on("flood", (session, report) => options.onFlood?.(session, report));
   server.on("disconnect", (session, code, reason) => options.onDisconnect?.(session, code, reason));
   await server.listen();
+  let tlsServer: HttpsServer | undefined;
+  if (secondListener && options.tls) {
+    const tls = options.tls;
+    tlsServer = createHttpsServer({ ...tls, requestCert: !!tls.ca, rejectUnauthorized: false }, (_request, response) =>
+      response.writeHead(426, { connection: "close", upgrade: "websocket" }).end("This is an OCPP-J endpoint: connect with a WebSocket\n"),
+    );
+    tlsServer.on("upgrade", (request, socket, head) => server.handleUpgrade(request, socket, head));
+    const listening = tlsServer;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        listening.once("error", reject);
+        listening.listen(options.tlsPort, options.host, () => resolve());
+      });
+    } catch (error) {
+      await server.close({ code: 1001, reason: "server shutting down" });
+      throw error;
+    }
+  }
+  const tlsAddress = tlsServer?.address();
+  const host = server.url.replace(/^wss?:\/\/(.*):\d+$/, "$1");
   return {
     url: server.url,
+    tlsUrl: tlsAddress && typeof tlsAddress === "object" ? `wss://${host}:${tlsAddress.port}` : undefined,
     sessions: server.chargePoints,
-    close: () => server.close({ code: 1001, reason: "server shutting down" }),
+    close: async () => {
+      tlsServer?.close();
+      tlsServer?.closeAllConnections();
+      await server.close({ code: 1001, reason: "server shutting down" });
+    },
   };
+}
+
+/** The security profile a connection came with: 3 a verified client certificate, 2 other TLS, else 1. */
+function securityProfileOf(request: { socket: unknown }, certificate: unknown): number {
+  if (certificate) return 3;
+  return (request.socket as Partial<TLSSocket>).encrypted ? 2 : 1;
 }

@@ -48,7 +48,8 @@ export async function runReconnecting(run: ReconnectingRun): Promise<number> {
     } else if (change.state === "disconnected" && !run.stopping()) {
       const queued = queue?.size ?? 0;
       const { code, reason, retryInMs, error } = change;
-      if (error && !error.retryable) {
+      // With another network connection or security profile to fall back to, a refusal is one failed attempt (B10, 1.6 A05).
+      if (error && !error.retryable && !charger.fallsBack) {
         fail(explainConnectError("charge-point", url, run.subprotocol, error));
         return;
       }

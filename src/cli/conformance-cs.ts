@@ -2,35 +2,17 @@
  * `ocppkit conformance cs`: the OCPP 2.0.1 part 6 TC_*_CS cases of a charging station, with ocppkit
  * listening as the CSMS. This file parses arguments and prints; the runner is ocppkit/conformance.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import type { CsCase } from "../conformance/case.js";
-import {
-  type CaseResult,
-  type ConformanceConfig,
-  ConformanceError,
-  csCases,
-  exampleConfigText,
-  exitCodeOf,
-  junitXml,
-  notApplicable,
-  parseConfigText,
-  resolveConfig,
-  resultEvent,
-  resultLines,
-  runCs,
-  selectCases,
-  summarize,
-  summaryLines,
-  type Trigger,
-  triggerOption,
-} from "../conformance/index.js";
-import { basicAuthOption, intOption, parse, readTextFile, stringOption } from "./args.js";
+import { readFileSync } from "node:fs";
+import { type CaseResult, type CsCase, csCases, runCs, type Trigger } from "../conformance/index.js";
+import { basicAuthOption, intOption, type Parsed, stringOption } from "./args.js";
 import { CliError, ExitCode, usageError } from "./cli-errors.js";
 import { Color, palette } from "./colors.js";
+import { chooseTrigger, type DirectionCli, finishRun, prepareRun, resultPrinter } from "./conformance-common.js";
 import { stdoutLine } from "./timeline.js";
 
 export const csHelp = `Usage: ocppkit conformance cs [--port 9000] [--host 127.0.0.1] [--id <station id>] [--auth basic:<id>:<password>]
-                              [--tls key.pem,cert.pem[,ca.pem]] [--config conformance.json] [--cases TC_B_*]
+                              [--tls key.pem,cert.pem[,ca.pem]] [--upgrade-tls key.pem,cert.pem[,ca.pem]]
+                              [--config conformance.json] [--cases TC_B_*]
                               [--trigger <cmd|url>] [--wait 300] [--list] [--junit report.xml] [--json]
        ocppkit conformance cs --init [--config conformance.json]
 
@@ -46,6 +28,9 @@ Options:
   --id <id>             the station identity expected (default: the config's stationId)
   --auth <basic:id:pw>  require HTTP Basic auth with this password (security profile 1, or 2 with --tls)
   --tls <key,cert[,ca]> serve wss:// with this PEM key and certificate; with a CA, require client certificates (profile 3)
+  --upgrade-tls <key,cert[,ca]>
+                        TC_A_19: a second wss:// endpoint one security profile higher, which the station is
+                        moved to: without a CA profile 2 (with --auth's password), with one profile 3
   --config <file>       the <Configured ...> values and the features the station claims; --init writes an example
   --cases <list>        case ids or patterns, comma-separated (default: all TC_*_CS cases)
   --trigger <cmd|url>   physical actions: an http(s):// URL is the base of POST <url>/2.0.1/<station>/<action>
@@ -64,21 +49,6 @@ Example (the ocppkit simulator as the station under test):
   ocppkit charge-point ws://127.0.0.1:9000 --id CS1 --version 2.0.1 --control 9100
 `;
 
-const options = {
-  port: { type: "string" },
-  host: { type: "string" },
-  id: { type: "string" },
-  auth: { type: "string" },
-  tls: { type: "string" },
-  config: { type: "string" },
-  init: { type: "boolean" },
-  cases: { type: "string" },
-  trigger: { type: "string" },
-  wait: { type: "string" },
-  list: { type: "boolean" },
-  junit: { type: "string" },
-} as const;
-
 const command = "conformance cs";
 
 /** On a terminal: prints what to do at the station; the case then waits for the station's messages. */
@@ -90,87 +60,50 @@ function promptAction(write: (line: string) => void): Trigger {
   };
 }
 
-export async function runConformanceCs(argv: readonly string[]): Promise<number> {
-  const args = parse(command, argv, options, 0);
-  if (args.values.help) {
-    process.stdout.write(csHelp);
-    return ExitCode.Ok;
-  }
-  const configPath = stringOption(args, "config");
-  if (args.values.init) {
-    const target = configPath ?? "conformance.json";
-    if (existsSync(target))
-      throw new CliError(`ocppkit ${command}: ${target} exists; remove it or choose another --config`, ExitCode.Usage);
-    writeFileSync(target, exampleConfigText());
-    stdoutLine(`wrote ${target}: every field at its default, with comments`);
-    return ExitCode.Ok;
-  }
-  const json = args.values.json === true;
-  const id = stringOption(args, "id");
-  const auth = basicAuthOption(command, stringOption(args, "auth"));
-  let config: ConformanceConfig;
-  try {
-    const given = configPath === undefined ? {} : parseConfigText(readTextFile(command, configPath, "the config"), configPath);
-    config = resolveConfig({ ...given, ...(id ? { stationId: id } : {}) }, configPath ?? "the options");
-  } catch (error) {
-    if (error instanceof ConformanceError) throw usageError(command, error.message);
-    throw error;
-  }
-  if (auth && auth.username !== config.stationId) throw usageError(command, `--auth's user must be the station id ${config.stationId}`);
-  let cases: CsCase[];
-  try {
-    const patterns = stringOption(args, "cases")
-      ?.split(",")
-      .map((p) => p.trim())
-      .filter(Boolean);
-    cases = selectCases(csCases, patterns) as CsCase[];
-  } catch (error) {
-    throw usageError(command, (error as Error).message);
-  }
-  if (args.values.list) {
-    for (const kase of cases) {
-      const skip = notApplicable(kase, config);
-      if (json)
-        stdoutLine(
-          JSON.stringify({ event: "case", id: kase.id, name: kase.name, block: kase.block, useCases: kase.useCases, notApplicable: skip }),
-        );
-      else stdoutLine(`${kase.id.padEnd(12)} ${kase.name}${skip ? `  (not applicable: ${skip})` : ""}`);
+const csCli: DirectionCli<CsCase> = {
+  command,
+  help: csHelp,
+  options: { port: { type: "string" }, host: { type: "string" }, wait: { type: "string" }, "upgrade-tls": { type: "string" } },
+  positionals: 0,
+  cases: csCases,
+  overrides: (args: Parsed) => {
+    const id = stringOption(args, "id");
+    return id ? { stationId: id } : {};
+  },
+  check(args, config) {
+    const auth = basicAuthOption(command, stringOption(args, "auth"));
+    return auth && auth.username !== config.stationId ? `--auth's user must be the station id ${config.stationId}` : undefined;
+  },
+};
+
+/** `--tls` / `--upgrade-tls`: key.pem,cert.pem[,ca.pem] read from disk; with a CA, client certificates are required. */
+function serverTls(name: string, raw: string | undefined): { key: Buffer; cert: Buffer; ca?: Buffer; requestCert?: boolean } | undefined {
+  if (raw === undefined) return undefined;
+  const [key, cert, ca, ...rest] = raw.split(",");
+  if (!key || !cert || rest.length)
+    throw usageError(command, `--${name} must be key.pem,cert.pem or key.pem,cert.pem,ca.pem, got '${raw}'`);
+  const read = (file: string) => {
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      throw usageError(command, `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
-    return ExitCode.Ok;
-  }
-  const tlsValue = stringOption(args, "tls");
-  let tls: { key: Buffer; cert: Buffer; ca?: Buffer; requestCert?: boolean } | undefined;
-  if (tlsValue !== undefined) {
-    const [key, cert, ca, ...rest] = tlsValue.split(",");
-    if (!key || !cert || rest.length)
-      throw usageError(command, `--tls must be key.pem,cert.pem or key.pem,cert.pem,ca.pem, got '${tlsValue}'`);
-    const read = (file: string) => {
-      try {
-        return readFileSync(file);
-      } catch (error) {
-        throw usageError(command, `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-      }
-    };
-    tls = { key: read(key), cert: read(cert), ...(ca ? { ca: read(ca), requestCert: true } : {}) };
-  }
+  };
+  return { key: read(key), cert: read(cert), ...(ca ? { ca: read(ca), requestCert: true } : {}) };
+}
+
+export async function runConformanceCs(argv: readonly string[]): Promise<number> {
+  const prepared = prepareRun(csCli, argv);
+  if (typeof prepared === "number") return prepared;
+  const { args, config, cases, json } = prepared;
+  const tls = serverTls("tls", stringOption(args, "tls"));
+  const auth = basicAuthOption(command, stringOption(args, "auth"));
+  const upgradeTls = serverTls("upgrade-tls", stringOption(args, "upgrade-tls"));
+  const upgrade = upgradeTls ? { tls: upgradeTls, basicAuth: upgradeTls.ca === undefined && auth !== undefined } : undefined;
   const port = intOption(command, args, "port", 9000, 0, 65_535);
   const waitForStationS = intOption(command, args, "wait", 300, 1, 86_400);
-  const triggerValue = stringOption(args, "trigger");
-  const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
-  const trigger: Trigger | undefined = triggerValue
-    ? triggerOption(triggerValue)
-    : interactive && !json
-      ? promptAction(stdoutLine)
-      : undefined;
+  const trigger = chooseTrigger(prepared, () => promptAction(stdoutLine));
   const colors = palette(process.stdout);
-  const paint: Record<string, Color> = {
-    pass: Color.green,
-    fail: Color.red,
-    error: Color.red,
-    "needs action": Color.yellow,
-    "not applicable": Color.dim,
-  };
-
   let results: CaseResult[];
   try {
     results = await runCs({
@@ -179,6 +112,7 @@ export async function runConformanceCs(argv: readonly string[]): Promise<number>
       host: stringOption(args, "host") ?? "127.0.0.1",
       port,
       tls,
+      upgrade,
       password: auth?.password,
       trigger,
       waitForStationS,
@@ -188,34 +122,12 @@ export async function runConformanceCs(argv: readonly string[]): Promise<number>
           : stdoutLine(`ocppkit conformance: ${cases.length} TC_*_CS case(s); connect the station to ${url}`),
       onStation: (event) => stdoutLine(json ? JSON.stringify(event) : colors.paint(Color.dim, event.detail)),
       onFrame: json ? (caseId, frame) => stdoutLine(JSON.stringify({ event: "frame", case: caseId, ...frame })) : undefined,
-      onResult: (result) => {
-        if (json) return stdoutLine(JSON.stringify(resultEvent(result)));
-        const [head, ...detail] = resultLines(result);
-        stdoutLine(colors.paint(paint[result.outcome] ?? Color.bold, head));
-        for (const line of detail) stdoutLine(line.replace("tool → CSMS", "tool → station").replace("CSMS → tool", "station → tool"));
-      },
+      onResult: resultPrinter(json, "station"),
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") throw new CliError(`ocppkit ${command}: port ${port} is in use; choose another --port`, ExitCode.Failure);
     throw error;
   }
-  const summary = summarize(results);
-  if (json) stdoutLine(JSON.stringify({ event: "summary", ...summary }));
-  else {
-    stdoutLine("");
-    for (const line of summaryLines(summary)) stdoutLine(line);
-  }
-  const junit = stringOption(args, "junit");
-  if (junit) {
-    try {
-      writeFileSync(junit, junitXml(results, "ocppkit conformance cs"));
-    } catch (error) {
-      throw new CliError(
-        `ocppkit ${command}: cannot write ${junit}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-        ExitCode.Failure,
-      );
-    }
-  }
-  return exitCodeOf(results);
+  return finishRun(command, prepared, results);
 }

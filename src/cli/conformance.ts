@@ -2,32 +2,13 @@
  * `ocppkit conformance csms <url>`: the OCPP 2.0.1 part 6 test cases of a CSMS, with ocppkit playing the
  * charging station. This file parses arguments and prints; the runner is ocppkit/conformance.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import {
-  type CaseResult,
-  type ConformanceConfig,
-  ConformanceError,
-  csmsCases,
-  exampleConfigText,
-  exitCodeOf,
-  junitXml,
-  notApplicable,
-  parseConfigText,
-  promptTrigger,
-  resolveConfig,
-  resultEvent,
-  resultLines,
-  runCsms,
-  selectCases,
-  summarize,
-  summaryLines,
-  type Trigger,
-  triggerOption,
-} from "../conformance/index.js";
-import { basicAuthOption, parse, readTextFile, stringOption, urlArgument } from "./args.js";
-import { CliError, ExitCode, usageError } from "./cli-errors.js";
-import { Color, palette } from "./colors.js";
+import { readFileSync } from "node:fs";
+import { type ConformanceConfig, type CsmsCase, csmsCases, promptTrigger, runCsms } from "../conformance/index.js";
+import { basicAuthOption, type Parsed, stringOption, urlArgument } from "./args.js";
+import { ExitCode, usageError } from "./cli-errors.js";
+import { palette } from "./colors.js";
 import type { Command } from "./command.js";
+import { chooseTrigger, type DirectionCli, finishRun, prepareRun, resultPrinter } from "./conformance-common.js";
 import { csHelp, runConformanceCs } from "./conformance-cs.js";
 import { stdoutLine, timeline } from "./timeline.js";
 
@@ -71,29 +52,7 @@ Examples:
   ocppkit conformance csms ws://127.0.0.1:9000 --cases 'TC_B_*' --trigger ./trigger.sh --junit report.xml
 `;
 
-const options = {
-  id: { type: "string" },
-  auth: { type: "string" },
-  tls: { type: "string" },
-  config: { type: "string" },
-  init: { type: "boolean" },
-  cases: { type: "string" },
-  trigger: { type: "string" },
-  list: { type: "boolean" },
-  junit: { type: "string" },
-} as const;
-
 const command = "conformance csms";
-
-function loadConfig(path: string | undefined, overrides: Partial<ConformanceConfig>): ConformanceConfig {
-  try {
-    const given = path === undefined ? {} : parseConfigText(readTextFile(command, path, "the config"), path);
-    return resolveConfig({ ...given, ...overrides }, path ?? "the options");
-  } catch (error) {
-    if (error instanceof ConformanceError) throw usageError(command, error.message);
-    throw error;
-  }
-}
 
 function tlsOverrides(raw: string | undefined): Partial<ConformanceConfig> {
   if (raw === undefined) return {};
@@ -103,6 +62,24 @@ function tlsOverrides(raw: string | undefined): Partial<ConformanceConfig> {
   }
   return { tls: { ca, cert, key }, ...(cert ? { securityProfile: 3 } : {}) };
 }
+
+const csmsCli: DirectionCli<CsmsCase> = {
+  command,
+  help,
+  options: {},
+  positionals: 1,
+  cases: csmsCases,
+  overrides(args: Parsed) {
+    const auth = basicAuthOption(command, stringOption(args, "auth"));
+    const id = stringOption(args, "id");
+    const tls = tlsOverrides(stringOption(args, "tls"));
+    return {
+      ...(id ? { stationId: id } : {}),
+      ...tls,
+      ...(auth ? { basicAuthPassword: auth.password, securityProfile: tls.tls ? 2 : 1 } : {}),
+    };
+  },
+};
 
 async function run(argv: readonly string[]): Promise<number> {
   const [direction, ...rest] = argv;
@@ -117,71 +94,11 @@ async function run(argv: readonly string[]): Promise<number> {
       `unknown direction '${direction}': 'csms' tests a CSMS (ocppkit plays the charging station), 'cs' tests a charging station (ocppkit plays the CSMS)`,
     );
   }
-  const args = parse(command, rest, options, 1);
-  if (args.values.help) {
-    process.stdout.write(help);
-    return ExitCode.Ok;
-  }
-  const configPath = stringOption(args, "config");
-  if (args.values.init) {
-    const target = configPath ?? "conformance.json";
-    if (existsSync(target))
-      throw new CliError(`ocppkit ${command}: ${target} exists; remove it or choose another --config`, ExitCode.Usage);
-    writeFileSync(target, exampleConfigText());
-    stdoutLine(`wrote ${target}: every field at its default, with comments`);
-    return ExitCode.Ok;
-  }
-  const json = args.values.json === true;
-  const auth = basicAuthOption(command, stringOption(args, "auth"));
-  const id = stringOption(args, "id");
-  const tls = tlsOverrides(stringOption(args, "tls"));
-  const overrides: Partial<ConformanceConfig> = {
-    ...(id ? { stationId: id } : {}),
-    ...tls,
-    ...(auth ? { basicAuthPassword: auth.password, securityProfile: tls.tls ? 2 : 1 } : {}),
-  };
-  const config = loadConfig(configPath, overrides);
-  let cases: ReturnType<typeof selectCases>;
-  try {
-    cases = selectCases(
-      csmsCases,
-      stringOption(args, "cases")
-        ?.split(",")
-        .map((p) => p.trim())
-        .filter(Boolean),
-    );
-  } catch (error) {
-    throw usageError(command, (error as Error).message);
-  }
-  if (args.values.list) {
-    for (const kase of cases) {
-      const skip = notApplicable(kase, config);
-      if (json)
-        stdoutLine(
-          JSON.stringify({ event: "case", id: kase.id, name: kase.name, block: kase.block, useCases: kase.useCases, notApplicable: skip }),
-        );
-      else stdoutLine(`${kase.id.padEnd(14)} ${kase.name}${skip ? `  (not applicable: ${skip})` : ""}`);
-    }
-    return ExitCode.Ok;
-  }
-  const url = urlArgument(command, args.positionals[0]).href;
-  const colors = palette(process.stdout);
-  const triggerValue = stringOption(args, "trigger");
-  const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
-  const ca = config.tls?.ca ? readFileSync(config.tls.ca) : undefined;
-  const trigger: Trigger | undefined = triggerValue
-    ? triggerOption(triggerValue, ca)
-    : interactive && !json
-      ? promptTrigger(stdoutLine)
-      : undefined;
-  const paint: Record<string, Color> = {
-    pass: Color.green,
-    fail: Color.red,
-    error: Color.red,
-    "needs action": Color.yellow,
-    "not applicable": Color.dim,
-  };
-
+  const prepared = prepareRun(csmsCli, rest);
+  if (typeof prepared === "number") return prepared;
+  const { config, cases, json } = prepared;
+  const url = urlArgument(command, prepared.args.positionals[0]).href;
+  const trigger = chooseTrigger(prepared, () => promptTrigger(stdoutLine), config.tls?.ca ? readFileSync(config.tls.ca) : undefined);
   if (!json) stdoutLine(`ocppkit conformance: ${cases.length} TC_*_CSMS case(s) against ${url} as ${config.stationId}`);
   // --json frames follow the CLI's frame records (timeline.ts), each with the case it belongs to.
   let frameCase = "";
@@ -189,47 +106,24 @@ async function run(argv: readonly string[]): Promise<number> {
     ? timeline({
         side: "charge point",
         json: true,
-        palette: colors,
+        palette: palette(process.stdout),
         write: (line) => stdoutLine(`{"case":${JSON.stringify(frameCase)},${line.slice(1)}`),
       })
     : undefined;
-  const frames = frameLog
-    ? (caseId: string, stationId: string, direction: "in" | "out", text: string) => {
-        frameCase = caseId;
-        frameLog.frame?.(stationId, direction, text);
-      }
-    : undefined;
-  const results: CaseResult[] = await runCsms({
+  const results = await runCsms({
     url,
     config,
     cases,
     trigger,
-    onFrame: frames ? (caseId, frame, stationId) => frames(caseId, stationId, frame.from === "tool" ? "out" : "in", frame.text) : undefined,
-    onResult: (result) => {
-      if (json) return stdoutLine(JSON.stringify(resultEvent(result)));
-      const [head, ...detail] = resultLines(result);
-      stdoutLine(colors.paint(paint[result.outcome] ?? Color.bold, head));
-      for (const line of detail) stdoutLine(line);
-    },
+    onFrame: frameLog
+      ? (caseId, frame, stationId) => {
+          frameCase = caseId;
+          frameLog.frame?.(stationId, frame.from === "tool" ? "out" : "in", frame.text);
+        }
+      : undefined,
+    onResult: resultPrinter(json, "CSMS"),
   });
-  const summary = summarize(results);
-  if (json) stdoutLine(JSON.stringify({ event: "summary", ...summary }));
-  else {
-    stdoutLine("");
-    for (const line of summaryLines(summary)) stdoutLine(line);
-  }
-  const junit = stringOption(args, "junit");
-  if (junit) {
-    try {
-      writeFileSync(junit, junitXml(results));
-    } catch (error) {
-      throw new CliError(
-        `ocppkit ${command}: cannot write ${junit}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-        ExitCode.Failure,
-      );
-    }
-  }
-  return exitCodeOf(results);
+  return finishRun(command, prepared, results);
 }
 
 export const conformance: Command = {

@@ -8,6 +8,7 @@ import { parseConfigText, resolveConfig } from "../conformance/config.js";
 import { expectedCsmsBehaviour } from "../conformance/csms-behaviour.js";
 import { ConformanceError } from "../conformance/errors.js";
 import { OcppError } from "../index.js";
+import { CertificateAuthority } from "../pki/index.js";
 import type { FloodPolicyOptions } from "../rpc/flood-policy.js";
 import { ClusterFleet, clusterSource, type Fleet, LocalFleet, startUi, type UiServer } from "../ui/index.js";
 import { basicAuthOption, intOption, jsonObject, parse, readTextFile, stringOption } from "./args.js";
@@ -23,7 +24,8 @@ import { type VersionName, versionsOption } from "./versions.js";
 const help = `ocppkit serve: a development central system
 
 Usage: ocppkit serve [--port 9000] [--host 127.0.0.1] [--versions 1.6,2.0.1,2.1] [--auth basic:user:pass]
-                     [--tls cert.pem,key.pem[,ca.pem]] [--responses responses.json] [--json]
+                     [--tls cert.pem,key.pem[,ca.pem] [--tls-port 9443]] [--ca ca.pem,ca-key.pem]
+                     [--responses responses.json] [--json]
                      [--redis redis://127.0.0.1:6379 [--node-id NAME]]
                      [--ui] [--ui-port 9001] [--conformance conformance.json]
                      [--max-pipelined 4] [--flood-close-after 10] [--rate-limit <per second>[,burst]]
@@ -47,6 +49,13 @@ Options:
   --versions <list>     OCPP versions to accept, comma-separated. Default 1.6,2.0.1,2.1
   --auth <basic:u:p>    require HTTP Basic credentials; basic:*:secret accepts any username
   --tls <cert,key[,ca]> serve wss:// with these PEM files; with a CA, require client certificates
+  --tls-port <n>        keep --port ws:// and serve wss:// (--tls) on this port too, so a station can be
+                        upgraded from security profile 1 to 2 or 3 (a client certificate is then optional,
+                        but must verify when sent); once a station connected with a higher profile, a lower
+                        one is refused (A05)
+  --ca <cert,key>       the CA (PEM certificate and key) that signs the CSR of a station's SignCertificate,
+                        sent back in CertificateSigned (A02/A03). Default: a CA generated at start, whose
+                        certificate is printed (--json: the "ca" event)
   --responses <file>    JSON file: per action, fields laid over the default response, e.g.
                         {"Authorize": {"idTagInfo": {"status": "Blocked"}}, "BootNotification": {"interval": 30}}
                         applied in each version where valid; or keyed by version: {"2.0.1": {...}}
@@ -84,6 +93,8 @@ const options = {
   versions: { type: "string" },
   auth: { type: "string" },
   tls: { type: "string" },
+  "tls-port": { type: "string" },
+  ca: { type: "string" },
   responses: { type: "string" },
   heartbeat: { type: "string" },
   quiet: { type: "boolean", short: "q" },
@@ -146,6 +157,19 @@ function loadTls(raw: string | undefined): { cert: Buffer; key: Buffer; ca?: Buf
   }
   const [cert, key, ca] = files.map((file) => Buffer.from(readTextFile("serve", file, "the TLS file")));
   return { cert, key, ca };
+}
+
+/** `--ca cert.pem,key.pem`, or a CA generated now. */
+function loadCa(raw: string | undefined): { ca: CertificateAuthority; generated: boolean } {
+  if (raw === undefined) return { ca: CertificateAuthority.generate("ocppkit serve CA"), generated: true };
+  const files = raw.split(",");
+  if (files.length !== 2 || files.some((file) => !file)) throw usageError("serve", `--ca must be cert.pem,key.pem, got '${raw}'`);
+  const [cert, key] = files.map((file) => readTextFile("serve", file, "the CA file"));
+  try {
+    return { ca: CertificateAuthority.fromPem(cert, key), generated: false };
+  } catch (error) {
+    throw usageError("serve", `--ca ${raw}: ${(error as Error).message}`);
+  }
 }
 
 /** One line of the prompt: `<charge point id> <Action> [JSON payload]`. */
@@ -211,6 +235,9 @@ async function run(argv: readonly string[]): Promise<number> {
   const versions = versionsOption("serve", stringOption(args, "versions"));
   const auth = basicAuthOption("serve", stringOption(args, "auth"));
   const tls = loadTls(stringOption(args, "tls"));
+  const tlsPort = args.values["tls-port"] === undefined ? undefined : intOption("serve", args, "tls-port", 9443, 0, 65_535);
+  if (tlsPort !== undefined && !tls) throw usageError("serve", "--tls-port needs --tls cert.pem,key.pem[,ca.pem]");
+  const { ca, generated } = loadCa(stringOption(args, "ca"));
   const responses = loadResponses(stringOption(args, "responses"), versions);
   const heartbeatIntervalS = intOption("serve", args, "heartbeat", 60, 0, 86_400);
   const behaviour = loadBehaviour(stringOption(args, "conformance"));
@@ -237,6 +264,8 @@ async function run(argv: readonly string[]): Promise<number> {
       versions,
       auth,
       tls,
+      tlsPort,
+      ca,
       responses,
       heartbeatIntervalS,
       cluster,
@@ -274,7 +303,14 @@ async function run(argv: readonly string[]): Promise<number> {
   }
   const listening = `OCPP ${versions.join(", ")} central system listening on ${centralSystem.url}; chargers connect to ${centralSystem.url}/<id>`;
   const node = cluster ? `; node ${cluster.nodeId} of the cluster on ${redis}` : "";
-  event({ event: "listening", url: centralSystem.url, versions, node: cluster?.nodeId }, listening + node);
+  const signer = generated ? "a CA generated at start (--ca cert.pem,key.pem to use yours)" : "the --ca CA";
+  if (json || !quiet)
+    event({ event: "ca", generated, certificate: ca.certificatePem }, `station certificates (SignCertificate) are signed by ${signer}`);
+  const also = centralSystem.tlsUrl ? `; with TLS on ${centralSystem.tlsUrl}/<id>` : "";
+  event(
+    { event: "listening", url: centralSystem.url, tlsUrl: centralSystem.tlsUrl, versions, node: cluster?.nodeId },
+    listening + also + node,
+  );
   let ui: UiServer | undefined;
   if (fleet) {
     try {

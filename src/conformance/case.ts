@@ -22,6 +22,7 @@ export const Block = {
   F: "RemoteControl",
   G: "Availability",
   J: "MeterValues",
+  K: "SmartCharging",
   L: "FirmwareManagement",
   M: "CertificateManagement",
   N: "Diagnostics",

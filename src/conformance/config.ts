@@ -67,7 +67,16 @@ export interface ConformanceConfig {
    * The firmware the CSMS is asked to install (TC_L_*): its location, and the signing certificate and
    * signature the runner compares with what the CSMS sends (`<Configured signingCertificate>`).
    */
-  readonly firmware: { readonly location: string; readonly signingCertificate: string; readonly signature: string };
+  readonly firmware: {
+    readonly location: string;
+    readonly signingCertificate: string;
+    readonly signature: string;
+    /** A station case's `<Configured Download Offset Period>` / `<Configured Install Offset Period>` (TC_L_03_CS, TC_L_02_CS), in seconds. */
+    readonly downloadOffsetS: number;
+    readonly installOffsetS: number;
+    /** `<Configured invalid firmware signature>` (TC_L_06_CS); default: the signature with a byte changed. */
+    readonly invalidSignature?: string;
+  };
   /** `<The configured certificate of the specified certificateType>` (TC_M_*): PEM text your CSMS installs. */
   readonly certificates: { readonly CSMSRootCertificate: string; readonly ManufacturerRootCertificate: string };
   /** Where the CSMS asks for log uploads (GetLog log.remoteLocation, TC_N_25/34/35/36). */
@@ -122,6 +131,8 @@ export const defaultConfig: ConformanceConfig = {
     location: "https://firmware.example.com/ocppkit-1.0.1.bin",
     signingCertificate: "-----BEGIN CERTIFICATE-----\nMIIBocppkitConformanceFirmwareSigningCertificate\n-----END CERTIFICATE-----",
     signature: "b2NwcGtpdCBjb25mb3JtYW5jZSBmaXJtd2FyZSBzaWduYXR1cmU=",
+    downloadOffsetS: 60,
+    installOffsetS: 60,
   },
   dataTransfer: { vendorId: "org.ocppkit.conformance", messageId: "Unknown" },
   networkProfile: { configurationSlot: 1, ocppCsmsUrl: "wss://csms.example.com/ocpp", messageTimeout: 30, ocppInterface: "Wired0" },
@@ -197,6 +208,11 @@ export function resolveConfig(given: Partial<ConformanceConfig> = {}, source = "
       throw new ConformanceError("BadConfig", `${source}: "${field}" must be a non-empty string`);
     }
   }
+  for (const field of ["downloadOffsetS", "installOffsetS"] as const) {
+    const value = config.firmware[field];
+    if (typeof value !== "number" || !Number.isFinite(value) || value < 0)
+      throw new ConformanceError("BadConfig", `${source}: "firmware.${field}" must be a number >= 0, got ${JSON.stringify(value)}`);
+  }
   if (config.evseId < 1 || config.evseId > config.evses) {
     throw new ConformanceError("BadConfig", `${source}: "evseId" must be from 1 to evses (${config.evses})`);
   }
@@ -259,7 +275,7 @@ export function exampleConfigText(): string {
     line("<Configured clock-aligned Meter Values interval> in seconds", "clockAlignedIntervalS", d.clockAlignedIntervalS),
     line("<Configured sampled Meter Values interval> in seconds", "sampledIntervalS", d.sampledIntervalS),
     line(
-      "the firmware your CSMS is asked to install: location, signingCertificate and signature it must send (TC_L_*)",
+      "the firmware (TC_L_*): what your CSMS is asked to install, with the signingCertificate and signature it must send; for a station, what it downloads (a URL of your file server), and the offsets of TC_L_03_CS / TC_L_02_CS in seconds",
       "firmware",
       d.firmware,
     ),

@@ -1,21 +1,18 @@
 /**
- * What a TC_*_CSMS case sees: the tool playing the charging station on one connection. Its methods are
- * the verbs of part 6's tables: the OCTT sends a message and checks the answer (`send`), the CSMS sends a
- * message (`receive`, started by a trigger where part 6 says "Manual Action"), the OCTT responds
- * (`IncomingCall.reply`), a tool validation (`expect`). Steps are numbered as in part 6; inside a reusable
- * state they read `Booted 2`. Every message both ways is checked against the 2.0.1 schemas: a violation
- * by the CSMS fails the step with the field named.
+ * What a TC_*_CSMS case sees: the tool playing the charging station on one connection. On top of the
+ * verbs every case has (CaseTest: `send`, `expect`, steps and reusable states), the CSMS sends a message
+ * (`receive`, started by a trigger where part 6 says "Manual Action"), the OCTT responds
+ * (`IncomingCall.reply`, by default with the station model's answer), and the station's usual messages.
  */
 import { randomUUID } from "node:crypto";
-import { isDeepStrictEqual } from "node:util";
-import { CallTimeoutError, InvalidResponseError, NotConnectedError, OcppError, validatePayload } from "../index.js";
+import { validatePayload } from "../index.js";
 import type { AfterOptions, Handler, OnOptions } from "../rpc/routing.js";
 import { Station2 } from "../station/index.js";
-import { actionSender, type ChargePoint, call as calls, protocol } from "../v201/index.js";
+import { actionSender, type ChargePoint, protocol } from "../v201/index.js";
 import type { FrameLog } from "./case.js";
-import type { ConformanceConfig, IdToken } from "./config.js";
-import { CheckFailure, StepError, shown } from "./failures.js";
-import { NeedsActionError, type Trigger } from "./triggers.js";
+import { CaseTest, type CaseTestOptions } from "./case-test.js";
+import type { IdToken } from "./config.js";
+import { CheckFailure, StepError } from "./failures.js";
 import { Truststore } from "./truststore.js";
 
 type Body = Record<string, unknown>;
@@ -33,16 +30,37 @@ interface Waiter {
   readonly resolve: (call: IncomingCall) => void;
 }
 
+/** A client certificate and its key: PEM files, or PEM text (a certificate the CSMS just signed). */
+export type ClientCertificate = { readonly cert: string; readonly key: string } | { readonly certPem: string; readonly keyPem: string };
+
+/** Where and how the station connects after the CSMS upgraded its security profile (TC_A_19). */
+export interface UpgradedConnection {
+  /** The base URL of the new network connection profile (`<Configured ocppCsmsUrl>`). */
+  readonly url: string;
+  readonly securityProfile: number;
+  readonly clientCertificate?: ClientCertificate;
+}
+
 /** What the station remembers from case to case within a run, as a real one would across reboots. */
 export interface StationMemory {
   /** The BasicAuthPassword the CSMS set (TC_A_09), used instead of the configured one from then on. */
   basicAuthPassword?: string;
+  /** The connection of a higher security profile the CSMS moved the station to (TC_A_19), used from then on. */
+  upgraded?: UpgradedConnection;
 }
 
 /** Credentials other than the configured ones (A00: a wrong username or password, another client certificate). */
 export interface Credentials {
   readonly basic?: { readonly username: string; readonly password: string };
-  readonly clientCertificate?: { readonly cert: string; readonly key: string };
+  readonly clientCertificate?: ClientCertificate;
+  /** Another connection than the station's current one (TC_A_19: the upgraded, or the configured one). */
+  readonly connection?: UpgradedConnection | "configured";
+}
+
+/** A CALL the case waits for before it sends what makes the CSMS send it (CertificateSigned after SignCertificate). */
+export interface ExpectedCall {
+  /** Step `step`: the CALL has come, or comes within config actionTimeoutS. */
+  arrival(step: number | string): Promise<IncomingCall>;
 }
 
 /** The reusable states of part 6 section 3.18 the station can be in. */
@@ -94,24 +112,18 @@ const defaultAnswers: Readonly<Record<string, (payload: Body) => Body>> = {
   UpdateFirmware: () => ({ status: "Rejected" }),
 };
 
-export interface CsmsTestOptions {
-  readonly caseId: string;
-  readonly stationId: string;
-  readonly config: ConformanceConfig;
+export interface CsmsTestOptions extends CaseTestOptions {
   /** Opens a new connection to the system under test as this station (with other credentials for the A cases). */
   readonly open: (credentials?: Credentials) => Promise<ChargePoint>;
   readonly frames: FrameLog[];
-  readonly trigger: Trigger;
   /** The station's URL (the A cases probe its TLS). */
   readonly url: string;
   readonly memory: StationMemory;
 }
 
-export class CsmsTest {
-  readonly caseId: string;
-  readonly stationId: string;
+export class CsmsTest extends CaseTest {
+  protected readonly sut = "CSMS";
   readonly url: string;
-  readonly config: ConformanceConfig;
   readonly memory: StationMemory;
   readonly #stations = new Map<number, StationState>();
   #evse: number;
@@ -123,35 +135,27 @@ export class CsmsTest {
   #ended: Promise<void> = Promise.resolve();
   readonly #open: (credentials?: Credentials) => Promise<ChargePoint>;
   readonly #frames: FrameLog[];
-  readonly #trigger: Trigger;
   readonly #stationHandlers = new Map<string, { on?: Handler; after?: Handler }>();
   #waiters: Waiter[] = [];
-  #prefix: string[] = [];
-  /** A failure found outside a step (a schema violation in a CALL nobody waited for, a background send). */
-  #pending: CheckFailure | StepError | undefined;
   #background: Promise<unknown>[] = [];
-  #currentStep = "1";
 
   constructor(options: CsmsTestOptions) {
-    this.caseId = options.caseId;
-    this.stationId = options.stationId;
-    this.config = options.config;
+    super(options);
     this.#open = options.open;
     this.url = options.url;
     this.memory = options.memory;
     this.#evse = options.config.evseId;
     this.#frames = options.frames;
-    this.#trigger = options.trigger;
     const c = options.config;
     const stations = this.#stations;
     this.model = new Station2(
       {
-        send: (action, body) => this.#call(this.#currentStep, action, body),
+        send: (action, body) => this.call(this.currentStep, action, body),
         background: (_what, work) => {
-          const step = this.#currentStep;
+          const step = this.currentStep;
           this.#background.push(
             work().catch((error: unknown) => {
-              this.#pending ??= error instanceof CheckFailure ? error : new StepError(step, String((error as Error).message ?? error));
+              this.failLater(error instanceof CheckFailure ? error : new StepError(step, String((error as Error).message ?? error)));
             }),
           );
         },
@@ -205,14 +209,18 @@ export class CsmsTest {
     this.#cp = cp;
   }
 
-  get #chargePoint(): ChargePoint {
-    if (!this.#cp) throw new StepError(this.#currentStep, "not connected");
+  protected frameCount(): number {
+    return this.#frames.length;
+  }
+
+  protected async connection(label: string): Promise<ChargePoint> {
+    if (!this.#cp) throw this.fail(new StepError(label, "not connected"));
     return this.#cp;
   }
 
   /** Closes the connection (part 6: "The OCTT closes the WebSocket connection"), waiting until it is closed. */
   async disconnect(step: number | string): Promise<void> {
-    this.#currentStep = this.label(step);
+    this.currentStep = this.label(step);
     const cp = this.#cp;
     this.#cp = undefined;
     if (!cp || cp.closed) return;
@@ -228,7 +236,7 @@ export class CsmsTest {
    * WebSocket (`accept`) or refuse it.
    */
   async expectConnection(step: number | string, accept: boolean, credentials?: Credentials): Promise<void> {
-    this.#currentStep = this.label(step);
+    this.currentStep = this.label(step);
     let failure: Error | undefined;
     try {
       await this.connect(credentials);
@@ -236,10 +244,10 @@ export class CsmsTest {
       failure = error as Error;
     }
     const check = accept ? "the CSMS upgrades the connection to a WebSocket" : "the CSMS refuses the connection";
-    if (accept && failure) throw this.#fail(new CheckFailure(this.label(step), check, "an open WebSocket", failure.message));
+    if (accept && failure) throw this.fail(new CheckFailure(this.label(step), check, "an open WebSocket", failure.message));
     if (!accept && !failure) {
       await this.disconnect(step);
-      throw this.#fail(new CheckFailure(this.label(step), check, "a refused upgrade or handshake", "an open WebSocket"));
+      throw this.fail(new CheckFailure(this.label(step), check, "a refused upgrade or handshake", "an open WebSocket"));
     }
   }
 
@@ -250,7 +258,7 @@ export class CsmsTest {
     try {
       await this.connect();
     } catch (error) {
-      throw this.#fail(
+      throw this.fail(
         new CheckFailure(this.label(step), "the CSMS accepts the reconnection", "a WebSocket connection", (error as Error).message),
       );
     }
@@ -287,94 +295,6 @@ export class CsmsTest {
     }
   }
 
-  /** `2` at the top level, `Booted 2` inside a reusable state. */
-  label(step: number | string): string {
-    return [...this.#prefix, String(step)].join(" ");
-  }
-
-  /** Runs a reusable state (part 6 section 3.18): its steps are labelled with its name. */
-  async state(name: string, run: () => Promise<void>): Promise<void> {
-    this.#prefix.push(name);
-    try {
-      await run();
-    } finally {
-      this.#prefix.pop();
-    }
-  }
-
-  // ---- the OCTT sends ----
-
-  /** The OCTT sends `action` and the CSMS must answer it with a valid CALLRESULT, which is returned. */
-  async send(step: number | string, action: string, payload: Body): Promise<Body> {
-    this.#raisePending();
-    const label = this.label(step);
-    this.#currentStep = label;
-    const response = await this.#call(label, action, payload);
-    this.#raisePending();
-    return response;
-  }
-
-  /** The OCTT sends `action` and the CSMS must answer with a CALLERROR of `code`. */
-  async sendExpectingError(step: number | string, action: string, payload: Body, code: string): Promise<void> {
-    this.#raisePending();
-    const label = this.label(step);
-    this.#currentStep = label;
-    const Payload = (calls as unknown as Record<string, new (p: Body) => never>)[action];
-    try {
-      const result = await this.#chargePoint.call(new Payload(payload), { suppress: false, skipSchemaValidation: false });
-      throw this.#fail(new CheckFailure(label, `the answer to ${action}`, `CALLERROR ${code}`, `CALLRESULT ${shown(result)}`));
-    } catch (error) {
-      if (error instanceof CheckFailure) throw error;
-      if (error instanceof OcppError) {
-        if (error.code !== code)
-          throw this.#fail(new CheckFailure(label, `the answer to ${action}`, `CALLERROR ${code}`, `CALLERROR ${error.code}`));
-        return;
-      }
-      throw this.#callProblem(label, action, error);
-    }
-  }
-
-  async #call(label: string, action: string, payload: Body): Promise<Body> {
-    const spec = protocol.actions.get(action);
-    const Payload = (calls as unknown as Record<string, new (p: Body) => never>)[action];
-    if (!spec || !Payload) throw new StepError(label, `${action} is not an OCPP 2.0.1 action`);
-    const problem = validatePayload(spec.request, payload);
-    // The tool's own message must be valid: a broken case is an error, not a CSMS failure.
-    if (problem) throw this.#fail(new StepError(label, `the tool's ${action}Request is invalid: ${problem.description}`));
-    try {
-      return (await this.#chargePoint.call(new Payload(payload), { suppress: false })) as Body;
-    } catch (error) {
-      throw this.#callProblem(label, action, error);
-    }
-  }
-
-  #callProblem(label: string, action: string, error: unknown): CheckFailure | StepError {
-    if (error instanceof InvalidResponseError) {
-      return this.#fail(
-        new CheckFailure(
-          label,
-          `${action}Response schema`,
-          "a valid OCPP 2.0.1 payload",
-          `${error.cause.code}: ${error.cause.description}`,
-        ),
-      );
-    }
-    if (error instanceof OcppError) {
-      return this.#fail(
-        new CheckFailure(label, `the answer to ${action}`, `${action}Response`, `CALLERROR ${error.code}: ${error.description}`),
-      );
-    }
-    if (error instanceof CallTimeoutError) {
-      return this.#fail(
-        new CheckFailure(label, `the answer to ${action}`, `${action}Response within ${this.config.responseTimeoutS} s`, "no answer"),
-      );
-    }
-    if (error instanceof NotConnectedError)
-      return this.#fail(new CheckFailure(label, `the answer to ${action}`, `${action}Response`, "the CSMS closed the connection"));
-    if (error instanceof CheckFailure || error instanceof StepError) return error;
-    return this.#fail(new StepError(label, `${action} failed: ${(error as Error).message}`));
-  }
-
   // ---- the CSMS sends ----
 
   /**
@@ -382,36 +302,43 @@ export class CsmsTest {
    * parameters), then waits for that CALL (config actionTimeoutS). The CALL is held until the case replies.
    */
   async receive(step: number | string, action: string, request: { instruction: string; payload: Body }): Promise<IncomingCall> {
-    this.#raisePending();
-    const label = this.label(step);
-    this.#currentStep = label;
+    const label = this.begin(step);
     const arrived = this.#waitFor(action);
     let triggerFailed: ((error: unknown) => void) | undefined;
     const failed = new Promise<never>((_, reject) => {
       triggerFailed = reject;
     });
-    this.#trigger({
-      caseId: this.caseId,
-      stationId: this.stationId,
-      version: "2.0.1",
-      action,
-      payload: request.payload,
-      instruction: request.instruction,
-    }).catch((error: unknown) => triggerFailed?.(error));
+    this.askTrigger(label, action, request.payload, request.instruction).catch((error: unknown) => triggerFailed?.(error));
     try {
       return await this.#arrival(label, action, Promise.race([arrived.call, failed]));
     } catch (error) {
       arrived.cancel();
-      if (error instanceof NeedsActionError || error instanceof CheckFailure || error instanceof StepError) throw error;
-      throw this.#fail(new StepError(label, `the trigger failed: ${(error as Error).message}`));
+      throw error;
     }
+  }
+
+  /**
+   * A CALL the CSMS will send in reaction to the tool's next message: claimed from now on (a CSMS may send
+   * it right after its answer, before the case's next line runs), awaited with `arrival`.
+   */
+  willReceive(action: string): ExpectedCall {
+    const arrived = this.#waitFor(action);
+    return {
+      arrival: async (step) => {
+        this.currentStep = this.label(step);
+        try {
+          return await this.#arrival(this.currentStep, action, arrived.call);
+        } catch (error) {
+          arrived.cancel();
+          throw error;
+        }
+      },
+    };
   }
 
   /** Waits for a CALL the CSMS sends on its own (after a message of the tool), bounded by actionTimeoutS. */
   async expectCall(step: number | string, action: string): Promise<IncomingCall> {
-    this.#raisePending();
-    const label = this.label(step);
-    this.#currentStep = label;
+    const label = this.begin(step);
     const arrived = this.#waitFor(action);
     try {
       return await this.#arrival(label, action, arrived.call);
@@ -427,7 +354,7 @@ export class CsmsTest {
       timer = setTimeout(
         () =>
           reject(
-            this.#fail(
+            this.fail(
               new CheckFailure(
                 label,
                 `the CSMS sends ${action}Request`,
@@ -441,7 +368,7 @@ export class CsmsTest {
     });
     try {
       const call = await Promise.race([arrived, timeout]);
-      this.#raisePending();
+      this.raisePending();
       return call;
     } finally {
       clearTimeout(timer);
@@ -459,20 +386,12 @@ export class CsmsTest {
 
   /** Every CALL of the CSMS: checked against its schema, given to the step waiting for it, else answered by the station. */
   #incoming(action: string, payload: Body): Promise<Body> | Body {
-    const spec = protocol.actions.get(action);
-    const problem = spec && validatePayload(spec.request, payload);
+    const problem = this.invalidCall(action, payload);
     if (problem) {
-      this.#pending ??= this.#fail(
-        new CheckFailure(
-          this.#currentStep,
-          `${action}Request schema`,
-          "a valid OCPP 2.0.1 payload",
-          `${problem.code}: ${problem.description}`,
-        ),
-      );
       this.#wake();
       throw problem;
     }
+    const spec = protocol.actions.get(action);
     const waiter = this.#waiters.find((w) => w.action === action);
     if (!waiter) return this.#answer(action, payload);
     this.#waiters = this.#waiters.filter((w) => w !== waiter);
@@ -481,10 +400,10 @@ export class CsmsTest {
         action,
         payload,
         reply: async (step, body) => {
-          this.#currentStep = this.label(step);
+          this.currentStep = this.label(step);
           const answer = body ?? (await this.#answer(action, payload));
           const invalid = spec?.response && validatePayload(spec.response, answer);
-          if (invalid) throw new StepError(this.#currentStep, `the tool's ${action}Response is invalid: ${invalid.description}`);
+          if (invalid) throw new StepError(this.currentStep, `the tool's ${action}Response is invalid: ${invalid.description}`);
           resolve(answer);
           if (body !== undefined) return;
           const after = this.#stationHandlers.get(action)?.after;
@@ -512,39 +431,10 @@ export class CsmsTest {
 
   /** A failure found outside the step that waits: wake every waiter so the case ends now. */
   #wake(): void {
-    const failure = this.#pending;
+    const failure = this.pending;
     if (!failure) return;
     for (const waiter of this.#waiters) waiter.resolve(Promise.reject(failure) as never);
     this.#waiters = [];
-  }
-
-  // ---- tool validations ----
-
-  /** A named tool validation: `received` must equal `expected` (deeply). */
-  expect(step: number | string, check: string, received: unknown, expected: unknown): void {
-    if (!isDeepStrictEqual(received, expected))
-      throw this.#fail(new CheckFailure(this.label(step), check, shown(expected), shown(received)));
-  }
-
-  /** A named tool validation with several allowed values. */
-  expectOneOf(step: number | string, check: string, received: unknown, allowed: readonly unknown[]): void {
-    if (!allowed.some((value) => isDeepStrictEqual(received, value))) {
-      throw this.#fail(new CheckFailure(this.label(step), check, allowed.map(shown).join(" or "), shown(received)));
-    }
-  }
-
-  /** A named tool validation stated as a condition; `expected` says it in words. */
-  expectThat(step: number | string, check: string, ok: boolean, expected: string, received: unknown): void {
-    if (!ok) throw this.#fail(new CheckFailure(this.label(step), check, expected, shown(received)));
-  }
-
-  #fail<E extends CheckFailure | StepError>(failure: E): E {
-    if (failure.frameIndex < 0) failure.frameIndex = this.#frames.length;
-    return failure;
-  }
-
-  #raisePending(): void {
-    if (this.#pending) throw this.#pending;
   }
 
   /** Ends the case: background sends (NotifyReport parts) must have succeeded. */
@@ -554,19 +444,10 @@ export class CsmsTest {
       this.#background = [];
       await Promise.all(all);
     }
-    this.#raisePending();
-  }
-
-  /** `<Configured Transaction Duration>` and other waits of part 6, in seconds. */
-  wait(seconds: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    this.raisePending();
   }
 
   // ---- the station's usual messages ----
-
-  now(): string {
-    return new Date().toISOString();
-  }
 
   bootPayload(reason: string): Body {
     const c = this.config;

@@ -15,17 +15,28 @@ export {
   type FrameLog,
   Outcome,
 } from "./case.js";
+export { CaseTest, type CaseTestOptions } from "./case-test.js";
 export { csmsCases } from "./cases/index.js";
 export { type ConformanceConfig, defaultConfig, exampleConfigText, type IdToken, parseConfigText, resolveConfig } from "./config.js";
 export { type Answer, CsTest, PhysicalAction, type StationCall, type StationLink } from "./cs/cs-test.js";
 export { csCases } from "./cs/index.js";
-export { type CsRunOptions, runCs } from "./cs/runner.js";
+export { type CsRunOptions, runCs } from "./cs/playing-csms.js";
 export { type ExpectedCsmsBehaviour, expectedCsmsBehaviour } from "./csms-behaviour.js";
-export { type Credentials, CsmsTest, type IncomingCall, type StationMemory, type StationState } from "./csms-test.js";
+export {
+  type ClientCertificate,
+  type Credentials,
+  CsmsTest,
+  type ExpectedCall,
+  type IncomingCall,
+  type StationMemory,
+  type StationState,
+  type UpgradedConnection,
+} from "./csms-test.js";
 export { ConformanceError, type ConformanceErrorCode } from "./errors.js";
 export { CheckFailure, StepError } from "./failures.js";
+export { type CsmsRunOptions, runCase, runCsms } from "./playing-station.js";
 export { exitCodeOf, junitXml, resultEvent, resultLines, type Summary, summarize, summaryLines, type Tally } from "./report.js";
-export { type CsmsRunOptions, notApplicable, runCase, runCsms, selectCases } from "./runner.js";
+export { notApplicable, type RunOptions, runCases, runOn, type Side, selectCases } from "./runner.js";
 export * as states from "./states.js";
 export {
   commandTrigger,

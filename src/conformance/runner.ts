@@ -1,30 +1,50 @@
 /**
- * The runner: selects cases, decides which apply, and runs each from a clean connection, one at a time,
- * turning what happened into a CaseResult.
+ * The runner, one for both directions: it selects cases, decides which apply, and runs them one at a
+ * time on the side ocppkit plays, turning what happened into a CaseResult. The direction is a property of
+ * the case; what differs is only ocppkit's side of the connection: the charging station towards a CSMS
+ * (playing-station.ts, TC_*_CSMS) or the CSMS towards a station (cs/playing-csms.ts, TC_*_CS).
  */
-import { readFileSync } from "node:fs";
-import { type ConnectOptions, connect } from "../index.js";
-import { ChargePoint } from "../v201/index.js";
+import type { Logger } from "../index.js";
 import { type CaseResult, type ConformanceCase, Direction, Feature, type FrameLog, Outcome } from "./case.js";
 import type { ConformanceConfig } from "./config.js";
-import { type Credentials, CsmsTest, type StationMemory } from "./csms-test.js";
 import { ConformanceError } from "./errors.js";
 import { CheckFailure, StepError } from "./failures.js";
-import { booted } from "./states.js";
-import { NeedsActionError, noTrigger, type Trigger } from "./triggers.js";
+import { NeedsActionError, type Trigger } from "./triggers.js";
 
-export interface CsmsRunOptions {
-  /** The CSMS's WebSocket URL; the station id is appended as the last path segment. */
-  readonly url: string;
+/** What both directions' runs take. */
+export interface RunOptions<C extends ConformanceCase = ConformanceCase> {
   readonly config: ConformanceConfig;
-  readonly cases: readonly ConformanceCase[];
-  /** How CSMS actions are asked for; default: none (those cases are "needs action"). */
+  readonly cases: readonly C[];
+  /** How part 6's "Manual Action"s are asked for; default: none (those cases are "needs action"). */
   readonly trigger?: Trigger;
   /** Called as each case starts and ends (the CLI prints progress with it). */
-  readonly onCaseStart?: (kase: ConformanceCase) => void;
+  readonly onCaseStart?: (kase: C) => void;
   readonly onResult?: (result: CaseResult) => void;
-  /** Every frame of every case, as it passes, with the station identity it went over. */
-  readonly onFrame?: (caseId: string, frame: FrameLog, stationId: string) => void;
+}
+
+/** The side ocppkit plays for the cases of one direction. */
+export interface Side<C extends ConformanceCase> {
+  /** The direction of the cases it runs. */
+  readonly direction: C["direction"];
+  /** Every frame of the run so far (a failure shows those around it). */
+  readonly frames: readonly FrameLog[];
+  /** Before the first applicable case (listen, wait for the station): why no case can run, or undefined. */
+  start?(): Promise<string | undefined>;
+  /** Runs one applicable case: resolves when it passed, throws what ended it otherwise. */
+  run(kase: C): Promise<void>;
+  /** After the last case, also after a failure. */
+  stop?(): Promise<void>;
+}
+
+/** A ChargePoint logger that keeps every frame of the run in `frames` (as the report shows them) and passes each to `each`. */
+export function recordFrames(frames: FrameLog[], each?: (frame: FrameLog) => void): Logger {
+  return {
+    frame: (_id, direction, text) => {
+      const frame: FrameLog = { index: frames.length, time: new Date().toISOString(), from: direction === "out" ? "tool" : "sut", text };
+      frames.push(frame);
+      each?.(frame);
+    },
+  };
 }
 
 /** Frames shown around a failure: this many before it and a few after. */
@@ -32,9 +52,9 @@ const framesBefore = 8;
 const framesAfter = 3;
 
 /** Selects cases by id patterns (`TC_B_*`, `TC_E_01_CSMS`); an unknown id or a pattern that matches nothing is an error. */
-export function selectCases(all: readonly ConformanceCase[], patterns: readonly string[] | undefined): ConformanceCase[] {
+export function selectCases<C extends ConformanceCase>(all: readonly C[], patterns: readonly string[] | undefined): C[] {
   if (!patterns?.length) return [...all];
-  const selected = new Set<ConformanceCase>();
+  const selected = new Set<C>();
   for (const pattern of patterns) {
     const regex = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`, "i");
     const matched = all.filter((kase) => regex.test(kase.id));
@@ -44,7 +64,7 @@ export function selectCases(all: readonly ConformanceCase[], patterns: readonly 
   return all.filter((kase) => selected.has(kase));
 }
 
-/** Why a case does not apply to this CSMS, or undefined when it does. */
+/** Why a case does not apply to the system under test, or undefined when it does. */
 export function notApplicable(kase: ConformanceCase, config: ConformanceConfig): string | undefined {
   if (kase.outOfScope) return `out of scope: ${kase.outOfScope}`;
   const requirement = kase.requires?.(config);
@@ -58,74 +78,36 @@ export function notApplicable(kase: ConformanceCase, config: ConformanceConfig):
   return claimed.length ? `for a ${sut} without ${claimed.join(", ")} (config "features" claims it)` : undefined;
 }
 
-/** The connection of the configured security profile, or with the credentials a case gives instead. */
-export function connectOptions(
+/** Runs one case on `side`; `unavailable` says why no case can run (the station never came). */
+export async function runOn<C extends ConformanceCase>(
+  side: Side<C>,
+  kase: C,
   config: ConformanceConfig,
-  stationId: string,
-  credentials: Credentials = {},
-  memory: StationMemory = {},
-): ConnectOptions {
-  const read = (file: string | undefined) => (file ? readFileSync(file) : undefined);
-  const password = memory.basicAuthPassword ?? config.basicAuthPassword ?? "";
-  const profileAuth = config.securityProfile === 1 || config.securityProfile === 2 ? { username: stationId, password } : undefined;
-  return {
-    protocols: ["ocpp2.0.1"],
-    auth: credentials.basic ?? profileAuth,
-    ca: read(config.tls?.ca),
-    cert: read(credentials.clientCertificate?.cert ?? config.tls?.cert),
-    key: read(credentials.clientCertificate?.key ?? config.tls?.key),
-    handshakeTimeoutMs: config.responseTimeoutS * 1000,
-  };
-}
-
-export async function runCase(kase: ConformanceCase, options: CsmsRunOptions, memory: StationMemory = {}): Promise<CaseResult> {
+  unavailable?: string,
+): Promise<CaseResult> {
   const started = performance.now();
-  const base = { id: kase.id, name: kase.name, block: kase.block };
   const done = (fields: Omit<CaseResult, "id" | "name" | "block" | "durationMs">): CaseResult => ({
-    ...base,
+    id: kase.id,
+    name: kase.name,
+    block: kase.block,
     ...fields,
     durationMs: Math.round(performance.now() - started),
   });
-  if (kase.direction !== Direction.Csms)
-    return done({ outcome: Outcome.Error, reason: `the ${kase.direction} direction is not run by this runner` });
-  const skip = notApplicable(kase, options.config);
+  if (kase.direction !== side.direction)
+    return done({
+      outcome: Outcome.Error,
+      reason: `a ${kase.direction} case cannot run where ocppkit plays the ${side.direction === Direction.Csms ? "station" : "CSMS"}`,
+    });
+  const skip = notApplicable(kase, config);
   if (skip) return done({ outcome: Outcome.NotApplicable, reason: skip });
-
-  const { config } = options;
-  const stationId = kase.station === "pending" ? config.pendingStationId : config.stationId;
-  const frames: FrameLog[] = [];
-  const url = `${options.url.replace(/\/+$/, "")}/${encodeURIComponent(stationId)}`;
-  let t: CsmsTest | undefined;
+  if (unavailable) return done({ outcome: Outcome.Error, reason: unavailable });
+  const firstFrame = side.frames.length;
+  const around = (at: number) => {
+    const end = at < 0 ? side.frames.length : at;
+    return side.frames.slice(Math.max(firstFrame, end - framesBefore), end + framesAfter);
+  };
   try {
-    const open = async (credentials?: Credentials) => {
-      const connection = await connect(url, connectOptions(config, stationId, credentials, memory));
-      return new ChargePoint(stationId, connection, {
-        responseTimeoutMs: config.responseTimeoutS * 1000,
-        logger: {
-          frame: (_id, direction, text) => {
-            const frame: FrameLog = {
-              index: frames.length,
-              time: new Date().toISOString(),
-              from: direction === "out" ? "tool" : "sut",
-              text,
-            };
-            frames.push(frame);
-            options.onFrame?.(kase.id, frame, stationId);
-          },
-        },
-      });
-    };
-    t = new CsmsTest({ caseId: kase.id, stationId, config, open, frames, trigger: options.trigger ?? noTrigger, url, memory });
-    if (!kase.connectsItself) {
-      try {
-        await t.connect();
-      } catch (error) {
-        return done({ outcome: Outcome.Error, reason: `cannot connect to ${url}: ${(error as Error).message}` });
-      }
-    }
-    if (!kase.bootsItself && !kase.connectsItself) await booted(t);
-    await kase.run(t);
-    await t.finish();
+    await side.run(kase);
     return done({ outcome: Outcome.Pass });
   } catch (error) {
     if (error instanceof NeedsActionError) return done({ outcome: Outcome.NeedsAction, reason: error.message });
@@ -137,31 +119,29 @@ export async function runCase(kase: ConformanceCase, options: CsmsRunOptions, me
         check: error.check,
         expected: error.expected,
         received: error.received,
-        frames: around(frames, error.frameIndex),
+        frames: around(error.frameIndex),
       });
     }
     if (error instanceof StepError)
-      return done({ outcome: Outcome.Error, reason: error.message, step: error.step, frames: around(frames, error.frameIndex) });
-    return done({ outcome: Outcome.Error, reason: (error as Error).message ?? String(error), frames: around(frames, frames.length) });
-  } finally {
-    await t?.disconnect("end");
+      return done({ outcome: Outcome.Error, reason: error.message, step: error.step, frames: around(error.frameIndex) });
+    return done({ outcome: Outcome.Error, reason: (error as Error).message ?? String(error), frames: around(-1) });
   }
 }
 
-function around(frames: readonly FrameLog[], at: number): FrameLog[] {
-  const end = at < 0 ? frames.length : at;
-  return frames.slice(Math.max(0, end - framesBefore), end + framesAfter);
-}
-
-/** Runs the cases one at a time and resolves with their results, in order. */
-export async function runCsms(options: CsmsRunOptions): Promise<CaseResult[]> {
+/** Runs the cases one at a time on `side` and resolves with their results, in order. */
+export async function runCases<C extends ConformanceCase>(side: Side<C>, options: RunOptions<C>): Promise<CaseResult[]> {
   const results: CaseResult[] = [];
-  const memory: StationMemory = {};
-  for (const kase of options.cases) {
-    options.onCaseStart?.(kase);
-    const result = await runCase(kase, options, memory);
-    results.push(result);
-    options.onResult?.(result);
+  try {
+    const applicable = options.cases.some((kase) => !notApplicable(kase, options.config));
+    const unavailable = applicable ? await side.start?.() : undefined;
+    for (const kase of options.cases) {
+      options.onCaseStart?.(kase);
+      const result = await runOn(side, kase, options.config, unavailable);
+      results.push(result);
+      options.onResult?.(result);
+    }
+    return results;
+  } finally {
+    await side.stop?.();
   }
-  return results;
 }

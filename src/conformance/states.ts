@@ -3,7 +3,8 @@
  * runs the states its "Reusable State(s)" row requires first, and leaves `t.station` as its post
  * condition says; its steps are labelled with its name (`Authorized 2`).
  */
-import type { CsmsTest } from "./csms-test.js";
+import { chainProblem, newKeyAndCsr, readCertificateRequest } from "../pki/index.js";
+import type { ClientCertificate, CsmsTest } from "./csms-test.js";
 import { samePem } from "./truststore.js";
 
 const status = (response: Record<string, unknown>) => (response.idTokenInfo as { status?: unknown } | undefined)?.status;
@@ -200,4 +201,48 @@ export function getInstalledCertificates(t: CsmsTest, certificateType: Certifica
     );
     await get.reply(2, { status: "Accepted", certificateHashDataChain: t.truststore.chain([certificateType]) });
   });
+}
+
+/**
+ * A02/A03 from the CSMS's side, steps 1-6 of Table 403 (Memory State RenewChargingStationCertificate) and
+ * of TC_A_14: the CSMS triggers SignChargingStationCertificate, accepts the OCTT's CSR and sends a
+ * CertificateSigned, which the OCTT answers `answer`. With Accepted, the chain is checked as Table 403
+ * step 5 says: a certificate for the CSR's key, signed (through any sub-CA it carries) by the configured
+ * CSMS Root certificate; the certificate and its key are returned (the station's profile 3 credentials).
+ */
+export async function certificateRenewal(t: CsmsTest, answer: "Accepted" | "Rejected"): Promise<ClientCertificate> {
+  const trigger = await t.receive(1, "TriggerMessage", {
+    instruction: "Request the CSMS to send a TriggerMessageRequest with requestedMessage SignChargingStationCertificate",
+    payload: { requestedMessage: "SignChargingStationCertificate" },
+  });
+  t.expect(1, "TriggerMessageRequest requestedMessage", trigger.payload.requestedMessage, "SignChargingStationCertificate");
+  await trigger.reply(2, { status: "Accepted" });
+  const { csrPem, privateKeyPem } = newKeyAndCsr({ commonName: t.stationId, organizationName: t.config.vendorName });
+  const signed = t.willReceive("CertificateSigned");
+  const response = await t.send(3, "SignCertificate", { csr: csrPem, certificateType: "ChargingStationCertificate" });
+  t.expect(4, "SignCertificateResponse status", response.status, "Accepted");
+  const call = await signed.arrival(5);
+  const chain = String(call.payload.certificateChain ?? "");
+  if (answer === "Accepted") {
+    t.expect(5, "CertificateSignedRequest certificateType", call.payload.certificateType, "ChargingStationCertificate");
+    const problem = chainProblem(chain, t.config.certificates.CSMSRootCertificate, readCertificateRequest(csrPem).publicKey);
+    t.expectThat(
+      5,
+      "CertificateSignedRequest certificateChain",
+      problem === undefined,
+      "a certificate generated from the CSR of step 3, signed by the configured CSMS Root certificate",
+      problem,
+    );
+  }
+  await call.reply(6, { status: answer });
+  return { certPem: chain, keyPem: privateKeyPem };
+}
+
+/** Table 403: Memory State RenewChargingStationCertificate. */
+export async function renewChargingStationCertificate(t: CsmsTest): Promise<ClientCertificate> {
+  let renewed: ClientCertificate | undefined;
+  await t.state("RenewChargingStationCertificate", async () => {
+    renewed = await certificateRenewal(t, "Accepted");
+  });
+  return renewed as ClientCertificate;
 }

@@ -43,6 +43,16 @@ export interface TransactionQueueOptions {
   readonly logger?: Logger;
 }
 
+/** Options of `call()`. */
+export interface QueueCallOptions {
+  /**
+   * Runs once the message is durable and before it can be sent (`call()` resolves after it): a charger
+   * notes that the message is queued (a transaction's start), so a crash cannot fall between the central
+   * system receiving it and the note. A failure is logged; the message stays queued.
+   */
+  readonly onDurable?: (queued: { readonly seq: number; readonly transactionId?: number }) => unknown;
+}
+
 /** What `call()` resolves with once the message is durable. */
 export interface Queued<T> {
   /** The message's place in the store. */
@@ -187,7 +197,7 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
    * fails its schema, QueueFullError when the queue is full and the message is not critical, and
    * TypeError for a message the policy does not queue (send that one with `charger.call()`).
    */
-  async call<P extends CallPayload>(payload: P): Promise<Queued<ResultOf<R, P>>> {
+  async call<P extends CallPayload>(payload: P, options: QueueCallOptions = {}): Promise<Queued<ResultOf<R, P>>> {
     if (this.#closed) throw new NotConnectedError("The transaction queue is closed");
     const action = actionOf(payload);
     const spec = action === undefined ? undefined : this.charger.protocol.actions.get(action);
@@ -213,9 +223,17 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
     });
     // Nobody is obliged to wait for the answer: a drop must not become an unhandled rejection.
     response.catch(() => {});
+    const isStart = rules?.startAction === action;
     // In the list at once, so messages keep the order of call() even if stores resolve out of order;
-    // the pump waits for `durable` before sending.
-    const durable = this.store.append(entry);
+    // the pump waits for `durable` (and the onDurable hook) before sending.
+    const durable = this.store.append(entry).then(async (seq) => {
+      try {
+        await options.onDurable?.({ seq, transactionId: isStart ? -seq : undefined });
+      } catch (error) {
+        this.#logger.warn?.(`${action}: the onDurable hook failed`, { chargePointId: this.charger.id, seq, error: String(error) });
+      }
+      return seq;
+    });
     const item: Item = { seq: 0, entry, durable, resolve, reject };
     this.#items.push(item);
     try {
@@ -226,7 +244,6 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
     }
     this.emit("queued", { seq: item.seq, action, payload: data, position: this.#items.lastIndexOf(item) - this.#head + 1 });
     this.#pump();
-    const isStart = rules?.startAction === action;
     return { seq: item.seq, transactionId: isStart ? -item.seq : undefined, response: response as Promise<ResultOf<R, P>> };
   }
 

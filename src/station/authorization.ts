@@ -25,6 +25,11 @@ export interface AuthorizationSettings {
   /** Cache entries older than this many seconds are not used (2.x AuthCacheCtrlr.LifeTime); 0: no limit. */
   readonly cacheLifetimeS: number;
   readonly maxListEntries: number;
+  /**
+   * 2.x AuthCacheCtrlr.DisablePostAuthorize: a cached token that is not Accepted is refused without asking
+   * the CSMS (C12.FR.05 asks otherwise).
+   */
+  readonly disablePostAuthorize?: boolean;
 }
 
 export const SendLocalListStatus = { Accepted: "Accepted", Failed: "Failed", VersionMismatch: "VersionMismatch" } as const;
@@ -97,27 +102,49 @@ export class Authorization {
     this.changed();
   }
 
-  /** The list's entry, else the cache's (when each is enabled and still valid). */
+  /**
+   * The list's entry, else the cache's (when each is enabled and still valid). A cache entry not used
+   * for AuthCacheCtrlr.LifeTime is gone (2.0.1 C10.FR.08: the lifetime runs from the last use).
+   */
   lookUp(idToken: string, settings: AuthorizationSettings): IdTokenInfo | undefined {
     const listed = settings.localListEnabled ? this.#list.get(idToken) : undefined;
     if (listed && valid(listed)) return listed;
     const cached = settings.cacheEnabled ? this.#cache.get(idToken) : undefined;
     if (!cached || !valid(cached)) return undefined;
-    if (settings.cacheLifetimeS > 0 && Date.now() - cached.storedAt > settings.cacheLifetimeS * 1000) return undefined;
+    if (settings.cacheLifetimeS > 0 && Date.now() - cached.storedAt > settings.cacheLifetimeS * 1000) {
+      this.#cache.delete(idToken);
+      this.changed();
+      return undefined;
+    }
+    cached.storedAt = Date.now();
     return cached;
   }
 
   /** Whether `idToken` may charge now, asking the CSMS only when the settings say so. */
   async decide(idToken: string, settings: AuthorizationSettings, ask: AuthorizationAsk): Promise<boolean> {
+    return (await this.check(idToken, settings, ask)).status === "Accepted";
+  }
+
+  /**
+   * What the station holds true of `idToken` now (status and group): offline the list or cache
+   * (LocalAuthorizeOffline), else Accepted only when OfflineTxForUnknownId allows; online a locally
+   * Accepted token with LocalPreAuthorize (C10.FR.03, C12.FR.02, C13), a cached one that is not Accepted
+   * with DisablePostAuthorize (C12.FR.05 otherwise asks), else the CSMS's answer, kept in the cache.
+   */
+  async check(idToken: string, settings: AuthorizationSettings, ask: AuthorizationAsk): Promise<IdTokenInfo> {
     const local = this.lookUp(idToken, settings);
     if (!ask.online) {
-      if (local && settings.localAuthorizeOffline) return local.status === "Accepted";
-      return settings.offlineTxForUnknownId;
+      if (local && settings.localAuthorizeOffline) return local;
+      return { status: settings.offlineTxForUnknownId ? "Accepted" : "Unknown" };
     }
-    if (local?.status === "Accepted" && settings.localPreAuthorize) return true;
+    if (local && settings.localPreAuthorize) {
+      if (local.status === "Accepted") return local;
+      const cachedOnly = !(settings.localListEnabled && this.#list.has(idToken));
+      if (cachedOnly && settings.disablePostAuthorize) return local;
+    }
     const answer = await ask.askCsms();
     this.remember(idToken, answer, settings);
-    return answer?.status === "Accepted";
+    return answer ?? { status: "Unknown" };
   }
 
   /** One line per record about `idToken`, for CustomerInformation. */

@@ -12,15 +12,49 @@ export interface CertificateContext {
   readonly subject: () => { commonName: string; organizationName?: string };
   readonly maxEntries: () => number;
   readonly securityEvent: (type: string, techInfo?: string) => Promise<unknown>;
+  /**
+   * SecurityCtrlr.CertSigningWaitMinimum (s) and CertSigningRepeatTimes (2.0.1 A02.FR.17/18): the resends
+   * of an Accepted SignCertificate that got no CertificateSigned. Absent (1.6): no resends.
+   */
+  readonly resend?: () => { readonly waitMinimumS: number; readonly repeatTimes: number };
 }
 
 type HashRequest = { issuerNameHash: string; issuerKeyHash: string; serialNumber: string; hashAlgorithm: string };
 const hashOut = (hash: CertificateHashData) => ({ ...hash });
 
-/** Sends a SignCertificate with a CSR for a new key (what TriggerMessage SignChargingStationCertificate asks). */
+/** The resend waiting for a CertificateSigned, per station. */
+const resends = new WeakMap<Certificates, NodeJS.Timeout>();
+
+function stopResending(certificates: Certificates): void {
+  clearTimeout(resends.get(certificates));
+  resends.delete(certificates);
+}
+
+/**
+ * Sends a SignCertificate with a CSR for a new key (what TriggerMessage SignChargingStationCertificate
+ * asks). While no CertificateSigned comes, an Accepted request is sent again, the same CSR (TC_A_23_CS
+ * step 11 signs the CSR of step 3), after CertSigningWaitMinimum, then after twice that, and so on: the
+ * wait doubles CertSigningRepeatTimes times, and once it has, the last resend is the last (A02.FR.17/18;
+ * TC_A_23_CS: RepeatTimes 1 gives resends after W and 2W). A Rejected request is not sent again.
+ */
 export function signCertificate(context: CertificateContext, extra: Record<string, unknown> = {}): Promise<unknown> {
+  stopResending(context.certificates);
   const csr = context.certificates.newCsr(context.subject());
-  return context.host.send("SignCertificate", { csr, ...extra });
+  return sendSigning(context, { csr, ...extra }, 0);
+}
+
+async function sendSigning(context: CertificateContext, body: Record<string, unknown>, resent: number): Promise<unknown> {
+  const answer = (await context.host.send("SignCertificate", body)) as { status?: string };
+  const settings = context.resend?.();
+  if (answer.status !== "Accepted" || !settings || !(settings.waitMinimumS > 0) || resent > settings.repeatTimes) return answer;
+  const waitMs = Math.min(2_147_483_647, settings.waitMinimumS * 1000 * 2 ** resent);
+  const timer = setTimeout(() => {
+    resends.delete(context.certificates);
+    context.host.background("SignCertificate", () => sendSigning(context, body, resent + 1));
+  }, waitMs);
+  timer.unref();
+  resends.set(context.certificates, timer);
+  return answer;
 }
 
 function routeCertificateSigned(peer: Routable, context: CertificateContext): void {
@@ -28,6 +62,7 @@ function routeCertificateSigned(peer: Routable, context: CertificateContext): vo
   peer.route(
     "CertificateSigned",
     (request: { certificateChain: string }, uniqueId: string) => {
+      stopResending(context.certificates);
       const accepted = context.certificates.accept(request.certificateChain);
       answers.set(uniqueId, accepted);
       return { status: accepted ? "Accepted" : "Rejected" };

@@ -5,8 +5,8 @@
  * carries a CSR for a fresh key, and CertificateSigned is accepted only for a certificate of that key.
  */
 import { createHash, X509Certificate } from "node:crypto";
-import { type CsrSubject, keyMatches, newKeyAndCsr } from "./csr.js";
-import { certificateParts } from "./der.js";
+import { type CsrSubject, keyMatches, newKeyAndCsr } from "../pki/csr.js";
+import { certificateParts } from "../pki/der.js";
 
 export interface CertificateHashData {
   readonly hashAlgorithm: "SHA256";
@@ -73,10 +73,16 @@ export class Certificates {
     return this.#installed;
   }
 
-  /** InstallCertificate: Rejected for what is not a readable certificate, Failed when the store is full. */
+  /**
+   * InstallCertificate: Rejected for what is not a readable certificate or is not valid now (M05.FR.07,
+   * TC_M_07_CS: an expired one), Failed when the store is full.
+   */
   install(use: string, pem: string, maxEntries: number): "Accepted" | "Rejected" | "Failed" {
     let hash: CertificateHashData;
     try {
+      const certificate = new X509Certificate(pem);
+      const now = Date.now();
+      if (Date.parse(certificate.validFrom) > now || Date.parse(certificate.validTo) < now) return "Rejected";
       hash = hashDataOf(
         pem,
         this.#installed.map((c) => c.pem),
@@ -129,6 +135,11 @@ export class Certificates {
     this.#pendingKey = undefined;
     this.changed();
     return true;
+  }
+
+  /** The station's own certificate chain and its key, once a CertificateSigned was accepted. */
+  own(): { cert: string; key: string } | undefined {
+    return this.stationCertificate && this.#stationKey ? { cert: this.stationCertificate, key: this.#stationKey } : undefined;
   }
 
   store(): StoredCertificates {

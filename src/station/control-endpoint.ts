@@ -7,6 +7,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { type PreAuthorized, plugIn, presentIdToken } from "./present-id-token.js";
 import type { SimulatedCharger2 } from "./simulated-charger-2.js";
 
 type Body = Record<string, unknown>;
@@ -14,11 +15,11 @@ type Body = Record<string, unknown>;
 /** What the control endpoint drives: the 2.x simulator (its sessions and its boot). */
 export type ControlledCharger = Pick<
   SimulatedCharger2,
-  "id" | "boot" | "startSession" | "stopSession" | "sendStatus" | "connector" | "background"
+  "id" | "boot" | "startSession" | "stopSession" | "sendStatus" | "connector" | "connectors" | "background" | "station"
 >;
 
 /** Carries out one physical action; rejects with a one-line reason for an unknown action or EVSE. */
-export function physicalAction(charger: ControlledCharger, action: string, payload: Body, pending: Map<number, string>): void {
+export function physicalAction(charger: ControlledCharger, action: string, payload: Body, pending: Map<number, PreAuthorized>): void {
   const evseId = typeof payload.evseId === "number" ? payload.evseId : 1;
   const idToken = (payload.idToken as { idToken?: string } | undefined)?.idToken;
   if (action !== "PowerCycle" && !charger.connector(evseId)) throw new Error(`no EVSE ${evseId}`);
@@ -31,21 +32,18 @@ export function physicalAction(charger: ControlledCharger, action: string, paylo
       return;
     case "PresentIdToken":
       if (!idToken) throw new Error("PresentIdToken needs payload.idToken.idToken");
-      // An idToken then a plug-in (or the other way round) starts the session: Authorize, Occupied, TransactionEvent.
-      if (charger.connector(evseId)?.status === "Occupied") charger.background(action, () => charger.startSession(evseId, idToken, true));
-      else pending.set(evseId, idToken);
+      charger.background(action, () => presentIdToken(charger, evseId, idToken, pending));
       return;
-    case "PlugIn": {
-      const token = pending.get(evseId);
-      pending.delete(evseId);
-      if (token) charger.background(action, () => charger.startSession(evseId, token, true));
-      else charger.background(action, () => charger.sendStatus(evseId, "Occupied"));
+    case "PlugIn":
+      charger.background(action, () => plugIn(charger, evseId, pending));
       return;
-    }
     case "Unplug":
+      pending.delete(evseId);
       charger.background(action, async () => {
-        await charger.stopSession(evseId, "EVDisconnected");
-        await charger.sendStatus(evseId, "Available");
+        // Ending a transaction reports the connector's new state; without one the unplug reports it, once.
+        if (charger.connector(evseId)?.transactionId !== undefined) return charger.stopSession(evseId, "EVDisconnected");
+        // An EVSE made Inoperative meanwhile (G03.FR.04) stays Unavailable when the EV leaves.
+        await charger.sendStatus(evseId, charger.station.operations.idleStatus(evseId));
       });
       return;
     default:
@@ -55,7 +53,7 @@ export function physicalAction(charger: ControlledCharger, action: string, paylo
 
 /** Listens on `host:port` for `POST /<version>/<station>/<action>`; resolves once listening. */
 export async function startChargerControl(charger: ControlledCharger, port: number, host = "127.0.0.1"): Promise<Server & { url: string }> {
-  const pending = new Map<number, string>();
+  const pending = new Map<number, PreAuthorized>();
   const server = createServer((request, response) => {
     const reply = (status: number, body: Body) => {
       response.writeHead(status, { "content-type": "application/json" });

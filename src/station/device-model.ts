@@ -151,6 +151,8 @@ export function validValue(characteristics: Characteristics, value: string): boo
       return items.every((item) => list.includes(item)) && new Set(items).size === items.length;
     }
     case "string":
+      // For a string the limits are on its length.
+      if (characteristics.minLimit !== undefined && value.length < characteristics.minLimit) return false;
       return characteristics.maxLimit === undefined || value.length <= characteristics.maxLimit;
   }
 }

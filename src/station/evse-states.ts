@@ -60,7 +60,9 @@ export class EvseStates {
     const connectors = this.#connectors();
     if (requested !== undefined) {
       const evse = connectors.find((e) => e.id === requested);
-      return evse && free(evse) ? evse.id : undefined;
+      // 2.0.1 F02: an EVSE Occupied by an EV plugged in without a transaction awaits exactly this start.
+      const pluggedIn = evse?.status === "Occupied" && evse.transactionId === undefined && !evse.claimed && this.mayStart(evse.id, idToken);
+      return evse && (free(evse) || pluggedIn) ? evse.id : undefined;
     }
     const reserved = connectors.find((e) => free(e) && this.reservations.onEvse(e.id)?.idToken === idToken);
     return (reserved ?? connectors.find((e) => free(e) && !this.reservations.onEvse(e.id)))?.id;

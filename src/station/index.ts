@@ -4,6 +4,8 @@
  * standardized components, monitoring, reports, and the handlers that answer the CSMS from them.
  */
 
+export { type CsrSubject, certificationRequest, type KeyAndCsr, keyMatches, newKeyAndCsr } from "../pki/csr.js";
+export { certificateParts, DerError, elements } from "../pki/der.js";
 export {
   Authorization,
   type AuthorizationAsk,
@@ -14,9 +16,7 @@ export {
 } from "./authorization.js";
 export { type CertificateContext, routeCertificates2, routeCertificates16, signCertificate } from "./certificate-routes.js";
 export { type CertificateHashData, Certificates, hashDataOf, type InstalledCertificate, type StoredCertificates } from "./certificates.js";
-export { type CsrSubject, certificationRequest, type KeyAndCsr, keyMatches, newKeyAndCsr } from "./csr.js";
 export { type CustomerRecords, routeCustomerInformation } from "./customer-information.js";
-export { certificateParts, DerError, elements } from "./der.js";
 export {
   type Attribute,
   AttributeType,

@@ -283,7 +283,8 @@ export class Operations2 {
         return;
       }
       if (request.type === "OnIdle" && busy) {
-        this.#resetWhenIdle = "RemoteReset";
+        // TC_B_21_CS step 7: a reset carried out once the station is idle boots with reason ScheduledReset.
+        this.#resetWhenIdle = "ScheduledReset";
         return;
       }
       host.background("Reset", async () => {

@@ -62,10 +62,13 @@ function schemaOf(version: VersionName, file: string): JsonSchema | undefined {
   const key = `${version}/${file}`;
   let schema = cache.get(key);
   if (schema === undefined) {
-    try {
-      schema = JSON.parse(readFileSync(new URL(`../../schemas/${folders[version]}/${file}.json`, import.meta.url), "utf8")) as JsonSchema;
-    } catch {
-      schema = null;
+    schema = null;
+    // dist/station/ in the package; build/src/station/ when the tests run the sources compiled.
+    for (const root of ["../../schemas/", "../../../schemas/"]) {
+      try {
+        schema = JSON.parse(readFileSync(new URL(`${root}${folders[version]}/${file}.json`, import.meta.url), "utf8")) as JsonSchema;
+        break;
+      } catch {}
     }
     cache.set(key, schema);
   }

@@ -13,12 +13,14 @@ import type { AfterOptions, Handler, OnOptions } from "../rpc/routing.js";
 import * as v21 from "../v21/index.js";
 import * as v201 from "../v201/index.js";
 import type { OpenTransaction, TransactionRecorder } from "./charger-state.js";
+import { MeterSchedule, type MeterValue } from "./meter-schedule.js";
+import type { SwitchableLink } from "./network-profiles.js";
 import { schemaAnswer } from "./schema-answers.js";
 import type { ChargerSettings, LinkSettings, QueueLike } from "./simulated-charger.js";
 import { StationStateFile } from "./state-file.js";
-import { Station2 } from "./station-2.js";
+import { type Info2, Station2 } from "./station-2.js";
 import type { VersionName } from "./station-version.js";
-import { endsOnDeauthorize, meterValues, transactionStart } from "./transactions.js";
+import { endsOnDeauthorize, meterValues, type Reading, transactionStart } from "./transactions.js";
 
 type Kit = typeof v201 | typeof v21;
 export const kits2: Record<"2.0.1" | "2.1", Kit> = { "2.0.1": v201, "2.1": v21 };
@@ -81,6 +83,8 @@ export class SimulatedCharger2 {
   heartbeatIntervalS = 0;
   /** The device model, monitoring and the handlers acting on them. */
   readonly station: Station2;
+  /** Clock-aligned meter values and the samples of TransactionEvent Ended (J01, J02). */
+  readonly meters: MeterSchedule;
   #heartbeatTimer: NodeJS.Timeout | undefined;
   #lastReading = new Map<number, number>();
 
@@ -113,6 +117,15 @@ export class SimulatedCharger2 {
         if (variable.variable.name in linkVariables) this.#applyLinkVariable(variable.variable.name);
       }
     });
+    this.meters = new MeterSchedule({
+      model: this.station.model,
+      evseIds: () => this.connectors.map((e) => e.id),
+      inTransaction: (id) => this.connector(id)?.transactionId !== undefined,
+      online: () => this.online,
+      reading: (id) => this.reading(id),
+      sendClockAligned: (id, values) => this.#sendClockAligned(id, values),
+      failed: (what, error) => this.#failed(what, error),
+    });
     if (settings.stateDir) {
       const file = new StationStateFile(settings.stateDir, version);
       file.onProblem = (message) => settings.logger.warn?.(message, { chargePointId: this.id });
@@ -138,6 +151,7 @@ export class SimulatedCharger2 {
 
   detach(): void {
     this.peer = undefined;
+    this.meters.stop();
     clearTimeout(this.#heartbeatTimer);
     this.#heartbeatTimer = undefined;
     for (const evse of this.connectors) {
@@ -183,8 +197,10 @@ export class SimulatedCharger2 {
       return response;
     }
     const offline = !this.online;
-    const queued = await this.queue.call(this.#payload("TransactionEvent", offline ? { ...body, offline: true } : body) as never);
-    await onQueued?.();
+    // The note runs before the queue may send the message: no crash can fall between the two.
+    const queued = await this.queue.call(this.#payload("TransactionEvent", offline ? { ...body, offline: true } : body) as never, {
+      onDurable: () => onQueued?.(),
+    });
     return this.online ? ((await queued.response) as Body) : {};
   }
 
@@ -192,12 +208,24 @@ export class SimulatedCharger2 {
    * The link is `link` from now on: the device model shows its keepalive (the command line's), and the
    * back-off the model holds (a CSMS's values kept in the state directory) applies to it.
    */
-  attachLink(link: LinkSettings): void {
+  attachLink(link: LinkSettings | (LinkSettings & SwitchableLink)): void {
     // Before `link` is set: a fractional --ping-interval is not rounded on the link itself.
     this.link = undefined;
     this.station.model.update("OCPPCommCtrlr", "WebSocketPingInterval", String(Math.round(link.pingIntervalMs / 1000)));
     this.link = link;
     for (const name of ["RetryBackOffWaitMinimum", "RetryBackOffRandomRange", "RetryBackOffRepeatTimes"]) this.#applyLinkVariable(name);
+    // A link that can change its endpoint follows the network connection profiles (B09, B10, A05).
+    if ("retarget" in link) this.station.network.attach(link);
+  }
+
+  /** A refused connection is one failed attempt while another network profile can be tried (B10). */
+  get fallsBack(): boolean {
+    return this.station.network.fallsBack;
+  }
+
+  /** A line in the station's event log. */
+  note(text: string): void {
+    this.#event("info", text);
   }
 
   /** Saves an EVSE's open transaction in the state directory, before the message that changes it is queued. */
@@ -304,6 +332,7 @@ export class SimulatedCharger2 {
     this.station.operations.accepted = true;
     this.setHeartbeat(Number(response.interval) || 0);
     for (const evse of this.connectors) if (evse.transactionId !== undefined) this.#startMeter(evse);
+    this.meters.start();
     await afterBoot?.();
     // The critical security event of the start (2.0.1 A04; part 6 reusable state Booted step 7), before
     // the statuses; after a firmware update the FirmwareUpdated event (sent by afterBoot) reports it.
@@ -317,6 +346,8 @@ export class SimulatedCharger2 {
   async reboot(reason: string, afterBoot?: () => Promise<void>): Promise<void> {
     this.station.operations.accepted = false;
     this.#event("info", `rebooting (${reason})`);
+    // A new NetworkConfigurationPriority takes effect now: the station connects with its first profile.
+    await this.station.network.reconnectIfChanged();
     await this.boot(reason, afterBoot);
   }
 
@@ -363,6 +394,45 @@ export class SimulatedCharger2 {
     const reading = { energyWh: evse.meterWh, powerW, offeredW: this.station.offeredW(evse.id), voltageV: 230, phases: 3 };
     const values = meterValues(this.station.list("SampledDataCtrlr", `Tx${event}Measurands`), reading, context);
     return values.length ? { meterValue: values.map((value) => ({ ...value, timestamp })) } : {};
+  }
+
+  /** The Ended event's meterValue: the TxEnded samples taken during the transaction, then the final reading (J01, J02). */
+  #endedMeterValue(evse: Evse): { meterValue?: MeterValue[] } {
+    const values = [...this.meters.transactionEnded(evse.id), ...(this.#meterValue(evse, 0, "Ended").meterValue ?? [])];
+    return values.length ? { meterValue: values } : {};
+  }
+
+  /** What the meter of an EVSE reads now. */
+  reading(evseId: number): Reading {
+    const evse = this.connector(evseId);
+    const charging = evse?.transactionId !== undefined;
+    return {
+      energyWh: evse?.meterWh ?? 0,
+      powerW: charging ? this.#powerW(evseId) : 0,
+      offeredW: this.station.offeredW(evseId),
+      voltageV: 230,
+      phases: 3,
+    };
+  }
+
+  /** Clock-aligned values: a TransactionEvent Updated (MeterValueClock) for an EVSE with a transaction, else MeterValues (J01). */
+  async #sendClockAligned(evseId: number, meterValue: MeterValue[]): Promise<void> {
+    const evse = this.connector(evseId);
+    if (!evse || evse.transactionId === undefined) {
+      await this.send("MeterValues", { evseId, meterValue });
+      return;
+    }
+    const seqNo = evse.seqNo++;
+    await this.#record(evse);
+    await this.#transactionEvent({
+      eventType: "Updated",
+      timestamp: meterValue[0]?.timestamp ?? now(),
+      triggerReason: "MeterValueClock",
+      seqNo,
+      transactionInfo: { transactionId: evse.transactionId, chargingState: "Charging" },
+      evse: { id: evse.id, connectorId: 1 },
+      meterValue,
+    });
   }
 
   async startSession(evseId: number, idTag: string, authorize: boolean, remoteStartId?: number): Promise<string | undefined> {
@@ -431,6 +501,7 @@ export class SimulatedCharger2 {
           idToken: this.#idToken(idTag),
         });
       }
+      this.station.transactionAnswer(idTag, started.idTokenInfo as Info2 | undefined);
       const status = (started.idTokenInfo as { status?: string } | undefined)?.status;
       if (status !== undefined && status !== "Accepted") {
         this.#event("info", `transaction ${transactionId} refused for ${idTag}; stopping`);
@@ -439,6 +510,7 @@ export class SimulatedCharger2 {
       }
       this.#event("started", `transaction ${transactionId} started on EVSE ${evse.id} for ${idTag}`, evse.id, transactionId);
       this.#startMeter(evse);
+      this.meters.transactionStarted(evse.id);
       return transactionId;
     } finally {
       evse.claimed = false;
@@ -477,7 +549,7 @@ export class SimulatedCharger2 {
         seqNo: evse.seqNo++,
         transactionInfo: { transactionId, chargingState: "Idle", stoppedReason },
         evse: { id: evse.id, connectorId: 1 },
-        ...this.#meterValue(evse, 0, "Ended"),
+        ...this.#endedMeterValue(evse),
       },
       () => this.#forget(evse),
     );
@@ -626,10 +698,6 @@ export class SimulatedCharger2 {
     this.station.route(gated);
     // P01: the simulator implements no vendor extension (TC_P_01_CS).
     gated.route("DataTransfer", () => ({ status: "UnknownVendorId" }));
-    // B09.FR.02: a slot the station does not have is rejected; the simulator has slots 1 to 8.
-    gated.route("SetNetworkProfile", (request: { configurationSlot: number }) => ({
-      status: request.configurationSlot >= 1 && request.configurationSlot <= 8 ? "Accepted" : "Rejected",
-    }));
     const pending = new Map<string, Evse>();
     gated.route(
       "RequestStartTransaction",

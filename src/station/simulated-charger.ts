@@ -31,6 +31,8 @@ import {
   UnlockStatus,
 } from "../v16/index.js";
 import type { OpenTransaction, TransactionRecorder } from "./charger-state.js";
+import type { SwitchableLink } from "./network-profiles.js";
+import { SecurityProfile16 } from "./security-profile-16.js";
 import { StationStateFile } from "./state-file.js";
 import { authorizationKeys16, Station16 } from "./station-16.js";
 
@@ -73,7 +75,10 @@ export interface ChargerEvent {
 
 /** What a simulated charger needs of a TransactionQueue (one of any version). */
 export interface QueueLike {
-  call(payload: never): Promise<{ readonly seq: number; readonly transactionId?: number; readonly response: Promise<unknown> }>;
+  call(
+    payload: never,
+    options?: { onDurable?(queued: { readonly seq: number; readonly transactionId?: number }): unknown },
+  ): Promise<{ readonly seq: number; readonly transactionId?: number; readonly response: Promise<unknown> }>;
   register(boot: never): Promise<unknown>;
   readonly size: number;
 }
@@ -133,6 +138,10 @@ export class SimulatedCharger {
       ["ConnectionTimeOut", "60", false],
       ["WebSocketPingInterval", "30", false],
       ["SupportedFeatureProfiles", "Core,FirmwareManagement,LocalAuthListManagement,Reservation,SmartCharging,RemoteTrigger", true],
+      // Security whitepaper: "" until the link is attached (then the command line's profile, or the one kept).
+      ["SecurityProfile", "", false],
+      // Write-only (never read back): the Basic auth password of profiles 1 and 2.
+      ["AuthorizationKey", "", false],
     ];
     for (const [key, value, readonly] of [...config, ...authorizationKeys16]) this.configuration.set(key, { value, readonly });
     const charger = this;
@@ -152,6 +161,16 @@ export class SimulatedCharger {
         return charger.online;
       },
       logText: (logType) => [`ocppkit simulator ${this.id} ${logType}`, ...this.#log].join("\n"),
+    });
+    this.securityProfile = new SecurityProfile16({
+      id: settings.id,
+      setting: (key) => this.configuration.get(key)?.value,
+      setProfile: (value) => {
+        this.configuration.set("SecurityProfile", { value: String(value), readonly: false });
+        this.station.changed();
+      },
+      certificates: this.station.certificates,
+      note: (text) => this.#event("info", text),
     });
     if (settings.stateDir) {
       const file = new StationStateFile(settings.stateDir, "1.6");
@@ -271,8 +290,8 @@ export class SimulatedCharger {
       await onQueued?.(undefined);
       return { response };
     }
-    const queued = await this.queue.call(payload as never);
-    await onQueued?.(queued.transactionId);
+    // The note runs before the queue may send the message: no crash can fall between the two.
+    const queued = await this.queue.call(payload as never, { onDurable: ({ transactionId }) => onQueued?.(transactionId) });
     if (!this.online) return { localId: queued.transactionId };
     return { response: (await queued.response) as Record<string, unknown>, localId: queued.transactionId };
   }
@@ -287,9 +306,21 @@ export class SimulatedCharger {
   }
 
   /** The link is `link` from now on; the configuration shows its keepalive. */
-  attachLink(link: LinkSettings): void {
+  attachLink(link: LinkSettings | (LinkSettings & SwitchableLink)): void {
     this.link = link;
     this.configuration.set("WebSocketPingInterval", { value: String(Math.round(link.pingIntervalMs / 1000)), readonly: false });
+    if ("retarget" in link) {
+      this.securityProfile.attach(link);
+      this.configuration.set("SecurityProfile", { value: String(this.securityProfile.current), readonly: false });
+    }
+  }
+
+  /** Security whitepaper A05: the SecurityProfile key and the switch of the link. */
+  readonly securityProfile: SecurityProfile16;
+
+  /** A refused connection is one failed attempt while another profile can be fallen back to (A05.FR.08). */
+  get fallsBack(): boolean {
+    return this.securityProfile.fallsBack;
   }
 
   /** Saves a connector's open transaction in the state directory (before the message that changes it is queued). */
@@ -636,7 +667,11 @@ export class ChargerPeer extends ChargePoint {
     const unknownKey: string[] = [];
     for (const key of keys) {
       const entry = this.charger.configuration.get(key);
-      if (entry) configurationKey.push({ key, readonly: entry.readonly, value: entry.value });
+      // AuthorizationKey is write-only (security whitepaper): listed without its value.
+      if (entry)
+        configurationKey.push(
+          key === "AuthorizationKey" ? { key, readonly: false } : { key, readonly: entry.readonly, value: entry.value },
+        );
       else unknownKey.push(key);
     }
     return unknownKey.length ? { configurationKey, unknownKey } : { configurationKey };
@@ -650,11 +685,30 @@ export class ChargerPeer extends ChargePoint {
     const numeric = ["HeartbeatInterval", "MeterValueSampleInterval", "WebSocketPingInterval"].includes(request.key);
     // Section 9.1.34: a negative WebSocketPingInterval is Rejected (so is anything that is not a whole number).
     if (numeric && !/^\d+$/.test(request.value)) return { status: ConfigurationStatus.Rejected };
+    // Security whitepaper A05.FR.01-05: the switch itself comes after the answer (afterChangeConfiguration).
+    if (request.key === "SecurityProfile") {
+      if (this.charger.securityProfile.problem(request.value)) return { status: ConfigurationStatus.Rejected };
+      this.charger.securityProfile.accept(Number(request.value));
+      this.charger.station.flushState();
+      return { status: ConfigurationStatus.Accepted };
+    }
+    // Whitepaper 7.2: the password is at least 16 bytes, at most 40 hexadecimal digits (20 bytes).
+    if (request.key === "AuthorizationKey" && (request.value.length < 16 || request.value.length > 40))
+      return { status: ConfigurationStatus.Rejected };
     this.charger.configuration.set(request.key, { value: request.value, readonly: false });
     this.charger.station.changed();
+    // Durable before the answer says Accepted.
+    this.charger.station.flushState();
+    if (request.key === "AuthorizationKey") this.charger.securityProfile.passwordChanged();
     if (request.key === "HeartbeatInterval") this.charger.setHeartbeat(Number(request.value));
     if (request.key === "WebSocketPingInterval") this.charger.link?.setKeepalive(Number(request.value) * 1000);
     return { status: ConfigurationStatus.Accepted };
+  }
+
+  @after(Action.ChangeConfiguration)
+  afterChangeConfiguration(request: ChangeConfigurationRequest) {
+    if (request.key === "SecurityProfile") this.charger.securityProfile.switchLink();
+    if (request.key === "AuthorizationKey") this.charger.securityProfile.reconnectWithNewPassword();
   }
 
   @on(Action.DataTransfer)

@@ -47,7 +47,7 @@ function controllers(station: StationIdentity): Record<string, readonly Row[]> {
       ],
       ["MessageAttempts", "integer", "3", RW, { variable: { name: "MessageAttempts", instance: "TransactionEvent" }, minLimit: 0 }],
       // B10: a new priority order is used from the next connect, after a reboot.
-      ["NetworkConfigurationPriority", "SequenceList", "1", RW, { valuesList: "1,2,3,4,5", rebootRequired: true }],
+      ["NetworkConfigurationPriority", "SequenceList", "1", RW, { valuesList: "1,2,3,4,5,6,7,8", rebootRequired: true }],
       ["NetworkProfileConnectionAttempts", "integer", "3", RW, { minLimit: 1 }],
       ["OfflineThreshold", "integer", "300", RW, { unit: "s", minLimit: 0 }],
       ["QueueAllMessages", "boolean", "false", RW],
@@ -66,10 +66,13 @@ function controllers(station: StationIdentity): Record<string, readonly Row[]> {
       // The simulator lets an unknown token charge offline by default, as it did before it had a local list.
       ["OfflineTxForUnknownIdEnabled", "boolean", "true", RW],
       ["DisableRemoteAuthorization", "boolean", "false", RW],
+      // C16: a token of this group stops transactions and starts none; empty: no master pass.
+      ["MasterPassGroupId", "string", "", RW, { maxLimit: 36 }],
     ],
     AuthCacheCtrlr: [
       ["Available", "boolean", "true", RO],
       ["Enabled", "boolean", "true", RW],
+      ["DisablePostAuthorize", "boolean", "false", RW],
       ["LifeTime", "integer", "86400", RW, { unit: "s", minLimit: 0 }],
       ["Policy", "OptionList", "LRU", RW, { valuesList: "LRU,LFU,FIFO,CUSTOM" }],
       ["Storage", "integer", "65536", RO, { unit: "B" }],
@@ -105,6 +108,8 @@ function controllers(station: StationIdentity): Record<string, readonly Row[]> {
       ["Enabled", "boolean", "false", RW],
       ["Interval", "integer", "900", RW, { unit: "s", minLimit: 0 }],
       ["Measurands", "MemberList", "Energy.Active.Import.Register", RW, { valuesList: measurands }],
+      // true: clock-aligned values only while no transaction runs (part 6 TC_J_06).
+      ["SendDuringIdle", "boolean", "false", RW],
       ["TxEndedInterval", "integer", "0", RW, { unit: "s", minLimit: 0 }],
       ["TxEndedMeasurands", "MemberList", "Energy.Active.Import.Register", RW, { valuesList: measurands }],
     ],
@@ -120,7 +125,8 @@ function controllers(station: StationIdentity): Record<string, readonly Row[]> {
       ["ConfigurationValueSize", "integer", "1000", RO],
     ],
     SecurityCtrlr: [
-      ["BasicAuthPassword", "string", "", WO, { maxLimit: 40 }],
+      // A00.FR.205 (TC_A_10_CS): 16 to 40 characters.
+      ["BasicAuthPassword", "string", "", WO, { minLimit: 16, maxLimit: 40 }],
       ["CertificateEntries", "integer", "0", RO, { maxLimit: 50 }],
       ["CertSigningRepeatTimes", "integer", "3", RW, { minLimit: 0 }],
       ["CertSigningWaitMinimum", "integer", "30", RW, { unit: "s", minLimit: 0 }],

@@ -2,11 +2,14 @@
  * The station's state over a restart: one small JSON file, `station.json`, in the charger's state
  * directory (the one that also holds the offline queue), with a section per OCPP version so a charger
  * started as another version starts fresh. Written whole, atomically (a temporary file, fsync, rename),
- * after each change; a file that cannot be read is set aside as station.json.corrupt and the station
+ * after each change, and always before the answer to the command that changed it goes out (`durably`):
+ * a station killed after answering Accepted still has what it accepted. A file that cannot be read is set aside as station.json.corrupt and the station
  * starts fresh, saying so.
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import type { Handler } from "../rpc/routing.js";
+import type { Routable } from "./station-2.js";
 
 export const stateFileName = "station.json";
 
@@ -78,4 +81,28 @@ export class StationStateFile {
       this.onProblem(`${this.path} could not be written: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+}
+
+/**
+ * `peer` whose handlers write the pending state before their answer is sent: a CSMS told Accepted
+ * is never told so about a change a crash right after the answer would lose (a sync handler's answer
+ * goes out before any microtask, so the deferred save alone would come too late).
+ */
+export function durably(peer: Routable, file: () => StationStateFile | undefined): Routable {
+  const flushed = <T>(value: T): T => {
+    file()?.flush();
+    return value;
+  };
+  return {
+    route: (action, handler, options) =>
+      peer.route(
+        action,
+        (payload: never, uniqueId: string) => {
+          const result = handler(payload, uniqueId);
+          return result instanceof Promise ? result.then(flushed) : flushed(result);
+        },
+        options,
+      ),
+    routeAfter: (action: string, handler: Handler, options) => peer.routeAfter(action, handler, options),
+  };
 }

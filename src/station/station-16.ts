@@ -14,7 +14,7 @@ import { LogUploader } from "./log-upload.js";
 import { logFileName } from "./operations-2.js";
 import { ChargingProfiles, type Profile } from "./smart-charging.js";
 import { routeSmartCharging16 } from "./smart-charging-routes.js";
-import type { StationStateFile } from "./state-file.js";
+import { durably, type StationStateFile } from "./state-file.js";
 import type { Routable, StationHost } from "./station-2.js";
 import { download } from "./transfer.js";
 
@@ -187,6 +187,7 @@ export class Station16 {
       this.restore(stored);
       if (stored.configuration) configuration?.restore(stored.configuration);
     }
+    this.#file = file;
     const save = () => file.save(() => ({ ...this.store(), configuration: configuration?.values() }));
     this.changed = save;
     this.authorization.changed = save;
@@ -195,6 +196,12 @@ export class Station16 {
   }
 
   #booted = false;
+  #file: StationStateFile | undefined;
+
+  /** Writes a pending change of the state directory now (before an answer that reports it goes out). */
+  flushState(): void {
+    this.#file?.flush();
+  }
 
   /** The charger booted: after a restart, a firmware update under way goes on. */
   booted(): void {
@@ -228,7 +235,8 @@ export class Station16 {
     if (connector && connector.transactionId === undefined) await this.#host.sendStatus(connectorId, this.evses.idleStatus(connectorId));
   }
 
-  route(peer: Routable): void {
+  route(routable: Routable): void {
+    const peer = durably(routable, () => this.#file);
     const host = this.#host;
     routeSmartCharging16(peer, { host, profiles: this.profiles, maxPowerW: host.maxPowerW ?? 11_000 });
     const certificates: CertificateContext = {

@@ -20,12 +20,13 @@ import {
 } from "./device-model.js";
 import { DisplayMessages, type MessageInfo } from "./display-messages.js";
 import { type MonitorEvent, Monitoring, type SetMonitoringData, type StoredMonitors } from "./monitoring.js";
+import { type ConnectionData, NetworkProfiles, type StoredNetwork } from "./network-profiles.js";
 import { Operations2, type StoredOperations2 } from "./operations-2.js";
 import { baseReport, type ComponentVariableFilter, customReport, parts, reportDataOf } from "./reports.js";
 import { ChargingProfiles, type Profile } from "./smart-charging.js";
 import { routeSmartCharging2 } from "./smart-charging-routes.js";
 import { type StationIdentity, standardDeviceModel } from "./standard-components.js";
-import type { StationStateFile } from "./state-file.js";
+import { durably, type StationStateFile } from "./state-file.js";
 import type { TransferOptions } from "./transfer.js";
 
 type Body = Record<string, unknown>;
@@ -66,6 +67,8 @@ export interface StationHost {
   setting?(key: string): string | undefined;
   /** The charger's identity (the CSR's common name in 1.6). */
   readonly identity?: string;
+  /** What the station did, one line (the simulator's event log). */
+  note?(text: string): void;
   /** The most the car draws from an EVSE, in W, where no charging profile limits it (1.6; 2.x: EVSE.Power MaxSet). */
   readonly maxPowerW?: number;
 }
@@ -84,6 +87,7 @@ export interface StoredStation2 {
   readonly authorization: StoredAuthorization;
   readonly chargingProfiles: readonly Profile[];
   readonly certificates: StoredCertificates;
+  readonly network?: StoredNetwork;
 }
 
 interface VariableRequest {
@@ -95,7 +99,7 @@ interface VariableRequest {
 
 const now = () => new Date().toISOString();
 
-type Info2 = { status: string; cacheExpiryDateTime?: string; groupIdToken?: { idToken: string } };
+export type Info2 = { status: string; cacheExpiryDateTime?: string; groupIdToken?: { idToken: string } };
 const idTokenInfo2 = (info: Info2 | undefined): IdTokenInfo | undefined =>
   info && { status: info.status, expiry: info.cacheExpiryDateTime, group: info.groupIdToken?.idToken };
 const present = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
@@ -112,6 +116,8 @@ export class Station2 {
   readonly profiles = new ChargingProfiles();
   /** Installed root certificates and the station's own key and certificate. */
   readonly certificates = new Certificates();
+  /** The network connection profiles and the switch between them (B09, B10, A05). */
+  readonly network: NetworkProfiles;
   readonly #maxPowerW: number;
   readonly #host: StationHost;
 
@@ -121,6 +127,13 @@ export class Station2 {
     this.model = standardDeviceModel(identity);
     this.monitoring = new Monitoring(this.model, (events) => this.#notifyEvents(events));
     this.operations = new Operations2(host, (component, variable) => this.enabled(component, variable));
+    this.network = new NetworkProfiles({
+      model: this.model,
+      stationId: identity.identity,
+      csmsRoots: () => this.certificates.list(["CSMSRootCertificate"]).map((c) => c.pem),
+      stationCertificate: () => this.certificates.own(),
+      note: (text) => host.note?.(text),
+    });
     this.certificates.changed = () => this.#countCertificates();
     this.model.onChange(({ variable, type }) => {
       if (type !== "Actual" || variable.component.evse) return;
@@ -136,6 +149,7 @@ export class Station2 {
    * display messages, a firmware update under way).
    */
   keepIn(file: StationStateFile): void {
+    this.#file = file;
     const stored = file.load();
     if (stored && typeof stored === "object") this.restore(stored as Partial<StoredStation2>);
     const save = () => file.save(() => this.store());
@@ -144,6 +158,7 @@ export class Station2 {
     this.authorization.changed = save;
     this.profiles.changed = save;
     this.monitoring.changed = save;
+    this.network.changed = save;
     this.certificates.changed = () => {
       this.#countCertificates();
       save();
@@ -154,6 +169,12 @@ export class Station2 {
   }
 
   #booted = false;
+  #file: StationStateFile | undefined;
+
+  /** Writes a pending change of the state directory now (before an answer that reports it goes out). */
+  flushState(): void {
+    this.#file?.flush();
+  }
 
   #countCertificates(): void {
     this.model.update("SecurityCtrlr", "CertificateEntries", String(this.certificates.installed.length));
@@ -188,6 +209,7 @@ export class Station2 {
       authorization: this.authorization.store(),
       chargingProfiles: this.profiles.store(),
       certificates: this.certificates.store(),
+      network: this.network.store(),
     };
   }
 
@@ -199,6 +221,7 @@ export class Station2 {
     if (stored.authorization) this.authorization.restore(stored.authorization);
     if (stored.chargingProfiles) this.profiles.restore(stored.chargingProfiles);
     if (stored.certificates) this.certificates.restore(stored.certificates);
+    if (stored.network) this.network.restore(stored.network);
     this.#countCertificates();
     this.model.update("LocalAuthListCtrlr", "Entries", String(this.authorization.listSize));
   }
@@ -237,25 +260,58 @@ export class Station2 {
       offlineTxForUnknownId: this.enabled("AuthCtrlr", "OfflineTxForUnknownIdEnabled"),
       cacheLifetimeS: Number(this.model.value("AuthCacheCtrlr", "LifeTime")) || 0,
       maxListEntries: 10_000,
+      disablePostAuthorize: this.enabled("AuthCacheCtrlr", "DisablePostAuthorize"),
     };
   }
 
+  /** The group of each idToken, as the CSMS's last answer about it gave it (C09: who may stop whose transaction). */
+  readonly #groups = new Map<string, string>();
+
   /**
-   * Whether `idToken` may charge (C01, C10-C15): the local list and cache decide offline and, with
-   * LocalPreAuthorize, online; otherwise an Authorize to the CSMS does, its answer going to the cache.
+   * What the station holds true of `idToken` (C01, C10-C15): the local list and cache decide offline and,
+   * with LocalPreAuthorize, online; otherwise an Authorize to the CSMS does, its answer going to the cache.
+   * With AuthCtrlr.Enabled false every token is Accepted.
    */
-  authorize(idToken: string, type = "ISO14443"): Promise<boolean> {
-    if (!this.enabled("AuthCtrlr", "Enabled")) return Promise.resolve(true);
-    return this.authorization.decide(idToken, this.authorizationSettings(), {
+  async authorizationInfo(idToken: string, type = "ISO14443"): Promise<IdTokenInfo> {
+    if (!this.enabled("AuthCtrlr", "Enabled")) return { status: "Accepted" };
+    const info = await this.authorization.check(idToken, this.authorizationSettings(), {
       online: this.#host.online ?? true,
       askCsms: async () => {
         const answer = await this.#host.send("Authorize", { idToken: { idToken, type } });
         return idTokenInfo2(answer.idTokenInfo as Info2 | undefined);
       },
     });
+    if (info.group !== undefined) this.#groups.set(idToken, info.group);
+    return info;
   }
 
-  route(peer: Routable): void {
+  /** Whether `idToken` may start charging: Accepted, and not a master pass (C16.FR.03: it only stops transactions). */
+  async authorize(idToken: string, type = "ISO14443"): Promise<boolean> {
+    const info = await this.authorizationInfo(idToken, type);
+    return info.status === "Accepted" && !this.isMasterPass(info);
+  }
+
+  /** A token of AuthCtrlr.MasterPassGroupId (C16). */
+  isMasterPass(info: IdTokenInfo): boolean {
+    const masterPass = this.model.value("AuthCtrlr", "MasterPassGroupId") ?? "";
+    return masterPass !== "" && info.group === masterPass;
+  }
+
+  /** The group the CSMS last gave `idToken`, if any. */
+  groupOf(idToken: string): string | undefined {
+    return this.#groups.get(idToken);
+  }
+
+  /** A TransactionEventResponse's idTokenInfo about `idToken`: the cache is updated with it (C10.FR.05). */
+  transactionAnswer(idToken: string, info: Info2 | undefined): void {
+    const converted = idTokenInfo2(info);
+    if (!converted) return;
+    if (converted.group !== undefined) this.#groups.set(idToken, converted.group);
+    this.authorization.remember(idToken, converted, this.authorizationSettings());
+  }
+
+  route(routable: Routable): void {
+    const peer = durably(routable, () => this.#file);
     this.operations.route(peer);
     const certificates: CertificateContext = {
       host: this.#host,
@@ -266,6 +322,10 @@ export class Station2 {
       }),
       maxEntries: () => 50,
       securityEvent: (type, techInfo) => this.operations.securityEvent(type, techInfo),
+      resend: () => ({
+        waitMinimumS: Number(this.model.value("SecurityCtrlr", "CertSigningWaitMinimum")) || 0,
+        repeatTimes: Number(this.model.value("SecurityCtrlr", "CertSigningRepeatTimes")) || 0,
+      }),
     };
     routeCertificates2(peer, certificates);
     this.operations.triggers.set("SignChargingStationCertificate", () =>
@@ -336,9 +396,22 @@ export class Station2 {
         });
       }),
     }));
-    peer.route("SetVariables", (request: { setVariableData: (VariableRequest & { attributeValue: string })[] }) => ({
+    // B09: the connection data goes to its slot; it is used once NetworkConfigurationPriority names it.
+    peer.route("SetNetworkProfile", (request: { configurationSlot: number; connectionData: ConnectionData }) => ({
+      status: this.network.set(request.configurationSlot, request.connectionData),
+    }));
+    type SetVariableData = VariableRequest & { attributeValue: string };
+    const priority = (data: SetVariableData) =>
+      data.component.name === "OCPPCommCtrlr" &&
+      !data.component.evse &&
+      data.variable.name === "NetworkConfigurationPriority" &&
+      (data.attributeType ?? "Actual") === "Actual";
+    peer.route("SetVariables", (request: { setVariableData: SetVariableData[] }) => ({
       setVariableResult: request.setVariableData.map((data) => {
-        const outcome = this.model.set(data.component, data.variable, data.attributeValue, data.attributeType);
+        const problem = priority(data) ? this.network.priorityProblem(data.attributeValue) : undefined;
+        const outcome = problem
+          ? { status: "Rejected", reasonCode: problem }
+          : this.model.set(data.component, data.variable, data.attributeValue, data.attributeType);
         return present({
           attributeType: data.attributeType,
           attributeStatus: outcome.status,
@@ -348,6 +421,17 @@ export class Station2 {
         });
       }),
     }));
+    // A01: a new BasicAuthPassword is used at once: the station connects again with it (TC_A_09_CS step 3).
+    peer.routeAfter("SetVariables", (request: { setVariableData: SetVariableData[] }) => {
+      const password = request.setVariableData.some(
+        (d) =>
+          d.component.name === "SecurityCtrlr" &&
+          d.variable.name === "BasicAuthPassword" &&
+          this.model.value("SecurityCtrlr", "BasicAuthPassword") === d.attributeValue,
+      );
+      const profile = this.network.securityProfile;
+      if (password && (profile === 1 || profile === 2)) this.#host.background("BasicAuthPassword", () => this.network.reconnect());
+    });
 
     peer.route("GetBaseReport", (request: { reportBase: string }) => ({
       status: baseReport(this.model, request.reportBase) === undefined ? "NotSupported" : "Accepted",

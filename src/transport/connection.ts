@@ -73,6 +73,12 @@ export interface LinkControl {
   close(code?: number, reason?: string): void;
   /** Cuts this socket at once, without the closing handshake. */
   terminate(): void;
+  /**
+   * Holds what is sent until `uncork()`, which writes it to the socket in one go: the answers to a
+   * throttled peer's slice of CALLs cost one write rather than one each. Optional; nestable.
+   */
+  cork?(): void;
+  uncork?(): void;
 }
 
 /**

@@ -94,8 +94,11 @@ export interface ReconnectingConnectionEvents {
  * Once a subprotocol has been negotiated, later attempts offer only that one: a charger must not
  * change OCPP version behind its ChargePoint's back.
  */
+/** Where the attempts go: the URL and what identifies each side (a station's network connection profile). */
+export type Endpoint = { readonly url: string } & Pick<ConnectOptions, "auth" | "ca" | "cert" | "key" | "tls">;
+
 export class ReconnectingConnection extends EventEmitter<ReconnectingConnectionEvents> implements Connection {
-  readonly url: string;
+  #url: string;
   #options: ReconnectOptions;
   #protocols: string[];
   #protocol = "";
@@ -118,12 +121,34 @@ export class ReconnectingConnection extends EventEmitter<ReconnectingConnectionE
   /** Starts connecting at once (on the next microtask, so listeners added now see every event). */
   constructor(url: string | URL, options: ReconnectOptions = {}) {
     super();
-    this.url = String(url);
+    this.#url = String(url);
     this.#options = options;
     this.#protocols = [...(options.protocols ?? ["ocpp1.6"])];
     this.#pingIntervalMs = options.pingIntervalMs ?? 30_000;
     this.#pongTimeoutMs = options.pongTimeoutMs ?? 10_000;
     queueMicrotask(() => this.#attempt());
+  }
+
+  /** Where the next attempt goes. */
+  get url(): string {
+    return this.#url;
+  }
+
+  /** The URL and credentials the next attempt uses. */
+  get endpoint(): Endpoint {
+    const { auth, ca, cert, key, tls } = this.#options;
+    return { url: this.#url, auth, ca, cert, key, tls };
+  }
+
+  /**
+   * The attempts to come go to `endpoint` (its URL, Basic auth, TLS trust and client certificate replace
+   * the current ones; keepalive, back-off and subprotocol stay): an OCPP 2.0.1 station switching to
+   * another network connection profile (B09, B10). The open link, if any, stays until it closes.
+   */
+  retarget(endpoint: Endpoint): void {
+    const { url, auth, ca, cert, key, tls } = endpoint;
+    this.#url = String(url);
+    this.#options = { ...this.#options, auth, ca, cert, key, tls };
   }
 
   /** The subprotocol negotiated on the first link, kept across reconnects; "" before the first link. */
@@ -238,7 +263,7 @@ export class ReconnectingConnection extends EventEmitter<ReconnectingConnectionE
   #attempt(): void {
     if (this.#final) return;
     this.#setState({ state: LinkState.Connecting, attempt: this.#failures + 1 });
-    connect(this.url, { ...this.#options, protocols: this.#protocols }).then(
+    connect(this.#url, { ...this.#options, protocols: this.#protocols }).then(
       (link) => this.#onLink(link),
       (error: Error) => {
         if (this.#final) {

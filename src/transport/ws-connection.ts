@@ -5,6 +5,8 @@ import { type SendingSocket, SocketConnection } from "./socket-connection.js";
 /** The part of the TCP or TLS socket below the WebSocket that a WsConnection reads. */
 export interface RawSocket {
   readonly bytesRead: number;
+  cork?(): void;
+  uncork?(): void;
 }
 
 /**
@@ -105,14 +107,24 @@ export class WsConnection extends SocketConnection<WsSocket> implements LinkCont
 
   pause(): void {
     this.socket.pause();
+    deliverSlowly(this.socket, true);
   }
 
   resume(): void {
+    deliverSlowly(this.socket, false);
     this.socket.resume();
   }
 
   terminate(): void {
     this.socket.terminate();
+  }
+
+  cork(): void {
+    this.#rawSocket?.cork?.();
+  }
+
+  uncork(): void {
+    this.#rawSocket?.uncork?.();
   }
 
   static {
@@ -125,6 +137,70 @@ export class WsConnection extends SocketConnection<WsSocket> implements LinkCont
       connection.#beforeClose?.call(this, code, reason);
       connection.slot.close(code, reason.toString());
     };
+  }
+}
+
+/**
+ * The part of `ws`'s frame parser (its Receiver, a private member of the WebSocket) that decides whether
+ * each message of a read is emitted at once or on the next event-loop turn. Optional: a `ws` without it
+ * (another version) keeps emitting a whole read at once, which only costs the other connections latency.
+ */
+interface ReceiverSwitch {
+  readonly _receiver?: Receiver;
+}
+interface Receiver {
+  _allowSynchronousEvents?: unknown;
+  prependListener(event: "message", listener: () => void): unknown;
+  removeListener(event: "message", listener: () => void): unknown;
+}
+
+/**
+ * How many messages of a paused socket's read are emitted back to back before the next event-loop turn.
+ * Measured on a 64 KiB read of Heartbeats (about 2,000 frames, BENCHMARKS.md): one per turn costs 2.5x the
+ * CPU of emitting the read in one piece (a loop turn per message), 32 per turn about the same as in one
+ * piece, and 32 small frames take well under 0.1 ms.
+ */
+const messagesPerTurn = 32;
+
+// Receivers switched by deliverSlowly, with the messages emitted in the current turn.
+const slowed = new WeakMap<Receiver, number>();
+
+/**
+ * Stops (or restarts) `ws` emitting all messages of one read from the socket back to back. `pause()`
+ * only stops further reads; the read in hand, up to 64 KiB (thousands of small CALLs from a flooding
+ * peer), would still be parsed and emitted in one piece, and every other connection waits for it (4-17 ms
+ * under load, measured in BENCHMARKS.md). Emitted `messagesPerTurn` at a time instead, the other
+ * sockets are read in between. Only a paused (throttled) socket is switched: a well-behaved peer's
+ * messages keep being emitted at once, at no cost. A socket created with synchronous events off is left so.
+ */
+function deliverSlowly(socket: WsSocket, slowly: boolean): void {
+  const receiver = (socket as ReceiverSwitch)._receiver;
+  if (!receiver) return;
+  if (slowly) {
+    if (receiver._allowSynchronousEvents !== true || slowed.has(receiver)) return;
+    // The next message already waits for the next turn: the throttle is where the peer went over.
+    receiver._allowSynchronousEvents = false;
+    slowed.set(receiver, 0);
+    receiver.prependListener("message", countMessage);
+  } else if (slowed.delete(receiver)) {
+    receiver.removeListener("message", countMessage);
+    receiver._allowSynchronousEvents = true;
+  }
+}
+
+/** Runs before each message a slowed receiver emits: after `messagesPerTurn`, the next waits a turn. */
+function countMessage(this: Receiver): void {
+  const count = slowed.get(this);
+  if (count === undefined) return;
+  if (this._allowSynchronousEvents === false) {
+    // The first message of a new turn.
+    this._allowSynchronousEvents = true;
+    slowed.set(this, 1);
+  } else if (count + 1 >= messagesPerTurn) {
+    this._allowSynchronousEvents = false;
+    slowed.set(this, 0);
+  } else {
+    slowed.set(this, count + 1);
   }
 }
 

@@ -34,14 +34,16 @@ type Payload = Record<string, unknown>;
 const maxOpenCalls = 10_000;
 const energyMeasurand = "Energy.Active.Import.Register";
 
-const text = (value: unknown): string | undefined => (typeof value === "string" || typeof value === "number" ? String(value) : undefined);
+/** Any JSON value of a frame as text: String() throws for an object whose toString is not a function ({"toString":0}). */
+const asText = (value: unknown): string => (value !== null && typeof value === "object" ? JSON.stringify(value) : String(value));
+const text = (value: unknown): string | undefined => (typeof value === "string" || typeof value === "number" ? asText(value) : undefined);
 
 /** A sampled value in Wh or W: 1.6 has `unit`, 2.x `unitOfMeasure.unit` (+ `multiplier`); kWh and kW scale. */
 function reading(sample: Payload): number | undefined {
   const value = Number(sample.value);
   if (!Number.isFinite(value)) return undefined;
   const unitOfMeasure = sample.unitOfMeasure as Payload | undefined;
-  const unit = String(sample.unit ?? unitOfMeasure?.unit ?? "");
+  const unit = asText(sample.unit ?? unitOfMeasure?.unit ?? "");
   const multiplier = 10 ** Number(unitOfMeasure?.multiplier ?? 0);
   return value * multiplier * (unit === "kWh" || unit === "kW" ? 1000 : 1);
 }
@@ -51,12 +53,12 @@ function samplesOf(meterValues: unknown): MeterSample[] {
   if (!Array.isArray(meterValues)) return [];
   return meterValues.flatMap((entry: Payload | null) => {
     if (typeof entry !== "object" || entry === null) return [];
-    const t = Date.parse(String(entry.timestamp));
+    const t = Date.parse(asText(entry.timestamp));
     if (!Number.isFinite(t) || !Array.isArray(entry.sampledValue)) return [];
     const sample: Mutable<MeterSample> = { t };
     for (const sampled of entry.sampledValue as (Payload | null)[]) {
       if (typeof sampled !== "object" || sampled === null) continue;
-      const measurand = String(sampled.measurand ?? energyMeasurand);
+      const measurand = asText(sampled.measurand ?? energyMeasurand);
       // Phase values would be added twice to the total: only the totals count.
       if (sampled.phase !== undefined) continue;
       if (measurand === energyMeasurand) sample.energyWh = reading(sampled);
@@ -151,7 +153,7 @@ export class FleetView {
     if (!Array.isArray(frame) || typeof frame[1] !== "string") {
       record = { ...base, type: "UNREADABLE", messageId: "", payload: raw.slice(0, 2000) };
     } else if (frame[0] === 2 || frame[0] === 6) {
-      const action = String(frame[2]);
+      const action = asText(frame[2]);
       record = { ...base, type: frame[0] === 2 ? "CALL" : "SEND", messageId: frame[1], action, payload: frame[3] };
       if (frame[0] === 2) {
         if (this.#openCalls.size >= maxOpenCalls) this.#openCalls.clear();
@@ -172,9 +174,9 @@ export class FleetView {
       record =
         frame[0] === 3
           ? { ...answer, type: "CALLRESULT", payload: frame[2] }
-          : { ...answer, type: "CALLERROR", errorCode: String(frame[2]), errorDescription: String(frame[3] ?? ""), payload: frame[4] };
+          : { ...answer, type: "CALLERROR", errorCode: asText(frame[2]), errorDescription: asText(frame[3] ?? ""), payload: frame[4] };
     } else {
-      record = { ...base, type: "UNREADABLE", messageId: String(frame[1]), payload: frame };
+      record = { ...base, type: "UNREADABLE", messageId: asText(frame[1]), payload: frame };
     }
     this.#log.push(record);
     // Trimmed in one go once twice the limit, not one record per frame: shifting the array per frame cost
@@ -204,11 +206,11 @@ export class FleetView {
           firmware: text(payload.firmwareVersion ?? station.firmwareVersion),
         };
       } else if (record.action === "StatusNotification") {
-        const key = payload.evseId === undefined ? String(payload.connectorId) : `${payload.evseId}/${payload.connectorId}`;
+        const key = payload.evseId === undefined ? asText(payload.connectorId) : `${payload.evseId}/${payload.connectorId}`;
         const errorCode = text(payload.errorCode);
         charger.connectors = {
           ...charger.connectors,
-          [key]: { status: String(payload.status ?? payload.connectorStatus), ...(errorCode ? { errorCode } : {}), updatedAt: record.time },
+          [key]: { status: asText(payload.status ?? payload.connectorStatus), ...(errorCode ? { errorCode } : {}), updatedAt: record.time },
         };
       } else this.#transactionCall(record, payload);
     } else if (record.type === "CALLRESULT" && record.from === "centralSystem" && record.action === "StartTransaction") {
@@ -237,12 +239,12 @@ export class FleetView {
         meterStartWh: typeof payload.meterStart === "number" ? payload.meterStart : undefined,
       });
     } else if (record.action === "MeterValues" && payload.transactionId !== undefined) {
-      this.#upsert(chargerId, String(payload.transactionId), time, (tx) => this.#addSamples(tx, samplesOf(payload.meterValue)));
+      this.#upsert(chargerId, asText(payload.transactionId), time, (tx) => this.#addSamples(tx, samplesOf(payload.meterValue)));
     } else if (record.action === "StopTransaction") {
-      this.#upsert(chargerId, String(payload.transactionId), time, (tx) => {
+      this.#upsert(chargerId, asText(payload.transactionId), time, (tx) => {
         this.#addSamples(tx, samplesOf(payload.transactionData));
         if (typeof payload.meterStop === "number")
-          this.#addSamples(tx, [{ t: Date.parse(String(payload.timestamp)) || Date.parse(time), energyWh: payload.meterStop }]);
+          this.#addSamples(tx, [{ t: Date.parse(asText(payload.timestamp)) || Date.parse(time), energyWh: payload.meterStop }]);
         tx.stoppedAt = text(payload.timestamp) ?? time;
         tx.stopReason = text(payload.reason) ?? "Local";
         if (payload.idTag !== undefined) tx.idToken ??= text(payload.idTag);
@@ -253,7 +255,7 @@ export class FleetView {
       if (id === undefined) return;
       this.#upsert(chargerId, id, text(payload.timestamp) ?? time, (tx) => {
         const evse = payload.evse as Payload | undefined;
-        if (evse) tx.connector ??= evse.connectorId === undefined ? String(evse.id) : `${evse.id}/${evse.connectorId}`;
+        if (evse) tx.connector ??= evse.connectorId === undefined ? asText(evse.id) : `${evse.id}/${evse.connectorId}`;
         const idToken = (payload.idToken as Payload | undefined)?.idToken;
         if (idToken !== undefined) tx.idToken = text(idToken);
         this.#addSamples(tx, samplesOf(payload.meterValue));

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { runCli } from "./cli-process.js";
 
 test("ocppkit --help lists the commands and the exit codes", async () => {
@@ -43,6 +44,8 @@ test("an unknown OCPP version is refused with exit code 2", async () => {
   assert.equal(stderr, "ocppkit demo: --version must be one of 1.6, 2.0.1, 2.1, got '1.5' (see 'ocppkit demo --help')");
 });
 
+const fixture = (name: string) => fileURLToPath(new URL(`../../../test/fixtures/certs/${name}`, import.meta.url));
+
 test("charge-point option mistakes are one line and exit code 2", async () => {
   const cases: [string[], string][] = [
     [
@@ -64,6 +67,12 @@ test("charge-point option mistakes are one line and exit code 2", async () => {
     [
       ["serve", "--tls", "only-one.pem"],
       "ocppkit serve: --tls must be cert.pem,key.pem or cert.pem,key.pem,ca.pem, got 'only-one.pem' (see 'ocppkit serve --help')",
+    ],
+    [["serve", "--tls-port", "0"], "ocppkit serve: --tls-port needs --tls cert.pem,key.pem[,ca.pem] (see 'ocppkit serve --help')"],
+    [["serve", "--ca", "ca.pem"], "ocppkit serve: --ca must be cert.pem,key.pem, got 'ca.pem' (see 'ocppkit serve --help')"],
+    [
+      ["serve", "--ca", `${fixture("ca.crt")},${fixture("untrusted-ca.key")}`],
+      `ocppkit serve: --ca ${fixture("ca.crt")},${fixture("untrusted-ca.key")}: the CA key is not the key of the CA certificate: give the key file that belongs to it (see 'ocppkit serve --help')`,
     ],
   ];
   for (const [args, message] of cases) {

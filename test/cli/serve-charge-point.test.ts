@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { X509Certificate } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { WebSocketServer } from "ws";
+import { readCertificateRequest } from "../../src/pki/index.js";
 import { CliProcess, repoFile } from "./cli-process.js";
 
 interface Line {
@@ -271,4 +273,29 @@ test("serve and an OCPP 2.0.1 charge-point run a session started and stopped fro
   serve.write("CS201 ClearCache {}");
   const cleared = await serve.waitForJson<Line>((line) => line.type === "CALLRESULT" && line.action === "ClearCache");
   assert.deepEqual(cleared.payload, { status: "Accepted" });
+});
+
+test("serve signs a 2.0.1 charge point's CSR with its CA: TriggerMessage, SignCertificate Accepted, CertificateSigned the station accepts", async (t) => {
+  const ca = repoFile("test/fixtures/certs/ca.crt");
+  const { serve, url } = await startServe(t, "--versions", "2.0.1", "--ca", `${ca},${repoFile("test/fixtures/certs/ca.key")}`);
+  const caEvent = await serve.waitForJson<Line & { certificate?: string; generated?: boolean }>((line) => line.event === "ca");
+  assert.equal(caEvent.generated, false);
+  const charger = new CliProcess(["charge-point", url, "--id", "CP-SIGN", "--version", "2.0.1", "--json"]);
+  t.after(() => charger.stop());
+  await serve.waitForJson<Line>(isCall("BootNotification", "chargePoint"));
+
+  serve.write('CP-SIGN TriggerMessage {"requestedMessage":"SignChargingStationCertificate"}');
+  const request = await serve.waitForJson<Line>(isCall("SignCertificate", "chargePoint"));
+  const answer = await serve.waitForJson<Line>((line) => line.type === "CALLRESULT" && line.action === "SignCertificate");
+  assert.deepEqual(answer.payload, { status: "Accepted" });
+  const signed = await serve.waitForJson<Line>(isCall("CertificateSigned", "centralSystem"));
+  assert.equal(signed.payload?.certificateType, "ChargingStationCertificate");
+  const certificate = new X509Certificate(String(signed.payload?.certificateChain));
+  assert.ok(certificate.verify(new X509Certificate(readFileSync(ca)).publicKey), "signed by the --ca CA");
+  assert.equal(
+    certificate.publicKey.export({ type: "spki", format: "der" }).toString("hex"),
+    readCertificateRequest(String(request.payload?.csr)).publicKey.export({ type: "spki", format: "der" }).toString("hex"),
+  );
+  const accepted = await serve.waitForJson<Line>((line) => line.type === "CALLRESULT" && line.action === "CertificateSigned");
+  assert.deepEqual(accepted.payload, { status: "Accepted" }, "the station took the certificate for its key");
 });

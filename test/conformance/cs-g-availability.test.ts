@@ -62,6 +62,16 @@ const faults: Record<string, FaultCase> = {
   TC_G_18_CS: { fault: forgetsAcrossReboot, step: "Booted 5" },
   TC_G_19_CS: { fault: forgetsAcrossReboot, step: "Booted 5" },
   TC_G_21_CS: { fault: forgetsAcrossReboot, step: "Booted 5" },
+  // With a transaction running: Accepted instead of Scheduled; the EVSE forgets it; the follow-up is missing.
+  TC_G_11_CS: { fault: (_c, p) => p.route("ChangeAvailability", () => ({ status: "Accepted" })), step: "2" },
+  TC_G_14_CS: {
+    fault: (c) =>
+      onSend(c, (a, b) =>
+        a === "StatusNotification" && b.evseId === 1 && b.connectorStatus === "Unavailable" ? { ...b, connectorStatus: "Available" } : b,
+      ),
+    step: "6",
+  },
+  TC_G_17_CS: { fault: dropStatus("Unavailable", 1), step: "4" },
 };
 
 describe("conformance cs, block G (Availability)", () => {

@@ -5,16 +5,18 @@
  * into the simulator), where every case fails at the step part 6 names.
  */
 
+import type { ServerOptions as HttpsServerOptions } from "node:https";
 import {
   type CaseResult,
   type ConformanceConfig,
   type CsCase,
+  type CsRunOptions,
   csCases,
   httpTrigger,
   resolveConfig,
   runCs,
 } from "../../src/conformance/index.js";
-import { connect } from "../../src/index.js";
+import { type ConnectOptions, connect, ReconnectingConnection } from "../../src/index.js";
 import { startChargerControl } from "../../src/station/control-endpoint.js";
 import { SimulatedCharger2 } from "../../src/station/simulated-charger-2.js";
 import type { ChargePoint } from "../../src/v201/index.js";
@@ -43,31 +45,61 @@ export function csCasesOf(block: string): CsCase[] {
   return csCases.filter((kase) => kase.block === block);
 }
 
-/** Runs `cases` with the simulator as the station; `fault` makes it wrong. */
-export async function runAgainstSimulator(cases: readonly CsCase[], config: ConformanceConfig, fault?: Fault): Promise<CaseResult[]> {
+/**
+ * A security profile for a run (A cases): the runner serves wss with `tls` and asks for `password`; the
+ * simulator connects through a ReconnectingConnection (so it can reconnect and switch network profiles)
+ * with `connect`'s credentials, after `prepare`.
+ */
+export interface SecuredLink {
+  readonly tls?: HttpsServerOptions;
+  readonly password?: string;
+  readonly connect: Pick<ConnectOptions, "auth" | "ca" | "cert" | "key">;
+  readonly prepare?: (charger: SimulatedCharger2) => void;
+  /** The runner's endpoint one security profile higher (TC_A_19). */
+  readonly upgrade?: CsRunOptions["upgrade"];
+}
+
+/** Runs `cases` with the simulator as the station; `fault` makes it wrong; `secured` sets the security profile. */
+export async function runAgainstSimulator(
+  cases: readonly CsCase[],
+  config: ConformanceConfig,
+  fault?: Fault,
+  secured?: SecuredLink,
+): Promise<CaseResult[]> {
   const charger = new SimulatedCharger2({ id: config.stationId, connectors: config.evses, meterIntervalS: 0, logger: {} }, "2.0.1");
   const control = await startChargerControl(charger, 0);
   let running: Promise<unknown> = Promise.resolve();
+  let link: ReconnectingConnection | undefined;
   try {
     return await runCs({
       config,
       cases,
       host: "127.0.0.1",
       port: 0,
+      tls: secured?.tls,
+      password: secured?.password,
+      upgrade: secured?.upgrade,
       trigger: httpTrigger(control.url),
       waitForStationS: 30,
       onListening: (url) => {
         running = (async () => {
-          const connection = await connect(url, { protocols: ["ocpp2.0.1"] });
+          secured?.prepare?.(charger);
+          const connection = secured
+            ? new ReconnectingConnection(url, { protocols: ["ocpp2.0.1"], ...secured.connect, retryBackOffRandomRangeMs: 0 })
+            : await connect(url, { protocols: ["ocpp2.0.1"] });
+          if (connection instanceof ReconnectingConnection) link = connection;
           const peer = charger.attach(connection) as ChargePoint;
+          if (link) charger.attachLink(link);
           fault?.(charger, peer);
           const done = peer.start().catch(() => {});
+          await link?.whenOpen();
           await charger.boot();
           await done;
         })().catch(() => {});
       },
     });
   } finally {
+    link?.close(1000, "run finished");
     charger.detach();
     control.close();
     await running;

@@ -11,8 +11,8 @@ import { type CentralSystem, type CentralSystemOptions, startCentralSystem } fro
 import { versionKits } from "../../src/cli/version-kits.js";
 import {
   type CaseResult,
-  type ConformanceCase,
   type ConformanceConfig,
+  type CsmsCase,
   csmsCases,
   expectedCsmsBehaviour,
   httpTrigger,
@@ -51,7 +51,7 @@ export function testConfig(over: Partial<ConformanceConfig> = {}): ConformanceCo
   });
 }
 
-export function casesOf(block: string): ConformanceCase[] {
+export function casesOf(block: string): CsmsCase[] {
   return csmsCases.filter((kase) => kase.block === block);
 }
 
@@ -59,7 +59,7 @@ export function casesOf(block: string): ConformanceCase[] {
 export async function startServe(
   config: ConformanceConfig,
   extraArgs: readonly string[] = [],
-): Promise<{ wsUrl: string; controlUrl: string; stop: () => Promise<void> }> {
+): Promise<{ wsUrl: string; tlsUrl?: string; controlUrl: string; caCertificate: string; stop: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), "ocppkit-conformance-"));
   const file = join(dir, "conformance.json");
   writeFileSync(file, JSON.stringify(config));
@@ -69,9 +69,11 @@ export async function startServe(
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const wsUrl = String((await serve.waitForJson((line) => line.event === "listening", 30_000)).url);
+    const listening = await serve.waitForJson((line) => line.event === "listening", 30_000);
     const controlUrl = String((await serve.waitForJson((line) => line.event === "ui", 30_000)).control);
-    return { wsUrl, controlUrl, stop };
+    const caCertificate = String((await serve.waitForJson((line) => line.event === "ca", 30_000)).certificate);
+    const tlsUrl = listening.tlsUrl === undefined ? undefined : String(listening.tlsUrl);
+    return { wsUrl: String(listening.url), tlsUrl, controlUrl, caCertificate, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -100,7 +102,7 @@ export class WrongCsms {
   }
 
   /** `server`: the security of the CSMS (A cases); its `tls` may carry any Node TLS server option. */
-  async start(config: ConformanceConfig, server: Pick<CentralSystemOptions, "auth" | "tls"> = {}): Promise<void> {
+  async start(config: ConformanceConfig, server: Pick<CentralSystemOptions, "auth" | "tls" | "ca"> = {}): Promise<void> {
     const right = expectedCsmsBehaviour(config);
     this.#server = await startCentralSystem({
       host: "127.0.0.1",

@@ -358,3 +358,34 @@ test("for any pattern of failures, each message is tried min(failures + 1, attem
     { numRuns: 25 },
   );
 });
+
+test("onDurable runs once the message is stored and before the central system receives it, with the start's local reference", {
+  timeout: 20_000,
+}, async (t) => {
+  const { server, queue } = await setup(t, { registered: true });
+  const seen: { seq: number; transactionId?: number; receivedDuring: string[] }[] = [];
+  const started = await queue.call(start(), {
+    onDurable: async (queued) => {
+      // However long the note takes, the message waits for it (call() resolves after it).
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      seen.push({ ...queued, receivedDuring: server.received.map((r) => r.action) });
+    },
+  });
+  assert.deepEqual(seen, [{ seq: started.seq, transactionId: started.transactionId, receivedDuring: [] }]);
+  await started.response;
+  assert.deepEqual(
+    server.received.map((r) => r.action),
+    ["StartTransaction"],
+  );
+  // A hook that throws is logged; the message is delivered all the same.
+  const stopped = await queue.call(stop(started.transactionId ?? 0), {
+    onDurable: () => {
+      throw new Error("disk full");
+    },
+  });
+  await stopped.response;
+  assert.deepEqual(
+    server.received.map((r) => r.action),
+    ["StartTransaction", "StopTransaction"],
+  );
+});

@@ -10,6 +10,7 @@ import { test } from "node:test";
 import { connect, type FloodReport, ReconnectingConnection, silentLogger, WebSocketConnection } from "ocppkit";
 import { Action, ChargePoint, call } from "ocppkit/v16";
 import { WebSocket } from "ws";
+import { countLoopTurns } from "../support/loop-turns.js";
 import { startServer } from "../support/peers.js";
 
 const dataTransfer = (id: string) => `[2,"${id}","DataTransfer",{"vendorId":"flood"}]`;
@@ -59,6 +60,34 @@ test("a central system pipelining CALLs at a charger has at most maxPipelinedCal
   assert.equal(new Set(answered).size, flood);
   assert.equal(most, 4, "the default bound: 4 in progress at most");
   assert.ok(reports.length > 0 && reports.every((report) => report.chargePointId === "CP-1" && !report.closed));
+});
+
+test("a throttled central system's CALLs already read are handed on a few dozen per event-loop turn, and the charger's own calls get through meanwhile", async (t) => {
+  const server = await startServer(t);
+  const turns = countLoopTurns();
+  t.after(() => turns.stop());
+  const charger = new ChargePoint("CP-4", await connect(`${server.url}/CP-4`), {
+    logger: { frame: (_id, direction, text) => direction === "in" && text.startsWith("[2,") && turns.mark() },
+    flood: { closeAfterThrottles: Number.POSITIVE_INFINITY },
+  }).route(Action.DataTransfer, () => ({ status: "Accepted" }));
+  charger.start().catch(() => {});
+  t.after(() => charger.close());
+  const { socket } = await server.accepted();
+  const answered = answeringHeartbeats(socket);
+  const flood = 3000;
+  for (let i = 0; i < flood; i++) socket.send(dataTransfer(`d${i}`));
+  const answer = await charger.call(new call.Heartbeat(), { suppress: false });
+  assert.equal(answer.currentTime, now);
+  for (let i = 0; i < 6000 && answered.length < flood; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.deepEqual(
+    answered,
+    Array.from({ length: flood }, (_, i) => `d${i}`),
+    "every pipelined CALL answered, in order",
+  );
+  // Per turn: the first CALLs of a fresh read up to the bound (4) and the one that throttles, plus 32
+  // handed on from the read in hand (ws-connection.ts); never a whole read (thousands of CALLs) at once.
+  assert.ok(turns.most <= 40, `at most a few dozen of the CALLs received in one turn, got ${turns.most}`);
+  assert.ok(turns.turnsWithEvents >= flood / 40);
 });
 
 test("a central system that keeps pipelining loses the link with 1008; a reconnecting charger carries on over a new one", async (t) => {

@@ -12,6 +12,7 @@ import { CentralSystem } from "ocppkit/server";
 import { Action, ChargePoint, call } from "ocppkit/v16";
 import { ChargePoint as ChargePoint21 } from "ocppkit/v21";
 import type { WebSocket } from "ws";
+import { countLoopTurns } from "../support/loop-turns.js";
 import { type Options, openRaw, startCentralSystem } from "./helpers.js";
 
 const heartbeat = (id: string) => `[2,"${id}","Heartbeat",{}]`;
@@ -150,6 +151,58 @@ test("with a synchronous handler a pipelining charger's CALLs run a few at a tim
   const most = Math.max(...perRun.values());
   assert.ok(most <= 6, `at most 2 x maxPipelinedCalls of the flooder's CALLs at a time, got ${most}`);
   assert.ok(perRun.size >= flood / 6, "so it took at least flood / 6 separate runs");
+});
+
+test("a throttled charger's messages already read are handed on a few dozen per event-loop turn, not a whole read at once", async (t) => {
+  // A read from the socket holds up to 64 KiB: thousands of pipelined CALLs. Handed on back to back, they
+  // would keep every other connection waiting until the last one is held.
+  const turns = countLoopTurns();
+  t.after(() => turns.stop());
+  const next = sequencedHeartbeats();
+  const centralSystem = await startCentralSystem(t, {
+    flood: { closeAfterThrottles: Number.POSITIVE_INFINITY },
+    createChargePoint: ({ id, connection }) =>
+      new ChargePoint(id, connection, {
+        logger: { frame: (_id, direction) => direction === "in" && id === "FLOODER" && turns.mark() },
+      }).route(Action.Heartbeat, () => next(id)),
+  });
+  const flooder = await openRaw(t, `${centralSystem.url}/FLOODER`);
+  const answered = answersOf(flooder.socket);
+  const flood = 3000;
+  for (let i = 0; i < flood; i++) flooder.socket.send(heartbeat(`f${i}`));
+  await until(() => answered.length === flood, "every pipelined CALL answered");
+  assert.deepEqual(
+    answered,
+    oneToN(flood).map((n) => `f${n - 1}`),
+    "answered in the order sent",
+  );
+  // Per turn: the first CALLs of a fresh read up to the bound (4) and the one that throttles, plus 32
+  // handed on from the read in hand (ws-connection.ts); a whole read would be a couple of thousand.
+  assert.ok(turns.most <= 40, `at most a few dozen of the flooder's frames received in one turn, got ${turns.most}`);
+  assert.ok(turns.turnsWithEvents >= flood / 40);
+});
+
+test("a throttled charger's answers go out a slice per write to the socket, not one write each", async (t) => {
+  const next = sequencedHeartbeats();
+  const { centralSystem } = await server(t, { flood: { closeAfterThrottles: Number.POSITIVE_INFINITY } }, next);
+  const flooder = await openRaw(t, `${centralSystem.url}/FLOODER`);
+  const answered = answersOf(flooder.socket);
+  // The TCP socket below the server's WebSocket (ws keeps it as `_socket`): its writes are counted.
+  const connection = centralSystem.get("FLOODER")?.connection as WsConnection;
+  const tcp = (connection.socket as unknown as { _socket: Record<"_write" | "_writev", (...args: unknown[]) => void> })._socket;
+  let writes = 0;
+  for (const method of ["_write", "_writev"] as const) {
+    const original = tcp[method].bind(tcp);
+    tcp[method] = (...args: unknown[]) => {
+      writes++;
+      original(...args);
+    };
+  }
+  const flood = 2000;
+  for (let i = 0; i < flood; i++) flooder.socket.send(heartbeat(`f${i}`));
+  await until(() => answered.length === flood, "every pipelined CALL answered");
+  // Slices of maxPipelinedCalls (4) answers, each slice one write; the first CALLs of each read run at once.
+  assert.ok(writes <= flood / 2, `${writes} writes for ${flood} answers`);
 });
 
 test("a pipelining charger that does not read its answers gets no more answered while 64 KiB of them are unsent", async (t) => {

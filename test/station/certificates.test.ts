@@ -93,6 +93,59 @@ test("2.x A02: TriggerMessage SignChargingStationCertificate, SignCertificate wi
   );
 });
 
+test("2.x A02.FR.17/18: with no CertificateSigned the same CSR is sent again after CertSigningWaitMinimum, then twice that, CertSigningRepeatTimes doublings, then no more (TC_A_23)", async (t) => {
+  const station = await StationUnderTest.start(t, { version: "2.0.1", connectors: 1 });
+  const set = await station.call("SetVariables", {
+    setVariableData: [
+      { component: { name: "SecurityCtrlr" }, variable: { name: "CertSigningWaitMinimum" }, attributeValue: "1" },
+      { component: { name: "SecurityCtrlr" }, variable: { name: "CertSigningRepeatTimes" }, attributeValue: "1" },
+    ],
+  });
+  assert.deepEqual(
+    (set.setVariableResult as Body[]).map((r) => r.attributeStatus),
+    ["Accepted", "Accepted"],
+  );
+  assert.deepEqual(await station.call("TriggerMessage", { requestedMessage: "SignChargingStationCertificate" }), { status: "Accepted" });
+  const at: number[] = [];
+  for (let n = 1; n <= 3; n++) {
+    await station.waitFor(() => station.count("SignCertificate") >= n);
+    at.push(performance.now());
+  }
+  const csrs = station.of("SignCertificate").map((r) => r.csr);
+  assert.equal(new Set(csrs).size, 1, "every resend carries the first CSR");
+  // Lower bounds only (a timer never fires early): the second wait is the doubled one.
+  assert.ok(at[1] - at[0] >= 900, `first resend after ${at[1] - at[0]} ms`);
+  assert.ok(at[2] - at[1] >= 1900, `second resend after ${at[2] - at[1]} ms`);
+  // RepeatTimes 1: the wait doubled once; a third resend would come 4 s after the second.
+  await new Promise((resolve) => setTimeout(resolve, 5_000));
+  assert.equal(station.count("SignCertificate"), 3);
+  const signed = signWithTestCa(t, String(csrs[0]));
+  assert.deepEqual(await station.call("CertificateSigned", { certificateChain: signed, certificateType: "ChargingStationCertificate" }), {
+    status: "Accepted",
+  });
+});
+
+test("2.x A02: a CertificateSigned stops the resends; a Rejected SignCertificate is not sent again", async (t) => {
+  let answer = "Accepted";
+  const station = await StationUnderTest.start(t, {
+    version: "2.0.1",
+    connectors: 1,
+    answers: { SignCertificate: () => ({ status: answer }) },
+  });
+  await station.call("SetVariables", {
+    setVariableData: [{ component: { name: "SecurityCtrlr" }, variable: { name: "CertSigningWaitMinimum" }, attributeValue: "1" }],
+  });
+  await station.call("TriggerMessage", { requestedMessage: "SignChargingStationCertificate" });
+  const request = await station.waitFor((r) => r.action === "SignCertificate");
+  const signed = signWithTestCa(t, String(request.payload.csr));
+  assert.deepEqual(await station.call("CertificateSigned", { certificateChain: signed }), { status: "Accepted" });
+  answer = "Rejected";
+  await station.call("TriggerMessage", { requestedMessage: "SignChargingStationCertificate" });
+  await station.waitFor(() => station.count("SignCertificate") >= 2);
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  assert.equal(station.count("SignCertificate"), 2);
+});
+
 test("2.x M03-M05: InstallCertificate, GetInstalledCertificateIds with hash data, DeleteCertificate", async (t) => {
   const station = await StationUnderTest.start(t, { version: "2.0.1", connectors: 1 });
   assert.deepEqual(await station.call("GetInstalledCertificateIds", {}), { status: "NotFound" });

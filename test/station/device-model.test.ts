@@ -52,7 +52,8 @@ test("SetVariables writes what may be written and refuses the rest with the spec
     { component: { name: "AuthCtrlr" }, variable: { name: "AuthorizeRemoteStart" }, attributeValue: "abc" },
     { component: { name: "SmartChargingCtrlr" }, variable: { name: "LimitChangeSignificance" }, attributeValue: "2.5" },
     { component: { name: "ClockCtrlr" }, variable: { name: "NextTimeOffsetTransitionDateTime" }, attributeValue: "true" },
-    { component: { name: "OCPPCommCtrlr" }, variable: { name: "NetworkConfigurationPriority" }, attributeValue: "2,1" },
+    // Slot 1 holds the command line's profile; a slot without a profile would be Rejected (network-profiles.test.ts).
+    { component: { name: "OCPPCommCtrlr" }, variable: { name: "NetworkConfigurationPriority" }, attributeValue: "1" },
     { component: { name: "Nope" }, variable: { name: "OfflineThreshold" }, attributeValue: "1" },
     { component: { name: "TxCtrlr" }, variable: { name: "Nope" }, attributeValue: "1" },
     { component: { name: "TxCtrlr" }, variable: { name: "TxStartPoint" }, attributeValue: "Sometime" },

@@ -95,7 +95,12 @@ export class StationUnderTest {
   }
 
   #spawn(): void {
-    this.charger = new CliProcess(["charge-point", `ws://127.0.0.1:${this.#port}/ocpp`, "--meter-interval", "0", ...this.#args], this.#env);
+    this.charger = new CliProcess(["charge-point", this.url, "--meter-interval", "0", ...this.#args], this.#env);
+  }
+
+  /** The URL the simulator was started with (without its id). */
+  get url(): string {
+    return `ws://127.0.0.1:${this.#port}/ocpp`;
   }
 
   /** Stops the simulator process and starts it again with the same arguments (a restart of the station). */

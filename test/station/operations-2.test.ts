@@ -273,7 +273,8 @@ test("Reset OnIdle waits for the transaction to end; Reset Immediate ends it fir
     "RequestStopTransactionResponse",
     "TransactionEvent:Ended",
     "StatusNotification:1:Available",
-    "BootNotification:RemoteReset",
+    // TC_B_21_CS step 7: the reset carried out later, once idle, is a ScheduledReset (not RemoteReset).
+    "BootNotification:ScheduledReset",
     // Part 6 reusable state Booted step 7 (TC_B_21 step 11): the security event of the restart.
     "SecurityEventNotification:ResetOrReboot",
     "StatusNotification:1:Available",

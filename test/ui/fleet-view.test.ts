@@ -173,6 +173,16 @@ test("meter values of any shape never break the view", () => {
   );
 });
 
+test("a frame whose values are objects with a toString that is no function is logged as JSON text (found by the property below)", () => {
+  const view = viewWith("2.1");
+  view.apply({ type: "frame", id: "CP1", direction: "in", text: '[4,"",{"toString":0}]', at: at(1) });
+  view.apply({ type: "frame", id: "CP1", direction: "in", text: '[2,"x",{"toString":0},{}]', at: at(2) });
+  const [error, call] = view.snapshot().log;
+  assert.equal(error.type, "CALLERROR");
+  assert.equal(error.errorCode, '{"toString":0}');
+  assert.equal(call.action, '{"toString":0}');
+});
+
 test("any frame text, however malformed, is logged without throwing and the log stays bounded", () => {
   const anyJson = fc.jsonValue({ maxDepth: 3 });
   const frameText = fc.oneof(

@@ -3,8 +3,9 @@ import { randomBytes, X509Certificate } from "node:crypto";
 import { type CsmsCase, Feature } from "../case.js";
 import type { ConformanceConfig } from "../config.js";
 import type { CsmsTest } from "../csms-test.js";
+import { booted, certificateRenewal, renewChargingStationCertificate } from "../states.js";
 import { probeTls, requiredSuites } from "../tls-probe.js";
-import { csmsCase } from "./define.js";
+import { csmsCase, expectFields, field } from "./define.js";
 
 const basicProfiles = (config: ConformanceConfig) =>
   config.securityProfile === 1 || config.securityProfile === 2
@@ -190,7 +191,110 @@ export const securityCases: readonly CsmsCase[] = [
     requires: basicProfiles,
     run: (t) => changePassword(t, "Rejected"),
   }),
+  csmsCase({
+    id: "TC_A_11_CSMS",
+    name: "Update Charging Station Certificate by request of CSMS - Success - Charging Station Certificate",
+    useCases: ["A02", "F06"],
+    // Prerequisite: "The CSMS supports security profile 3"; the station connects with its configured profile.
+    features: [Feature.A, Feature.ClientCertificates],
+    async run(t) {
+      await renewChargingStationCertificate(t);
+    },
+  }),
+  csmsCase({
+    id: "TC_A_14_CSMS",
+    name: "Update Charging Station Certificate by request of CSMS - Invalid certificate",
+    useCases: ["A02"],
+    features: [Feature.A, Feature.ClientCertificates],
+    async run(t) {
+      await certificateRenewal(t, "Rejected");
+    },
+  }),
+  csmsCase({
+    id: "TC_A_19_CSMS",
+    name: "Upgrade Charging Station Security Profile - Accepted",
+    useCases: ["A05"],
+    features: [Feature.A, Feature.Tls],
+    requires: (config) => {
+      const from = config.securityProfile;
+      if (from !== 1 && from !== 2) return `needs security profile 1 or 2 (config "securityProfile" is ${from})`;
+      if (!config.networkProfile.ocppCsmsUrl.startsWith("wss://"))
+        return `needs a wss:// networkProfile.ocppCsmsUrl for security profile ${from + 1} (config has ${config.networkProfile.ocppCsmsUrl})`;
+      if (!config.features.includes(Feature.ClientCertificates) && from === 2)
+        return 'the CSMS does not claim ClientCertificates (config "features")';
+      return undefined;
+    },
+    run: upgradeSecurityProfile,
+  }),
 ];
+
+/**
+ * A05 (Table 266): the CSMS sets a network profile of the next security profile, makes it the first
+ * priority and reboots the station, which then connects with it; the old profile is refused from then on.
+ * From profile 2 the station first gets its certificate (Memory State RenewChargingStationCertificate):
+ * the client certificate of profile 3.
+ */
+async function upgradeSecurityProfile(t: CsmsTest): Promise<void> {
+  const to = t.config.securityProfile + 1;
+  const clientCertificate = to === 3 ? await renewChargingStationCertificate(t) : undefined;
+  const n = t.config.networkProfile;
+  const slot = n.configurationSlot;
+  const connectionData = {
+    ocppVersion: "OCPP20",
+    ocppTransport: "JSON",
+    ocppCsmsUrl: n.ocppCsmsUrl,
+    messageTimeout: n.messageTimeout,
+    securityProfile: to,
+    ocppInterface: n.ocppInterface,
+  };
+  const set = await t.receive(1, "SetNetworkProfile", {
+    instruction: `Request the CSMS to set a new NetworkConnectionProfile in slot ${slot} (${n.ocppCsmsUrl}) with security profile ${to}`,
+    payload: { configurationSlot: slot, connectionData },
+  });
+  expectFields(t, 1, "SetNetworkProfileRequest", set.payload, {
+    "connectionData.messageTimeout": n.messageTimeout,
+    "connectionData.ocppCsmsUrl": n.ocppCsmsUrl,
+    "connectionData.ocppInterface": n.ocppInterface,
+    "connectionData.ocppTransport": "JSON",
+    "connectionData.ocppVersion": "OCPP20",
+    "connectionData.securityProfile": to,
+  });
+  const newSlot = field(set.payload, "configurationSlot");
+  await set.reply(2, { status: "Accepted" });
+  const component = { name: "OCPPCommCtrlr" };
+  const variable = { name: "NetworkConfigurationPriority" };
+  const priority = await t.receive(3, "SetVariables", {
+    instruction: `Request the CSMS to change OCPPCommCtrlr.NetworkConfigurationPriority to one that contains slot ${String(newSlot)}`,
+    payload: { setVariableData: [{ component, variable, attributeValue: String(newSlot) }] },
+  });
+  const entries = (Array.isArray(priority.payload.setVariableData) ? priority.payload.setVariableData : []) as unknown[];
+  const entry = entries.find((e) => field(e, "component.name") === component.name && field(e, "variable.name") === variable.name);
+  t.expectThat(3, "SetVariablesRequest has OCPPCommCtrlr.NetworkConfigurationPriority", entry !== undefined, "an entry for it", entries);
+  const slots = String(field(entry, "attributeValue"))
+    .split(",")
+    .map((s) => s.trim());
+  t.expectThat(
+    3,
+    "SetVariablesRequest attributeValue",
+    slots.includes(String(newSlot)),
+    `a priority list containing slot ${String(newSlot)}`,
+    field(entry, "attributeValue"),
+  );
+  await priority.reply(4, { setVariableResult: [{ attributeStatus: "Accepted", component, variable }] });
+  const reset = await t.receive(5, "Reset", {
+    instruction: "Request the CSMS to reboot the Charging Station",
+    payload: { type: "Immediate" },
+  });
+  await reset.reply(6, { status: "Accepted" });
+  await t.disconnect(7);
+  const upgraded = { url: n.ocppCsmsUrl, securityProfile: to, clientCertificate };
+  await t.expectConnection(7, true, { connection: upgraded });
+  // The station has the new profile now, in the following cases too (A05.FR.07).
+  t.memory.upgraded = upgraded;
+  await booted(t);
+  await t.disconnect(10);
+  await t.expectConnection(10, false, { connection: "configured" });
+}
 
 /** A01: the CSMS sets a new BasicAuthPassword; the OCTT reconnects with the new one (Accepted) or the old one (Rejected). */
 async function changePassword(t: CsmsTest, status: "Accepted" | "Rejected"): Promise<void> {

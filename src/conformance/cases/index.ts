@@ -1,5 +1,5 @@
 /** Every case of part 6 the runner knows, in part 6's order. */
-import type { ConformanceCase } from "../case.js";
+import type { CsmsCase } from "../case.js";
 import { securityCases } from "./a-security.js";
 import { provisioningCases } from "./b-provisioning.js";
 import { authorizationCases } from "./c-authorization.js";
@@ -12,7 +12,7 @@ import { certificateCases } from "./m-certificates.js";
 import { diagnosticsCases } from "./n-diagnostics.js";
 import { dataTransferCases } from "./p-data-transfer.js";
 
-export const csmsCases: readonly ConformanceCase[] = [
+export const csmsCases: readonly CsmsCase[] = [
   ...securityCases,
   ...provisioningCases,
   ...authorizationCases,

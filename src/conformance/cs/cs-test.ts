@@ -1,18 +1,15 @@
 /**
- * What a TC_*_CS case sees: the tool playing the CSMS towards the station under test. Its verbs are the
- * verbs of part 6's tables: the OCTT sends a message and checks the answer (`send`), the Charging
- * Station sends a message (`expectCall`, answered by the tool as `answer` says), a "Manual Action" at the
- * station (`act`: plug in, present an idToken, reboot, asked of a trigger), a tool validation (`expect`).
- * Every CALL the station sends is kept in order, so a step finds the next one of its action after the
- * previous step's: a message out of order is one the step cannot find. Every message both ways is checked
- * against the 2.0.1 schemas: a violation by the station fails the step with the field named.
+ * What a TC_*_CS case sees: the tool playing the CSMS towards the station under test. On top of the
+ * verbs every case has (CaseTest: `send`, `expect`, steps and reusable states), the Charging Station
+ * sends a message (`expectCall`, answered by the tool as `answer` says) and a "Manual Action" at the
+ * station (`act`: plug in, present an idToken, reboot, asked of a trigger). Every CALL the station sends
+ * is kept in order, so a step finds the next one of its action after the previous step's: a message out
+ * of order is one the step cannot find.
  */
-import { isDeepStrictEqual } from "node:util";
-import { CallTimeoutError, InvalidResponseError, NotConnectedError, OcppError, validatePayload } from "../../index.js";
-import { type ChargePoint, call as calls, protocol } from "../../v201/index.js";
+import type { ChargePoint } from "../../v201/index.js";
+import { CaseTest, type CaseTestOptions } from "../case-test.js";
 import type { ConformanceConfig, IdToken } from "../config.js";
 import { CheckFailure, StepError, shown } from "../failures.js";
-import { NeedsActionError, type Trigger } from "../triggers.js";
 
 type Body = Record<string, unknown>;
 
@@ -47,43 +44,50 @@ export interface StationLink {
   connection(step: string): Promise<ChargePoint>;
   /** Closes the connection (part 6: "The OCTT closes the WebSocket connection"). */
   drop(): Promise<void>;
+  /** Profiles 1 and 2: the Basic auth password of the last connection attempt. */
+  readonly lastPassword?: string;
+  /** Profiles 1 and 2: accept connections with this password too (a case gave the station a new one). */
+  acceptPassword?(password: string): void;
+  /** The URL of a second endpoint one security profile higher (TC_A_19), undefined when the runner has none. */
+  upgradeEndpoint?(): Promise<string | undefined>;
+  /** The station's connection is on that second endpoint. */
+  readonly onUpgradeEndpoint?: boolean;
 }
 
-export interface CsTestOptions {
-  readonly caseId: string;
-  readonly stationId: string;
-  readonly config: ConformanceConfig;
+export interface CsTestOptions extends CaseTestOptions {
   readonly link: StationLink;
-  readonly trigger: Trigger;
   /** How many frames have been logged (a failure remembers where it happened). */
   readonly frameCount: () => number;
 }
 
-export class CsTest {
-  readonly caseId: string;
-  readonly stationId: string;
-  readonly config: ConformanceConfig;
+export class CsTest extends CaseTest {
+  protected readonly sut = "station";
   /** Every CALL of the station during the case, in order. */
   readonly calls: StationCall[] = [];
   readonly #link: StationLink;
-  readonly #trigger: Trigger;
   readonly #frameCount: () => number;
   readonly #answers = new Map<string, Answer>();
   readonly #started = performance.now();
   #cursor = 0;
-  #prefix: string[] = [];
   #wakers: (() => void)[] = [];
-  /** A failure found outside a step (a schema violation in a CALL of the station). */
-  #pending: CheckFailure | undefined;
-  #currentStep = "1";
 
   constructor(options: CsTestOptions) {
-    this.caseId = options.caseId;
-    this.stationId = options.stationId;
-    this.config = options.config;
+    super(options);
     this.#link = options.link;
-    this.#trigger = options.trigger;
     this.#frameCount = options.frameCount;
+  }
+
+  protected frameCount(): number {
+    return this.#frameCount();
+  }
+
+  protected async connection(label: string): Promise<ChargePoint> {
+    try {
+      return await this.#link.connection(label);
+    } catch (error) {
+      if (error instanceof CheckFailure || error instanceof StepError) throw this.fail(error);
+      throw this.fail(new StepError(label, (error as Error).message));
+    }
   }
 
   /** `<Configured evseId>` and `<Configured connectorId>`. */
@@ -92,21 +96,6 @@ export class CsTest {
   }
   get connectorId(): number {
     return this.config.connectorId;
-  }
-
-  /** `2` at the top level, `Booted 2` inside a reusable state. */
-  label(step: number | string): string {
-    return [...this.#prefix, String(step)].join(" ");
-  }
-
-  /** Runs a reusable state (part 6 section 3.18 onwards): its steps are labelled with its name. */
-  async state(name: string, run: () => Promise<void>): Promise<void> {
-    this.#prefix.push(name);
-    try {
-      await run();
-    } finally {
-      this.#prefix.pop();
-    }
   }
 
   // ---- the station sends, the tool answers ----
@@ -119,17 +108,8 @@ export class CsTest {
 
   /** Called by the runner for every CALL of the station while the case runs: checked, kept, answered. */
   incoming(action: string, payload: Body): Body {
-    const spec = protocol.actions.get(action);
-    const problem = spec && validatePayload(spec.request, payload);
+    const problem = this.invalidCall(action, payload);
     if (problem) {
-      this.#pending ??= this.#fail(
-        new CheckFailure(
-          this.#currentStep,
-          `${action}Request schema`,
-          "a valid OCPP 2.0.1 payload",
-          `${problem.code}: ${problem.description}`,
-        ),
-      );
       this.#wake();
       throw problem;
     }
@@ -154,13 +134,13 @@ export class CsTest {
     action: string | readonly string[],
     options: { since?: number; where?: (payload: Body) => boolean; describe?: string; timeoutS?: number } = {},
   ): Promise<StationCall> {
-    const label = this.#begin(step);
+    const label = this.begin(step);
     const actions = typeof action === "string" ? [action] : action;
     const from = options.since ?? this.#cursor;
     const seconds = options.timeoutS ?? this.config.actionTimeoutS;
     const deadline = performance.now() + seconds * 1000;
     for (;;) {
-      this.#raisePending();
+      this.raisePending();
       const found = this.calls.find((c) => c.index >= from && actions.includes(c.action) && (options.where?.(c.payload) ?? true));
       if (found) {
         if (options.since === undefined) this.#cursor = found.index + 1;
@@ -171,7 +151,7 @@ export class CsTest {
       if (left <= 0) {
         const what = `${actions.map((a) => `${a}Request`).join(" or ")}${options.describe ? ` (${options.describe})` : ""}`;
         const after = this.calls.filter((c) => c.index >= from).map((c) => c.action);
-        throw this.#fail(
+        throw this.fail(
           new CheckFailure(
             label,
             `the station sends ${what}`,
@@ -186,12 +166,12 @@ export class CsTest {
 
   /** Step `step`: the station sends no `action` for `seconds` (part 6: "OCTT waits to make sure CS does not send"). */
   async expectNoCall(step: number | string, action: string, seconds: number): Promise<void> {
-    const label = this.#begin(step);
+    const label = this.begin(step);
     const from = this.calls.length;
     await this.wait(seconds);
-    this.#raisePending();
+    this.raisePending();
     const sent = this.calls.find((c) => c.index >= from && c.action === action);
-    if (sent) throw this.#fail(new CheckFailure(label, `the station sends no ${action}Request`, "none", shown(sent.payload)));
+    if (sent) throw this.fail(new CheckFailure(label, `the station sends no ${action}Request`, "none", shown(sent.payload)));
   }
 
   /** The CALLs the station sent from `since` on, every one of them (post scenario validations). */
@@ -216,90 +196,66 @@ export class CsTest {
     for (const wake of wakers) wake();
   }
 
-  // ---- the OCTT sends ----
-
-  /** The OCTT sends `action`; the station must answer with a valid CALLRESULT, which is returned. */
-  async send(step: number | string, action: string, payload: Body): Promise<Body> {
-    const label = this.#begin(step);
-    const cp = await this.#connection(label);
-    const Payload = this.#payloadClass(label, action, payload);
-    try {
-      const result = (await cp.call(new Payload(payload), { suppress: false })) as Body;
-      this.#raisePending();
-      return result;
-    } catch (error) {
-      throw this.#callProblem(label, action, error);
-    }
+  /** Step `step` needs the runner's endpoint of the next security profile: its URL (without the station id). */
+  async upgradeEndpoint(step: number | string): Promise<string> {
+    const label = this.begin(step);
+    const url = await this.#link.upgradeEndpoint?.();
+    if (url === undefined)
+      throw this.fail(new StepError(label, "the runner has no endpoint of the next security profile (runCs option `upgrade`)"));
+    return url;
   }
 
-  /** The OCTT sends `action` and the station must answer with a CALLERROR of `code` (TC_B_30). */
-  async sendExpectingError(step: number | string, action: string, payload: Body, code: string): Promise<void> {
-    const label = this.#begin(step);
-    const cp = await this.#connection(label);
-    const Payload = this.#payloadClass(label, action, payload);
-    let result: unknown;
-    try {
-      result = await cp.call(new Payload(payload), { suppress: false });
-    } catch (error) {
-      if (error instanceof OcppError && !(error instanceof InvalidResponseError)) {
-        if (error.code !== code)
-          throw this.#fail(new CheckFailure(label, `the answer to ${action}`, `CALLERROR ${code}`, `CALLERROR ${error.code}`));
-        return;
-      }
-      throw this.#callProblem(label, action, error);
+  /** Waits (bounded by actionTimeoutS) for the station to be connected on the endpoint of upgradeEndpoint(). */
+  async expectUpgradedConnection(step: number | string): Promise<void> {
+    const label = this.begin(step);
+    const seconds = this.config.actionTimeoutS;
+    const deadline = performance.now() + seconds * 1000;
+    while (!(this.#link.onUpgradeEndpoint === true)) {
+      if (performance.now() > deadline)
+        throw this.fail(
+          new CheckFailure(label, "the station connects with the new network profile", `a connection within ${seconds} s`, "none"),
+        );
+      await this.wait(0.1);
     }
-    throw this.#fail(new CheckFailure(label, `the answer to ${action}`, `CALLERROR ${code}`, `CALLRESULT ${shown(result)}`));
+    await this.connection(label);
   }
 
-  async #connection(label: string): Promise<ChargePoint> {
-    try {
-      return await this.#link.connection(label);
-    } catch (error) {
-      if (error instanceof CheckFailure || error instanceof StepError) throw this.#fail(error);
-      throw this.#fail(new StepError(label, (error as Error).message));
-    }
+  /** The Basic auth password the station last connected with (undefined without Basic auth). */
+  get lastPassword(): string | undefined {
+    return this.#link.lastPassword;
   }
 
-  #payloadClass(label: string, action: string, payload: Body): new (p: Body) => never {
-    const spec = protocol.actions.get(action);
-    const Payload = (calls as unknown as Record<string, new (p: Body) => never>)[action];
-    if (!spec || !Payload) throw this.#fail(new StepError(label, `${action} is not an OCPP 2.0.1 action`));
-    const problem = validatePayload(spec.request, payload);
-    // The tool's own message must be valid: a broken case is an error, not a failure of the station.
-    if (problem) throw this.#fail(new StepError(label, `the tool's ${action}Request is invalid: ${problem.description}`));
-    return Payload;
+  /** From now on the tool accepts the station's connections with `password` too (TC_A_09 gives it a new one). */
+  acceptPassword(password: string): void {
+    this.#link.acceptPassword?.(password);
   }
 
-  #callProblem(label: string, action: string, error: unknown): CheckFailure | StepError {
-    if (error instanceof InvalidResponseError) {
-      return this.#fail(
-        new CheckFailure(
-          label,
-          `${action}Response schema`,
-          "a valid OCPP 2.0.1 payload",
-          `${error.cause.code}: ${error.cause.description}`,
-        ),
-      );
+  /**
+   * Waits (bounded by actionTimeoutS) until the station's last connection attempt used `password` and
+   * it is connected (TC_A_09 step 3: it connects again with its new password).
+   */
+  async expectConnectionWith(step: number | string, password: string): Promise<void> {
+    const label = this.begin(step);
+    const seconds = this.config.actionTimeoutS;
+    const deadline = performance.now() + seconds * 1000;
+    while (this.#link.lastPassword !== password) {
+      if (performance.now() > deadline)
+        throw this.fail(
+          new CheckFailure(
+            label,
+            "the HTTP upgrade request's Authorization header",
+            `Basic with the password ${password}`,
+            this.#link.lastPassword === undefined ? "none" : `the password ${this.#link.lastPassword}`,
+          ),
+        );
+      await this.wait(0.1);
     }
-    if (error instanceof OcppError) {
-      return this.#fail(
-        new CheckFailure(label, `the answer to ${action}`, `${action}Response`, `CALLERROR ${error.code}: ${error.description}`),
-      );
-    }
-    if (error instanceof CallTimeoutError) {
-      return this.#fail(
-        new CheckFailure(label, `the answer to ${action}`, `${action}Response within ${this.config.responseTimeoutS} s`, "no answer"),
-      );
-    }
-    if (error instanceof NotConnectedError)
-      return this.#fail(new CheckFailure(label, `the answer to ${action}`, `${action}Response`, "the station closed the connection"));
-    if (error instanceof CheckFailure || error instanceof StepError) return this.#fail(error);
-    return this.#fail(new StepError(label, `${action} failed: ${(error as Error).message}`));
+    await this.connection(label);
   }
 
   /** Closes the station's connection; a station reconnects by itself (part 4 section 5.3). */
   async disconnect(step: number | string): Promise<void> {
-    this.#begin(step);
+    this.begin(step);
     await this.#link.drop();
   }
 
@@ -310,61 +266,12 @@ export class CsTest {
    * it; with none the case is "needs action". The station's reaction is what the next steps wait for.
    */
   async act(step: number | string, action: PhysicalAction, instruction: string, payload: Body = {}): Promise<void> {
-    const label = this.#begin(step);
-    try {
-      await this.#trigger({ caseId: this.caseId, stationId: this.stationId, version: "2.0.1", action, payload, instruction });
-    } catch (error) {
-      if (error instanceof NeedsActionError) throw error;
-      throw this.#fail(new StepError(label, `the trigger failed: ${(error as Error).message}`));
-    }
-  }
-
-  // ---- tool validations ----
-
-  /** A named tool validation: `received` must equal `expected` (deeply). */
-  expect(step: number | string, check: string, received: unknown, expected: unknown): void {
-    if (!isDeepStrictEqual(received, expected))
-      throw this.#fail(new CheckFailure(this.label(step), check, shown(expected), shown(received)));
-  }
-
-  /** A named tool validation with several allowed values. */
-  expectOneOf(step: number | string, check: string, received: unknown, allowed: readonly unknown[]): void {
-    if (!allowed.some((value) => isDeepStrictEqual(received, value)))
-      throw this.#fail(new CheckFailure(this.label(step), check, allowed.map(shown).join(" or "), shown(received)));
-  }
-
-  /** A named tool validation stated as a condition; `expected` says it in words. */
-  expectThat(step: number | string, check: string, ok: boolean, expected: string, received: unknown): void {
-    if (!ok) throw this.#fail(new CheckFailure(this.label(step), check, expected, shown(received)));
-  }
-
-  #begin(step: number | string): string {
-    this.#raisePending();
-    this.#currentStep = this.label(step);
-    return this.#currentStep;
-  }
-
-  #fail<E extends CheckFailure | StepError>(failure: E): E {
-    if (failure.frameIndex < 0) failure.frameIndex = this.#frameCount();
-    return failure;
-  }
-
-  #raisePending(): void {
-    if (this.#pending) throw this.#pending;
+    await this.askTrigger(this.begin(step), action, payload, instruction);
   }
 
   /** Ends the case: a schema violation seen after the last step still fails it. */
   finish(): void {
-    this.#raisePending();
-  }
-
-  /** Part 6's waits, in seconds. */
-  wait(seconds: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-  }
-
-  now(): string {
-    return new Date().toISOString();
+    this.raisePending();
   }
 }
 

@@ -1,15 +1,29 @@
 /** Every TC_*_CS case the runner knows, in part 6's order. */
 import type { CsCase } from "../case.js";
+import { securityCsCases } from "./a-security.js";
 import { provisioningCsCases } from "./b-provisioning.js";
+import { authorizationCsCases } from "./c-authorization.js";
 import { remoteControlCsCases } from "./f-remote-control.js";
 import { availabilityCsCases } from "./g-availability.js";
+import { availabilityTransactionCsCases } from "./g-availability-transactions.js";
+import { meterValuesCsCases } from "./j-meter-values.js";
+import { smartChargingCsCases } from "./k-smart-charging.js";
+import { firmwareCsCases } from "./l-firmware.js";
+import { certificateCsCases } from "./m-certificates.js";
 import { diagnosticsCsCases } from "./n-diagnostics.js";
 import { dataTransferCsCases } from "./p-data-transfer.js";
 
 export const csCases: readonly CsCase[] = [
+  ...securityCsCases,
   ...provisioningCsCases,
+  ...authorizationCsCases,
   ...remoteControlCsCases,
   ...availabilityCsCases,
+  ...certificateCsCases,
+  ...availabilityTransactionCsCases,
+  ...meterValuesCsCases,
+  ...smartChargingCsCases,
+  ...firmwareCsCases,
   ...diagnosticsCsCases,
   ...dataTransferCsCases,
 ];

@@ -1,5 +1,5 @@
 /**
- * The runner of the TC_*_CS cases: ocppkit listens as the CSMS, the station under test connects to
+ * ocppkit's side of a TC_*_CS run: it listens as the CSMS, the station under test connects to
  * `<url>/<station id>` (any other id is refused with 404; one station at a time: a second connection of
  * the same id replaces the first, as a rebooted station's does), and the selected cases run one at a
  * time on it. Between cases the runner answers the station as an accepting CSMS. Cases that reboot or
@@ -8,18 +8,15 @@
 import type { ServerOptions as HttpsServerOptions } from "node:https";
 import { CentralSystem } from "../../server/index.js";
 import { actionSender, ChargePoint } from "../../v201/index.js";
-import { type CaseResult, type CsCase, Direction, type FrameLog, Outcome } from "../case.js";
-import type { ConformanceConfig } from "../config.js";
-import { CheckFailure, StepError } from "../failures.js";
-import { notApplicable } from "../runner.js";
-import { NeedsActionError, noTrigger, type Trigger } from "../triggers.js";
+import { type CaseResult, type CsCase, Direction, type FrameLog } from "../case.js";
+import { CheckFailure } from "../failures.js";
+import { type RunOptions, recordFrames, runCases, type Side } from "../runner.js";
+import { noTrigger } from "../triggers.js";
 import { CsTest, defaultAnswer, type StationLink } from "./cs-test.js";
 
 type Body = Record<string, unknown>;
 
-export interface CsRunOptions {
-  readonly config: ConformanceConfig;
-  readonly cases: readonly CsCase[];
+export interface CsRunOptions extends RunOptions<CsCase> {
   readonly host?: string;
   /** Default 9000; 0 picks a free port. */
   readonly port?: number;
@@ -27,27 +24,28 @@ export interface CsRunOptions {
   readonly tls?: HttpsServerOptions;
   /** Security profiles 1 and 2: the Basic auth password the station must send (its username is its id). */
   readonly password?: string;
-  /** Physical actions at the station; default: none (those cases are "needs action"). */
-  readonly trigger?: Trigger;
   /** Seconds to wait for the station's first connection and boot. Default 300. */
   readonly waitForStationS?: number;
+  /**
+   * A second endpoint one security profile higher, for TC_A_19 (the station is moved to it): TLS settings
+   * (for profile 3 with `requestCert` and the CA of the station's certificates) and whether it asks for
+   * the Basic auth password (profile 2). Without it TC_A_19 is an error that says so.
+   */
+  readonly upgrade?: { readonly tls: HttpsServerOptions; readonly basicAuth: boolean };
   /** Called once listening, with the URL the station must connect to. */
   readonly onListening?: (url: string) => void;
   /** Connections and refusals, one line each. */
   readonly onStation?: (event: { event: "connected" | "disconnected" | "refused"; id?: string; detail: string }) => void;
-  readonly onCaseStart?: (kase: CsCase) => void;
-  readonly onResult?: (result: CaseResult) => void;
   readonly onFrame?: (caseId: string, frame: FrameLog) => void;
 }
 
-const framesBefore = 8;
-const framesAfter = 3;
 /** Before each case, the station is given this long without a CALL to finish what the last one started. */
 const quietMs = 500;
 const quietMaxMs = 10_000;
 
-/** The CSMS side of a run: one listening server, the station's connection, the case it reports to. */
-class StationSide implements StationLink {
+/** The CSMS ocppkit plays: one listening server, the station's connection, the case it reports to. */
+class PlayingCsms implements StationLink, Side<CsCase> {
+  readonly direction = Direction.ChargingStation;
   readonly server: CentralSystem<ChargePoint>;
   readonly frames: FrameLog[] = [];
   current: ChargePoint | undefined;
@@ -56,39 +54,44 @@ class StationSide implements StationLink {
   /** A BootNotification was answered Accepted since the runner started. */
   booted = false;
   lastCallAt = performance.now();
+  /** The Basic auth passwords a station may connect with: the configured one, and one a case set (TC_A_09). */
+  readonly #passwords = new Set<string>();
+  /** The Basic auth password of the last connection attempt (TC_A_01, TC_A_09, TC_A_10 check it). */
+  lastPassword: string | undefined;
   #waiters: (() => void)[] = [];
+  #listening = false;
   readonly #options: CsRunOptions;
 
   constructor(options: CsRunOptions) {
     this.#options = options;
+    if (options.password !== undefined) this.#passwords.add(options.password);
+    this.server = this.#serve(options.tls, options.password !== undefined, options.port ?? 9000);
+  }
+
+  /** A listening endpoint for the station: the main one, or the higher security profile of TC_A_19. */
+  #serve(tls: HttpsServerOptions | undefined, basicAuth: boolean, port: number): CentralSystem<ChargePoint> {
+    const options = this.#options;
     const { config } = options;
     const expected = config.stationId;
-    this.server = new CentralSystem<ChargePoint>({
+    const server = new CentralSystem<ChargePoint>({
       protocols: ["ocpp2.0.1"],
       host: options.host,
-      port: options.port ?? 9000,
-      tls: options.tls,
+      port,
+      tls,
       isKnownChargePoint: (id) => id === expected,
-      authenticate:
-        options.password === undefined
-          ? undefined
-          : (_id, password) => password !== undefined && password.toString("utf8") === options.password,
+      authenticate: !basicAuth
+        ? undefined
+        : (_id, password) => {
+            this.lastPassword = password?.toString("utf8");
+            return this.lastPassword !== undefined && this.#passwords.has(this.lastPassword);
+          },
       replaceExisting: true,
       createChargePoint: ({ id, connection }) => {
         const cp = new ChargePoint(id, connection, {
           responseTimeoutMs: config.responseTimeoutS * 1000,
-          logger: {
-            frame: (_id, direction, text) => {
-              const frame: FrameLog = {
-                index: this.frames.length,
-                time: new Date().toISOString(),
-                from: direction === "out" ? "tool" : "sut",
-                text,
-              };
-              this.frames.push(frame);
-              if (this.caseId) options.onFrame?.(this.caseId, frame);
-            },
-          },
+          logger: recordFrames(this.frames, (frame) => {
+            if (this.caseId) options.onFrame?.(this.caseId, frame);
+          }),
         });
         for (const [action, sender] of Object.entries(actionSender)) {
           if (sender === "CentralSystem") continue;
@@ -97,22 +100,39 @@ class StationSide implements StationLink {
         return cp;
       },
     });
-    this.server.on("connect", (cp, context) => {
+    server.on("connect", (cp, context) => {
       this.current = cp;
+      this.onUpgradeEndpoint = server === this.upgraded;
       options.onStation?.({ event: "connected", id: cp.id, detail: `${cp.id} connected from ${context.request.socket.remoteAddress}` });
       this.#wakeAll();
     });
-    this.server.on("disconnect", (cp, code, reason) => {
+    server.on("disconnect", (cp, code, reason) => {
       if (this.current === cp) this.current = undefined;
       options.onStation?.({ event: "disconnected", id: cp.id, detail: `${cp.id} disconnected (${code}${reason ? ` ${reason}` : ""})` });
     });
-    this.server.on("reject", (rejection) =>
+    server.on("reject", (rejection) =>
       options.onStation?.({
         event: "refused",
         id: rejection.id,
         detail: `refused ${rejection.id ?? "a connection"}: ${rejection.statusCode ?? ""} ${rejection.message}`.replace("  ", " "),
       }),
     );
+    return server;
+  }
+
+  /** The endpoint of the higher security profile (TC_A_19), listening once asked for. */
+  upgraded: CentralSystem<ChargePoint> | undefined;
+  /** The station's connection came in on that endpoint. */
+  onUpgradeEndpoint = false;
+
+  async upgradeEndpoint(): Promise<string | undefined> {
+    const upgrade = this.#options.upgrade;
+    if (!upgrade) return undefined;
+    if (!this.upgraded) {
+      this.upgraded = this.#serve(upgrade.tls, upgrade.basicAuth, 0);
+      await this.upgraded.listen(0, this.#options.host);
+    }
+    return this.upgraded.url;
   }
 
   #incoming(action: string, payload: Body): Body {
@@ -157,11 +177,55 @@ class StationSide implements StationLink {
     return this.current as ChargePoint;
   }
 
+  acceptPassword(password: string): void {
+    this.#passwords.add(password);
+  }
+
   async drop(): Promise<void> {
     const cp = this.current;
     this.current = undefined;
     if (!cp || cp.closed) return;
     cp.close(1000, "closed by the test case");
+  }
+
+  /** Listens and waits for the station's first connection and boot. */
+  async start(): Promise<string | undefined> {
+    const options = this.#options;
+    await this.server.listen(options.port ?? 9000, options.host);
+    this.#listening = true;
+    options.onListening?.(`${this.server.url}/${encodeURIComponent(options.config.stationId)}`);
+    const waitS = options.waitForStationS ?? 300;
+    if (await this.until(() => this.booted && this.current !== undefined, waitS)) return undefined;
+    return `the station ${options.config.stationId} did not connect and boot within ${waitS} s`;
+  }
+
+  async run(kase: CsCase): Promise<void> {
+    const { config } = this.#options;
+    // A case may leave the station Pending or Rejected (when it failed): the next one starts once it is let in.
+    await this.until(() => this.booted, config.heartbeatIntervalS + config.actionTimeoutS);
+    await this.settle();
+    const t = new CsTest({
+      caseId: kase.id,
+      stationId: config.stationId,
+      config,
+      link: this,
+      trigger: this.#options.trigger ?? noTrigger,
+      frameCount: () => this.frames.length,
+    });
+    this.test = t;
+    this.caseId = kase.id;
+    try {
+      await kase.run(t);
+      t.finish();
+    } finally {
+      this.test = undefined;
+      this.caseId = "";
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.upgraded?.close({ code: 1000, reason: "conformance run finished", timeoutMs: 2_000 });
+    if (this.#listening) await this.server.close({ code: 1000, reason: "conformance run finished", timeoutMs: 2_000 });
   }
 
   /** Lets the station finish what it was sending (the statuses after a boot) before the next case. */
@@ -172,99 +236,11 @@ class StationSide implements StationLink {
   }
 }
 
-/** Runs one case on the connected station. */
-async function runCsCase(kase: CsCase, side: StationSide, options: CsRunOptions): Promise<CaseResult> {
-  const started = performance.now();
-  const done = (fields: Omit<CaseResult, "id" | "name" | "block" | "durationMs">): CaseResult => ({
-    id: kase.id,
-    name: kase.name,
-    block: kase.block,
-    ...fields,
-    durationMs: Math.round(performance.now() - started),
-  });
-  const skip = notApplicable(kase, options.config);
-  if (skip) return done({ outcome: Outcome.NotApplicable, reason: skip });
-  const firstFrame = side.frames.length;
-  const around = (at: number) => {
-    const end = at < 0 ? side.frames.length : at;
-    return side.frames.slice(Math.max(firstFrame, end - framesBefore), end + framesAfter);
-  };
-  // A case may leave the station Pending or Rejected (when it failed): the next one starts once it is let in.
-  await side.until(() => side.booted, options.config.heartbeatIntervalS + options.config.actionTimeoutS);
-  await side.settle();
-  const t = new CsTest({
-    caseId: kase.id,
-    stationId: options.config.stationId,
-    config: options.config,
-    link: side,
-    trigger: options.trigger ?? noTrigger,
-    frameCount: () => side.frames.length,
-  });
-  side.test = t;
-  side.caseId = kase.id;
-  try {
-    await kase.run(t);
-    t.finish();
-    return done({ outcome: Outcome.Pass });
-  } catch (error) {
-    if (error instanceof NeedsActionError) return done({ outcome: Outcome.NeedsAction, reason: error.message });
-    if (error instanceof CheckFailure) {
-      return done({
-        outcome: Outcome.Fail,
-        reason: error.message,
-        step: error.step,
-        check: error.check,
-        expected: error.expected,
-        received: error.received,
-        frames: around(error.frameIndex),
-      });
-    }
-    if (error instanceof StepError)
-      return done({ outcome: Outcome.Error, reason: error.message, step: error.step, frames: around(error.frameIndex) });
-    return done({ outcome: Outcome.Error, reason: (error as Error).message ?? String(error), frames: around(-1) });
-  } finally {
-    side.test = undefined;
-    side.caseId = "";
-  }
-}
-
 /**
  * Listens as the CSMS, waits for the station (bounded), runs the cases one at a time and resolves with
  * their results, in order; the server is closed at the end. A station that never connects makes every
  * applicable case an error.
  */
-export async function runCs(options: CsRunOptions): Promise<CaseResult[]> {
-  const side = new StationSide(options);
-  await side.server.listen(options.port ?? 9000, options.host);
-  try {
-    options.onListening?.(`${side.server.url}/${encodeURIComponent(options.config.stationId)}`);
-    const applicable = options.cases.some((kase) => !notApplicable(kase, options.config));
-    const waitS = options.waitForStationS ?? 300;
-    const arrived = !applicable || (await side.until(() => side.booted && side.current !== undefined, waitS));
-    const results: CaseResult[] = [];
-    for (const kase of options.cases) {
-      options.onCaseStart?.(kase);
-      const result =
-        arrived || notApplicable(kase, options.config)
-          ? await runCsCase(kase, side, options)
-          : {
-              id: kase.id,
-              name: kase.name,
-              block: kase.block,
-              outcome: Outcome.Error,
-              durationMs: 0,
-              reason: `the station ${options.config.stationId} did not connect and boot within ${waitS} s`,
-            };
-      results.push(result);
-      options.onResult?.(result);
-    }
-    return results;
-  } finally {
-    await side.server.close({ code: 1000, reason: "conformance run finished", timeoutMs: 2_000 });
-  }
-}
-
-/** Only the TC_*_CS cases of a list. */
-export function csOnly(cases: readonly { direction: string }[]): CsCase[] {
-  return cases.filter((kase): kase is CsCase => kase.direction === Direction.ChargingStation);
+export function runCs(options: CsRunOptions): Promise<CaseResult[]> {
+  return runCases(new PlayingCsms(options), options);
 }

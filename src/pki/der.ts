@@ -1,7 +1,8 @@
 /**
- * The little DER (X.690) a station needs: writing a PKCS#10 certification request, and reading a
- * certificate's issuer name and public key for OCPP's certificate hash data. Definite lengths only,
- * as DER requires.
+ * The little DER (X.690) that OCPP's certificate use cases need: writing a PKCS#10 certification
+ * request (the station) and a certificate (the CSMS's CA, certificate.ts), reading a certificate's
+ * issuer name and public key for OCPP's certificate hash data and a request's subject and key.
+ * Definite lengths only, as DER requires.
  */
 
 export class DerError extends Error {
@@ -29,6 +30,27 @@ export const utf8String = (text: string) => tlv(0x0c, Buffer.from(text, "utf8"))
 export const nullValue = () => Buffer.from([0x05, 0x00]);
 /** A BIT STRING of whole bytes. */
 export const bitString = (bytes: Buffer) => tlv(0x03, Buffer.concat([Buffer.from([0]), bytes]));
+
+export const octetString = (bytes: Buffer) => tlv(0x04, bytes);
+export const boolean = (value: boolean) => Buffer.from([0x01, 0x01, value ? 0xff : 0x00]);
+/** A BIT STRING whose last `unusedBits` bits are not part of it (the named bits of KeyUsage). */
+export const namedBits = (bytes: Buffer, unusedBits: number) => tlv(0x03, Buffer.concat([Buffer.from([unusedBits]), bytes]));
+/** `[n]` EXPLICIT: a constructed context-specific tag around `content`. */
+export const explicit = (n: number, content: Buffer) => tlv(0xa0 | n, content);
+
+/** RFC 5280 4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050; seconds, in UTC. */
+export function time(date: Date): Buffer {
+  const iso = date.toISOString().replace(/[-:T]/g, "").slice(0, 14);
+  return date.getUTCFullYear() < 2050 ? tlv(0x17, Buffer.from(`${iso.slice(2)}Z`)) : tlv(0x18, Buffer.from(`${iso}Z`));
+}
+
+/** An INTEGER from its big-endian magnitude (a serial number), kept positive and minimal. */
+export function unsignedInteger(magnitude: Buffer): Buffer {
+  let start = 0;
+  while (start < magnitude.length - 1 && magnitude[start] === 0) start++;
+  const bytes = magnitude.subarray(start);
+  return tlv(0x02, bytes[0] & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
+}
 
 /** A non-negative INTEGER. */
 export function integer(n: number): Buffer {
