@@ -31,6 +31,7 @@ export class SecurityProfile16 {
   /** The profile being tried, and the one to go back to when it fails. */
   #trying: { readonly profile: number; readonly previous: number } | undefined;
   #failures = 0;
+  #newPassword = false;
 
   constructor(context: SecurityProfileContext) {
     this.#context = context;
@@ -117,6 +118,26 @@ export class SecurityProfile16 {
     if (!link || !trying) return;
     link.retarget(this.endpointOf(trying.profile));
     link.link?.close(1012, "switching security profile");
+  }
+
+  /** An Accepted AuthorizationKey: the reconnect follows the answer (reconnectWithNewPassword). */
+  passwordChanged(): void {
+    this.#newPassword = true;
+  }
+
+  /**
+   * Security whitepaper A01 steps 3-4: after an Accepted ChangeConfiguration of AuthorizationKey the
+   * charger disconnects (its queued messages stay queued) and connects with the new password, in
+   * profiles 1 and 2, where the password is what authenticates it.
+   */
+  reconnectWithNewPassword(): void {
+    if (!this.#newPassword) return;
+    this.#newPassword = false;
+    const link = this.#link;
+    const profile = this.current;
+    if (!link || (profile !== 1 && profile !== 2)) return;
+    link.retarget(this.endpointOf(profile));
+    link.link?.close(1012, "new AuthorizationKey");
   }
 
   #onState(change: LinkStateChange): void {

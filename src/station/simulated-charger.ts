@@ -692,10 +692,14 @@ export class ChargerPeer extends ChargePoint {
       this.charger.station.flushState();
       return { status: ConfigurationStatus.Accepted };
     }
+    // Whitepaper 7.2: the password is at least 16 bytes, at most 40 hexadecimal digits (20 bytes).
+    if (request.key === "AuthorizationKey" && (request.value.length < 16 || request.value.length > 40))
+      return { status: ConfigurationStatus.Rejected };
     this.charger.configuration.set(request.key, { value: request.value, readonly: false });
     this.charger.station.changed();
     // Durable before the answer says Accepted.
     this.charger.station.flushState();
+    if (request.key === "AuthorizationKey") this.charger.securityProfile.passwordChanged();
     if (request.key === "HeartbeatInterval") this.charger.setHeartbeat(Number(request.value));
     if (request.key === "WebSocketPingInterval") this.charger.link?.setKeepalive(Number(request.value) * 1000);
     return { status: ConfigurationStatus.Accepted };
@@ -704,6 +708,7 @@ export class ChargerPeer extends ChargePoint {
   @after(Action.ChangeConfiguration)
   afterChangeConfiguration(request: ChangeConfigurationRequest) {
     if (request.key === "SecurityProfile") this.charger.securityProfile.switchLink();
+    if (request.key === "AuthorizationKey") this.charger.securityProfile.reconnectWithNewPassword();
   }
 
   @on(Action.DataTransfer)

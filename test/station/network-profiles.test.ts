@@ -20,6 +20,8 @@ interface CsmsOptions {
   readonly tls: object;
   /** Basic auth password it accepts; without it a verified client certificate is required. */
   readonly password?: string;
+  /** Further passwords it accepts (a new AuthorizationKey). */
+  readonly alsoAccept?: readonly string[];
   /** With a password: also let in a verified client certificate (one server for profiles 2 and 3). */
   readonly certificates?: boolean;
   readonly version?: "1.6" | "2.0.1";
@@ -45,7 +47,7 @@ class Csms {
       tls: options.tls,
       authenticate: (_id, sent, _request, certificate) => {
         this.logins.push({ password: sent?.toString("utf8"), commonName: certificate?.subject?.CN as string | undefined });
-        if (sent !== undefined) return sent.toString("utf8") === options.password;
+        if (sent !== undefined) return [options.password, ...(options.alsoAccept ?? [])].includes(sent.toString("utf8"));
         return certificate !== undefined && (options.password === undefined || options.certificates === true);
       },
       createChargePoint: ({ id, connection }) => {
@@ -301,4 +303,27 @@ test("1.6 A05.FR.08: a security profile the central system refuses falls back to
   const value = await csms.call("GetConfiguration", { key: ["SecurityProfile"] });
   assert.equal((value.configurationKey as Body[])[0].value, "2");
   assert.equal(charger.child.exitCode, null, "the simulator keeps running");
+});
+
+test("1.6 security whitepaper A01: an Accepted ChangeConfiguration AuthorizationKey makes the charger reconnect with the new password; a short one is Rejected", async (t) => {
+  const server = { cert: cert("server.crt"), key: cert("server.key") };
+  const newPassword = "a-new-authorization-key-01";
+  const csms = await Csms.start(t, { version: "1.6", tls: server, password, alsoAccept: [newPassword] });
+  const args = ["charge-point", `${csms.url}`, "--id", "CS1", "--version", "1.6", "--connectors", "1", "--meter-interval", "0"];
+  const charger = new CliProcess([...args, "--auth", `basic:CS1:${password}`, "--ca", repoFile("test/fixtures/certs/ca.crt"), "--json"]);
+  t.after(() => charger.stop());
+  await csms.waitFor("BootNotification");
+  const change = (value: string) => csms.call("ChangeConfiguration", { key: "AuthorizationKey", value });
+  // Whitepaper 7.2: at least 16 bytes.
+  assert.deepEqual(await change("too-short"), { status: "Rejected" });
+  assert.equal(csms.logins.length, 1);
+  assert.deepEqual(await change(newPassword), { status: "Accepted" });
+  for (let i = 0; i < 600 && csms.logins.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.deepEqual(
+    csms.logins.map((login) => login.password),
+    [password, newPassword],
+  );
+  // Write-only (7.2): GetConfiguration lists the key without its value.
+  const listed = (await csms.call("GetConfiguration", { key: ["AuthorizationKey"] })).configurationKey as Body[];
+  assert.equal(listed[0]?.value, undefined);
 });
