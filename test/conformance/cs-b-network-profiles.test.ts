@@ -3,21 +3,22 @@ import { describe, it } from "node:test";
 import { csCases } from "../../src/conformance/index.js";
 import type { SimulatedCharger2 } from "../../src/station/simulated-charger-2.js";
 import type { ReconnectingConnection } from "../../src/transport/reconnecting-connection.js";
-import { csConfig, type FaultCase, runAgainstSimulator, type SecuredLink } from "./cs-harness.js";
+import { csConfig, type FaultCase, onSend, runAgainstSimulator, type SecuredLink } from "./cs-harness.js";
 
-const ids = ["TC_B_45_CS", "TC_B_46_CS", "TC_B_49_CS", "TC_B_57_CS"];
+const ids = ["TC_B_45_CS", "TC_B_46_CS", "TC_B_49_CS", "TC_B_51_CS", "TC_B_52_CS", "TC_B_57_CS"];
 const cases = csCases.filter((kase) => ids.includes(kase.id));
 /** Profile 0 on a reconnecting link: the station can lose its connection and switch network profiles. */
 const reconnecting: SecuredLink = { connect: {} };
 
 /** The station reads NetworkProfileConnectionAttempts as `value`, whatever the CSMS set. */
-const connectionAttempts =
-  (value: string) =>
+const reads =
+  (variable: string, value: string) =>
   (c: SimulatedCharger2): void => {
     const model = c.station.model;
     const read = model.value.bind(model);
-    model.value = (component: string, name: string) => (name === "NetworkProfileConnectionAttempts" ? value : read(component, name));
+    model.value = (component: string, name: string) => (name === variable ? value : read(component, name));
   };
+const connectionAttempts = (value: string) => reads("NetworkProfileConnectionAttempts", value);
 
 const faults: Record<string, FaultCase> = {
   // The station says Accepted to the new priority and stays where it is.
@@ -36,6 +37,13 @@ const faults: Record<string, FaultCase> = {
   TC_B_46_CS: { fault: connectionAttempts("1"), step: "7" },
   // It tries the new profile again instead of switching back.
   TC_B_49_CS: { fault: connectionAttempts("3"), step: "9" },
+  // Offline past the threshold, it reports only the connector that changed.
+  TC_B_51_CS: { fault: reads("OfflineThreshold", "3600"), step: "4" },
+  // Back within the threshold, it reports nothing.
+  TC_B_52_CS: {
+    fault: (c) => onSend(c, (a, b) => (a === "StatusNotification" && b.connectorStatus === "Occupied" ? undefined : b)),
+    step: "4",
+  },
   // It ignores RetryBackOffWaitMinimum: reconnects after 0.1 s.
   TC_B_57_CS: {
     fault: (c) => {
@@ -49,7 +57,7 @@ const faults: Record<string, FaultCase> = {
 };
 
 describe("conformance cs, block B (network profiles, reconnection)", () => {
-  it("TC_B_45, 46, 49 and 57 pass against the simulated charger on a reconnecting link", async () => {
+  it("TC_B_45, 46, 49, 51, 52 and 57 pass against the simulated charger on a reconnecting link", async () => {
     assert.deepEqual(
       cases.map((kase) => kase.id),
       ids,

@@ -6,11 +6,13 @@
  */
 import type { CsCase } from "../case.js";
 import { getVariable, setVariable, slots } from "./a-security.js";
-import type { CsTest } from "./cs-test.js";
-import { booted, csCase } from "./states.js";
+import { type CsTest, PhysicalAction } from "./cs-test.js";
+import { booted, csCase, evDisconnected, expectConnectorState } from "./states.js";
 
 /** `<Configured RetryBackOffWaitMinimum>` (TC_B_49, TC_B_57), in seconds. */
 export const retryBackOffWaitMinimumS = 2;
+/** `<Configured offlineThreshold>` (TC_B_51, TC_B_52), in seconds. */
+export const offlineThresholdS = 4;
 /** A timer fires no earlier than set; the tool sees the attempt a little after the station made it. */
 const earlyMs = 250;
 /** `<Configured Long Operation Time Out>`: the station's attempts with a failing profile back off (TC_B_46, TC_B_49). */
@@ -58,6 +60,46 @@ async function configure(t: CsTest, values: Record<string, string>): Promise<() 
 /** Not part 6: the station goes back to the slot it was connected with, so the cases that follow find it there. */
 async function restorePriority(t: CsTest, active: number): Promise<void> {
   await setVariable(t, "after", "OCPPCommCtrlr", "NetworkConfigurationPriority", String(active));
+}
+
+/**
+ * TC_B_51 and TC_B_52: the tool closes the connection and refuses reconnects until `refuseS` passed, the
+ * EV is connected meanwhile, and once back the station reports the configured connector Occupied
+ * (step 4), and with `all` every other connector Available.
+ */
+function statusWhileOffline(id: string, name: string, waitS: number, all: boolean): CsCase {
+  return csCase({
+    id,
+    name,
+    useCases: ["B04"],
+    async run(t) {
+      const restore = await configure(t, {
+        OfflineThreshold: String(offlineThresholdS),
+        RetryBackOffWaitMinimum: String(waitS),
+        RetryBackOffRandomRange: "0",
+      });
+      const since = t.mark();
+      const attempts = t.markAttempts();
+      // Step 1: "does not accept a reconnect" (until step 3: past the threshold for TC_B_51).
+      const until = performance.now() + (all ? offlineThresholdS * 1000 : 0);
+      t.refuseConnections((attempt) => attempt.index >= attempts && attempt.atMs < until);
+      await t.disconnect(1);
+      await t.act(2, PhysicalAction.PlugIn, "Connect the EV and EVSE", { evseId: t.evseId, connectorId: t.connectorId });
+      await t.expectAttempt(3, "the station reconnects", {
+        since: attempts,
+        where: (a) => a.accepted,
+        timeoutS: t.config.actionTimeoutS + waitS,
+      });
+      await t.expectConnected(3);
+      await expectConnectorState(t, 4, "Occupied", t.evseId, t.connectorId, since);
+      if (all)
+        for (let evse = 1; evse <= t.config.evses; evse++)
+          if (evse !== t.evseId) await expectConnectorState(t, 4, "Available", evse, 1, since);
+      t.refuseConnections(undefined);
+      await evDisconnected(t, "after");
+      await restore();
+    },
+  });
 }
 
 export const networkProfileCsCases: CsCase[] = [
@@ -156,6 +198,10 @@ export const networkProfileCsCases: CsCase[] = [
       await restore();
     },
   }),
+  // B04.FR.01; RetryBackOffWaitMinimum is the threshold + 2 s: the station is back after the threshold.
+  statusWhileOffline("TC_B_51_CS", "Status change during offline period - > Offline Threshold", offlineThresholdS + 2, true),
+  // B04.FR.02; RetryBackOffWaitMinimum is the threshold - 2 s: the station is back before it.
+  statusWhileOffline("TC_B_52_CS", "Status change during offline period - < Offline Threshold", offlineThresholdS - 2, false),
   csCase({
     id: "TC_B_57_CS",
     name: "Network Reconnection - After connection loss",
