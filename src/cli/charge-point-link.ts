@@ -43,8 +43,10 @@ export async function runReconnecting(run: ReconnectingRun): Promise<number> {
     } else if (change.state === "open") {
       opens++;
       log("connected", { url, protocol: change.protocol }, `${id} connected to ${url} (${change.protocol})`);
-      // The queue registered once; a link that comes back reports the connectors again.
-      if (opens > 1) charger.sendAllStatuses().catch((error: unknown) => logger.warn?.(`status failed: ${oneLine(error)}`));
+      // The queue registered once; a link that comes back reports the connectors again (a 2.x station
+      // decides itself which, by OfflineThreshold).
+      if (opens > 1 && !("reportsReconnect" in charger))
+        charger.sendAllStatuses().catch((error: unknown) => logger.warn?.(`status failed: ${oneLine(error)}`));
     } else if (change.state === "disconnected" && !run.stopping()) {
       const queued = queue?.size ?? 0;
       const { code, reason, retryInMs, error } = change;

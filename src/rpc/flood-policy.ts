@@ -36,8 +36,9 @@ export interface FloodPolicyOptions {
   /**
    * How many incoming CALLs of one connection may be in progress at once: received (one read from the
    * socket counts as simultaneous) and not yet answered. Further ones wait, the socket is paused (TCP
-   * flow control slows the sender down) and they run this many per millisecond at most, round robin
-   * with the other throttled connections. A peer sending one CALL at a time, as the spec asks, never waits.
+   * flow control slows the sender down, and what was read already is handed on a few dozen messages per
+   * event-loop turn) and they run this many per millisecond at most, round robin with the other
+   * throttled connections. A peer sending one CALL at a time, as the spec asks, never waits.
    * Default 4 (1 is the spec's own rule); Infinity turns the bound off.
    */
   readonly maxPipelinedCalls?: number;

@@ -15,6 +15,7 @@ import * as v201 from "../v201/index.js";
 import type { OpenTransaction, TransactionRecorder } from "./charger-state.js";
 import { MeterSchedule, type MeterValue } from "./meter-schedule.js";
 import type { SwitchableLink } from "./network-profiles.js";
+import { OfflineStatus } from "./offline-status.js";
 import { schemaAnswer } from "./schema-answers.js";
 import { Sessions } from "./session.js";
 import type { ChargerSettings, LinkSettings, QueueLike } from "./simulated-charger.js";
@@ -198,6 +199,17 @@ export class SimulatedCharger2 {
     return new Payload(body as never) as unknown as { readonly "~action": string };
   }
 
+  /** The states to report when a lost connection comes back (B04); the CLI leaves that to the station. */
+  readonly reportsReconnect = true;
+  #reconnecting = false;
+  readonly #offline = new OfflineStatus({
+    offlineThresholdS: () => Number(this.station.model.value("OCPPCommCtrlr", "OfflineThreshold")) || 0,
+    registered: () => this.station.operations.accepted,
+    // Every connector as it is now (a cable plugged in meanwhile is Occupied, not the idle state of a boot).
+    evseIds: () => this.connectors.map((evse) => evse.id),
+    send: (evseId) => this.sendStatus(evseId, this.connector(evseId)?.status ?? "Available"),
+  });
+
   attach(connection: ConnectionLike, options: ChargePointOptions = {}): Peer {
     const peer = new (this.kit.ChargePoint as unknown as typeof v201.ChargePoint)(this.id, connection, {
       logger: this.settings.logger,
@@ -283,7 +295,11 @@ export class SimulatedCharger2 {
     this.link = link;
     for (const name of ["RetryBackOffWaitMinimum", "RetryBackOffRandomRange", "RetryBackOffRepeatTimes"]) this.#applyLinkVariable(name);
     // A link that can change its endpoint follows the network connection profiles (B09, B10, A05).
-    if ("retarget" in link) this.station.network.attach(link);
+    if ("retarget" in link) {
+      this.station.network.attach(link);
+      this.#reconnecting = true;
+      link.on("state", (change) => this.#offline.onState(change));
+    }
   }
 
   /** A refused connection is one failed attempt while another network profile can be tried (B10). */
@@ -437,6 +453,7 @@ export class SimulatedCharger2 {
   }
 
   async sendAllStatuses(): Promise<void> {
+    this.#offline.reset();
     // An idle EVSE shows what the station holds for it (reserved, inoperative), kept over a restart.
     for (const evse of this.connectors)
       await this.sendStatus(evse.id, evse.transactionId === undefined ? this.station.operations.idleStatus(evse.id) : evse.status);
@@ -445,7 +462,8 @@ export class SimulatedCharger2 {
   async sendStatus(evseId: number, status: string): Promise<void> {
     const evse = this.connector(evseId);
     if (evse) evse.status = status;
-    if (!this.online && this.queue) return;
+    if (!this.online && this.#reconnecting) this.#offline.changed(evseId);
+    if (!this.online && (this.queue || this.#reconnecting)) return;
     await this.send("StatusNotification", { timestamp: now(), connectorStatus: status, evseId, connectorId: 1 });
   }
 

@@ -66,7 +66,10 @@ export interface LinkControl {
   readonly bytesRead: number | undefined;
   /** Bytes handed to the socket and not sent yet (the peer has not received them). */
   readonly bufferedAmount: number;
-  /** Stops reading from the socket: TCP flow control then slows the peer down. */
+  /**
+   * Stops reading from the socket: TCP flow control then slows the peer down. What was read already is
+   * handed on a few messages per event-loop turn rather than in one piece, where the adapter can.
+   */
   pause(): void;
   resume(): void;
   /** Closes this socket (a reconnecting connection then opens another one). */

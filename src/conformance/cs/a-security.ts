@@ -33,12 +33,12 @@ const passwordPattern = /^[A-Za-z0-9*\-_=:+|@.]{16,40}$/;
 
 const variable = (component: string, name: string) => ({ component: { name: component }, variable: { name } });
 
-async function setVariable(t: CsTest, step: number | string, component: string, name: string, value: string): Promise<Body> {
+export async function setVariable(t: CsTest, step: number | string, component: string, name: string, value: string): Promise<Body> {
   const response = await t.send(step, "SetVariables", { setVariableData: [{ ...variable(component, name), attributeValue: value }] });
   return ((response.setVariableResult as Body[] | undefined) ?? [])[0] ?? {};
 }
 
-async function getVariable(t: CsTest, step: number | string, component: string, name: string): Promise<string | undefined> {
+export async function getVariable(t: CsTest, step: number | string, component: string, name: string): Promise<string | undefined> {
   const response = await t.send(step, "GetVariables", { getVariableData: [variable(component, name)] });
   return field(response, "getVariableResult.0.attributeValue") as string | undefined;
 }
@@ -47,7 +47,7 @@ async function getVariable(t: CsTest, step: number | string, component: string, 
  * "<Configured configurationSlot> or <Configured configurationSlot2> depending on which one is already in
  * use": the slot the station is not connected with, and the one it is (configurationSlot2 is the next slot).
  */
-async function slots(t: CsTest): Promise<{ free: number; active: number }> {
+export async function slots(t: CsTest): Promise<{ free: number; active: number }> {
   const configured = t.config.networkProfile.configurationSlot;
   const active = Number(await getVariable(t, "before", "OCPPCommCtrlr", "ActiveNetworkProfile")) || configured;
   return { free: active === configured ? configured + 1 : configured, active };

@@ -54,6 +54,19 @@ export const PhysicalAction = {
 } as const;
 export type PhysicalAction = (typeof PhysicalAction)[keyof typeof PhysicalAction];
 
+/** The runner's endpoints: the one the station was configured with, TC_A_19's higher profile, TC_B_45-49's other CSMS. */
+export type EndpointName = "main" | "upgrade" | "alternative";
+
+/** A connection attempt of the station (its HTTP upgrade request reached the runner). */
+export interface ConnectionAttempt {
+  readonly index: number;
+  readonly endpoint: EndpointName;
+  /** performance.now() when it came. */
+  readonly atMs: number;
+  /** The runner let it in (else: HTTP 404, part 6 "the connection attempt is not accepted"). */
+  readonly accepted: boolean;
+}
+
 /** How the runner gives the case the station: its current connection, and each CALL of any connection. */
 export interface StationLink {
   /** The open connection, waiting (bounded) for the station to connect when there is none. */
@@ -70,6 +83,14 @@ export interface StationLink {
   readonly onUpgradeEndpoint?: boolean;
   /** While on, a reconnecting station is not let in (its upgrade waits); off lets it in. */
   hold(on: boolean): void;
+  /** The runner's endpoint of the same security profile the station is not connected to, another "CSMS" (TC_B_45-49). */
+  otherEndpoint?(): Promise<{ endpoint: EndpointName; url: string }>;
+  /** The endpoint of the station's last connection. */
+  readonly connectedTo?: EndpointName;
+  /** The station's connection attempts since the runner started. */
+  readonly attempts?: readonly ConnectionAttempt[];
+  /** Which attempts to refuse during the case. */
+  refuse?: ((attempt: Omit<ConnectionAttempt, "accepted">) => boolean) | undefined;
 }
 
 export interface CsTestOptions extends CaseTestOptions {
@@ -238,6 +259,73 @@ export class CsTest extends CaseTest {
       await this.wait(0.1);
     }
     await this.connection(label);
+  }
+
+  /**
+   * Step `step` needs the runner's endpoint of the same security profile that the station is not
+   * connected to (the main one or a second): its name and URL (without the station id).
+   */
+  async otherEndpoint(step: number | string): Promise<{ endpoint: EndpointName; url: string }> {
+    const label = this.begin(step);
+    const other = await this.#link.otherEndpoint?.();
+    if (other === undefined) throw this.fail(new StepError(label, "the runner has no second endpoint"));
+    return other;
+  }
+
+  /** Waits (bounded by actionTimeoutS) for the station to be connected, on `endpoint` when given. */
+  async expectConnected(step: number | string, endpoint?: EndpointName): Promise<void> {
+    const label = this.begin(step);
+    const seconds = this.config.actionTimeoutS;
+    const deadline = performance.now() + seconds * 1000;
+    while (endpoint !== undefined && this.#link.connectedTo !== endpoint) {
+      if (performance.now() > deadline)
+        throw this.fail(
+          new CheckFailure(label, "the station connects with the new network profile", `a connection within ${seconds} s`, "none"),
+        );
+      await this.wait(0.1);
+    }
+    await this.connection(label);
+  }
+
+  /** The runner's endpoint the station last connected to. */
+  get connectedTo(): EndpointName {
+    return this.#link.connectedTo ?? "main";
+  }
+
+  /** From now on until the case ends (or `undefined`), the runner refuses the attempts `refuse` picks. */
+  refuseConnections(refuse: ((attempt: Omit<ConnectionAttempt, "accepted">) => boolean) | undefined): void {
+    this.#link.refuse = refuse;
+  }
+
+  /** Now, in the station's connection attempts (`since` of expectAttempt). */
+  markAttempts(): number {
+    return this.#link.attempts?.length ?? 0;
+  }
+
+  /** The station's connection attempts from index `since` up to (not including) `until`. */
+  attemptsSince(since: number, until?: number): ConnectionAttempt[] {
+    return (this.#link.attempts ?? []).slice(since, until);
+  }
+
+  /** Step `step`: the station makes a connection attempt (the first from `since` that `where` accepts), bounded. */
+  async expectAttempt(
+    step: number | string,
+    describe: string,
+    options: { since: number; where?: (attempt: ConnectionAttempt) => boolean; timeoutS?: number },
+  ): Promise<ConnectionAttempt> {
+    const label = this.begin(step);
+    const seconds = options.timeoutS ?? this.config.actionTimeoutS;
+    const deadline = performance.now() + seconds * 1000;
+    for (;;) {
+      const attempts = (this.#link.attempts ?? []).slice(options.since);
+      const found = attempts.find((a) => options.where?.(a) ?? true);
+      if (found) return found;
+      if (performance.now() > deadline) {
+        const seen = attempts.map((a) => `${a.endpoint} (${a.accepted ? "accepted" : "refused"})`).join(", ");
+        throw this.fail(new CheckFailure(label, describe, `a connection attempt within ${seconds} s`, seen ? `only ${seen}` : "none"));
+      }
+      await this.wait(0.05);
+    }
   }
 
   /** The Basic auth password the station last connected with (undefined without Basic auth). */

@@ -12,7 +12,7 @@ import { type CaseResult, type CsCase, Direction, type FrameLog } from "../case.
 import { CheckFailure } from "../failures.js";
 import { type RunOptions, recordFrames, runCases, type Side } from "../runner.js";
 import { noTrigger } from "../triggers.js";
-import { CsTest, defaultAnswer, type StationLink } from "./cs-test.js";
+import { type ConnectionAttempt, CsTest, defaultAnswer, type EndpointName, type StationLink } from "./cs-test.js";
 
 type Body = Record<string, unknown>;
 
@@ -74,7 +74,7 @@ class PlayingCsms implements StationLink, Side<CsCase> {
     const options = this.#options;
     const { config } = options;
     const expected = config.stationId;
-    const server = new CentralSystem<ChargePoint>({
+    const server: CentralSystem<ChargePoint> = new CentralSystem<ChargePoint>({
       protocols: ["ocpp2.0.1"],
       host: options.host,
       port,
@@ -83,7 +83,7 @@ class PlayingCsms implements StationLink, Side<CsCase> {
       isKnownChargePoint: async (id) => {
         if (id !== expected) return false;
         await this.until(() => !this.holding, config.maxWaitS);
-        return true;
+        return this.#admit(server);
       },
       authenticate: !basicAuth
         ? undefined
@@ -109,6 +109,7 @@ class PlayingCsms implements StationLink, Side<CsCase> {
     server.on("connect", (cp, context) => {
       this.current = cp;
       this.onUpgradeEndpoint = server === this.upgraded;
+      this.connectedTo = this.#nameOf(server);
       options.onStation?.({ event: "connected", id: cp.id, detail: `${cp.id} connected from ${context.request.socket.remoteAddress}` });
       this.#wakeAll();
     });
@@ -139,6 +140,38 @@ class PlayingCsms implements StationLink, Side<CsCase> {
       await this.upgraded.listen(0, this.#options.host);
     }
     return this.upgraded.url;
+  }
+
+  /** The second endpoint of the same security profile (TC_B_45-49: the "alternative internal OCTT endpoint"). */
+  alternative: CentralSystem<ChargePoint> | undefined;
+  /** The endpoint of the station's last connection. */
+  connectedTo: EndpointName = "main";
+
+  #nameOf(server: CentralSystem<ChargePoint>): EndpointName {
+    return server === this.upgraded ? "upgrade" : server === this.alternative ? "alternative" : "main";
+  }
+
+  async otherEndpoint(): Promise<{ endpoint: EndpointName; url: string }> {
+    if (this.connectedTo === "alternative") return { endpoint: "main", url: this.server.url };
+    if (!this.alternative) {
+      const options = this.#options;
+      this.alternative = this.#serve(options.tls, options.password !== undefined, 0);
+      await this.alternative.listen(0, options.host);
+    }
+    return { endpoint: "alternative", url: this.alternative.url };
+  }
+
+  /** Every connection attempt of the station during the case (TC_B_49, TC_B_57 refuse some). */
+  readonly attempts: ConnectionAttempt[] = [];
+  /** Which attempts the runner refuses (HTTP 404): the case's policy, none between cases. */
+  refuse: ((attempt: Omit<ConnectionAttempt, "accepted">) => boolean) | undefined;
+
+  #admit(server: CentralSystem<ChargePoint>): boolean {
+    const attempt = { index: this.attempts.length, endpoint: this.#nameOf(server), atMs: performance.now() };
+    const accepted = !(this.test && this.refuse?.(attempt));
+    this.attempts.push({ ...attempt, accepted });
+    this.#wakeAll();
+    return accepted;
   }
 
   #incoming(action: string, payload: Body): Body | Promise<Body> {
@@ -231,8 +264,9 @@ class PlayingCsms implements StationLink, Side<CsCase> {
       t.finish();
       passed = true;
     } finally {
-      // A case that failed while holding the station offline lets it back in for the next one.
+      // A case that failed while holding the station offline (or refusing its attempts) lets it back in for the next one.
       this.hold(false);
+      this.refuse = undefined;
       // Not part 6: the next case finds the station idle (no transaction, no EV) however this one ended.
       if (this.current?.connection.isOpen) await t.tidy(!passed).catch(() => {});
       this.test = undefined;
@@ -241,6 +275,7 @@ class PlayingCsms implements StationLink, Side<CsCase> {
   }
 
   async stop(): Promise<void> {
+    await this.alternative?.close({ code: 1000, reason: "conformance run finished", timeoutMs: 2_000 });
     await this.upgraded?.close({ code: 1000, reason: "conformance run finished", timeoutMs: 2_000 });
     if (this.#listening) await this.server.close({ code: 1000, reason: "conformance run finished", timeoutMs: 2_000 });
   }

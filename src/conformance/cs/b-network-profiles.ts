@@ -1,0 +1,258 @@
+/**
+ * Block B, migration to another network connection profile and reconnection (part 6 section 2.3,
+ * TC_B_45, 46, 49, 57): the runner serves a second endpoint of the same security profile (the
+ * "alternative internal OCTT endpoint", another CSMS), and refuses the attempts a step says are "not
+ * accepted" (HTTP 404), counting and timing every attempt.
+ */
+import type { CsCase } from "../case.js";
+import { getVariable, setVariable, slots } from "./a-security.js";
+import { type CsTest, PhysicalAction } from "./cs-test.js";
+import { booted, csCase, evDisconnected, expectConnectorState } from "./states.js";
+
+/** `<Configured RetryBackOffWaitMinimum>` (TC_B_49, TC_B_57), in seconds. */
+export const retryBackOffWaitMinimumS = 2;
+/** `<Configured offlineThreshold>` (TC_B_51, TC_B_52), in seconds. */
+export const offlineThresholdS = 4;
+/** A timer fires no earlier than set; the tool sees the attempt a little after the station made it. */
+const earlyMs = 250;
+/** `<Configured Long Operation Time Out>`: the station's attempts with a failing profile back off (TC_B_46, TC_B_49). */
+const longOperationS = (t: CsTest) => Math.max(t.config.actionTimeoutS, t.config.maxWaitS);
+
+/** Steps 1-2: SetNetworkProfile for the slot not in use, with `url` and the configured security profile. */
+async function setAlternativeProfile(t: CsTest, slot: number, url: string): Promise<void> {
+  const n = t.config.networkProfile;
+  const stored = await t.send(1, "SetNetworkProfile", {
+    configurationSlot: slot,
+    connectionData: {
+      messageTimeout: n.messageTimeout,
+      ocppCsmsUrl: url,
+      ocppInterface: n.ocppInterface,
+      ocppTransport: "JSON",
+      ocppVersion: "OCPP20",
+      securityProfile: t.config.securityProfile,
+    },
+  });
+  t.expect(2, "SetNetworkProfileResponse status", stored.status, "Accepted");
+}
+
+/** Steps 3-6: the new NetworkConfigurationPriority, and the OnIdle reset it may need (`always`: TC_B_49 resets anyway). */
+async function prioritize(t: CsTest, priority: string, always = false): Promise<void> {
+  const result = await setVariable(t, 3, "OCPPCommCtrlr", "NetworkConfigurationPriority", priority);
+  t.expectOneOf(4, "SetVariablesResponse setVariableResult[0].attributeStatus", result.attributeStatus, ["Accepted", "RebootRequired"]);
+  if (!always && result.attributeStatus !== "RebootRequired") return;
+  const reset = await t.send(5, "Reset", { type: "OnIdle" });
+  t.expect(6, "ResetResponse status", reset.status, "Accepted");
+}
+
+/** Configuration State: sets OCPPCommCtrlr variables for the case; returns what puts the old values back after it. */
+async function configure(t: CsTest, values: Record<string, string>): Promise<() => Promise<void>> {
+  const before: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(values)) {
+    before[name] = await getVariable(t, "before", "OCPPCommCtrlr", name);
+    await setVariable(t, "before", "OCPPCommCtrlr", name, value);
+  }
+  return async () => {
+    for (const [name, value] of Object.entries(before))
+      if (value !== undefined) await setVariable(t, "after", "OCPPCommCtrlr", name, value);
+  };
+}
+
+/** Not part 6: the station goes back to the slot it was connected with, so the cases that follow find it there. */
+async function restorePriority(t: CsTest, active: number): Promise<void> {
+  await setVariable(t, "after", "OCPPCommCtrlr", "NetworkConfigurationPriority", String(active));
+}
+
+/**
+ * TC_B_51 and TC_B_52: the tool closes the connection and refuses reconnects until `refuseS` passed, the
+ * EV is connected meanwhile, and once back the station reports the configured connector Occupied
+ * (step 4), and with `all` every other connector Available.
+ */
+function statusWhileOffline(id: string, name: string, waitS: number, all: boolean): CsCase {
+  return csCase({
+    id,
+    name,
+    useCases: ["B04"],
+    async run(t) {
+      const restore = await configure(t, {
+        OfflineThreshold: String(offlineThresholdS),
+        RetryBackOffWaitMinimum: String(waitS),
+        RetryBackOffRandomRange: "0",
+      });
+      const since = t.mark();
+      const attempts = t.markAttempts();
+      // Step 1: "does not accept a reconnect" (until step 3: past the threshold for TC_B_51).
+      const until = performance.now() + (all ? offlineThresholdS * 1000 : 0);
+      t.refuseConnections((attempt) => attempt.index >= attempts && attempt.atMs < until);
+      await t.disconnect(1);
+      await t.act(2, PhysicalAction.PlugIn, "Connect the EV and EVSE", { evseId: t.evseId, connectorId: t.connectorId });
+      await t.expectAttempt(3, "the station reconnects", {
+        since: attempts,
+        where: (a) => a.accepted,
+        timeoutS: t.config.actionTimeoutS + waitS,
+      });
+      await t.expectConnected(3);
+      await expectConnectorState(t, 4, "Occupied", t.evseId, t.connectorId, since);
+      if (all)
+        for (let evse = 1; evse <= t.config.evses; evse++)
+          if (evse !== t.evseId) await expectConnectorState(t, 4, "Available", evse, 1, since);
+      t.refuseConnections(undefined);
+      await evDisconnected(t, "after");
+      await restore();
+    },
+  });
+}
+
+export const networkProfileCsCases: CsCase[] = [
+  csCase({
+    id: "TC_B_45_CS",
+    name: "Migrate to new ConnectionProfile - Success - Same CSMS Root",
+    useCases: ["B09", "B10"],
+    async run(t) {
+      const { free, active } = await slots(t);
+      // <ocppCsmsUrl that is not currently active>: the runner's other endpoint, the "new CSMS".
+      const other = await t.otherEndpoint(1);
+      await setAlternativeProfile(t, free, other.url);
+      await prioritize(t, `${free},${active}`);
+      // Step 7's note: the station connects using <Configured connectionData2>.
+      await t.expectConnected(7, other.endpoint);
+      await booted(t);
+    },
+  }),
+  csCase({
+    id: "TC_B_46_CS",
+    name: "Migrate to new ConnectionProfile - Fallback mechanism - Same CSMS Root",
+    useCases: ["B10"],
+    async run(t) {
+      const attempts = 2;
+      const restore = await configure(t, { NetworkProfileConnectionAttempts: String(attempts) });
+      const { free, active } = await slots(t);
+      // <invalid ocppCsmsUrl>: the runner's other endpoint refusing every attempt, so it can count them
+      // (part 6 step 7: "will NOT respond to the two connection request[s] from the first connectionSlot").
+      const other = await t.otherEndpoint(1);
+      t.refuseConnections((attempt) => attempt.endpoint === other.endpoint);
+      await setAlternativeProfile(t, free, other.url);
+      const since = t.markAttempts();
+      await prioritize(t, `${free},${active}`);
+      const back = await t.expectAttempt(8, "the station connects with the second connectionSlot", {
+        since,
+        where: (a) => a.endpoint !== other.endpoint,
+        timeoutS: longOperationS(t),
+      });
+      t.expect(
+        7,
+        "connection attempts with the first connectionSlot before the second (NetworkProfileConnectionAttempts)",
+        t.attemptsSince(since, back.index).filter((a) => a.endpoint === other.endpoint).length,
+        attempts,
+      );
+      await t.expectConnected(8);
+      await restorePriority(t, active);
+      await booted(t);
+      await restore();
+    },
+  }),
+  csCase({
+    id: "TC_B_49_CS",
+    name: "Migrate to new ConnectionProfile - Fallback after NetworkProfileConnectionAttempts per NetworkConfigurationPriority failed - Same CSMS Root",
+    useCases: ["B10"],
+    async run(t) {
+      const restore = await configure(t, {
+        NetworkProfileConnectionAttempts: "1",
+        RetryBackOffRepeatTimes: "0",
+        RetryBackOffRandomRange: "0",
+        RetryBackOffWaitMinimum: String(retryBackOffWaitMinimumS),
+      });
+      const { free, active } = await slots(t);
+      const other = await t.otherEndpoint(1);
+      const previous = t.connectedTo;
+      await setAlternativeProfile(t, free, other.url);
+      const since = t.markAttempts();
+      let refusedPrevious = false;
+      // Steps 8 and 10 refuse; step 12 accepts (the other endpoint never does: it is "not accepted").
+      t.refuseConnections((attempt) => {
+        if (attempt.endpoint === other.endpoint) return true;
+        if (refusedPrevious) return false;
+        refusedPrevious = true;
+        return true;
+      });
+      await prioritize(t, String(free), true);
+      const first = await t.expectAttempt(7, "the station connects to the alternative endpoint", { since });
+      t.expect(7, "the endpoint of the first connection attempt after the reset", first.endpoint, other.endpoint);
+      const fallback = await t.expectAttempt(9, "the station switches back to the previous network profile", { since: first.index + 1 });
+      t.expect(9, "the endpoint of the attempt after the failed one", fallback.endpoint, previous);
+      const accepted = await t.expectAttempt(11, "the station reconnects after RetryBackOffWaitMinimum", {
+        since: fallback.index + 1,
+        where: (a) => a.accepted,
+        timeoutS: longOperationS(t),
+      });
+      const waitedMs = accepted.atMs - fallback.atMs;
+      t.expectThat(
+        11,
+        "the wait before reconnecting (RetryBackOffWaitMinimum)",
+        waitedMs >= retryBackOffWaitMinimumS * 1000 - earlyMs,
+        `at least ${retryBackOffWaitMinimumS} s`,
+        `${Math.round(waitedMs)} ms`,
+      );
+      await t.expectConnected(12);
+      await restorePriority(t, active);
+      await booted(t);
+      await restore();
+    },
+  }),
+  // B04.FR.01; RetryBackOffWaitMinimum is the threshold + 2 s: the station is back after the threshold.
+  statusWhileOffline("TC_B_51_CS", "Status change during offline period - > Offline Threshold", offlineThresholdS + 2, true),
+  // B04.FR.02; RetryBackOffWaitMinimum is the threshold - 2 s: the station is back before it.
+  statusWhileOffline("TC_B_52_CS", "Status change during offline period - < Offline Threshold", offlineThresholdS - 2, false),
+  csCase({
+    id: "TC_B_57_CS",
+    name: "Network Reconnection - After connection loss",
+    useCases: [],
+    async run(t) {
+      const waitMs = retryBackOffWaitMinimumS * 1000;
+      const restore = await configure(t, {
+        RetryBackOffRepeatTimes: "2",
+        RetryBackOffRandomRange: "0",
+        RetryBackOffWaitMinimum: String(retryBackOffWaitMinimumS),
+      });
+      const since = t.markAttempts();
+      const closedAt = performance.now();
+      await t.disconnect(1);
+      const second = await t.expectAttempt(2, "the station reconnects", {
+        since,
+        timeoutS: t.config.actionTimeoutS + retryBackOffWaitMinimumS,
+      });
+      const reconnectMs = second.atMs - closedAt;
+      t.expectThat(
+        2,
+        "the reconnection time (RetryBackOffWaitMinimum)",
+        reconnectMs >= waitMs - earlyMs,
+        `at least ${retryBackOffWaitMinimumS} s`,
+        `${Math.round(reconnectMs)} ms`,
+      );
+      await t.expectConnected(3);
+      const again = t.markAttempts();
+      t.refuseConnections((attempt) => attempt.index === again);
+      const closedAgainAt = performance.now();
+      await t.disconnect(4);
+      const refused = await t.expectAttempt(5, "the station reconnects", {
+        since: again,
+        timeoutS: t.config.actionTimeoutS + retryBackOffWaitMinimumS,
+      });
+      const last = await t.expectAttempt(7, "the station reconnects after a doubled back-off", {
+        since: refused.index + 1,
+        timeoutS: t.config.actionTimeoutS + 2 * retryBackOffWaitMinimumS,
+      });
+      // "At least 3 times the reconnection time from step 2": RetryBackOffWaitMinimum, then twice it. Step
+      // 2's measured time also holds the closing handshake, which the doubling does not triple.
+      const totalMs = last.atMs - closedAgainAt;
+      t.expectThat(
+        7,
+        "the reconnection time after a refused attempt (RetryBackOffWaitMinimum + 2 × RetryBackOffWaitMinimum)",
+        totalMs >= 3 * waitMs - earlyMs,
+        `at least ${3 * retryBackOffWaitMinimumS} s`,
+        `${Math.round(totalMs)} ms`,
+      );
+      await t.expectConnected(8);
+      await restore();
+    },
+  }),
+];
