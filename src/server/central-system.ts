@@ -154,10 +154,24 @@ export interface CloseOptions {
   readonly timeoutMs?: number;
 }
 
-interface Session<C> {
-  readonly socket: WebSocket;
-  readonly id: string;
-  chargePoint?: C;
+/**
+ * What the server keeps per open socket: the charge point id (from the URL) until its ChargePoint is
+ * registered, then the ChargePoint itself, whose `id` is that id. Only a ChargePoint made with another id
+ * than the URL's (rare) is kept with the URL's id in one of these. No object of its own per connection:
+ * it cost about 40 bytes.
+ */
+class RegisteredAs<C> {
+  constructor(
+    readonly id: string,
+    readonly chargePoint: C,
+  ) {}
+}
+
+type Session<C> = string | C | RegisteredAs<C>;
+
+function chargePointOf<C extends object>(session: Session<C>): C | undefined {
+  if (typeof session === "string") return undefined;
+  return session instanceof RegisteredAs ? (session.chargePoint as C) : session;
 }
 
 /**
@@ -375,8 +389,7 @@ export class CentralSystem<C extends AnyChargePoint = AnyChargePoint> extends Ev
   }
 
   #accept(socket: WebSocket, id: string, request: IncomingMessage, offered: readonly string[]): void {
-    const session: Session<C> = { socket, id };
-    this.#sessions.set(socket, session);
+    this.#sessions.set(socket, id);
     if (!socket.protocol) {
       // `on`, not `once`: 'close' comes once anyway, and `once` keeps a wrapper and a bound function per socket.
       socket.on("close", this.#onSocketClose);
@@ -409,30 +422,32 @@ export class CentralSystem<C extends AnyChargePoint = AnyChargePoint> extends Ev
       return;
     }
     Promise.resolve(built).then(
-      (chargePoint) => this.#register(session, chargePoint, context),
+      (chargePoint) => this.#register(socket, chargePoint, context),
       (error: unknown) => this.#factoryFailed(socket, context, offered, error),
     );
   }
 
   #sessionClosed(socket: WebSocket, code: number, reason: Buffer): void {
     const session = this.#sessions.get(socket);
-    if (!session) return;
+    if (session === undefined) return;
     this.#sessions.delete(socket);
     this.#keepalive.forget(socket);
-    const chargePoint = session.chargePoint;
+    const chargePoint = chargePointOf(session);
     if (!chargePoint) return;
-    if (this.#registry.get(session.id) === chargePoint) this.#registry.delete(session.id);
+    // The URL's id, the registry key: a RegisteredAs's, or the ChargePoint's own (the same then).
+    const id = (session as C | RegisteredAs<C>).id;
+    if (this.#registry.get(id) === chargePoint) this.#registry.delete(id);
     this.emit("disconnect", chargePoint, code, reason.toString());
   }
 
-  #register(session: Session<C>, chargePoint: C, context: ChargePointContext): void {
-    if (session.socket.readyState !== session.socket.OPEN) return;
+  #register(socket: WebSocket, chargePoint: C, context: ChargePointContext): void {
+    if (socket.readyState !== socket.OPEN) return;
     const previous = this.#registry.get(context.id);
     if (previous && this.#options.replaceExisting === false) {
       // Two handshakes for one id passed the 409 check while their hooks ran: the first one in keeps it,
       // and this one is closed with 1008 (policy violation), as it can no longer get an HTTP status.
       const message = `Charge point ${JSON.stringify(context.id)} is connected already`;
-      session.socket.close(1008, truncateReason(message));
+      socket.close(1008, truncateReason(message));
       this.emit("reject", {
         reason: RejectReason.Duplicate,
         message,
@@ -442,7 +457,7 @@ export class CentralSystem<C extends AnyChargePoint = AnyChargePoint> extends Ev
       });
       return;
     }
-    session.chargePoint = chargePoint;
+    this.#sessions.set(socket, chargePoint.id === context.id ? chargePoint : new RegisteredAs(context.id, chargePoint));
     this.#registry.set(context.id, chargePoint);
     // Its end is reported by the disconnect event (with code and reason), so no promise is made for it.
     startDetached(chargePoint);
@@ -481,7 +496,8 @@ export class CentralSystem<C extends AnyChargePoint = AnyChargePoint> extends Ev
     if (!this.#ownServer) this.#server.off("upgrade", this.#onUpgrade);
     await this.#options.cluster?.drain(timeoutMs);
     await Promise.all(
-      [...this.#sessions.values()].map(async ({ socket, chargePoint }) => {
+      [...this.#sessions].map(async ([socket, session]) => {
+        const chargePoint = chargePointOf(session);
         if (chargePoint) await bounded(chargePoint.settled(), timeoutMs);
         if (socket.readyState === socket.CLOSED) return;
         const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));

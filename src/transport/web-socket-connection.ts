@@ -22,8 +22,8 @@ function textOf(data: unknown): string {
 export class WebSocketConnection extends SocketConnection<WhatwgWebSocket> {
   constructor(socket: WhatwgWebSocket) {
     super(socket);
-    socket.addEventListener("message", (event) => this.slot.message(textOf(event.data)));
-    socket.addEventListener("close", (event) => this.slot.close(event.code, event.reason));
+    socket.addEventListener("message", (event) => this.deliver(textOf(event.data)));
+    socket.addEventListener("close", (event) => this.deliverClose(event.code, event.reason));
     this.checkClosed();
   }
 

@@ -76,12 +76,11 @@ export class WsConnection extends SocketConnection<WsSocket> implements LinkCont
     }
     if (connections.has(socket)) {
       // A second adapter on one socket (unusual): its own listeners, as the shared ones find one connection.
-      const slot = this.slot;
       const beforeClose = this.#beforeClose;
-      socket.on("message", (data, isBinary) => slot.message(textOf(data, isBinary)));
+      socket.on("message", (data, isBinary) => this.deliver(textOf(data, isBinary)));
       socket.on("close", (code, reason) => {
         beforeClose?.call(socket, code, reason);
-        slot.close(code, reason.toString());
+        this.deliverClose(code, reason.toString());
       });
     } else {
       connections.set(socket, this);
@@ -129,13 +128,13 @@ export class WsConnection extends SocketConnection<WsSocket> implements LinkCont
 
   static {
     onMessage = function (this: WsSocket, data: string | { toString(): string }, isBinary: boolean): void {
-      connections.get(this)?.slot.message(textOf(data, isBinary));
+      connections.get(this)?.deliver(textOf(data, isBinary));
     };
     onClose = function (this: WsSocket, code: number, reason: { toString(): string }): void {
       const connection = connections.get(this);
       if (!connection) return;
       connection.#beforeClose?.call(this, code, reason);
-      connection.slot.close(code, reason.toString());
+      connection.deliverClose(code, reason.toString());
     };
   }
 }

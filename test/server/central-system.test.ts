@@ -71,6 +71,23 @@ test("a disconnect is reported with its close code and reason and the registry f
   assert.equal(server.has("CP-2"), false);
 });
 
+test("a ChargePoint the factory names differently from the URL is registered and forgotten under the URL's id", async (t) => {
+  const server = await startCentralSystem(t, {
+    createChargePoint: ({ connection }) => new ChargePoint("named-by-factory", connection, { logger: silentLogger }),
+  });
+  const connected = once(server, "connect");
+  const { socket } = await openRaw(t, `${server.url}/CP-URL`);
+  await connected;
+  assert.equal(server.get("CP-URL")?.id, "named-by-factory");
+  const disconnected = once(server, "disconnect") as Promise<[ChargePoint, number, string]>;
+  socket.close(4002, "bye");
+  const [chargePoint, code] = await disconnected;
+  assert.equal(chargePoint.id, "named-by-factory");
+  assert.equal(code, 4002);
+  assert.equal(server.has("CP-URL"), false);
+  assert.equal(server.size, 0);
+});
+
 test("a client offering no subprotocol the server serves is accepted without one, closed at once, and reported", async (t) => {
   const server = await startCentralSystem(t);
   let connects = 0;
