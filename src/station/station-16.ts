@@ -13,6 +13,7 @@ import { FirmwareDialect, type FirmwareJob, FirmwareUpdater, readableCertificate
 import { LogUploader } from "./log-upload.js";
 import { logFileName } from "./operations-2.js";
 import { type ReserveNowReading, routeReservations } from "./reservation-routes.js";
+import { SecurityLog } from "./security-log.js";
 import { ChargingProfiles, type Profile } from "./smart-charging.js";
 import { routeSmartCharging16 } from "./smart-charging-routes.js";
 import { durably, type StationStateFile } from "./state-file.js";
@@ -71,6 +72,8 @@ export class Station16 {
   readonly #signedFirmware: FirmwareUpdater;
   readonly diagnostics: LogUploader;
   readonly logs: LogUploader;
+  /** What GetLog SecurityLog uploads. */
+  readonly securityLog = new SecurityLog();
   firmwareVersion = "sim-1.0.0";
   /** Local authorization list and authorization cache. */
   readonly authorization = new Authorization();
@@ -116,6 +119,7 @@ export class Station16 {
   }
 
   securityEvent(type: string, techInfo?: string): Promise<unknown> {
+    this.securityLog.add(techInfo === undefined ? type : `${type}: ${techInfo}`);
     return this.#host.send("SecurityEventNotification", { type, timestamp: now(), ...(techInfo === undefined ? {} : { techInfo }) });
   }
 
