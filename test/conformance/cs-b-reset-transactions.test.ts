@@ -49,6 +49,40 @@ const faults: Record<string, FaultCase> = {
   TC_B_29_CS: { fault: () => {}, step: "2", config: withoutResetEvse },
 };
 
+/** Faults of the rules these cases add to part 6's message checks: the order of the reset, and what the Ended event omits. */
+const orderFaults: [name: string, id: string, fault: FaultCase][] = [
+  [
+    "reboots at once although it answered Scheduled",
+    "TC_B_21_CS",
+    { fault: (c, p) => p.routeAfter("Reset", () => c.background("Reset", () => c.reboot("ScheduledReset"))), step: "7" },
+  ],
+  [
+    "resets once the first of two transactions ended",
+    "TC_B_41_CS",
+    {
+      fault: (c, p) => {
+        let armed = false;
+        p.routeAfter("Reset", () => {
+          armed = true;
+        });
+        onSend(c, (a, b) => {
+          if (armed && a === "TransactionEvent" && b.eventType === "Ended") {
+            armed = false;
+            setImmediate(() => c.background("Reset", () => c.reboot("ScheduledReset")));
+          }
+          return b;
+        });
+      },
+      step: "11",
+    },
+  ],
+  [
+    "names the idToken in the Ended event of an Immediate reset",
+    "TC_B_22_CS",
+    { fault: resetEnded((b) => ({ ...b, idToken: { idToken: "X", type: "ISO14443" } })), step: "3" },
+  ],
+];
+
 describe("conformance cs, block B: Reset during a transaction (B12)", () => {
   it("TC_B_21, 22, 26, 27 and 41 pass against the simulated charger; TC_B_29 (no EVSE reset) does not apply to it", async () => {
     const results = await runAgainstSimulator(cases, csConfig());
@@ -83,6 +117,16 @@ describe("conformance cs, block B: Reset during a transaction (B12)", () => {
       const [result] = await runAgainstSimulator([kase], csConfig({ actionTimeoutS: 4, ...faultCase.config }), faultCase.fault);
       assert.equal(result?.outcome, "fail", `${kase.id}: ${result?.outcome} ${result?.reason ?? ""}`);
       assert.equal(result?.step, faultCase.step, `${kase.id}: ${result?.reason}`);
+    });
+  }
+
+  for (const [name, id, faultCase] of orderFaults) {
+    it(`${id} fails at step ${faultCase.step} against a station that ${name}`, async () => {
+      const kase = cases.find((c) => c.id === id);
+      assert.ok(kase);
+      const [result] = await runAgainstSimulator([kase], csConfig({ actionTimeoutS: 4 }), faultCase.fault);
+      assert.equal(result?.outcome, "fail", `${id}: ${result?.outcome} ${result?.reason ?? ""}`);
+      assert.equal(result?.step, faultCase.step, `${id}: ${result?.reason}`);
     });
   }
 });
