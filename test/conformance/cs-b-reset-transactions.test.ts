@@ -98,6 +98,17 @@ describe("conformance cs, block B: Reset during a transaction (B12)", () => {
     });
   });
 
+  for (const stopPoints of ["EVConnected", "ParkingBayOccupancy"]) {
+    it(`TC_B_21, 22, 41 pass against the simulated charger with TxStopPoint ${stopPoints} (the transaction outlives the stop)`, async () => {
+      const some = cases.filter((kase) => ["TC_B_21_CS", "TC_B_22_CS", "TC_B_41_CS"].includes(kase.id));
+      const results = await runAgainstSimulator(some, csConfig(), (c) => c.station.model.update("TxCtrlr", "TxStopPoint", stopPoints));
+      assert.deepEqual(
+        results.map((r) => [r.id, r.outcome, r.reason]),
+        some.map((kase) => [kase.id, "pass", undefined]),
+      );
+    });
+  }
+
   it("TC_B_29_CS passes against a station that cannot reset one EVSE and does not claim it", async () => {
     const only = cases.filter((kase) => kase.id === "TC_B_29_CS");
     const [result] = await runAgainstSimulator(only, csConfig(withoutResetEvse), rejectsEvseReset);

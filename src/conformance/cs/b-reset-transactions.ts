@@ -32,7 +32,7 @@ async function charging(t: CsTest, evses: readonly number[]): Promise<TxSession[
  * The reusable states StopAuthorized, EVConnectedPostSession, EVDisconnected and ParkingBayUnoccupied
  * (TC_B_21 steps 3-6, TC_B_41 steps 3-10): each after the first is run only while the transaction has
  * not ended (part 6's notes: with a TxStopPoint met earlier the station resets at once, the EV still in).
- * `all`: run every state regardless (TC_B_26, whose steps have no such note).
+ * `all`: run every state regardless (TC_B_26, and EVSE 1 of TC_B_41, whose steps have no such note).
  */
 async function endSession(s: TxSession, all = false): Promise<void> {
   await s.stopAuthorizedRemote();
@@ -125,8 +125,9 @@ export const resetTransactionCsCases = [
       const sessions = await charging(t, [1, 2]);
       const since = t.mark();
       await reset(t, "OnIdle", "Scheduled");
-      // Steps 3-6 for EVSE 1, 7-10 for EVSE 2: the station must not reset while EVSE 2 still charges.
-      await t.state("3", () => endSession(sessions[0] as TxSession));
+      // Steps 3-6 for EVSE 1 (each of them: the EV leaves while EVSE 2 still charges, so the station must
+      // not reset yet), 7-10 for EVSE 2 (up to the state that ends its transaction, part 6's notes).
+      await t.state("3", () => endSession(sessions[0] as TxSession, true));
       await t.state("7", () => endSession(sessions[1] as TxSession));
       await scheduledBoot(t, sessions, since, 11, 13);
       for (const s of sessions) await s.cleanup();
