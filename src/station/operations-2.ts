@@ -261,16 +261,23 @@ export class Operations2 {
     peer.routeAfter("Reset", (request: Reset) => {
       const targets = host.connectors.filter((e) => request.evseId === undefined || e.id === request.evseId);
       const busy = targets.some((e) => e.transactionId !== undefined);
-      if (request.evseId !== undefined) {
-        // An EVSE reset ends its transaction (Immediate) and brings it back; the station stays up.
-        if (request.type === "Immediate") host.background("Reset", () => host.stopSession(request.evseId as number, "ImmediateReset"));
+      const evseId = request.evseId;
+      if (evseId !== undefined) {
+        // B11.FR.08 / B12.FR.07 / B12.FR.08 (part 6 TC_B_25-27): only this EVSE resets; the station and its
+        // other EVSEs stay up. Immediate ends its transaction first (stoppedReason ImmediateReset, triggerReason
+        // ResetCommand); OnIdle (answered Scheduled) lets it run to its end. The simulated EVSE has nothing
+        // to restart beyond its transaction: its connector state (an EV still plugged in) survives the reset.
+        if (request.type === "Immediate") host.background("Reset", () => host.stopSession(evseId, "ImmediateReset"));
         return;
       }
       if (request.type === "OnIdle" && busy) {
-        // TC_B_21_CS step 7: a reset carried out once the station is idle boots with reason ScheduledReset.
+        // B12.FR.01 / B12.FR.03 (part 6 TC_B_21 step 7, TC_B_41 step 11): the reset waits for the last
+        // transaction to end, then boots with reason ScheduledReset.
         this.#resetWhenIdle = "ScheduledReset";
         return;
       }
+      // B12.FR.02 / B12.FR.04 (part 6 TC_B_22): Immediate ends every transaction (TransactionEvent Ended,
+      // stoppedReason ImmediateReset, triggerReason ResetCommand), then reboots with reason RemoteReset.
       host.background("Reset", async () => {
         for (const evse of targets) await host.stopSession(evse.id, "ImmediateReset");
         await host.reboot("RemoteReset");

@@ -3,6 +3,7 @@ import type { CsCase } from "../case.js";
 import { securityCsCases } from "./a-security.js";
 import { networkProfileCsCases } from "./b-network-profiles.js";
 import { provisioningCsCases } from "./b-provisioning.js";
+import { resetTransactionCsCases } from "./b-reset-transactions.js";
 import { authorizationCsCases } from "./c-authorization.js";
 import { offlineCsCases } from "./e-offline.js";
 import { transactionCsCases } from "./e-transactions.js";
@@ -19,6 +20,7 @@ import { dataTransferCsCases } from "./p-data-transfer.js";
 export const csCases: readonly CsCase[] = [
   ...securityCsCases,
   ...provisioningCsCases,
+  ...resetTransactionCsCases,
   ...networkProfileCsCases,
   ...authorizationCsCases,
   ...transactionCsCases,
