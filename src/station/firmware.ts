@@ -144,7 +144,8 @@ export class FirmwareUpdater {
   requestId: number | undefined;
   /** A new request cancels the running update (L01.FR.24, AcceptedCanceled); when false it is Rejected (TC_L_11_CS). */
   cancellable = true;
-  duringTransaction: DuringTransaction = DuringTransaction.Download;
+  /** The simulator updates while a transaction runs (TC_L_16_CS); the other variants are for TC_L_12..15_CS. */
+  duringTransaction: DuringTransaction = DuringTransaction.Update;
 
   constructor(host: FirmwareHost) {
     this.#host = host;
