@@ -78,6 +78,26 @@ export interface FirmwareHost {
   delay(ms: number, signal: AbortSignal): Promise<void>;
 }
 
+/** How a station's updates behave (`ocppkit charge-point --firmware`), the variants part 6's TC_L_10..16_CS prerequisites name. */
+export interface FirmwareVariant {
+  readonly cancellable: boolean;
+  readonly duringTransaction: DuringTransaction;
+}
+
+const variantWords = ["cancel", "no-cancel", ...Object.values(DuringTransaction)];
+
+/** `no-cancel,wait` and the like: `cancel` / `no-cancel` and one of `wait`, `download`, `update`; unnamed parts keep the default. */
+export function parseFirmwareVariant(text: string): FirmwareVariant {
+  let cancellable = true;
+  let duringTransaction: DuringTransaction = DuringTransaction.Update;
+  for (const word of text.split(",").map((w) => w.trim())) {
+    if (!variantWords.includes(word)) throw new Error(`unknown firmware variant '${word}' (known: ${variantWords.join(", ")})`);
+    if (word === "cancel" || word === "no-cancel") cancellable = word === "cancel";
+    else duringTransaction = word as DuringTransaction;
+  }
+  return { cancellable, duringTransaction };
+}
+
 export class FirmwareCancelled extends Error {
   readonly code = "ERR_FIRMWARE_CANCELLED";
   constructor() {
