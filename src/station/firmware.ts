@@ -86,12 +86,17 @@ export interface FirmwareVariant {
 
 const variantWords = ["cancel", "no-cancel", ...Object.values(DuringTransaction)];
 
+export class FirmwareVariantError extends Error {
+  readonly code = "ERR_FIRMWARE_VARIANT";
+}
+
 /** `no-cancel,wait` and the like: `cancel` / `no-cancel` and one of `wait`, `download`, `update`; unnamed parts keep the default. */
 export function parseFirmwareVariant(text: string): FirmwareVariant {
   let cancellable = true;
   let duringTransaction: DuringTransaction = DuringTransaction.Update;
   for (const word of text.split(",").map((w) => w.trim())) {
-    if (!variantWords.includes(word)) throw new Error(`unknown firmware variant '${word}' (known: ${variantWords.join(", ")})`);
+    if (!variantWords.includes(word))
+      throw new FirmwareVariantError(`unknown firmware variant '${word}' (known: ${variantWords.join(", ")})`);
     if (word === "cancel" || word === "no-cancel") cancellable = word === "cancel";
     else duringTransaction = word as DuringTransaction;
   }

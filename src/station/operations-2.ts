@@ -113,8 +113,11 @@ export class Operations2 {
   /** The ManufacturerRootCertificates a firmware signing certificate must chain to (the station's certificate store). */
   manufacturerRoots: () => readonly string[] = () => [];
 
-  /** A firmware update waits for the transactions to end, and new sessions wait for it (L01.FR.07). */
-  #holding = false;
+  /**
+   * Firmware updates waiting for the transactions to end, and new sessions wait for them (L01.FR.07): a
+   * count, since a cancelled update lets go after its successor took hold.
+   */
+  #holding = 0;
 
   idleStatus(evseId: number): string {
     if (this.#holdsSessions()) return "Unavailable";
@@ -127,7 +130,7 @@ export class Operations2 {
    */
   #holdsSessions(): boolean {
     return (
-      this.#holding &&
+      this.#holding > 0 &&
       !this.#enabled("ChargingStation", "AllowNewSessionsPendingFirmwareUpdate") &&
       this.#host.connectors.some((e) => e.transactionId !== undefined)
     );
@@ -138,7 +141,7 @@ export class Operations2 {
    * use are Unavailable unless AllowNewSessionsPendingFirmwareUpdate is true; afterwards they are what they were.
    */
   async #holdSessions(on: boolean): Promise<void> {
-    this.#holding = on;
+    this.#holding += on ? 1 : -1;
     for (const evse of this.#host.connectors) {
       if (evse.transactionId !== undefined || evse.status === "Occupied") continue;
       const status = this.idleStatus(evse.id);

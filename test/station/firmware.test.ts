@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { sign } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { DuringTransaction, parseFirmwareVariant } from "../../src/station/firmware.js";
+import { TestCa } from "../../src/conformance/test-ca.js";
+import { DuringTransaction, FirmwareVariantError, parseFirmwareVariant, trustedSigningCertificate } from "../../src/station/firmware.js";
 import { CliProcess, repoFile } from "../cli/cli-process.js";
 import { FileServer } from "./file-server.js";
 import { StationUnderTest } from "./harness.js";
@@ -17,8 +18,23 @@ test("--firmware variants: cancel or no-cancel, and update, download or wait; a 
   assert.deepEqual(parseFirmwareVariant("download, cancel"), { cancellable: true, duringTransaction: DuringTransaction.Download });
   assert.throws(
     () => parseFirmwareVariant("no-cancel,later"),
-    /unknown firmware variant 'later' \(known: cancel, no-cancel, wait, download, update\)/,
+    (error: unknown) =>
+      error instanceof FirmwareVariantError &&
+      error.code === "ERR_FIRMWARE_VARIANT" &&
+      error.message === "unknown firmware variant 'later' (known: cancel, no-cancel, wait, download, update)",
   );
+});
+
+test("a firmware signing certificate is trusted when a ManufacturerRootCertificate issued and signed it, and it is valid now (L01.FR.02)", () => {
+  const [root, issued, other] = [fixture("ca.crt"), fixture("cp-1.crt"), fixture("untrusted-ca.crt")];
+  assert.equal(trustedSigningCertificate(issued, [root]), true);
+  assert.equal(trustedSigningCertificate(root, [root]), true, "the root itself (self-signed)");
+  assert.equal(trustedSigningCertificate(issued, [other, root]), true, "any of the installed roots");
+  assert.equal(trustedSigningCertificate(issued, [other]), false);
+  assert.equal(trustedSigningCertificate(fixture("intruder.crt"), [root]), false, "same subject, another issuer");
+  assert.equal(trustedSigningCertificate(TestCa.expired(), []), false, "expired");
+  assert.equal(trustedSigningCertificate("-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----", [root]), false);
+  assert.equal(trustedSigningCertificate(issued, []), true, "no root installed: nothing to check the chain against");
 });
 
 test("charge-point --firmware with an unknown variant exits 2 and says which ones exist", async () => {
