@@ -309,7 +309,7 @@ export function exampleConfigText(): string {
     line("<Configured clock-aligned Meter Values interval> in seconds", "clockAlignedIntervalS", d.clockAlignedIntervalS),
     line("<Configured sampled Meter Values interval> in seconds", "sampledIntervalS", d.sampledIntervalS),
     line(
-      "the firmware (TC_L_*): what your CSMS is asked to install, with the signingCertificate and signature it must send; for a station, what it downloads (a URL of your file server), and the offsets of TC_L_03_CS / TC_L_02_CS in seconds",
+      "the firmware (TC_L_*): what your CSMS is asked to install, with the signingCertificate and signature it must send; for a station, what it downloads (a URL of your file server), the offsets of TC_L_03_CS / TC_L_02_CS in seconds, and optionally invalidSigningCertificate (TC_L_05_CS: PEM the station must refuse) and installFailure { location, signingCertificate, signature } (TC_L_08_CS: a firmware that verifies but fails to install)",
       "firmware",
       d.firmware,
     ),

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, it } from "node:test";
-import { allFeatures, type ConformanceConfig, type CsCase, Feature } from "../../src/conformance/index.js";
+import { allFeatures, type ConformanceConfig, type CsCase, Feature, resolveConfig } from "../../src/conformance/index.js";
 import { DuringTransaction, installFailsMarker } from "../../src/station/firmware.js";
 import type { SimulatedCharger2 } from "../../src/station/simulated-charger-2.js";
 import type { ChargePoint } from "../../src/v201/index.js";
@@ -217,6 +217,19 @@ describe("conformance cs, block L (FirmwareManagement)", () => {
     );
     assert.match(String(results[0]?.reason), /firmware\.invalidSigningCertificate/);
     assert.match(String(results[1]?.reason), /firmware\.installFailure/);
+  });
+
+  it("a firmware.installFailure without its signature, or an empty invalidSigningCertificate, is a BadConfig error naming the field", () => {
+    const firmware = { ...csConfig().firmware };
+    const installFailure = { location: "http://127.0.0.1:1/fw.bin", signingCertificate: pem("cp-1.crt") };
+    assert.throws(
+      () => resolveConfig({ firmware: { ...firmware, installFailure } as ConformanceConfig["firmware"] }, "conformance.json"),
+      /conformance\.json: "firmware\.installFailure\.signature" must be a non-empty string/,
+    );
+    assert.throws(
+      () => resolveConfig({ firmware: { ...firmware, invalidSigningCertificate: "" } }, "conformance.json"),
+      /conformance\.json: "firmware\.invalidSigningCertificate" must be a non-empty string \(PEM\)/,
+    );
   });
 
   for (const kase of cases) {
