@@ -5,6 +5,7 @@
  */
 import { createInterface } from "node:readline";
 import { type ConnectOptions, connect, ReconnectingConnection } from "../index.js";
+import { chargerUrl } from "../station/charger-url.js";
 import { createCharger } from "../station/chargers.js";
 import { startChargerControl } from "../station/control-endpoint.js";
 import { parseFirmwareVariant } from "../station/firmware.js";
@@ -97,15 +98,6 @@ const options = {
   firmware: { type: "string" },
   "manufacturer-root": { type: "string" },
 } as const;
-
-/** `ws://host:9000/ocpp` + CP1 -> `ws://host:9000/ocpp/CP1`; a URL that already ends with the id is kept. */
-export function chargerUrl(base: URL, id: string): string {
-  const segments = base.pathname.split("/").filter(Boolean);
-  if (segments.at(-1) === encodeURIComponent(id)) return base.href;
-  const url = new URL(base.href);
-  url.pathname = `${base.pathname.replace(/\/$/, "")}/${encodeURIComponent(id)}`;
-  return url.href;
-}
 
 /** TLS and credentials options shared with `load`. */
 export function connectOptions(command: string, values: Record<string, string | boolean | undefined>, subprotocol: string): ConnectOptions {

@@ -61,7 +61,9 @@ export { type Monitor, type MonitorEvent, Monitoring, MonitorType, type SetMonit
 export { logFileName, Operations2, type StoredOperations2 } from "./operations-2.js";
 export { FirmwarePublisher } from "./publish-firmware.js";
 export { baseReport, type ComponentVariableFilter, customReport, parts, type ReportData, reportDataOf } from "./reports.js";
+export { type ReservationContext, type ReserveNowReading, routeReservations } from "./reservation-routes.js";
 export { type Reservation, ReservationBook } from "./reservations.js";
+export { SecurityLog } from "./security-log.js";
 export {
   ChargingProfiles,
   type ClearCriteria,

@@ -9,6 +9,7 @@ import { EvseStates, type StoredEvseStates } from "./evse-states.js";
 import { type FirmwareJob, FirmwareUpdater, trustedSigningCertificate } from "./firmware.js";
 import { LogUploader } from "./log-upload.js";
 import { FirmwarePublisher } from "./publish-firmware.js";
+import { type ReserveNowReading, routeReservations } from "./reservation-routes.js";
 import type { Routable, StationHost } from "./station-2.js";
 import { download } from "./transfer.js";
 
@@ -273,38 +274,21 @@ export class Operations2 {
       groupIdToken?: IdToken;
       connectorType?: string;
     };
-    const pendingReservations = new Map<string, number>();
-    peer.route(
-      "ReserveNow",
-      (request: ReserveNow, uniqueId: string) => {
-        if (!this.#enabled("ReservationCtrlr", "Enabled")) return { status: "Rejected" };
+    routeReservations(peer, {
+      host,
+      evses: this.evses,
+      changed: () => this.changed(),
+      reportIdle: (evseId) => this.#reportIdle(evseId),
+      read: (request: ReserveNow): ReserveNowReading => {
+        if (!this.#enabled("ReservationCtrlr", "Enabled")) return { refused: "Rejected" };
         const reservation = {
           id: request.id,
           idToken: request.idToken.idToken,
           groupIdToken: request.groupIdToken?.idToken,
           expiresAt: request.expiryDateTime,
         };
-        const { status, evseId } = this.evses.reserve(reservation, request.evseId);
-        if (evseId !== undefined) pendingReservations.set(uniqueId, evseId);
-        return { status };
+        return { reservation, evseId: request.evseId };
       },
-      { callUniqueIdRequired: true },
-    );
-    peer.routeAfter(
-      "ReserveNow",
-      (_request: ReserveNow, uniqueId: string) => {
-        const evseId = pendingReservations.get(uniqueId);
-        pendingReservations.delete(uniqueId);
-        if (evseId !== undefined) host.background("ReserveNow", () => this.#reportIdle(evseId));
-      },
-      { callUniqueIdRequired: true },
-    );
-    peer.route("CancelReservation", (request: { reservationId: number }) => {
-      const reservation = this.evses.reservations.remove(request.reservationId);
-      if (!reservation) return { status: "Rejected" };
-      this.changed();
-      host.background("CancelReservation", () => delay(0).then(() => this.#reportIdle(reservation.evseId)));
-      return { status: "Accepted" };
     });
 
     type ChangeAvailability = { operationalStatus: "Operative" | "Inoperative"; evse?: { id: number; connectorId?: number } };
