@@ -80,6 +80,17 @@ export interface ConformanceConfig {
     readonly installOffsetS: number;
     /** `<Configured invalid firmware signature>` (TC_L_06_CS); default: the signature with a byte changed. */
     readonly invalidSignature?: string;
+    /**
+     * TC_L_05_CS's `<Configured Invalid Firmware SigningCertificate>`: a well-formed certificate the station
+     * must refuse as a firmware signing certificate (not issued by its ManufacturerRootCertificate).
+     */
+    readonly invalidSigningCertificate?: string;
+    /**
+     * TC_L_08_CS's `<Configured invalid firmware location>` with its signing certificate and signature: a
+     * firmware that verifies but whose installation fails (part 6 uses the same names as TC_L_05/06 for
+     * values that must verify here, so they are a field of their own).
+     */
+    readonly installFailure?: { readonly location: string; readonly signingCertificate: string; readonly signature: string };
   };
   /** `<The configured certificate of the specified certificateType>` (TC_M_*): PEM text your CSMS installs. */
   readonly certificates: { readonly CSMSRootCertificate: string; readonly ManufacturerRootCertificate: string };
@@ -221,6 +232,15 @@ export function resolveConfig(given: Partial<ConformanceConfig> = {}, source = "
     if (typeof value !== "number" || !Number.isFinite(value) || value < 0)
       throw new ConformanceError("BadConfig", `${source}: "firmware.${field}" must be a number >= 0, got ${JSON.stringify(value)}`);
   }
+  const { invalidSigningCertificate, installFailure } = config.firmware;
+  if (invalidSigningCertificate !== undefined && (typeof invalidSigningCertificate !== "string" || !invalidSigningCertificate))
+    throw new ConformanceError("BadConfig", `${source}: "firmware.invalidSigningCertificate" must be a non-empty string (PEM)`);
+  if (installFailure !== undefined) {
+    for (const field of ["location", "signingCertificate", "signature"] as const) {
+      if (typeof installFailure?.[field] !== "string" || !installFailure[field])
+        throw new ConformanceError("BadConfig", `${source}: "firmware.installFailure.${field}" must be a non-empty string`);
+    }
+  }
   if (config.evseId < 1 || config.evseId > config.evses) {
     throw new ConformanceError("BadConfig", `${source}: "evseId" must be from 1 to evses (${config.evses})`);
   }
@@ -289,7 +309,7 @@ export function exampleConfigText(): string {
     line("<Configured clock-aligned Meter Values interval> in seconds", "clockAlignedIntervalS", d.clockAlignedIntervalS),
     line("<Configured sampled Meter Values interval> in seconds", "sampledIntervalS", d.sampledIntervalS),
     line(
-      "the firmware (TC_L_*): what your CSMS is asked to install, with the signingCertificate and signature it must send; for a station, what it downloads (a URL of your file server), and the offsets of TC_L_03_CS / TC_L_02_CS in seconds",
+      "the firmware (TC_L_*): what your CSMS is asked to install, with the signingCertificate and signature it must send; for a station, what it downloads (a URL of your file server), the offsets of TC_L_03_CS / TC_L_02_CS in seconds, and optionally invalidSigningCertificate (TC_L_05_CS: PEM the station must refuse) and installFailure { location, signingCertificate, signature } (TC_L_08_CS: a firmware that verifies but fails to install)",
       "firmware",
       d.firmware,
     ),

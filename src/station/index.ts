@@ -42,14 +42,19 @@ export {
 export { DisplayMessages, type DisplaySupport, type MessageInfo } from "./display-messages.js";
 export { EvseStates, type StoredEvseStates } from "./evse-states.js";
 export {
+  DuringTransaction,
   FirmwareCancelled,
   FirmwareDialect,
   type FirmwareHost,
   type FirmwareJob,
   type FirmwareRequest,
   FirmwareUpdater,
+  FirmwareVariantError,
+  installFailsMarker,
+  parseFirmwareVariant,
   readableCertificate,
   signatureValid,
+  trustedSigningCertificate,
 } from "./firmware.js";
 export { LogUploader, type UploadJob } from "./log-upload.js";
 export { type Monitor, type MonitorEvent, Monitoring, MonitorType, type SetMonitoringData, type StoredMonitors } from "./monitoring.js";

@@ -6,7 +6,7 @@
  */
 
 import { EvseStates, type StoredEvseStates } from "./evse-states.js";
-import { type FirmwareJob, FirmwareUpdater, readableCertificate } from "./firmware.js";
+import { type FirmwareJob, FirmwareUpdater, trustedSigningCertificate } from "./firmware.js";
 import { LogUploader } from "./log-upload.js";
 import { FirmwarePublisher } from "./publish-firmware.js";
 import { type ReserveNowReading, routeReservations } from "./reservation-routes.js";
@@ -88,8 +88,14 @@ export class Operations2 {
       securityEvent: (type, techInfo) => this.securityEvent(type, techInfo),
       download: (location) => download(location, host.transfer),
       idle: () => this.#idle(),
-      reboot: async (version, afterBoot) => {
+      charging: () => host.connectors.some((e) => e.transactionId !== undefined),
+      pending: (waiting) => this.#holdSessions(waiting),
+      activate: (version) => {
         this.firmwareVersion = version;
+        this.changed();
+      },
+      reboot: async (version, afterBoot) => {
+        if (version !== undefined) this.firmwareVersion = version;
         this.changed();
         await host.reboot("FirmwareUpdate", afterBoot);
       },
@@ -105,8 +111,43 @@ export class Operations2 {
     return this.#host.send("SecurityEventNotification", { type, timestamp: now(), ...(techInfo === undefined ? {} : { techInfo }) });
   }
 
+  /** The ManufacturerRootCertificates a firmware signing certificate must chain to (the station's certificate store). */
+  manufacturerRoots: () => readonly string[] = () => [];
+
+  /**
+   * Firmware updates waiting for the transactions to end, and new sessions wait for them (L01.FR.07): a
+   * count, since a cancelled update lets go after its successor took hold.
+   */
+  #holding = 0;
+
   idleStatus(evseId: number): string {
+    if (this.#holdsSessions()) return "Unavailable";
     return this.evses.idleStatus(evseId);
+  }
+
+  /**
+   * Only while a transaction still runs: the EVSE of the last one reports Available when its EV leaves
+   * (part 6 State EVDisconnected in TC_L_13/15_CS), and the update goes on.
+   */
+  #holdsSessions(): boolean {
+    return (
+      this.#holding > 0 &&
+      !this.#enabled("ChargingStation", "AllowNewSessionsPendingFirmwareUpdate") &&
+      this.#host.connectors.some((e) => e.transactionId !== undefined)
+    );
+  }
+
+  /**
+   * L01.FR.07 (TC_L_13/15_CS step 3-5): while an update waits for the transactions to end, the EVSEs not in
+   * use are Unavailable unless AllowNewSessionsPendingFirmwareUpdate is true; afterwards they are what they were.
+   */
+  async #holdSessions(on: boolean): Promise<void> {
+    this.#holding += on ? 1 : -1;
+    for (const evse of this.#host.connectors) {
+      if (evse.transactionId !== undefined || evse.status === "Occupied") continue;
+      const status = this.idleStatus(evse.id);
+      if (status !== evse.status) await this.#host.sendStatus(evse.id, status);
+    }
   }
 
   /** A transaction ended on `evseId`: scheduled availability applies, a scheduled reset runs; the status to show. */
@@ -121,7 +162,7 @@ export class Operations2 {
   }
 
   mayStart(evseId: number, idToken: string): boolean {
-    return this.evses.mayStart(evseId, idToken);
+    return this.idleStatus(evseId) !== "Unavailable" && this.evses.mayStart(evseId, idToken);
   }
 
   evseForStart(requested: number | undefined, idToken: string): number | undefined {
@@ -160,8 +201,9 @@ export class Operations2 {
     if (job) this.#host.background("UpdateFirmware", () => this.firmware.resume(job));
   }
 
+  /** No transaction runs and no EV is plugged in: a reboot ends no session. */
   async #idle(): Promise<void> {
-    while (this.#host.connectors.some((e) => e.transactionId !== undefined)) await delay(500);
+    while (this.#host.connectors.some((e) => e.transactionId !== undefined || e.status === "Occupied")) await delay(500);
   }
 
   async #reportIdle(evseId: number): Promise<void> {
@@ -169,20 +211,32 @@ export class Operations2 {
     if (evse && evse.transactionId === undefined) await this.#host.sendStatus(evseId, this.idleStatus(evseId));
   }
 
+  /**
+   * UpdateFirmware's answer: the station supports only secure firmware updates, so a request without a
+   * signing certificate and signature is Rejected (TC_L_18_CS); a signing certificate that is not
+   * trusted is InvalidCertificate (L01.FR.02, TC_L_05_CS); a request while an update runs cancels it
+   * (AcceptedCanceled, L01.FR.24) or, for a station that cannot cancel, is Rejected (L01.FR.27, TC_L_11_CS).
+   */
+  #updateFirmwareStatus({ firmware }: UpdateFirmwareRequest): string {
+    if (firmware.signingCertificate === undefined || firmware.signature === undefined) return "Rejected";
+    if (!trustedSigningCertificate(firmware.signingCertificate, this.manufacturerRoots())) return "InvalidCertificate";
+    if (!this.firmware.busy) return "Accepted";
+    return this.firmware.cancellable ? "AcceptedCanceled" : "Rejected";
+  }
+
   route(peer: Routable): void {
     const host = this.#host;
     this.publisher.route(peer, host);
-    peer.route("UpdateFirmware", (request: UpdateFirmwareRequest) => {
-      const certificate = request.firmware.signingCertificate;
-      if (certificate !== undefined && !readableCertificate(certificate)) return { status: "InvalidCertificate" };
-      return { status: this.firmware.busy ? "AcceptedCanceled" : "Accepted" };
-    });
+    peer.route("UpdateFirmware", (request: UpdateFirmwareRequest) => ({ status: this.#updateFirmwareStatus(request) }));
     peer.routeAfter("UpdateFirmware", (request: UpdateFirmwareRequest) => {
       const { firmware } = request;
-      if (firmware.signingCertificate !== undefined && !readableCertificate(firmware.signingCertificate)) {
+      const status = this.#updateFirmwareStatus(request);
+      if (status === "InvalidCertificate") {
+        // L01.FR.22 as TC_L_05_CS cites it: the refused signing certificate is a security event.
         host.background("SecurityEventNotification", () => this.securityEvent("InvalidFirmwareSigningCertificate"));
         return;
       }
+      if (status === "Rejected") return;
       const job: FirmwareJob = {
         dialect: "2.x",
         stage: "pending",

@@ -102,7 +102,7 @@ export class Station16 {
           while (host.connectors.some((c) => c.transactionId !== undefined)) await delay(500);
         },
         reboot: async (version, afterBoot) => {
-          this.firmwareVersion = version;
+          if (version !== undefined) this.firmwareVersion = version;
           this.changed();
           await host.reboot("FirmwareUpdate", afterBoot);
         },

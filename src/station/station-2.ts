@@ -136,6 +136,7 @@ export class Station2 {
       note: (text) => host.note?.(text),
     });
     this.certificates.changed = () => this.#countCertificates();
+    this.operations.manufacturerRoots = () => this.certificates.list(["ManufacturerRootCertificate"]).map((c) => c.pem);
     this.model.onChange(({ variable, type }) => {
       if (type !== "Actual" || variable.component.evse) return;
       const name = `${variable.component.name}.${variable.variable.name}`;
