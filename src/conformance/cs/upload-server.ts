@@ -164,7 +164,9 @@ export class UploadServer {
       }
     });
     request.on("error", () => {});
-    request.on("aborted", () => this.#problem(request, `the connection closed after ${bytes} bytes, before the upload was whole`));
+    request.on("close", () => {
+      if (!request.complete && !tooLarge) this.#problem(request, `the connection closed after ${bytes} bytes, before the upload was whole`);
+    });
     request.on("end", () => {
       if (tooLarge) return;
       if (where === "held") {
