@@ -148,6 +148,19 @@ describe("the runner's log upload endpoint", () => {
     assert.equal((await send(`${server.location("logs")}still.log`, "PUT", "ok")).status, 201);
   });
 
+  it("keeps the last 100 uploads, and a mark taken before stays valid", async () => {
+    const since = server.mark();
+    for (let i = 0; i < 120; i++) assert.equal((await send(`${server.location("logs")}many-${i}.log`, "PUT", "x")).status, 201);
+    assert.ok(server.received.length <= 100);
+    const mark = server.mark();
+    assert.equal(mark - since, 120);
+    await send(`${server.location("logs")}last.log`, "PUT", "x");
+    assert.deepEqual(
+      server.receivedSince(mark).map((f) => f.name),
+      ["last.log"],
+    );
+  });
+
   it("gives the station the configured public URL, on a path of its own", async () => {
     const other = await UploadServer.start({ publicUrl: "http://station-facing.example:8080/ocpp-logs" });
     try {

@@ -52,6 +52,8 @@ export class UploadServer {
   readonly #holdMs: number;
   #held: (() => void)[] = [];
   #base = "";
+  /** Uploads no longer in `received` (the oldest beyond `keep`), so that a mark stays valid. */
+  #dropped = 0;
 
   private constructor(options: UploadServerOptions) {
     this.#maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
@@ -84,11 +86,11 @@ export class UploadServer {
 
   /** The uploads to `logs/` since `since` (an index into `received`, from `mark()`). */
   receivedSince(since: number): UploadedFile[] {
-    return this.received.slice(since);
+    return this.received.slice(Math.max(0, since - this.#dropped));
   }
 
   mark(): number {
-    return this.received.length;
+    return this.#dropped + this.received.length;
   }
 
   /** Lets every `held/` upload be answered (200). */
@@ -186,7 +188,10 @@ export class UploadServer {
         contentType: request.headers["content-type"],
         atMs: performance.now(),
       });
-      if (this.received.length > keep) this.received.shift();
+      if (this.received.length > keep) {
+        this.received.shift();
+        this.#dropped++;
+      }
       reply(201, "uploaded");
     });
   }
