@@ -234,6 +234,9 @@ export function resolveConfig(given: Partial<ConformanceConfig> = {}, source = "
     if (typeof value !== "number" || !Number.isFinite(value) || value < 0)
       throw new ConformanceError("BadConfig", `${source}: "firmware.${field}" must be a number >= 0, got ${JSON.stringify(value)}`);
   }
+  const givenUpload = given.logUpload as unknown;
+  if (givenUpload !== undefined && (typeof givenUpload !== "object" || givenUpload === null || Array.isArray(givenUpload)))
+    throw new ConformanceError("BadConfig", `${source}: "logUpload" must be an object like {"port": 0, "retryIntervalS": 5}`);
   const { logUpload } = config;
   if (!Number.isInteger(logUpload.port) || logUpload.port < 0 || logUpload.port > 65535)
     throw new ConformanceError("BadConfig", `${source}: "logUpload.port" must be a port number (0: a free one)`);
@@ -242,7 +245,10 @@ export function resolveConfig(given: Partial<ConformanceConfig> = {}, source = "
   if (logUpload.logType !== "DiagnosticsLog" && logUpload.logType !== "SecurityLog")
     throw new ConformanceError("BadConfig", `${source}: "logUpload.logType" must be "DiagnosticsLog" or "SecurityLog"`);
   if (logUpload.url !== undefined && !/^https?:\/\/./.test(String(logUpload.url)))
-    throw new ConformanceError("BadConfig", `${source}: "logUpload.url" must be an http:// URL the station reaches the runner at`);
+    throw new ConformanceError(
+      "BadConfig",
+      `${source}: "logUpload.url" must be an http:// or https:// URL the station reaches the runner at`,
+    );
   if (config.evseId < 1 || config.evseId > config.evses) {
     throw new ConformanceError("BadConfig", `${source}: "evseId" must be from 1 to evses (${config.evses})`);
   }

@@ -186,7 +186,8 @@ describe("the logUpload and customerIdentifier settings", () => {
     assert.match(mistake({ logUpload: { port: 70000 } }), /"logUpload.port" must be a port number/);
     assert.match(mistake({ logUpload: { retryIntervalS: -1 } }), /"logUpload.retryIntervalS" must be a whole number/);
     assert.match(mistake({ logUpload: { logType: "AuditLog" } }), /"logUpload.logType" must be "DiagnosticsLog" or "SecurityLog"/);
-    assert.match(mistake({ logUpload: { url: "ftp://logs" } }), /"logUpload.url" must be an http:\/\/ URL/);
+    assert.match(mistake({ logUpload: { url: "ftp://logs" } }), /"logUpload.url" must be an http:\/\/ or https:\/\/ URL/);
+    assert.match(mistake({ logUpload: 9100 }), /"logUpload" must be an object/);
     assert.match(mistake({ customerIdentifier: "" }), /"customerIdentifier" must be a non-empty string/);
     assert.deepEqual(resolveConfig({ logUpload: { url: "http://10.0.0.2:9100/" } } as never).logUpload, {
       port: 0,
