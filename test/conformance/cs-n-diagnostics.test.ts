@@ -62,6 +62,21 @@ describe("conformance cs, block N (Diagnostics)", () => {
     });
   }
 
+  it("a station that uploads over neither HTTP nor HTTPS makes the upload cases an error that says so, before any GetLog", async () => {
+    const uploadCases = cases.filter((k) => ["TC_N_25_CS", "TC_N_26_CS", "TC_N_35_CS", "TC_N_36_CS"].includes(k.id));
+    const results = await runAgainstSimulator(uploadCases, csConfig({ logUpload }), (c) =>
+      c.station.model.update("OCPPCommCtrlr", { name: "FileTransferProtocols" }, "FTP,SFTP"),
+    );
+    assert.deepEqual(
+      results.map((r) => [r.id, r.outcome, r.step]),
+      uploadCases.map((k) => [k.id, "error", "Before"]),
+    );
+    assert.match(
+      results[0]?.reason ?? "",
+      /uploads over FTP,SFTP \(OCPPCommCtrlr.FileTransferProtocols\) and the runner's upload endpoint is HTTP/,
+    );
+  });
+
   it("TC_N_26_CS fails at step 5 against a station that gives up without the retries", async () => {
     const kase = cases.filter((k) => k.id === "TC_N_26_CS");
     const [result] = await runAgainstSimulator(

@@ -6,9 +6,11 @@
  * the station by hand.
  */
 import { Feature } from "../case.js";
+import { StepError } from "../failures.js";
 import { idTokenCached, type Setting, withSettings } from "./charging.js";
 import { type CsTest, PhysicalAction, type StationCall } from "./cs-test.js";
-import { csCase, requestId } from "./states.js";
+import { csCase, field, requestId } from "./states.js";
+import type { UploadServer } from "./upload-server.js";
 
 type Body = Record<string, unknown>;
 type Customer = { idToken: { idToken: string; type: string } } | { customerIdentifier: string };
@@ -63,6 +65,27 @@ async function withCustomerData(t: CsTest, run: () => Promise<void>): Promise<vo
   await withSettings(t, settings, run, ["LocalAuthListCtrlr.Enabled", "AuthCacheCtrlr.Enabled"]);
 }
 
+/**
+ * The runner's upload endpoint, once the station is known to upload over its protocol (part 6
+ * prerequisite: the logging server supports one of OCPPCommCtrlr.FileTransferProtocols; read as the OCTT
+ * has it configured). A station that lists neither HTTP nor HTTPS makes the case an error saying so,
+ * not a failed upload; one that does not report the variable is tried anyway.
+ */
+async function uploadEndpoint(t: CsTest): Promise<UploadServer> {
+  const uploads = await t.uploadServer("Before");
+  const read = await t.send("Before", "GetVariables", {
+    getVariableData: [{ component: { name: "OCPPCommCtrlr" }, variable: { name: "FileTransferProtocols" } }],
+  });
+  const listed = field(read, "getVariableResult.0.attributeValue");
+  const needed = uploads.location("logs").startsWith("https:") ? "HTTPS" : "HTTP";
+  if (typeof listed === "string" && !listed.split(",").some((protocol) => protocol.trim() === needed))
+    throw new StepError(
+      "Before",
+      `the station uploads over ${listed} (OCPPCommCtrlr.FileTransferProtocols) and the runner's upload endpoint is ${needed}: enable ${needed} uploads at the station (or set logUpload.url to an https:// proxy in front of the runner)`,
+    );
+  return uploads;
+}
+
 /** Steps `step`, `step + 1`: GetLog of `logType` to `location` (with `more`), answered `status`; its requestId. */
 async function getLog(
   t: CsTest,
@@ -95,7 +118,7 @@ async function expectLogStatus(t: CsTest, step: number, id: number | undefined, 
  * (not written in part 6, but what Uploaded means) the endpoint received the file.
  */
 async function uploadLog(t: CsTest, logType: string, fileName: boolean): Promise<void> {
-  const uploads = await t.uploadServer(1);
+  const uploads = await uploadEndpoint(t);
   const since = uploads.mark();
   const id = await getLog(t, 1, logType, uploads.location("logs"), { fileName });
   await expectLogStatus(t, 3, id, "Uploading");
@@ -131,7 +154,7 @@ export const diagnosticsCsCases = [
     name: "Retrieve Log Information - Diagnostics Log - Upload failed",
     useCases: ["N01"],
     async run(t) {
-      const uploads = await t.uploadServer(1);
+      const uploads = await uploadEndpoint(t);
       const interval = t.config.logUpload.retryIntervalS;
       // The location refuses every upload (HTTP 403), so each of the 1 + 3 attempts fails.
       const id = await getLog(t, 1, "DiagnosticsLog", uploads.location("refused"), { more: { retries: 3, retryInterval: interval } });
@@ -264,7 +287,7 @@ export const diagnosticsCsCases = [
     name: "Retrieve Log Information - Second Request",
     useCases: ["N01"],
     async run(t) {
-      const uploads = await t.uploadServer(1);
+      const uploads = await uploadEndpoint(t);
       const logType = t.config.logUpload.logType;
       try {
         // The first upload goes to a location that holds it: it is still under way when the second request comes.
