@@ -77,6 +77,19 @@ describe("conformance cs, block N (Diagnostics)", () => {
     );
   });
 
+  it("TC_N_25_CS fails at step 5 against a station that reports Uploaded without uploading", async () => {
+    const kase = cases.filter((k) => k.id === "TC_N_25_CS");
+    const [result] = await runAgainstSimulator(kase, csConfig({ actionTimeoutS: 4, logUpload }), (c) => {
+      c.station.operations.logs.run = async (job) => {
+        await job.notify("Uploading");
+        await job.notify("Uploaded");
+      };
+    });
+    assert.equal(result?.outcome, "fail", result?.reason);
+    assert.equal(result?.step, "5");
+    assert.match(result?.reason ?? "", /the runner's upload endpoint received the log file: expected a file uploaded before Uploaded/);
+  });
+
   it("TC_N_26_CS fails at step 5 against a station that gives up without the retries", async () => {
     const kase = cases.filter((k) => k.id === "TC_N_26_CS");
     const [result] = await runAgainstSimulator(

@@ -68,8 +68,9 @@ async function withCustomerData(t: CsTest, run: () => Promise<void>): Promise<vo
 /**
  * The runner's upload endpoint, once the station is known to upload over its protocol (part 6
  * prerequisite: the logging server supports one of OCPPCommCtrlr.FileTransferProtocols; read as the OCTT
- * has it configured). A station that lists neither HTTP nor HTTPS makes the case an error saying so,
- * not a failed upload; one that does not report the variable is tried anyway.
+ * has it configured). A station that does not list the endpoint's protocol (HTTP; HTTPS when
+ * logUpload.url is https://) makes the case an error saying so, not a failed upload; one that does not
+ * report the variable is tried anyway.
  */
 async function uploadEndpoint(t: CsTest): Promise<UploadServer> {
   const uploads = await t.uploadServer("Before");
