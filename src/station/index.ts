@@ -16,7 +16,7 @@ export {
 } from "./authorization.js";
 export { type CertificateContext, routeCertificates2, routeCertificates16, signCertificate } from "./certificate-routes.js";
 export { type CertificateHashData, Certificates, hashDataOf, type InstalledCertificate, type StoredCertificates } from "./certificates.js";
-export { type CustomerRecords, routeCustomerInformation } from "./customer-information.js";
+export { type CustomerRecords, routeCustomerInformation, StoredCustomers } from "./customer-information.js";
 export {
   type Attribute,
   AttributeType,

@@ -260,6 +260,7 @@ export class Operations2 {
             retryIntervalS: request.retryInterval,
             notify: (status) => host.send("LogStatusNotification", { status, requestId: request.requestId }),
             failed: "UploadFailure",
+            canceled: "AcceptedCanceled",
           },
           request.requestId,
         ),

@@ -410,7 +410,8 @@ test("CustomerInformation reports and clears what the station holds about an idT
   assert.deepEqual(await station.call("CancelReservation", { reservationId: 31 }), { status: "Rejected" }, "cleared");
   await station.call("CustomerInformation", { requestId: 4, report: true, clear: false, customerIdentifier: "C-9" });
   const none = await station.waitFor((r) => r.action === "NotifyCustomerInformation" && r.payload.requestId === 4);
-  assert.equal(none.payload.data, "no data held for C-9");
+  // Nothing held under a customerIdentifier: empty data (part 6 TC_N_62 step 7).
+  assert.equal(none.payload.data, "");
 });
 
 test("PublishFirmware fetches the file, checks its MD5, and publishes it over HTTP; UnpublishFirmware stops (L03, L04)", async (t) => {

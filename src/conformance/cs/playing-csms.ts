@@ -13,6 +13,7 @@ import { CheckFailure } from "../failures.js";
 import { type RunOptions, recordFrames, runCases, type Side } from "../runner.js";
 import { noTrigger } from "../triggers.js";
 import { type ConnectionAttempt, CsTest, defaultAnswer, type EndpointName, type StationLink } from "./cs-test.js";
+import { UploadServer } from "./upload-server.js";
 
 type Body = Record<string, unknown>;
 
@@ -161,6 +162,15 @@ class PlayingCsms implements StationLink, Side<CsCase> {
     return { endpoint: "alternative", url: this.alternative.url };
   }
 
+  /** The log upload endpoint of the run (config logUpload), listening once a case first asks for it. */
+  #uploads: Promise<UploadServer> | undefined;
+
+  uploadServer(): Promise<UploadServer> {
+    const { config, host } = this.#options;
+    this.#uploads ??= UploadServer.start({ host: host ?? "127.0.0.1", port: config.logUpload.port, publicUrl: config.logUpload.url });
+    return this.#uploads;
+  }
+
   /** Every connection attempt of the station during the case (TC_B_49, TC_B_57 refuse some). */
   readonly attempts: ConnectionAttempt[] = [];
   /** Which attempts the runner refuses (HTTP 404): the case's policy, none between cases. */
@@ -275,6 +285,7 @@ class PlayingCsms implements StationLink, Side<CsCase> {
   }
 
   async stop(): Promise<void> {
+    await (await this.#uploads?.catch(() => undefined))?.close();
     await this.alternative?.close({ code: 1000, reason: "conformance run finished", timeoutMs: 2_000 });
     await this.upgraded?.close({ code: 1000, reason: "conformance run finished", timeoutMs: 2_000 });
     if (this.#listening) await this.server.close({ code: 1000, reason: "conformance run finished", timeoutMs: 2_000 });
