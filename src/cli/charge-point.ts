@@ -52,8 +52,10 @@ Options:
   --cert, --key <file>    PEM client certificate and key (security profile 3)
   --control <port>        (2.0.1 / 2.1) physical actions over HTTP on 127.0.0.1:<port>: POST
                           /<version>/<id>/<PowerCycle|PlugIn|PresentIdToken|Unplug|DriveIn|DriveOut|
-                          EVSideDisconnect|EVSideReconnect|EVSuspend|EVResume> with a JSON body
+                          EVSideDisconnect|EVSideReconnect|EVSuspend|EVResume|SelectStop> with a JSON body
                           ({"evseId":1,"idToken":{...}}); the trigger of ocppkit conformance cs
+  --user-interface        (2.0.1 / 2.1) the station has a user interface: a master pass stops only the
+                          transactions chosen with SelectStop ({"evseIds":[1]}); without it, all (C16)
   --queue-dir <dir>       the charger's state directory: the offline queue's journal, the station's
                           configuration and state (station.json), and the open transactions with
                           their last meter reading. A charger killed mid-session ends the session
@@ -87,6 +89,7 @@ const options = {
   "state-dir": { type: "string" },
   "ping-interval": { type: "string" },
   control: { type: "string" },
+  "user-interface": { type: "boolean" },
 } as const;
 
 /** `ws://host:9000/ocpp` + CP1 -> `ws://host:9000/ocpp/CP1`; a URL that already ends with the id is kept. */
@@ -155,6 +158,10 @@ async function run(argv: readonly string[]): Promise<number> {
     throw usageError("charge-point", "--control needs --version 2.0.1 or 2.1");
   const control =
     controlPort !== undefined && charger instanceof SimulatedCharger2 ? await startChargerControl(charger, controlPort) : undefined;
+  if (args.values["user-interface"] === true) {
+    if (!(charger instanceof SimulatedCharger2)) throw usageError("charge-point", "--user-interface needs --version 2.0.1 or 2.1");
+    charger.userInterface = true;
+  }
   if (control) log("control", { url: control.url }, `physical actions: POST ${control.url}/${version}/${id}/<action>`);
 
   let stopping = false;

@@ -48,6 +48,8 @@ export const Feature = {
   ResetEvse: "ResetEvse",
   /** A station supports the optional SummaryInventory base report (TC_B_15 needs it absent). */
   SummaryInventory: "SummaryInventory",
+  /** A station has a user interface to choose what a master pass stops (C16.FR.01): TC_C_47/48 need it, TC_C_49 needs it absent. */
+  UserInterface: "UserInterface",
 } as const;
 export type Feature = (typeof Feature)[keyof typeof Feature];
 

@@ -4,6 +4,7 @@ import { securityCsCases } from "./a-security.js";
 import { networkProfileCsCases } from "./b-network-profiles.js";
 import { provisioningCsCases } from "./b-provisioning.js";
 import { authorizationCsCases } from "./c-authorization.js";
+import { offlineAuthorizationCsCases } from "./c-offline-authorization.js";
 import { offlineCsCases } from "./e-offline.js";
 import { transactionCsCases } from "./e-transactions.js";
 import { remoteControlCsCases } from "./f-remote-control.js";
@@ -21,6 +22,7 @@ export const csCases: readonly CsCase[] = [
   ...provisioningCsCases,
   ...networkProfileCsCases,
   ...authorizationCsCases,
+  ...offlineAuthorizationCsCases,
   ...transactionCsCases,
   ...offlineCsCases,
   ...remoteControlCsCases,
