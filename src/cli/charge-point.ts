@@ -156,12 +156,12 @@ async function run(argv: readonly string[]): Promise<number> {
   const controlPort = args.values.control === undefined ? undefined : intOption("charge-point", args, "control", 0, 0, 65_535);
   if (controlPort !== undefined && !(charger instanceof SimulatedCharger2))
     throw usageError("charge-point", "--control needs --version 2.0.1 or 2.1");
-  const control =
-    controlPort !== undefined && charger instanceof SimulatedCharger2 ? await startChargerControl(charger, controlPort) : undefined;
   if (args.values["user-interface"] === true) {
     if (!(charger instanceof SimulatedCharger2)) throw usageError("charge-point", "--user-interface needs --version 2.0.1 or 2.1");
     charger.userInterface = true;
   }
+  const control =
+    controlPort !== undefined && charger instanceof SimulatedCharger2 ? await startChargerControl(charger, controlPort) : undefined;
   if (control) log("control", { url: control.url }, `physical actions: POST ${control.url}/${version}/${id}/<action>`);
 
   let stopping = false;
