@@ -573,7 +573,7 @@ export class Sessions {
 
   /**
    * The CSMS does not accept the idToken of a running transaction, one started offline or on the
-   * Authorization Cache included (E05, C12.FR.04, C15.FR.02; part 6 TC_C_15-18, TC_C_26, TC_E_16).
+   * Authorization Cache included (E05; part 6 TC_C_15-18 name C12_FR_04, TC_C_26 C15.FR.02, TC_E_16).
    * StopTxOnInvalidId true: the transaction is deauthorized now. False: the EVSE withholds the energy
    * (SuspendedEVSE), once the transaction has taken MaxEnergyOnInvalidId Wh when that is above 0 (1.6
    * section 3.5: "a minimum amount of energy so the EV is able to drive away").

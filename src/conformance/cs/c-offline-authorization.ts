@@ -3,7 +3,8 @@
  * TC_C_26, C15 "Offline Authorization - Unknown Id"): the tool closes the connection and holds the
  * reconnect (as block E's offline cases do), an idToken is presented meanwhile, and the TransactionEvent
  * carrying it, queued, is answered Invalid once the station is back. What the station does then is set by
- * TxCtrlr.StopTxOnInvalidId and TxCtrlr.MaxEnergyOnInvalidId (C12.FR.04, C15.FR.02/06/08, E05): stop the
+ * TxCtrlr.StopTxOnInvalidId and TxCtrlr.MaxEnergyOnInvalidId (E05; part 6 names C12_FR_02 and C12_FR_04 for
+ * TC_C_15-18, C15.FR.02, 06, 08 and C13.FR.04 for TC_C_26; part 2's texts are not in the reference): stop the
  * transaction (Deauthorized), withhold the energy (SuspendedEVSE), or go on charging up to MaxEnergyOnInvalidId.
  */
 import { type CsCase, Feature } from "../case.js";
@@ -38,8 +39,8 @@ interface InvalidatedOffline {
 
 /**
  * TC_C_15-18: Memory State IdTokenCached, EVConnectedPreSession, then offline: "Present valid idToken which
- * is already configured in the Authorization Cache" (LocalAuthorizeOffline: the cache lets it charge,
- * C12.FR.02); back online the queue empties and the tool answers the event with the idToken Invalid.
+ * is already configured in the Authorization Cache" (LocalAuthorizeOffline: the cache lets it charge); back
+ * online the queue empties and the tool answers the event with the idToken Invalid.
  */
 function invalidatedOffline(row: InvalidatedOffline): CsCase {
   return csCase({
@@ -102,7 +103,7 @@ function invalidatedOffline(row: InvalidatedOffline): CsCase {
   });
 }
 
-/** What lets the cached idToken charge offline (C12.FR.02, LocalAuthorizeOffline) and an unknown one (C15.FR.01). */
+/** What lets the cached idToken charge offline (LocalAuthorizeOffline) and an unknown one (OfflineTxForUnknownIdEnabled, C15). */
 const authorizeOffline: Setting[] = [
   ["AuthCtrlr", "LocalAuthorizeOffline", "true"],
   ["AuthCtrlr", "OfflineTxForUnknownIdEnabled", "true"],
@@ -257,7 +258,7 @@ export const offlineAuthorizationCsCases: CsCase[] = [
     useCases: ["C15", "C13"],
     async run(t) {
       const valid = t.config.idTokens.valid;
-      // Not part 6: the idToken must be unknown to the station (C15.FR.01); an earlier case may have cached it.
+      // Not part 6: the idToken must be unknown to the station (C15 is about unknown idTokens); an earlier case may have cached it.
       await t.send("Before", "ClearCache", {});
       const settings: Setting[] = [
         ["LocalAuthListCtrlr", "Enabled", "true"],
@@ -290,7 +291,7 @@ export const offlineAuthorizationCsCases: CsCase[] = [
             const { queued, answered } = await emptiedQueue(t, online, 1);
             for (const event of queued)
               t.expect(1, `TransactionEventRequest offline (seqNo ${event.payload.seqNo})`, event.payload.offline, true);
-            // C15.FR.08 / StopTxOnInvalidId false, MaxEnergyOnInvalidId 0: the energy stops (the Started event itself may say so).
+            // StopTxOnInvalidId false, MaxEnergyOnInvalidId 0: the energy stops (the Started event itself may say so).
             const same = (p: Body) =>
               field(p, "transactionInfo.transactionId") === field(answered.payload, "transactionInfo.transactionId");
             await t.expectCall(1, "TransactionEvent", {
