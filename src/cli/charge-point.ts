@@ -54,7 +54,7 @@ Options:
   --cert, --key <file>    PEM client certificate and key (security profile 3)
   --control <port>        (2.0.1 / 2.1) physical actions over HTTP on 127.0.0.1:<port>: POST
                           /<version>/<id>/<PowerCycle|PlugIn|PresentIdToken|Unplug|DriveIn|DriveOut|
-                          EVSideDisconnect|EVSideReconnect|EVSuspend|EVResume> with a JSON body
+                          EVSideDisconnect|EVSideReconnect|EVSuspend|EVResume|SelectStop> with a JSON body
                           ({"evseId":1,"idToken":{...}}); the trigger of ocppkit conformance cs
   --firmware <variant>    (2.0.1 / 2.1) how firmware updates behave: cancel (default) or no-cancel
                           a running one for a new request, and update (default), download or wait
@@ -62,6 +62,8 @@ Options:
   --manufacturer-root <file>
                           (2.0.1 / 2.1) PEM ManufacturerRootCertificate installed at start: a firmware
                           signing certificate must be issued by it
+  --user-interface        (2.0.1 / 2.1) the station has a user interface: a master pass stops only the
+                          transactions chosen with SelectStop ({"evseIds":[1]}); without it, all (C16)
   --queue-dir <dir>       the charger's state directory: the offline queue's journal, the station's
                           configuration and state (station.json), and the open transactions with
                           their last meter reading. A charger killed mid-session ends the session
@@ -97,6 +99,7 @@ const options = {
   control: { type: "string" },
   firmware: { type: "string" },
   "manufacturer-root": { type: "string" },
+  "user-interface": { type: "boolean" },
 } as const;
 
 /** TLS and credentials options shared with `load`. */
@@ -174,6 +177,10 @@ async function run(argv: readonly string[]): Promise<number> {
   const controlPort = args.values.control === undefined ? undefined : intOption("charge-point", args, "control", 0, 0, 65_535);
   if (controlPort !== undefined && !(charger instanceof SimulatedCharger2))
     throw usageError("charge-point", "--control needs --version 2.0.1 or 2.1");
+  if (args.values["user-interface"] === true) {
+    if (!(charger instanceof SimulatedCharger2)) throw usageError("charge-point", "--user-interface needs --version 2.0.1 or 2.1");
+    charger.userInterface = true;
+  }
   const control =
     controlPort !== undefined && charger instanceof SimulatedCharger2 ? await startChargerControl(charger, controlPort) : undefined;
   if (control) log("control", { url: control.url }, `physical actions: POST ${control.url}/${version}/${id}/<action>`);

@@ -56,6 +56,8 @@ export const Feature = {
   FirmwareUpdateDuringTransaction: "FirmwareUpdateDuringTransaction",
   /** A station implements ChargingStation.AllowNewSessionsPendingFirmwareUpdate (TC_L_13/15). */
   AllowNewSessionsPendingFirmwareUpdate: "AllowNewSessionsPendingFirmwareUpdate",
+  /** A station has a user interface to choose what a master pass stops (C16.FR.01): TC_C_47/48 need it, TC_C_49 needs it absent. */
+  UserInterface: "UserInterface",
 } as const;
 export type Feature = (typeof Feature)[keyof typeof Feature];
 

@@ -19,7 +19,8 @@ export type ControlledCharger = Pick<
 
 /**
  * Carries out one physical action: PowerCycle here, the others in the session model (src/station/session.ts:
- * DriveIn, DriveOut, PlugIn, Unplug, EVSideDisconnect, EVSideReconnect, PresentIdToken, EVSuspend, EVResume).
+ * DriveIn, DriveOut, PlugIn, Unplug, EVSideDisconnect, EVSideReconnect, PresentIdToken, EVSuspend, EVResume,
+ * SelectStop).
  * Throws a one-line reason for an unknown action or EVSE, or one that makes no sense now.
  */
 export function physicalAction(charger: ControlledCharger, action: string, payload: Body): void {
@@ -39,7 +40,12 @@ export function physicalAction(charger: ControlledCharger, action: string, paylo
     });
     return;
   }
-  const reaction = charger.sessions.act(action, evseId, payload.idToken as { idToken?: string; type?: string } | undefined);
+  // SelectStop (C16.FR.01): the EVSEs whose transactions the master pass holder chooses, `evseIds` (else `evseId`).
+  const chosen = Array.isArray(payload.evseIds) ? payload.evseIds.filter((id): id is number => typeof id === "number") : [evseId];
+  const reaction =
+    action === "SelectStop"
+      ? charger.sessions.selectStop(chosen)
+      : charger.sessions.act(action, evseId, payload.idToken as { idToken?: string; type?: string } | undefined);
   charger.background(action, () => reaction);
 }
 

@@ -30,6 +30,11 @@ export const SessionAction = {
   EVSuspend: "EVSuspend",
   /** The EV takes energy again. */
   EVResume: "EVResume",
+  /**
+   * On the user interface of a station that has one, the holder of a master pass just presented chooses
+   * the transactions it stops (C16.FR.01; part 6 TC_C_47/48): `selectStop`.
+   */
+  SelectStop: "SelectStop",
 } as const;
 export type SessionAction = (typeof SessionAction)[keyof typeof SessionAction];
 
@@ -79,6 +84,10 @@ export interface SessionHost {
   sendStatus(evseId: number, status: string): Promise<void>;
   /** Sends (or queues, offline) a TransactionEvent; its response. */
   transactionEvent(body: Body): Promise<Body>;
+  /** The EVSE's energy meter now, in Wh (MaxEnergyOnInvalidId counts the transaction's energy on it). */
+  energyWh(evseId: number): number;
+  /** The station has a user interface on which a master pass holder chooses what to stop (C16.FR.01); else C16.FR.02. */
+  userInterface(): boolean;
   /** `meterValue` for a Started or Ended event (SampledDataCtrlr Tx*Measurands). */
   meterValue(evseId: number, event: "Started" | "Ended"): Body;
   /** A transaction started: TxProfiles apply, the meter runs. */
@@ -116,7 +125,13 @@ class EvseSession {
   remotePending = false;
   /** Why the transaction was deauthorized, for the stoppedReason of its Ended event later (E06). */
   stopReason: string | undefined;
+  /** The EVSE withholds the energy (SuspendedEVSE): the CSMS did not accept the idToken and StopTxOnInvalidId is false. */
+  evseSuspended = false;
+  /** The meter when the transaction started, in Wh (MaxEnergyOnInvalidId). */
+  startWh = 0;
   timer: NodeJS.Timeout | undefined;
+  /** Watches the energy an invalidated idToken may still take (MaxEnergyOnInvalidId). */
+  energyCap: NodeJS.Timeout | undefined;
 
   constructor(readonly id: number) {}
 
@@ -125,7 +140,7 @@ class EvseSession {
   }
 
   get energyTransfer(): boolean {
-    return this.powerPathClosed && this.evReady;
+    return this.powerPathClosed && this.evReady && !this.evseSuspended;
   }
 
   points(): Set<string> {
@@ -142,6 +157,7 @@ class EvseSession {
   chargingState(): string {
     if (!this.evConnected) return "Idle";
     if (!this.powerPathClosed) return "EVConnected";
+    if (this.evseSuspended) return "SuspendedEVSE";
     return this.evReady ? "Charging" : "SuspendedEV";
   }
 }
@@ -151,6 +167,8 @@ export class Sessions {
   physical = false;
   readonly #host: SessionHost;
   readonly #sessions = new Map<number, EvseSession>();
+  /** A master pass presented at a station with a user interface, waiting for its holder's choice (C16.FR.01). */
+  #masterPass: { idToken: string; type: string } | undefined;
 
   constructor(host: SessionHost) {
     this.#host = host;
@@ -187,6 +205,7 @@ export class Sessions {
    * sense now (an unknown action, plugging in twice); else the returned promise is the station's reaction.
    */
   act(action: string, evseId: number, idToken?: { idToken?: string; type?: string }): Promise<void> {
+    if (action === SessionAction.SelectStop) return this.selectStop([evseId]);
     const s = this.#session(evseId);
     const problem = this.#problem(s, action, idToken);
     if (problem) throw new Error(problem);
@@ -270,6 +289,8 @@ export class Sessions {
         });
       case SessionAction.PresentIdToken:
         return this.#present(s, idToken?.idToken ?? "", idToken?.type ?? "ISO14443");
+      case SessionAction.SelectStop:
+        return this.selectStop([evseId]);
     }
   }
 
@@ -285,6 +306,11 @@ export class Sessions {
       if (stoppedReason === undefined) return;
       const cause = { triggerReason: "StopAuthorized", stoppedReason };
       if (stoppedReason !== "MasterPass") return this.#deauthorize(s, cause, { idToken, type });
+      if (this.#host.userInterface()) {
+        this.#masterPass = { idToken, type };
+        this.#host.log(`master pass ${idToken}: choose the transactions to stop (SelectStop)`);
+        return;
+      }
       // C16.FR.02 (a station without a user interface): the master pass stops every ongoing transaction.
       for (const other of this.#sessions.values()) await this.#deauthorize(other, cause, { idToken, type });
       return;
@@ -298,6 +324,23 @@ export class Sessions {
       return;
     }
     await this.#authorize(s, { idToken, type }, { triggerReason: "Authorized" });
+  }
+
+  /**
+   * The master pass holder's choice on the user interface (C16.FR.01): the transactions on `evseIds` stop,
+   * stoppedReason MasterPass. Throws at once, with a one-line reason, when no master pass waits for a
+   * choice or an EVSE has no transaction; else the returned promise is the station's reaction.
+   */
+  selectStop(evseIds: readonly number[]): Promise<void> {
+    const by = this.#masterPass;
+    if (!by) throw new Error("SelectStop needs a master pass presented first, at a station with a user interface");
+    const idle = evseIds.filter((id) => !this.#sessions.get(id)?.authorization);
+    if (idle.length || evseIds.length === 0) throw new Error(`no transaction to stop on EVSE ${idle.join(", ") || "(none chosen)"}`);
+    this.#masterPass = undefined;
+    const cause = { triggerReason: "StopAuthorized", stoppedReason: "MasterPass" };
+    return (async () => {
+      for (const id of evseIds) await this.#deauthorize(this.#session(id), cause, by);
+    })();
   }
 
   /**
@@ -346,6 +389,7 @@ export class Sessions {
       s.authorization = authorization;
       s.idTokenPending = true;
       s.stopReason = undefined;
+      s.evseSuspended = false;
     });
     if (!s.authorization) return;
     if (s.evConnected) await this.#closePowerPath(s);
@@ -386,6 +430,8 @@ export class Sessions {
       // Started when the power path closes, before energy flows: SuspendedEVSE first (part 6 EnergyTransferStarted step 7).
       s.powerPathClosed = true;
       await this.#start(s, { triggerReason: "ChargingStateChanged" }, "SuspendedEVSE");
+      // The answer to the Started event opened the power path or withheld the energy (an idToken found invalid): reported already.
+      if (!s.powerPathClosed || s.evseSuspended) return;
       return this.#event(s, "Updated", { triggerReason: "ChargingStateChanged" }, {});
     }
     await this.#change(s, { triggerReason: "ChargingStateChanged" }, () => {
@@ -443,6 +489,7 @@ export class Sessions {
     evse.seqNo = 0;
     evse.startedAt = new Date().toISOString();
     evse.meterAt = evse.startedAt;
+    s.startWh = this.#host.energyWh(s.id);
     evse.idTag = s.authorization?.idToken;
     evse.remoteStartId = s.authorization?.remoteStartId;
     this.#host.started(s.id);
@@ -478,7 +525,9 @@ export class Sessions {
     // The authorization ends with its transaction: a new session needs a new one (E06).
     s.authorization = undefined;
     s.powerPathClosed = false;
+    s.evseSuspended = false;
     clearTimeout(s.timer);
+    clearInterval(s.energyCap);
     // A cable still in after the end keeps the connector Occupied; an empty one shows what the station holds (Available, Unavailable).
     // An EVSE made Inoperative during the transaction is Unavailable once it ends, cable or not (G03.FR.04, G04.FR.04;
     // part 6 TC_G_11/14/17 step 4: reported after the step that ended the transaction).
@@ -523,9 +572,34 @@ export class Sessions {
     if (remote) s.remotePending = false;
     if (idToken) s.idTokenPending = false;
     const response = await this.#host.transactionEvent(body);
-    // E05 / C15: a token the CSMS does not accept deauthorizes the transaction (StopTxOnInvalidId).
     const status = (response.idTokenInfo as { status?: string } | undefined)?.status;
-    if (idToken && status !== undefined && status !== "Accepted" && this.#host.enabled("TxCtrlr", "StopTxOnInvalidId"))
-      await this.#deauthorize(s, { triggerReason: "Deauthorized", stoppedReason: "DeAuthorized" });
+    if (idToken && status !== undefined && status !== "Accepted") await this.#invalidated(s);
+  }
+
+  /**
+   * The CSMS does not accept the idToken of a running transaction, one started offline or on the
+   * Authorization Cache included (E05; part 6 TC_C_15-18 name C12_FR_04, TC_C_26 C15.FR.02, TC_E_16).
+   * StopTxOnInvalidId true: the transaction is deauthorized now. False: the EVSE withholds the energy
+   * (SuspendedEVSE), once the transaction has taken MaxEnergyOnInvalidId Wh when that is above 0 (1.6
+   * section 3.5: "a minimum amount of energy so the EV is able to drive away").
+   */
+  async #invalidated(s: EvseSession): Promise<void> {
+    if (this.#host.enabled("TxCtrlr", "StopTxOnInvalidId"))
+      return this.#deauthorize(s, { triggerReason: "Deauthorized", stoppedReason: "DeAuthorized" });
+    const maxWh = Number(this.#host.value("TxCtrlr", "MaxEnergyOnInvalidId")) || 0;
+    const withhold = () =>
+      this.#change(s, { triggerReason: "ChargingStateChanged" }, () => {
+        s.evseSuspended = true;
+      });
+    if (maxWh <= 0) return withhold();
+    clearInterval(s.energyCap);
+    const transactionId = this.#host.evse(s.id)?.transactionId;
+    s.energyCap = setInterval(() => {
+      if (this.#host.evse(s.id)?.transactionId !== transactionId) return clearInterval(s.energyCap);
+      if (!s.energyTransfer || this.#host.energyWh(s.id) - s.startWh < maxWh) return;
+      clearInterval(s.energyCap);
+      withhold().catch((error: unknown) => this.#host.log(`MaxEnergyOnInvalidId on EVSE ${s.id}: ${(error as Error).message}`));
+    }, 1000);
+    s.energyCap.unref();
   }
 }

@@ -89,6 +89,11 @@ export class SimulatedCharger2 {
   readonly meters: MeterSchedule;
   /** The physical session model (bay, cable, EV, authorization, power): what the control endpoint's actions drive. */
   readonly sessions: Sessions;
+  /**
+   * The station has a user interface on which a master pass holder chooses the transactions to stop
+   * (C16.FR.01, the control endpoint's SelectStop); without one a master pass stops them all (C16.FR.02).
+   */
+  userInterface = false;
   #heartbeatTimer: NodeJS.Timeout | undefined;
   #lastReading = new Map<number, number>();
 
@@ -164,6 +169,12 @@ export class SimulatedCharger2 {
         if (idToken) this.station.transactionAnswer(idToken.idToken, response.idTokenInfo as Info2 | undefined);
         return response;
       },
+      energyWh: (id) => {
+        const evse = this.connector(id);
+        if (evse) this.#advanceMeter(evse);
+        return evse?.meterWh ?? 0;
+      },
+      userInterface: () => this.userInterface,
       meterValue: (id, event) => {
         const evse = this.connector(id);
         if (!evse) return {};

@@ -62,19 +62,21 @@ export interface SecuredLink {
 /**
  * Runs `cases` with the simulator as the station; `fault` makes it wrong; `secured` sets the security
  * profile. `reconnecting`: the station is the one `ocppkit charge-point` runs, a ReconnectingConnection
- * with the offline queue (for the cases that take it offline).
+ * with the offline queue (for the cases that take it offline). `station`: how this station is built
+ * (a user interface), before it connects.
  */
 export async function runAgainstSimulator(
   cases: readonly CsCase[],
   config: ConformanceConfig,
   fault?: Fault,
-  options: { secured?: SecuredLink; reconnecting?: boolean } = {},
+  options: { secured?: SecuredLink; reconnecting?: boolean; station?: (charger: SimulatedCharger2) => void } = {},
 ): Promise<CaseResult[]> {
   // MessageTimeout 5 s: TC_E_41/42 wait for it on every unanswered TransactionEvent.
   const charger = new SimulatedCharger2(
     { id: config.stationId, connectors: config.evses, meterIntervalS: 0, logger: {}, responseTimeoutMs: 5000 },
     "2.0.1",
   );
+  options.station?.(charger);
   const control = await startChargerControl(charger, 0);
   let running: Promise<unknown> = Promise.resolve();
   let link: ReconnectingConnection | undefined;

@@ -5,7 +5,7 @@ import { type SessionEvse, type SessionHost, Sessions } from "../../src/station/
 type Body = Record<string, unknown>;
 
 /** The session model with an in-memory station: what it sends, in order, and the settings it reads. */
-function station(settings: Record<string, string>, over: Partial<SessionHost> = {}) {
+function station(settings: Record<string, string>, over: Partial<SessionHost> = {}, answer: (body: Body) => Body = () => ({})) {
   const evse: SessionEvse = { id: 1, status: "Available", seqNo: 0 };
   const sent: string[] = [];
   const events: Body[] = [];
@@ -29,7 +29,7 @@ function station(settings: Record<string, string>, over: Partial<SessionHost> = 
       sent.push(
         `${body.eventType} ${body.triggerReason} ${info.chargingState ?? "-"}${info.stoppedReason ? ` ${info.stoppedReason}` : ""}`,
       );
-      return {};
+      return answer(body);
     },
     meterValue: () => ({}),
     started: () => {},
@@ -37,12 +37,18 @@ function station(settings: Record<string, string>, over: Partial<SessionHost> = 
     idleStatus: () => "Available",
     log: () => {},
     newTransactionId: () => `tx-${++ids}`,
+    energyWh: () => 0,
+    userInterface: () => false,
     ...over,
   };
   return { sessions: new Sessions(host), sent, events, evse };
 }
 
 const token = { idToken: "A", type: "ISO14443" };
+/** `name` of an event's transactionInfo. */
+const field = (event: Body | undefined, name: string) => (event?.transactionInfo as Body | undefined)?.[name];
+/** The CSMS answers the event that carries the idToken with status Invalid. */
+const invalid = (body: Body): Body => (body.idToken ? { idTokenInfo: { status: "Invalid" } } : {});
 
 describe("the 2.x session model (E01-E10)", () => {
   it("TxStartPoint PowerPathClosed: the transaction starts when the power path closes, SuspendedEVSE, then Charging", async () => {
@@ -118,6 +124,53 @@ describe("the 2.x session model (E01-E10)", () => {
     await sessions.act("PresentIdToken", 1, token);
     await sessions.remoteStop(1);
     assert.deepEqual(sent.slice(3), ["Ended RemoteStop EVConnected Remote", "Status Unavailable"]);
+  });
+
+  it("a master pass at a station with a user interface stops only the transactions its holder selects (C16.FR.01)", async () => {
+    const master = { idToken: "M", type: "ISO14443" };
+    const { sessions, sent } = station(
+      { TxStartPoint: "PowerPathClosed", TxStopPoint: "EVConnected,Authorized" },
+      { mayStop: async (_id, _startedBy, presented) => (presented === "M" ? "MasterPass" : undefined), userInterface: () => true },
+    );
+    assert.throws(() => sessions.selectStop([1]), /needs a master pass presented first/);
+    await sessions.act("PlugIn", 1);
+    await sessions.act("PresentIdToken", 1, token);
+    await sessions.act("PresentIdToken", 1, master);
+    assert.equal(sent.length, 3, "nothing stops before the choice");
+    assert.throws(() => sessions.selectStop([2]), /no transaction to stop on EVSE 2/);
+    await sessions.selectStop([1]);
+    assert.deepEqual(sent.slice(3), ["Ended StopAuthorized EVConnected MasterPass"]);
+  });
+
+  it("an idToken the CSMS answers Invalid: StopTxOnInvalidId true deauthorizes, false withholds the energy (SuspendedEVSE)", async () => {
+    const points = { TxStartPoint: "PowerPathClosed", TxStopPoint: "EVConnected,Authorized" };
+    const stopping = station({ ...points, StopTxOnInvalidId: "true" }, {}, invalid);
+    const withholding = station({ ...points, StopTxOnInvalidId: "false", MaxEnergyOnInvalidId: "0" }, {}, invalid);
+    for (const { sessions, events } of [stopping, withholding]) {
+      await sessions.act("PlugIn", 1);
+      await sessions.act("PresentIdToken", 1, token);
+      assert.equal(events.length, 2, JSON.stringify(events));
+    }
+    assert.deepEqual([stopping.events[1]?.triggerReason, field(stopping.events[1], "stoppedReason")], ["Deauthorized", "DeAuthorized"]);
+    assert.deepEqual([withholding.events[1]?.eventType, field(withholding.events[1], "chargingState")], ["Updated", "SuspendedEVSE"]);
+  });
+
+  it("with MaxEnergyOnInvalidId the EV charges on after an Invalid answer until the transaction took that much energy", async () => {
+    let meterWh = 0;
+    const { sessions, events } = station(
+      { TxStartPoint: "PowerPathClosed", TxStopPoint: "EVConnected,Authorized", StopTxOnInvalidId: "false", MaxEnergyOnInvalidId: "500" },
+      { energyWh: () => meterWh },
+      invalid,
+    );
+    await sessions.act("PlugIn", 1);
+    await sessions.act("PresentIdToken", 1, token);
+    const lastState = () => field(events.at(-1), "chargingState");
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal(lastState(), "Charging", "below the limit the EV charges on");
+    meterWh = 500;
+    for (let i = 0; i < 50 && lastState() !== "SuspendedEVSE"; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(lastState(), "SuspendedEVSE");
+    await sessions.remoteStop(1);
   });
 
   it("an action that makes no sense now is refused at once with a reason", () => {

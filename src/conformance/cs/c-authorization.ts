@@ -25,7 +25,7 @@ import {
   unplug,
   withSettings,
 } from "./charging.js";
-import type { CsTest } from "./cs-test.js";
+import { type CsTest, PhysicalAction } from "./cs-test.js";
 import { booted, csCase, evConnectedPreSession, evDisconnected, field } from "./states.js";
 
 type TokenName = "valid" | "validSameGroup" | "invalid" | "blocked" | "expired" | "masterPass";
@@ -34,6 +34,12 @@ const cache = Feature.AuthorizationCache;
 const localPreAuthorize: Setting = ["AuthCtrlr", "LocalPreAuthorize", "true"];
 const cacheEnabled: Setting = ["AuthCacheCtrlr", "Enabled", "true"];
 const postAuthorize: Setting = ["AuthCacheCtrlr", "DisablePostAuthorize", "false"];
+const localListEnabled: Setting = ["LocalAuthListCtrlr", "Enabled", "true"];
+/** TC_C_46's AuthCacheCtrlr.LifeTime: <Configured TransactionDuration>, at least a second (0 would mean no lifetime at all). */
+const lifetimeS = (t: CsTest) => Math.max(1, t.config.transactionDurationS);
+/** The CSMS answers the TransactionEvent that carries an idToken with status Invalid. */
+const answerTransactionInvalid = (t: CsTest) =>
+  t.answer("TransactionEvent", (p) => (p.idToken ? { idTokenInfo: { status: "Invalid" } } : {}));
 const optional = ["AuthCacheCtrlr.Enabled", "AuthCacheCtrlr.DisablePostAuthorize", "AuthCtrlr.LocalPreAuthorize"];
 
 /** TC_C_02/05/06/07/56: the idToken is refused; no transaction follows. */
@@ -56,28 +62,56 @@ function refused(id: string, name: string, token: TokenName, options: { status?:
   });
 }
 
+/** Memory State IdTokenCached (Table 250) for `tokens`, in that order. */
+const cached =
+  (...tokens: TokenName[]) =>
+  async (t: CsTest): Promise<void> => {
+    for (const token of tokens) await idTokenCached(t, t.config.idTokens[token]);
+  };
+
+/**
+ * A case about the Authorization Cache (C09-C12): its Memory State (IdTokenCached for the valid idToken
+ * unless `memory` says otherwise), its Configuration State (`settings`, those of `ifImplemented` "(If
+ * implemented)", by default the cache and LocalPreAuthorize ones), then `main`.
+ */
+function cacheCase(row: {
+  readonly id: string;
+  readonly name: string;
+  readonly useCase: string;
+  readonly groups?: boolean;
+  readonly memory?: (t: CsTest) => Promise<void>;
+  readonly settings: readonly Setting[] | ((t: CsTest) => readonly Setting[]);
+  readonly ifImplemented?: readonly string[];
+  readonly main: (t: CsTest) => Promise<void>;
+}): CsCase {
+  return csCase({
+    id: row.id,
+    name: row.name,
+    useCases: [row.useCase],
+    features: row.groups ? [Feature.C, Feature.GroupId, cache] : [Feature.C, cache],
+    async run(t) {
+      await (row.memory ?? cached("valid"))(t);
+      const settings = typeof row.settings === "function" ? row.settings(t) : row.settings;
+      await withSettings(t, settings, () => row.main(t), row.ifImplemented ?? optional);
+    },
+  });
+}
+
 /** TC_C_09/10/11: a cached idToken that is not Accepted is asked about again (C12.FR.05). */
 function cachedNotAccepted(id: string, name: string, token: "invalid" | "blocked" | "expired"): CsCase {
-  return csCase({
+  return cacheCase({
     id,
     name,
-    useCases: ["C12"],
-    features: [Feature.C, cache],
-    async run(t) {
+    useCase: "C12",
+    memory: cached(token),
+    settings: [cacheEnabled, localPreAuthorize, postAuthorize],
+    async main(t) {
       const presented = t.config.idTokens[token];
-      await idTokenCached(t, presented);
-      await withSettings(
-        t,
-        [cacheEnabled, localPreAuthorize, postAuthorize],
-        async () => {
-          await evConnectedPreSession(t);
-          const since = t.mark();
-          await presentIdToken(t, "Manual Action", presented, "Present the idToken which is already in the Authorization Cache");
-          await expectAuthorize(t, 1, presented, since);
-          await evDisconnected(t, "after");
-        },
-        optional,
-      );
+      await evConnectedPreSession(t);
+      const since = t.mark();
+      await presentIdToken(t, "Manual Action", presented, "Present the idToken which is already in the Authorization Cache");
+      await expectAuthorize(t, 1, presented, since);
+      await evDisconnected(t, "after");
     },
   });
 }
@@ -130,210 +164,155 @@ export const authorizationCsCases: CsCase[] = [
   }),
   refused("TC_C_06_CS", "Local start transaction - Authorization Blocked", "blocked"),
   refused("TC_C_07_CS", "Local start transaction - Authorization Expired", "expired"),
-  csCase({
+  cacheCase({
     id: "TC_C_08_CS",
     name: "Authorization through authorization cache - Accepted",
-    useCases: ["C12"],
-    features: [Feature.C, cache],
-    async run(t) {
-      await idTokenCached(t, t.config.idTokens.valid);
-      await withSettings(
-        t,
-        [cacheEnabled, localPreAuthorize],
-        async () => {
-          const { transactionId } = await chargeWithCachedToken(t, t.config.idTokens.valid, ["Authorized 1", "Authorized 3", 2]);
-          await stopCharging(t, transactionId);
-        },
-        optional,
-      );
+    useCase: "C12",
+    settings: [cacheEnabled, localPreAuthorize],
+    async main(t) {
+      const { transactionId } = await chargeWithCachedToken(t, t.config.idTokens.valid, ["Authorized 1", "Authorized 3", 2]);
+      await stopCharging(t, transactionId);
     },
   }),
   cachedNotAccepted("TC_C_09_CS", "Authorization through authorization cache - Invalid & Not Accepted", "invalid"),
   cachedNotAccepted("TC_C_10_CS", "Authorization through authorization cache - Blocked", "blocked"),
   cachedNotAccepted("TC_C_11_CS", "Authorization through authorization cache - Expired", "expired"),
-  csCase({
+  cacheCase({
     id: "TC_C_12_CS",
     name: "Authorization through authorization cache - Invalid & Accepted",
-    useCases: ["C12"],
-    features: [Feature.C, cache],
-    async run(t) {
+    useCase: "C12",
+    memory: cached("invalid"),
+    settings: [cacheEnabled, localPreAuthorize, postAuthorize],
+    async main(t) {
       const invalid = t.config.idTokens.invalid;
-      await idTokenCached(t, invalid);
-      await withSettings(
-        t,
-        [cacheEnabled, localPreAuthorize, postAuthorize],
-        async () => {
-          await evConnectedPreSession(t);
-          // The CSMS now knows the token as valid.
-          answerWithGroups(t, () => "Accepted");
-          const since = t.mark();
-          await presentIdToken(t, "Manual Action", invalid, "Present the Invalid idToken which is already in the Authorization Cache");
-          await expectAuthorize(t, 1, invalid, since);
-          const transactionId = await expectCharging(t, 5, since);
-          await stopCharging(t, transactionId);
-        },
-        optional,
-      );
+      await evConnectedPreSession(t);
+      // The CSMS now knows the token as valid.
+      answerWithGroups(t, () => "Accepted");
+      const since = t.mark();
+      await presentIdToken(t, "Manual Action", invalid, "Present the Invalid idToken which is already in the Authorization Cache");
+      await expectAuthorize(t, 1, invalid, since);
+      const transactionId = await expectCharging(t, 5, since);
+      await stopCharging(t, transactionId);
     },
   }),
-  csCase({
+  cacheCase({
     id: "TC_C_13_CS",
     name: "Authorization through authorization cache - Accepted but cable not connected yet.",
-    useCases: ["C12"],
-    features: [Feature.C, cache],
-    async run(t) {
-      await idTokenCached(t, t.config.idTokens.valid);
-      await withSettings(t, [cacheEnabled, localPreAuthorize], () => presentBeforePlugIn(t, 1), optional);
-    },
+    useCase: "C12",
+    settings: [cacheEnabled, localPreAuthorize],
+    main: (t) => presentBeforePlugIn(t, 1),
   }),
-  csCase({
+  cacheCase({
     id: "TC_C_57_CS",
     name: "Authorization through authorization cache - AuthCacheDisablePostAuthorize",
-    useCases: ["C12"],
-    features: [Feature.C, cache],
-    async run(t) {
+    useCase: "C12",
+    memory: cached("invalid"),
+    settings: [cacheEnabled, localPreAuthorize, ["AuthCacheCtrlr", "DisablePostAuthorize", "true"]],
+    ifImplemented: ["AuthCacheCtrlr.Enabled", "AuthCtrlr.LocalPreAuthorize"],
+    async main(t) {
       const invalid = t.config.idTokens.invalid;
-      await idTokenCached(t, invalid);
-      await withSettings(
-        t,
-        [cacheEnabled, localPreAuthorize, ["AuthCacheCtrlr", "DisablePostAuthorize", "true"]],
-        async () => {
-          await evConnectedPreSession(t);
-          const since = t.mark();
-          await presentIdToken(t, "Manual Action", invalid, "Present the Invalid idToken which is already in the Authorization Cache");
-          await expectNoTransactionChange(t, 1, "authorization is refused");
-          expectNoAuthorize(t, 1, since, "DisablePostAuthorize is true");
-          await evDisconnected(t, "after");
-        },
-        ["AuthCacheCtrlr.Enabled", "AuthCtrlr.LocalPreAuthorize"],
-      );
+      await evConnectedPreSession(t);
+      const since = t.mark();
+      await presentIdToken(t, "Manual Action", invalid, "Present the Invalid idToken which is already in the Authorization Cache");
+      await expectNoTransactionChange(t, 1, "authorization is refused");
+      expectNoAuthorize(t, 1, since, "DisablePostAuthorize is true");
+      await evDisconnected(t, "after");
     },
   }),
-  csCase({
+  cacheCase({
     id: "TC_C_32_CS",
     name: "Store Authorization Data in the Authorization Cache - Persistent over reboot",
-    useCases: ["C10"],
-    features: [Feature.C, cache],
-    async run(t) {
-      await idTokenCached(t, t.config.idTokens.valid);
-      await withSettings(
-        t,
-        [cacheEnabled, localPreAuthorize],
-        async () => {
-          await booted(t);
-          await presentBeforePlugIn(t, 2);
-        },
-        ["AuthCacheCtrlr.Enabled"],
-      );
+    useCase: "C10",
+    settings: [cacheEnabled, localPreAuthorize],
+    ifImplemented: ["AuthCacheCtrlr.Enabled"],
+    async main(t) {
+      await booted(t);
+      await presentBeforePlugIn(t, 2);
     },
   }),
-  csCase({
+  cacheCase({
     id: "TC_C_33_CS",
     name: "Store Authorization Data in the Authorization Cache - Update on AuthorizeResponse",
-    useCases: ["C10"],
-    features: [Feature.C, cache],
-    async run(t) {
-      const valid = t.config.idTokens.valid;
-      // Memory State N/a: the valid idToken is not cached yet (not part 6: a cache earlier cases filled is cleared).
+    useCase: "C10",
+    // Memory State N/a: the valid idToken is not cached yet (not part 6: a cache earlier cases filled is cleared).
+    async memory(t) {
       const cleared = await t.send("Before", "ClearCache", {});
       t.expect("Before", "ClearCacheResponse status", cleared.status, "Accepted");
-      await withSettings(
-        t,
-        [cacheEnabled, localPreAuthorize, ["LocalAuthListCtrlr", "Enabled", "true"]],
-        async () => {
-          const transactionId = await startCharging(t, valid, { steps: [1, 3, 5] });
-          await stopCharging(t, transactionId);
-          await evConnectedPreSession(t);
-          // Step 13: the CSMS now answers the same idToken Invalid.
-          t.answer("TransactionEvent", (p) => (p.idToken ? { idTokenInfo: { status: "Invalid" } } : {}));
-          const since = t.mark();
-          await presentIdToken(t, "Manual Action", valid, "Present the same valid idToken");
-          const event = await expectAuthorizedEvent(t, 12, valid, since);
-          expectNoAuthorize(t, 12, since, "the AuthorizeResponse of step 2 put the idToken in the Authorization Cache");
-          await sessionEnds(t, String(field(event.payload, "transactionInfo.transactionId")), since);
-        },
-        ["AuthCacheCtrlr.Enabled", "LocalAuthListCtrlr.Enabled"],
-      );
+    },
+    settings: [cacheEnabled, localPreAuthorize, localListEnabled],
+    ifImplemented: ["AuthCacheCtrlr.Enabled", "LocalAuthListCtrlr.Enabled"],
+    async main(t) {
+      const valid = t.config.idTokens.valid;
+      const transactionId = await startCharging(t, valid, { steps: [1, 3, 5] });
+      await stopCharging(t, transactionId);
+      await evConnectedPreSession(t);
+      // Step 13: the CSMS now answers the same idToken Invalid.
+      answerTransactionInvalid(t);
+      const since = t.mark();
+      await presentIdToken(t, "Manual Action", valid, "Present the same valid idToken");
+      const event = await expectAuthorizedEvent(t, 12, valid, since);
+      expectNoAuthorize(t, 12, since, "the AuthorizeResponse of step 2 put the idToken in the Authorization Cache");
+      await sessionEnds(t, String(field(event.payload, "transactionInfo.transactionId")), since);
     },
   }),
-  csCase({
+  cacheCase({
     id: "TC_C_34_CS",
     name: "Store Authorization Data in the Authorization Cache - Update on TransactionResponse",
-    useCases: ["C10"],
-    features: [Feature.C, cache],
-    async run(t) {
+    useCase: "C10",
+    settings: [cacheEnabled, localPreAuthorize, localListEnabled],
+    ifImplemented: ["AuthCacheCtrlr.Enabled", "LocalAuthListCtrlr.Enabled"],
+    async main(t) {
       const valid = t.config.idTokens.valid;
-      await idTokenCached(t, valid);
-      await withSettings(
-        t,
-        [cacheEnabled, localPreAuthorize, ["LocalAuthListCtrlr", "Enabled", "true"]],
-        async () => {
-          await evConnectedPreSession(t);
-          t.answer("TransactionEvent", (p) => (p.idToken ? { idTokenInfo: { status: "Invalid" } } : {}));
-          t.answer("Authorize", { idTokenInfo: { status: "Invalid" } });
-          const since = t.mark();
-          await presentIdToken(t, "Manual Action", valid, "Present the valid idToken");
-          const event = await expectAuthorizedEvent(t, 1, valid, since);
-          expectNoAuthorize(t, 1, since, "the idToken is in the Authorization Cache and LocalPreAuthorize is true");
-          await sessionEnds(t, String(field(event.payload, "transactionInfo.transactionId")), since);
-          await evConnectedPreSession(t);
-          const again = t.mark();
-          await presentIdToken(t, "Manual Action", valid, "Present the same valid idToken");
-          await expectAuthorize(t, 7, valid, again);
-          await evDisconnected(t, "after");
-        },
-        ["AuthCacheCtrlr.Enabled", "LocalAuthListCtrlr.Enabled"],
-      );
+      await evConnectedPreSession(t);
+      answerTransactionInvalid(t);
+      t.answer("Authorize", { idTokenInfo: { status: "Invalid" } });
+      const since = t.mark();
+      await presentIdToken(t, "Manual Action", valid, "Present the valid idToken");
+      const event = await expectAuthorizedEvent(t, 1, valid, since);
+      expectNoAuthorize(t, 1, since, "the idToken is in the Authorization Cache and LocalPreAuthorize is true");
+      await sessionEnds(t, String(field(event.payload, "transactionInfo.transactionId")), since);
+      await evConnectedPreSession(t);
+      const again = t.mark();
+      await presentIdToken(t, "Manual Action", valid, "Present the same valid idToken");
+      await expectAuthorize(t, 7, valid, again);
+      await evDisconnected(t, "after");
     },
   }),
-  csCase({
+  cacheCase({
     id: "TC_C_36_CS",
     name: "Store Authorization Data in the Authorization Cache - AuthCacheCtrlr.LocalPreAuthorize = false",
-    useCases: ["C10"],
-    features: [Feature.C, cache],
-    async run(t) {
+    useCase: "C10",
+    settings: [cacheEnabled, ["AuthCtrlr", "LocalPreAuthorize", "false"]],
+    ifImplemented: [],
+    async main(t) {
       const valid = t.config.idTokens.valid;
-      await idTokenCached(t, valid);
-      await withSettings(t, [cacheEnabled, ["AuthCtrlr", "LocalPreAuthorize", "false"]], async () => {
-        t.answer("Authorize", { idTokenInfo: { status: "Invalid" } });
-        const since = t.mark();
-        await presentIdToken(t, "Manual Action", valid, "Present the valid idToken which is in the Authorization Cache");
-        await expectAuthorize(t, 1, valid, since);
-      });
+      t.answer("Authorize", { idTokenInfo: { status: "Invalid" } });
+      const since = t.mark();
+      await presentIdToken(t, "Manual Action", valid, "Present the valid idToken which is in the Authorization Cache");
+      await expectAuthorize(t, 1, valid, since);
     },
   }),
-  csCase({
+  cacheCase({
     id: "TC_C_37_CS",
     name: "Clear Authorization Data in Authorization Cache - Accepted",
-    useCases: ["C11"],
-    features: [Feature.C, cache],
-    async run(t) {
-      const valid = t.config.idTokens.valid;
-      await idTokenCached(t, valid);
-      await withSettings(
-        t,
-        [cacheEnabled],
-        async () => {
-          const cleared = await t.send(1, "ClearCache", {});
-          t.expect(2, "ClearCacheResponse status", cleared.status, "Accepted");
-          const transactionId = await startCharging(t, valid, { steps: [5, 7, 9] });
-          await stopCharging(t, transactionId);
-        },
-        optional,
-      );
+    useCase: "C11",
+    settings: [cacheEnabled],
+    async main(t) {
+      const cleared = await t.send(1, "ClearCache", {});
+      t.expect(2, "ClearCacheResponse status", cleared.status, "Accepted");
+      const transactionId = await startCharging(t, t.config.idTokens.valid, { steps: [5, 7, 9] });
+      await stopCharging(t, transactionId);
     },
   }),
-  csCase({
+  cacheCase({
     id: "TC_C_38_CS",
     name: "Clear Authorization Data in Authorization Cache - Rejected",
-    useCases: ["C11"],
-    features: [Feature.C, cache],
-    async run(t) {
-      await idTokenCached(t, t.config.idTokens.valid);
-      await withSettings(t, [["AuthCacheCtrlr", "Enabled", "false"]], async () => {
-        const cleared = await t.send(1, "ClearCache", {});
-        t.expect(2, "ClearCacheResponse status", cleared.status, "Rejected");
-      });
+    useCase: "C11",
+    settings: [["AuthCacheCtrlr", "Enabled", "false"]],
+    ifImplemented: [],
+    async main(t) {
+      const cleared = await t.send(1, "ClearCache", {});
+      t.expect(2, "ClearCacheResponse status", cleared.status, "Rejected");
     },
   }),
   csCase({
@@ -352,29 +331,24 @@ export const authorizationCsCases: CsCase[] = [
       await sessionEnds(t, transactionId, since);
     },
   }),
-  csCase({
+  cacheCase({
     id: "TC_C_41_CS",
     name: "Authorization by GroupId - Success with Authorization Cache",
-    useCases: ["C09"],
-    features: [Feature.C, Feature.GroupId, cache],
-    async run(t) {
-      const { valid, validSameGroup } = t.config.idTokens;
+    useCase: "C09",
+    groups: true,
+    async memory(t) {
       answerWithGroups(t);
-      await idTokenCached(t, valid);
-      await idTokenCached(t, validSameGroup);
-      await withSettings(
-        t,
-        [cacheEnabled, localPreAuthorize],
-        async () => {
-          const { transactionId } = await chargeWithCachedToken(t, valid, [1, 1, 3]);
-          const since = t.mark();
-          await presentIdToken(t, "Manual Action", validSameGroup, "Present the other valid idToken with the configured GroupId");
-          await expectGroupStop(t, "StopAuthorized 1", transactionId, since, validSameGroup);
-          expectNoAuthorize(t, 4, since, "the idToken and its group are in the Authorization Cache");
-          await sessionEnds(t, transactionId, since);
-        },
-        optional,
-      );
+      await cached("valid", "validSameGroup")(t);
+    },
+    settings: [cacheEnabled, localPreAuthorize],
+    async main(t) {
+      const { valid, validSameGroup } = t.config.idTokens;
+      const { transactionId } = await chargeWithCachedToken(t, valid, [1, 1, 3]);
+      const since = t.mark();
+      await presentIdToken(t, "Manual Action", validSameGroup, "Present the other valid idToken with the configured GroupId");
+      await expectGroupStop(t, "StopAuthorized 1", transactionId, since, validSameGroup);
+      expectNoAuthorize(t, 4, since, "the idToken and its group are in the Authorization Cache");
+      await sessionEnds(t, transactionId, since);
     },
   }),
   groupNotStopping("TC_C_42_CS", "Authorization by GroupId - Not stopped by GroupId", false),
@@ -404,49 +378,62 @@ export const authorizationCsCases: CsCase[] = [
       });
     },
   }),
-  csCase({
+  cacheCase({
     id: "TC_C_46_CS",
     name: "Store Authorization Data in the Authorization Cache - AuthCacheLifeTime",
-    useCases: ["C10"],
-    features: [Feature.C, cache],
-    async run(t) {
+    useCase: "C10",
+    settings: (t) => [localPreAuthorize, ["AuthCacheCtrlr", "LifeTime", String(lifetimeS(t))]],
+    ifImplemented: ["AuthCtrlr.LocalPreAuthorize"],
+    async main(t) {
       const valid = t.config.idTokens.valid;
-      // <Configured TransactionDuration>, at least a second (0 would mean no lifetime at all).
-      const lifetimeS = Math.max(1, t.config.transactionDurationS);
-      await idTokenCached(t, valid);
-      await withSettings(
-        t,
-        [localPreAuthorize, ["AuthCacheCtrlr", "LifeTime", String(lifetimeS)]],
-        async () => {
-          await evConnectedPreSession(t);
-          await t.wait(lifetimeS + 1);
-          const since = t.mark();
-          await presentIdToken(t, "Manual Action", valid, "Present the valid idToken (its cache entry has expired)");
-          // The cache entry is gone: Reusable State Authorized must ask the CSMS.
-          await expectAuthorize(t, "Authorized 1", valid, since);
-          const event = await expectAuthorizedEvent(t, "Authorized 3", valid, since);
-          await stopCharging(t, String(field(event.payload, "transactionInfo.transactionId")));
-        },
-        ["AuthCtrlr.LocalPreAuthorize"],
-      );
+      await evConnectedPreSession(t);
+      await t.wait(lifetimeS(t) + 1);
+      const since = t.mark();
+      await presentIdToken(t, "Manual Action", valid, "Present the valid idToken (its cache entry has expired)");
+      // The cache entry is gone: Reusable State Authorized must ask the CSMS.
+      await expectAuthorize(t, "Authorized 1", valid, since);
+      const event = await expectAuthorizedEvent(t, "Authorized 3", valid, since);
+      await stopCharging(t, String(field(event.payload, "transactionInfo.transactionId")));
     },
   }),
-  csCase({
-    id: "TC_C_49_CS",
-    name: "Stop Transaction with a Master Pass - Without UI",
+  masterPassStop("TC_C_47_CS", "Stop Transaction with a Master Pass - With UI - All transactions", "all"),
+  masterPassStop("TC_C_48_CS", "Stop Transaction with a Master Pass - With UI - With UI - Specific transactions", "EVSE 1"),
+  masterPassStop("TC_C_49_CS", "Stop Transaction with a Master Pass - Without UI", "no UI"),
+  refused("TC_C_56_CS", "Local start transaction - Authorization Unknown", "invalid", { status: "Unknown" }),
+];
+
+/**
+ * TC_C_47/48/49 (C16): EnergyTransferStarted on the EVSEs (TC_C_49: EVSE 1 and 2 at most, with
+ * <Configured valid_idtoken> and <Configured valid_idtoken2>; TC_C_47/48: all), the master pass presented
+ * at EVSE 1 and Accepted with <Configured masterPassGroupId>. A station with a user interface lets its
+ * holder choose what stops (C16.FR.01: "Select to stop all transactions", or EVSE 1's); one without stops
+ * every transaction (C16.FR.02). Each stop: stoppedReason MasterPass, the idToken omitted or the master pass.
+ */
+function masterPassStop(id: string, name: string, choice: "all" | "EVSE 1" | "no UI"): CsCase {
+  const ui = choice !== "no UI";
+  return csCase({
+    id,
+    name,
     useCases: ["C16"],
-    features: [Feature.C, Feature.MasterPass],
+    features: ui ? [Feature.C, Feature.MasterPass, Feature.UserInterface] : [Feature.C, Feature.MasterPass],
+    ...(ui ? {} : { withoutFeatures: [Feature.UserInterface] }),
     async run(t) {
       const { valid, validSameGroup, masterPass, masterPassGroupId } = t.config.idTokens;
       await withSettings(t, [["AuthCtrlr", "MasterPassGroupId", masterPassGroupId]], async () => {
         answerWithGroups(t);
-        const evses = t.config.evses > 1 ? [1, 2] : [1];
+        const evses = Array.from({ length: ui ? t.config.evses : Math.min(2, t.config.evses) }, (_, i) => i + 1);
         const transactions = new Map<number, string>();
         for (const evseId of evses) transactions.set(evseId, await startCharging(t, evseId === 1 ? valid : validSameGroup, { evseId }));
         const since = t.mark();
         await presentIdToken(t, "Manual Action", masterPass, "Present the configured master pass idToken", 1);
         await expectAuthorize(t, 1, masterPass, since);
-        for (const [evseId, transactionId] of transactions) {
+        const chosen = choice === "EVSE 1" ? [1] : evses;
+        if (ui) {
+          const instruction = choice === "all" ? "Select to stop all transactions" : "Select to stop the transaction on EVSE 1";
+          await t.act("Manual Action", PhysicalAction.SelectStop, `${instruction} on the user interface`, { evseId: 1, evseIds: chosen });
+        }
+        for (const evseId of chosen) {
+          const transactionId = transactions.get(evseId) ?? "";
           const event = await t.expectCall(3, "TransactionEvent", {
             since,
             where: (p) =>
@@ -462,11 +449,21 @@ export const authorizationCsCases: CsCase[] = [
           expectMasterPassOrNoToken(t, event.payload.idToken, masterPass);
           await sessionEnds(t, transactionId, since, evseId);
         }
+        // TC_C_48 post scenario validation: "All other EVSE still transfer energy" (the runner stops them after the case).
+        const others = [...transactions].filter(([evseId]) => !chosen.includes(evseId)).map(([, transactionId]) => transactionId);
+        const stopped = t
+          .callsSince(since, "TransactionEvent")
+          .find(
+            (e) =>
+              others.includes(String(field(e.payload, "transactionInfo.transactionId"))) &&
+              (e.payload.eventType === "Ended" ||
+                !["Charging", undefined].includes(field(e.payload, "transactionInfo.chargingState") as string)),
+          );
+        t.expectThat("Post scenario", "the other EVSEs still transfer energy", stopped === undefined, "charging", stopped?.payload);
       });
     },
-  }),
-  refused("TC_C_56_CS", "Local start transaction - Authorization Unknown", "invalid", { status: "Unknown" }),
-];
+  });
+}
 
 function expectMasterPassOrNoToken(t: CsTest, idToken: unknown, masterPass: IdToken): void {
   t.expectThat(

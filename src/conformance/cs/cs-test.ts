@@ -54,6 +54,8 @@ export const PhysicalAction = {
   EVSuspend: "EVSuspend",
   /** The EV takes energy again (payload evseId). */
   EVResume: "EVResume",
+  /** On the station's user interface, choose the transactions a master pass just presented stops (payload evseIds). */
+  SelectStop: "SelectStop",
 } as const;
 export type PhysicalAction = (typeof PhysicalAction)[keyof typeof PhysicalAction];
 

@@ -5,6 +5,7 @@ import { networkProfileCsCases } from "./b-network-profiles.js";
 import { provisioningCsCases } from "./b-provisioning.js";
 import { resetTransactionCsCases } from "./b-reset-transactions.js";
 import { authorizationCsCases } from "./c-authorization.js";
+import { offlineAuthorizationCsCases } from "./c-offline-authorization.js";
 import { offlineCsCases } from "./e-offline.js";
 import { transactionCsCases } from "./e-transactions.js";
 import { remoteControlCsCases } from "./f-remote-control.js";
@@ -23,6 +24,7 @@ export const csCases: readonly CsCase[] = [
   ...resetTransactionCsCases,
   ...networkProfileCsCases,
   ...authorizationCsCases,
+  ...offlineAuthorizationCsCases,
   ...transactionCsCases,
   ...offlineCsCases,
   ...remoteControlCsCases,
