@@ -48,6 +48,11 @@ export const Feature = {
   ResetEvse: "ResetEvse",
   /** A station supports the optional SummaryInventory base report (TC_B_15 needs it absent). */
   SummaryInventory: "SummaryInventory",
+  /**
+   * A station's cable is permanently attached at the station side (TC_E_27). Not claimed by default: a
+   * station has a socket and a detachable cable unless its config says otherwise.
+   */
+  PermanentCable: "PermanentCable",
 } as const;
 export type Feature = (typeof Feature)[keyof typeof Feature];
 

@@ -89,6 +89,11 @@ export interface SessionHost {
   idleStatus(evseId: number): string;
   log(text: string): void;
   newTransactionId(): string;
+  /**
+   * The EVSE's cable is permanently attached at the station side (part 6 TC_E_27's prerequisite; a
+   * Connector.ConnectorType "c…"): there is no plug-in at the station side, only at the EV.
+   */
+  permanentCable?(evseId: number): boolean;
 }
 
 interface Authorization {
@@ -100,8 +105,8 @@ interface Authorization {
 /** One EVSE's physical state and its transaction. */
 class EvseSession {
   bayOccupied = false;
-  /** The cable is in the station's socket. */
-  cable = false;
+  /** The cable is in the station's socket (always, for a permanently attached one). */
+  cable: boolean;
   /** The EV end of the cable is connected (and talks to the EVSE). */
   evSide = false;
   authorization: Authorization | undefined;
@@ -118,10 +123,20 @@ class EvseSession {
   stopReason: string | undefined;
   timer: NodeJS.Timeout | undefined;
 
-  constructor(readonly id: number) {}
+  constructor(
+    readonly id: number,
+    readonly permanentCable = false,
+  ) {
+    this.cable = permanentCable;
+  }
 
   get evConnected(): boolean {
     return this.cable && this.evSide;
+  }
+
+  /** The connector is Occupied: a cable in its socket, or for a permanently attached cable, an EV at its end. */
+  get occupied(): boolean {
+    return this.permanentCable ? this.evSide : this.cable;
   }
 
   get energyTransfer(): boolean {
@@ -159,7 +174,7 @@ export class Sessions {
   #session(evseId: number): EvseSession {
     let session = this.#sessions.get(evseId);
     if (!session) {
-      session = new EvseSession(evseId);
+      session = new EvseSession(evseId, this.#host.permanentCable?.(evseId) ?? false);
       this.#sessions.set(evseId, session);
     }
     return session;
@@ -174,7 +189,7 @@ export class Sessions {
   /** Whether the model holds a session on the EVSE (a stop then goes through it). */
   owns(evseId: number): boolean {
     const s = this.#sessions.get(evseId);
-    return s !== undefined && (s.cable || s.bayOccupied || s.authorization !== undefined);
+    return s !== undefined && (s.occupied || s.bayOccupied || s.authorization !== undefined);
   }
 
   /**
@@ -191,8 +206,8 @@ export class Sessions {
   #problem(s: EvseSession, action: string, idToken?: { idToken?: string }): string | undefined {
     if (!Object.values(SessionAction).includes(action as SessionAction))
       return `unknown action '${action}': ${Object.values(SessionAction).join(", ")} or PowerCycle`;
-    if (action === SessionAction.PlugIn && s.cable) return `EVSE ${s.id} already has the EV connected`;
-    if ((action === SessionAction.Unplug && !s.cable) || (action === SessionAction.EVSideDisconnect && !s.evConnected))
+    if (action === SessionAction.PlugIn && s.occupied) return `EVSE ${s.id} already has the EV connected`;
+    if ((action === SessionAction.Unplug && !s.occupied) || (action === SessionAction.EVSideDisconnect && !s.evConnected))
       return `EVSE ${s.id} has no EV connected`;
     if (action === SessionAction.EVSideReconnect && (!s.cable || s.evSide)) return `EVSE ${s.id} has no cable waiting for the EV`;
     if (action === SessionAction.PresentIdToken && !idToken?.idToken) return "PresentIdToken needs payload.idToken.idToken";
@@ -225,7 +240,7 @@ export class Sessions {
         // Part 6 EVDisconnected: the connector's new state first, then the transaction's event.
         await this.#host.sendStatus(evseId, this.#host.idleStatus(evseId));
         await this.#change(s, { triggerReason: "EVCommunicationLost", stoppedReason }, () => {
-          s.cable = false;
+          s.cable = s.permanentCable;
           s.evSide = false;
           s.powerPathClosed = false;
           s.evReady = true;
@@ -245,11 +260,15 @@ export class Sessions {
           s.evReady = true;
           if (stop) s.authorization = undefined;
         });
+        // Part 6 TC_E_27 step 3: with the cable fixed to the station, the connector is free once the EV is gone.
+        const idle = this.#host.idleStatus(evseId);
+        if (s.permanentCable && this.#host.evse(evseId)?.status !== idle) await this.#host.sendStatus(evseId, idle);
         this.#connectionTimer(s);
         return;
       }
       case SessionAction.EVSideReconnect: {
         clearTimeout(s.timer);
+        if (s.permanentCable) await this.#host.sendStatus(evseId, "Occupied");
         await this.#change(s, { triggerReason: "CablePluggedIn" }, () => {
           s.evSide = true;
         });
@@ -478,7 +497,7 @@ export class Sessions {
     // An EVSE made Inoperative during the transaction is Unavailable once it ends, cable or not (G03.FR.04, G04.FR.04;
     // part 6 TC_G_11/14/17 step 4: reported after the step that ended the transaction).
     const idle = this.#host.ended(s.id);
-    if ((!s.cable || idle === "Unavailable") && evse.status !== idle) await this.#host.sendStatus(s.id, idle);
+    if ((!s.occupied || idle === "Unavailable") && evse.status !== idle) await this.#host.sendStatus(s.id, idle);
     this.#host.log(`transaction ${transactionId} ended on EVSE ${s.id} (${cause.triggerReason})`);
   }
 

@@ -186,7 +186,15 @@ export class SimulatedCharger2 {
       idleStatus: (id) => this.station.operations.idleStatus(id),
       log: (text) => this.#event("info", text),
       newTransactionId: () => randomUUID(),
+      permanentCable: () => settings.permanentCable === true,
     });
+    // What the EVSEs' connectors are: a socket for a detachable cable, or a Type 2 cable fixed to the station.
+    for (const evse of this.connectors)
+      this.station.model.update(
+        { name: "Connector", evse: { id: evse.id, connectorId: 1 } },
+        "ConnectorType",
+        settings.permanentCable ? "cType2" : "sType2",
+      );
     if (settings.stateDir) {
       const file = new StationStateFile(settings.stateDir, version);
       file.onProblem = (message) => settings.logger.warn?.(message, { chargePointId: this.id });

@@ -285,6 +285,10 @@ export class Station2 {
    */
   async authorizationInfo(idToken: string, type = "ISO14443"): Promise<IdTokenInfo> {
     if (!this.enabled("AuthCtrlr", "Enabled")) return { status: "Accepted" };
+    // AuthCtrlr.DisableRemoteAuthorization (part 6 TC_E_52, overruling C01.FR.02 / C01.FR.05): only the local
+    // list and cache decide, online too; no AuthorizeRequest, and a token they do not know is refused.
+    if (this.enabled("AuthCtrlr", "DisableRemoteAuthorization"))
+      return this.authorization.lookUp(idToken, this.authorizationSettings()) ?? { status: "Unknown" };
     const info = await this.authorization.check(idToken, this.authorizationSettings(), {
       online: this.#host.online ?? true,
       askCsms: async () => {

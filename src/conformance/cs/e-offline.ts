@@ -3,8 +3,11 @@
  * closes the connection and lets no reconnect in for a while; what the station did meanwhile must arrive
  * afterwards, each TransactionEvent with `offline: true` (E11, E12, E08).
  */
-import type { CsCase } from "../case.js";
+import { type CsCase, Feature } from "../case.js";
+import type { IdToken } from "../config.js";
+import { answerWithGroups, idTokenCached } from "./charging.js";
 import { type CsTest, PhysicalAction, type StationCall } from "./cs-test.js";
+import { enabled, idTokenLocalAuthList } from "./local-list.js";
 import { type Setting, type TxSession, withSession } from "./session-states.js";
 import { csCase, field } from "./states.js";
 
@@ -23,17 +26,24 @@ function offlineCase(
   useCases: string[],
   settings: (t: CsTest) => Setting[],
   run: (s: TxSession, t: CsTest) => Promise<void>,
+  features?: Feature[],
 ): CsCase {
-  return csCase({ id, name, useCases, run: (t) => withSession(t, [...offlineSettings(t), ...settings(t)], (s) => run(s, t)) });
+  return csCase({
+    id,
+    name,
+    useCases,
+    ...(features ? { features } : {}),
+    run: (t) => withSession(t, [...offlineSettings(t), ...settings(t)], (s) => run(s, t)),
+  });
 }
 
-/** Manual actions at the station while it is offline: what the tool cannot see yet. */
-async function offlineActions(s: TxSession, actions: readonly [PhysicalAction, string][]): Promise<void> {
+/** Manual actions at the station while it is offline (an idToken presented is `token`): what the tool cannot see yet. */
+async function offlineActions(s: TxSession, actions: readonly [PhysicalAction, string][], token: IdToken = s.token): Promise<void> {
   for (const [action, instruction] of actions) {
     const bayAction = action === PhysicalAction.DriveIn || action === PhysicalAction.DriveOut;
     // "Drive EV into / out of parking bay": only for a station whose start or stop point is the bay.
     if (bayAction && ![...s.startPoints, ...s.stopPoints].includes("ParkingBayOccupancy")) continue;
-    await s.act(action, instruction, action === PhysicalAction.PresentIdToken ? { idToken: s.token } : {});
+    await s.act(action, instruction, action === PhysicalAction.PresentIdToken ? { idToken: token } : {});
     if (action === PhysicalAction.PlugIn) s.evConnected = true;
     if (action === PhysicalAction.Unplug) s.evConnected = false;
     if (action === PhysicalAction.DriveIn) s.bay = true;
@@ -97,6 +107,18 @@ async function statusWithQueue(s: TxSession, t: CsTest, withId: boolean): Promis
       event.payload,
     );
   }
+}
+
+/**
+ * TC_E_45 Memory State: <Configured valid idtoken fields2> (validSameGroup) with <Configured GroupIdToken>
+ * in the Authorization Cache and the Local Authorization List, each where the station has it enabled
+ * (prerequisite: one of the two).
+ */
+async function sameGroupKnownLocally(t: CsTest): Promise<void> {
+  const { validSameGroup, groupId } = t.config.idTokens;
+  if (t.config.features.includes(Feature.AuthorizationCache) && (await enabled(t, "AuthCacheCtrlr")))
+    await idTokenCached(t, validSameGroup);
+  if (await enabled(t, "LocalAuthListCtrlr")) await idTokenLocalAuthList(t, validSameGroup, groupId);
 }
 
 export const offlineCsCases: CsCase[] = [
@@ -250,5 +272,44 @@ export const offlineCsCases: CsCase[] = [
       await drained(t, 3, since, back, ended(s), "Ended");
       s.ended = true;
     },
+  ),
+  offlineCase(
+    "TC_E_45_CS",
+    "Offline Behaviour - Stop transaction during offline period - Same GroupId",
+    ["E08"],
+    () => [],
+    async (s, t) => {
+      // The tool gives valid and validSameGroup <Configured GroupIdToken> (State Authorized "with <Configured GroupIdToken>").
+      answerWithGroups(t);
+      await sameGroupKnownLocally(t);
+      await s.energyTransferStarted();
+      await t.goOffline(1);
+      await offlineActions(
+        s,
+        [
+          [PhysicalAction.PresentIdToken, "Present <Configured valid idtoken fields2> (the other idToken of the group)"],
+          [PhysicalAction.Unplug, "Disconnect the EV and EVSE"],
+          [PhysicalAction.DriveOut, "Drive EV out of parking bay"],
+        ],
+        t.config.idTokens.validSameGroup,
+      );
+      s.authorized = false;
+      await t.wait(t.config.retryBackOffWaitMinimumS);
+      const since = t.mark();
+      const back = Date.now();
+      await t.acceptReconnect(2);
+      const events = await drained(t, 3, since, back, ended(s), "Ended");
+      s.ended = true;
+      // The purpose: the transaction "stopped by an idToken with the same groupIdToken" offline (E08.FR.02 with
+      // C09.FR.03 from the local list or cache): a StopAuthorized among the queued events, not the unplugging alone.
+      t.expectThat(
+        3,
+        "TransactionEventRequest triggerReason StopAuthorized",
+        events.some((e) => e.payload.triggerReason === "StopAuthorized"),
+        "one of the queued events",
+        events.map((e) => e.payload.triggerReason),
+      );
+    },
+    [Feature.E, Feature.GroupId],
   ),
 ];

@@ -3,9 +3,11 @@
  * the TxCtrlr points its "Configuration State" names (and puts them back after), then runs the session
  * states of session-states.ts.
  */
-import type { CsCase } from "../case.js";
+import { type CsCase, Feature } from "../case.js";
+import { expectNoAuthorize, expectNoTransactionChange, presentIdToken, withSettings } from "./charging.js";
 import type { CsTest } from "./cs-test.js";
 import { PhysicalAction } from "./cs-test.js";
+import { noLocalTokens } from "./local-list.js";
 import { type Setting, type TxSession, withSession } from "./session-states.js";
 import { csCase, expectConnectorState, field } from "./states.js";
 
@@ -25,8 +27,9 @@ function txCase(
   useCases: string[],
   settings: (t: CsTest) => readonly Setting[],
   run: (s: TxSession, t: CsTest) => Promise<void>,
+  features?: Feature[],
 ): CsCase {
-  return csCase({ id, name, useCases, run: (t) => withSession(t, settings(t), (s) => run(s, t)) });
+  return csCase({ id, name, useCases, ...(features ? { features } : {}), run: (t) => withSession(t, settings(t), (s) => run(s, t)) });
 }
 
 /** A TransactionEvent field check: `path` of `body` must be `expected`. */
@@ -66,16 +69,16 @@ async function transactionStatus(
   t.expect(2, "GetTransactionStatusResponse messagesInQueue", response.messagesInQueue, inQueue);
 }
 
-/** Step 1 of TC_E_05 / TC_E_39 / TC_F_04: the authorization times out before the EV is connected. */
-export async function connectionTimeout(s: TxSession, t: CsTest): Promise<void> {
+/** Step 1 of TC_E_05 / TC_E_39 / TC_F_04 (step 5 of TC_E_27): the authorization times out without a connected EV. */
+export async function connectionTimeout(s: TxSession, t: CsTest, step = 1): Promise<void> {
   if (!s.started) return;
-  const body = await s.event(1, "EVConnectionTimeOut running out");
-  s.trigger(1, body, ["EVConnectTimeout"]);
+  const body = await s.event(step, "EVConnectionTimeOut running out");
+  s.trigger(step, body, ["EVConnectTimeout"]);
   s.authorized = false;
   if (s.stopPoints.includes("Authorized")) {
-    expectTx(t, 1, body, "eventType", "Ended");
-    expectTx(t, 1, body, "transactionInfo.stoppedReason", "Timeout");
-  } else expectTx(t, 1, body, "eventType", "Updated");
+    expectTx(t, step, body, "eventType", "Ended");
+    expectTx(t, step, body, "transactionInfo.stoppedReason", "Timeout");
+  } else expectTx(t, step, body, "eventType", "Updated");
 }
 
 /** The transaction's state after a whole session to the end (TC_E_06, TC_E_32). */
@@ -311,6 +314,36 @@ export const transactionCsCases: CsCase[] = [
       await t.state("4", () => s.energyTransferStarted());
     },
   ),
+  csCase({
+    id: "TC_E_52_CS",
+    name: "Local start transaction - Authorization first - DisableRemoteAuthorization",
+    useCases: ["E03", "C01"],
+    async run(t) {
+      const { valid, validSameGroup } = t.config.idTokens;
+      await noLocalTokens(t, [valid, validSameGroup]);
+      await withSettings(
+        t,
+        [
+          ["AuthCtrlr", "Enabled", "true"],
+          ["AuthCtrlr", "DisableRemoteAuthorization", "true"],
+        ],
+        async () => {
+          const since = t.mark();
+          await presentIdToken(
+            t,
+            "Manual Action",
+            valid,
+            "Present an idToken which is not configured in the Local Authorization List nor present in Authorization Cache",
+          );
+          // Step 1: "does NOT send an AuthorizeRequest and authorization is refused" (overruling C01.FR.02 and
+          // C01.FR.05): nothing authorized for the message timeout, then no AuthorizeRequest in all that time.
+          await expectNoTransactionChange(t, 1, "authorization is refused");
+          expectNoAuthorize(t, 1, since, "AuthCtrlr.DisableRemoteAuthorization is true");
+        },
+        ["AuthCtrlr.Enabled"],
+      );
+    },
+  }),
   txCase(
     "TC_E_38_CS",
     "Local start transaction - EV not ready",
@@ -516,6 +549,29 @@ export const transactionCsCases: CsCase[] = [
       s.chargingState(7, body, ["Charging"]);
       expectTx(t, 7, body, "eventType", "Updated");
     },
+  ),
+  // Not part 6: TxStopPoint Authorized only (as TC_E_17), so that the timeout ends a transaction the case can see.
+  txCase(
+    "TC_E_27_CS",
+    "Disconnect cable on EV-side - Suspend transaction - Fixed cable connection timeout",
+    ["E10"],
+    (t) => [stop("Authorized"), ...evSide(false, false), timeout(t)],
+    async (s, t) => {
+      await s.energyTransferSuspended();
+      const since = t.mark();
+      // The cable is fixed to the station: the EV end is all there is to disconnect, and nothing is left to unplug after.
+      await s.act(PhysicalAction.EVSideDisconnect, "Disconnect the EV and EVSE on EV side (EVSE loses connection with EV)");
+      s.evConnected = false;
+      const body = await s.event(1, "the EV side disconnected");
+      s.trigger(1, body, ["EVCommunicationLost"]);
+      s.chargingState(1, body, ["Idle"]);
+      expectTx(t, 1, body, "eventType", "Updated");
+      await expectConnectorState(t, 3, "Available", s.evseId, t.connectorId, since);
+      // Part 6 then asks to reconnect the EV "before the configured EVConnectionTimeout expires", yet step 5 is the
+      // EVConnectTimeout the reconnect would prevent (E10.FR.02, the case's purpose): the runner asks for no reconnect.
+      await connectionTimeout(s, t, 5);
+    },
+    [Feature.E, Feature.PermanentCable],
   ),
   txCase(
     "TC_E_50_CS",
