@@ -53,7 +53,10 @@ Options:
   --control <port>        (2.0.1 / 2.1) physical actions over HTTP on 127.0.0.1:<port>: POST
                           /<version>/<id>/<PowerCycle|PlugIn|PresentIdToken|Unplug|DriveIn|DriveOut|
                           EVSideDisconnect|EVSideReconnect|EVSuspend|EVResume> with a JSON body
-                          ({"evseId":1,"idToken":{...}}); the trigger of ocppkit conformance cs
+                          ({"evseId":1,"idToken":{...}}; evseId 0: the station's own reader); the
+                          trigger of ocppkit conformance cs
+  --permanent-cable       (2.0.1 / 2.1) the cables are fixed to the station (ConnectorType cType2):
+                          the EV is plugged in and out at its end only. Default: sockets (sType2)
   --queue-dir <dir>       the charger's state directory: the offline queue's journal, the station's
                           configuration and state (station.json), and the open transactions with
                           their last meter reading. A charger killed mid-session ends the session
@@ -87,6 +90,7 @@ const options = {
   "state-dir": { type: "string" },
   "ping-interval": { type: "string" },
   control: { type: "string" },
+  "permanent-cable": { type: "boolean" },
 } as const;
 
 /** `ws://host:9000/ocpp` + CP1 -> `ws://host:9000/ocpp/CP1`; a URL that already ends with the id is kept. */
@@ -146,10 +150,13 @@ async function run(argv: readonly string[]): Promise<number> {
     meterIntervalS,
     powerW,
     stateDir: directory,
+    permanentCable: args.values["permanent-cable"] === true,
     logger,
     onEvent: (e) => log(e.kind, { connectorId: e.connectorId, transactionId: e.transactionId, message: e.text }, e.text),
   });
 
+  if (args.values["permanent-cable"] === true && !(charger instanceof SimulatedCharger2))
+    throw usageError("charge-point", "--permanent-cable needs --version 2.0.1 or 2.1");
   const controlPort = args.values.control === undefined ? undefined : intOption("charge-point", args, "control", 0, 0, 65_535);
   if (controlPort !== undefined && !(charger instanceof SimulatedCharger2))
     throw usageError("charge-point", "--control needs --version 2.0.1 or 2.1");

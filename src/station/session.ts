@@ -121,6 +121,8 @@ class EvseSession {
   remotePending = false;
   /** Why the transaction was deauthorized, for the stoppedReason of its Ended event later (E06). */
   stopReason: string | undefined;
+  /** The transaction started before its EVSE was known: its first event naming the EVSE carries the Transaction.Begin reading (TC_J_08). */
+  beginPending = false;
   timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -161,11 +163,21 @@ class EvseSession {
   }
 }
 
+/** An authorization at the station's own reader, waiting for the EV to choose the EVSE; the transaction it started, if any. */
+interface Waiting {
+  readonly authorization: Authorization;
+  transactionId?: string;
+  startedAt?: string;
+  seqNo: number;
+  timer?: NodeJS.Timeout;
+}
+
 export class Sessions {
   /** Set once physical actions drive the station (the control endpoint): remote starts then wait for the EV. */
   physical = false;
   readonly #host: SessionHost;
   readonly #sessions = new Map<number, EvseSession>();
+  #waiting: Waiting | undefined;
 
   constructor(host: SessionHost) {
     this.#host = host;
@@ -197,6 +209,11 @@ export class Sessions {
    * sense now (an unknown action, plugging in twice); else the returned promise is the station's reaction.
    */
   act(action: string, evseId: number, idToken?: { idToken?: string; type?: string }): Promise<void> {
+    if (evseId === 0) {
+      if (action !== SessionAction.PresentIdToken || !idToken?.idToken)
+        throw new Error("the station's own reader (evseId 0) takes PresentIdToken with payload.idToken.idToken only");
+      return this.#presentAtStation(idToken.idToken, idToken.type ?? "ISO14443");
+    }
     const s = this.#session(evseId);
     const problem = this.#problem(s, action, idToken);
     if (problem) throw new Error(problem);
@@ -228,6 +245,7 @@ export class Sessions {
       case SessionAction.PlugIn: {
         clearTimeout(s.timer);
         await this.#host.sendStatus(evseId, "Occupied");
+        this.#adopt(s);
         await this.#change(s, { triggerReason: "CablePluggedIn" }, () => {
           s.cable = true;
           s.evSide = true;
@@ -312,6 +330,98 @@ export class Sessions {
       return;
     }
     await this.#authorize(s, { idToken, type }, { triggerReason: "Authorized" });
+  }
+
+  /**
+   * An idToken at the station's own reader, no EVSE chosen (evseId 0; part 6 TC_J_08, E01.FR.17, E03.FR.11):
+   * the token of a session on an EVSE acts there (E07); else, authorized, it waits for the EV to say which
+   * EVSE, and with TxStartPoint Authorized the transaction starts now, its Started event naming no EVSE.
+   * The same token again stops it; EVConnectionTimeOut ends the wait (E03.FR.05).
+   */
+  async #presentAtStation(idToken: string, type: string): Promise<void> {
+    const at = [...this.#sessions.values()].find((s) => s.authorization?.idToken === idToken);
+    if (at) return this.#present(at, idToken, type);
+    if (this.#waiting) {
+      if (this.#waiting.authorization.idToken === idToken)
+        await this.#endWaiting({ triggerReason: "StopAuthorized", stoppedReason: "Local" });
+      return;
+    }
+    if (!(await this.#host.authorize(idToken))) {
+      this.#host.log(`idToken ${idToken} was not accepted`);
+      return;
+    }
+    const waiting: Waiting = { authorization: { idToken, type }, seqNo: 0 };
+    this.#waiting = waiting;
+    const seconds = Number(this.#host.value("TxCtrlr", "EVConnectionTimeOut"));
+    if (seconds > 0) {
+      waiting.timer = setTimeout(() => {
+        this.#endWaiting({ triggerReason: "EVConnectTimeout", stoppedReason: "Timeout" }).catch((error: unknown) =>
+          this.#host.log(`EVConnectionTimeOut at the station's reader: ${(error as Error).message}`),
+        );
+      }, seconds * 1000);
+      waiting.timer.unref();
+    }
+    if (!this.#startPoints().includes(TxPoint.Authorized)) return;
+    waiting.transactionId = this.#host.newTransactionId();
+    waiting.startedAt = new Date().toISOString();
+    this.#host.log(`transaction ${waiting.transactionId} started at the station's reader, no EVSE yet`);
+    await this.#host.transactionEvent({
+      eventType: "Started",
+      timestamp: waiting.startedAt,
+      triggerReason: "Authorized",
+      seqNo: waiting.seqNo++,
+      transactionInfo: { transactionId: waiting.transactionId, chargingState: "Idle" },
+      idToken: { idToken, type },
+    });
+  }
+
+  /** The plug-in at `s` decides the EVSE of the waiting authorization (and transaction), when `s` is free for it. */
+  #adopt(s: EvseSession): void {
+    const waiting = this.#waiting;
+    const evse = this.#host.evse(s.id);
+    if (!waiting || s.authorization || !evse || evse.transactionId !== undefined) return;
+    if (!this.#host.mayStart(s.id, waiting.authorization.idToken)) return;
+    this.#waiting = undefined;
+    clearTimeout(waiting.timer);
+    s.authorization = waiting.authorization;
+    s.stopReason = undefined;
+    // The Started event carried the idToken already; without a transaction the first one to come carries it.
+    s.idTokenPending = waiting.transactionId === undefined;
+    if (waiting.transactionId === undefined) return;
+    evse.transactionId = waiting.transactionId;
+    evse.seqNo = waiting.seqNo;
+    evse.startedAt = waiting.startedAt;
+    evse.meterAt = new Date().toISOString();
+    evse.idTag = waiting.authorization.idToken;
+    this.#host.started(s.id);
+    s.beginPending = true;
+  }
+
+  /** The waiting transaction ends before any EVSE was chosen (its own stop, the timeout, the CSMS). */
+  async #endWaiting(cause: Cause): Promise<void> {
+    const waiting = this.#waiting;
+    if (!waiting) return;
+    this.#waiting = undefined;
+    clearTimeout(waiting.timer);
+    if (waiting.transactionId === undefined) return;
+    this.#host.log(`transaction ${waiting.transactionId} ended before an EVSE was chosen (${cause.triggerReason})`);
+    await this.#host.transactionEvent({
+      eventType: "Ended",
+      timestamp: new Date().toISOString(),
+      triggerReason: cause.triggerReason,
+      seqNo: waiting.seqNo++,
+      transactionInfo: { transactionId: waiting.transactionId, chargingState: "Idle", stoppedReason: cause.stoppedReason },
+    });
+  }
+
+  /** The transaction started at the station's reader that still waits for its EVSE, if any. */
+  get waitingTransactionId(): string | undefined {
+    return this.#waiting?.transactionId;
+  }
+
+  /** RequestStopTransaction of the waiting transaction (F03). */
+  remoteStopWaiting(): Promise<void> {
+    return this.#endWaiting({ triggerReason: "RemoteStop", stoppedReason: "Remote" });
   }
 
   /**
@@ -519,6 +629,9 @@ export class Sessions {
     if (!evse || transactionId === undefined) return;
     const remote = s.remotePending && s.authorization?.remoteStartId !== undefined;
     const idToken = s.idTokenPending && s.authorization && !("idToken" in extra);
+    // J02, part 6 TC_J_08: a transaction started without an EVSE gets its start reading once the EVSE is known.
+    const begin = s.beginPending ? this.#host.meterValue(s.id, "Started") : {};
+    s.beginPending = false;
     const body: Body = {
       eventType,
       timestamp: new Date().toISOString(),
@@ -532,6 +645,7 @@ export class Sessions {
       },
       evse: { id: s.id, connectorId: 1 },
       ...(idToken && s.authorization ? { idToken: { idToken: s.authorization.idToken, type: s.authorization.type } } : {}),
+      ...begin,
       ...extra,
     };
     if (remote) s.remotePending = false;

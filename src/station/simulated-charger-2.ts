@@ -834,11 +834,14 @@ export class SimulatedCharger2 {
       { callUniqueIdRequired: true },
     );
     const byTransaction = (id: string) => this.connectors.find((e) => e.transactionId === id);
+    // A transaction started at the station's reader may not have an EVSE yet (session.ts).
+    const waiting = (id: string) => this.sessions.waitingTransactionId === id;
     gated.route("RequestStopTransaction", (request: { transactionId: string }) => ({
-      status: byTransaction(request.transactionId) ? "Accepted" : "Rejected",
+      status: byTransaction(request.transactionId) || waiting(request.transactionId) ? "Accepted" : "Rejected",
     }));
     gated.routeAfter("RequestStopTransaction", (request: { transactionId: string }) => {
       const evse = byTransaction(request.transactionId);
+      if (!evse && waiting(request.transactionId)) this.background("RequestStopTransaction", () => this.sessions.remoteStopWaiting());
       if (!evse) return;
       if (this.sessions.owns(evse.id)) this.background("RequestStopTransaction", () => this.sessions.remoteStop(evse.id));
       else this.background("RequestStopTransaction", () => this.stopSession(evse.id, "Remote"));
