@@ -36,6 +36,11 @@ export async function idTokenLocalAuthList(t: CsTest, token: IdToken, groupId?: 
   });
 }
 
+/** Not part 6: `token` taken out of the list again after a case put it there (the next case finds the list as it was). */
+export async function forgetLocalAuthList(t: CsTest, token: IdToken): Promise<void> {
+  await differential(t, [{ idToken: token }]);
+}
+
 /**
  * Memory State "None of the configured valid IdTokens is present in Authorization Cache or Local
  * Authorization List": ClearCache where the station's cache is enabled, the tokens taken out of the list
