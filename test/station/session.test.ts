@@ -82,18 +82,25 @@ describe("the 2.x session model (E01-E10)", () => {
     assert.equal(events[1]?.idToken, undefined);
   });
 
-  it("EV side disconnect with StopTxOnEVSideDisconnect false and TxStopPoint Authorized suspends; the EV coming back resumes", async () => {
-    const { sessions, sent } = station({ TxStartPoint: "PowerPathClosed", TxStopPoint: "Authorized", StopTxOnEVSideDisconnect: "false" });
-    await sessions.act("PresentIdToken", 1, token);
-    await sessions.act("PlugIn", 1);
-    await sessions.act("EVSideDisconnect", 1);
-    await sessions.act("EVSideReconnect", 1);
-    assert.deepEqual(sent.slice(3), [
-      "Updated EVCommunicationLost Idle",
-      "Updated CablePluggedIn EVConnected",
-      "Updated ChargingStateChanged Charging",
-    ]);
-  });
+  // With a cable fixed to the station (TC_E_27) the connector is free while the EV is away, and occupied again when it is back.
+  for (const permanentCable of [false, true]) {
+    it(`EV side disconnect with StopTxOnEVSideDisconnect false and TxStopPoint Authorized suspends; the EV coming back resumes (${permanentCable ? "fixed" : "detachable"} cable)`, async () => {
+      const { sessions, sent } = station(
+        { TxStartPoint: "PowerPathClosed", TxStopPoint: "Authorized", StopTxOnEVSideDisconnect: "false" },
+        { permanentCable: () => permanentCable },
+      );
+      await sessions.act("PresentIdToken", 1, token);
+      await sessions.act("PlugIn", 1);
+      await sessions.act("EVSideDisconnect", 1);
+      await sessions.act("EVSideReconnect", 1);
+      assert.deepEqual(sent.slice(3), [
+        "Updated EVCommunicationLost Idle",
+        ...(permanentCable ? ["Status Available", "Status Occupied"] : []),
+        "Updated CablePluggedIn EVConnected",
+        "Updated ChargingStateChanged Charging",
+      ]);
+    });
+  }
 
   it("a token the host lets stop another's session ends it with the host's stoppedReason and the presented idToken (C09, C16)", async () => {
     const master = { idToken: "M", type: "ISO14443" };
@@ -118,24 +125,6 @@ describe("the 2.x session model (E01-E10)", () => {
     await sessions.act("PresentIdToken", 1, token);
     await sessions.remoteStop(1);
     assert.deepEqual(sent.slice(3), ["Ended RemoteStop EVConnected Remote", "Status Unavailable"]);
-  });
-
-  it("a permanently attached cable: the EV leaving at its end frees the connector, the EV coming back occupies it (TC_E_27)", async () => {
-    const { sessions, sent } = station(
-      { TxStartPoint: "PowerPathClosed", TxStopPoint: "Authorized", StopTxOnEVSideDisconnect: "false" },
-      { permanentCable: () => true },
-    );
-    await sessions.act("PresentIdToken", 1, token);
-    await sessions.act("PlugIn", 1);
-    await sessions.act("EVSideDisconnect", 1);
-    await sessions.act("EVSideReconnect", 1);
-    assert.deepEqual(sent.slice(3), [
-      "Updated EVCommunicationLost Idle",
-      "Status Available",
-      "Status Occupied",
-      "Updated CablePluggedIn EVConnected",
-      "Updated ChargingStateChanged Charging",
-    ]);
   });
 
   it("an idToken at the station's own reader starts a transaction without an EVSE; the plug-in names it, with the start reading", async () => {
