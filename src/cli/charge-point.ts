@@ -55,7 +55,8 @@ Options:
   --control <port>        (2.0.1 / 2.1) physical actions over HTTP on 127.0.0.1:<port>: POST
                           /<version>/<id>/<PowerCycle|PlugIn|PresentIdToken|Unplug|DriveIn|DriveOut|
                           EVSideDisconnect|EVSideReconnect|EVSuspend|EVResume|SelectStop> with a JSON body
-                          ({"evseId":1,"idToken":{...}}); the trigger of ocppkit conformance cs
+                          ({"evseId":1,"idToken":{...}}; evseId 0: the station's own reader); the
+                          trigger of ocppkit conformance cs
   --firmware <variant>    (2.0.1 / 2.1) how firmware updates behave: cancel (default) or no-cancel
                           a running one for a new request, and update (default), download or wait
                           while a transaction runs, e.g. no-cancel,wait (part 6 TC_L_10..16)
@@ -64,6 +65,8 @@ Options:
                           signing certificate must be issued by it
   --user-interface        (2.0.1 / 2.1) the station has a user interface: a master pass stops only the
                           transactions chosen with SelectStop ({"evseIds":[1]}); without it, all (C16)
+  --permanent-cable       (2.0.1 / 2.1) the cables are fixed to the station (ConnectorType cType2):
+                          the EV is plugged in and out at its end only. Default: sockets (sType2)
   --queue-dir <dir>       the charger's state directory: the offline queue's journal, the station's
                           configuration and state (station.json), and the open transactions with
                           their last meter reading. A charger killed mid-session ends the session
@@ -100,6 +103,7 @@ const options = {
   firmware: { type: "string" },
   "manufacturer-root": { type: "string" },
   "user-interface": { type: "boolean" },
+  "permanent-cable": { type: "boolean" },
 } as const;
 
 /** TLS and credentials options shared with `load`. */
@@ -150,6 +154,7 @@ async function run(argv: readonly string[]): Promise<number> {
     meterIntervalS,
     powerW,
     stateDir: directory,
+    permanentCable: args.values["permanent-cable"] === true,
     logger,
     onEvent: (e) => log(e.kind, { connectorId: e.connectorId, transactionId: e.transactionId, message: e.text }, e.text),
   });
@@ -174,6 +179,8 @@ async function run(argv: readonly string[]): Promise<number> {
         throw usageError("charge-point", "--manufacturer-root must be a PEM certificate valid now");
     }
   }
+  if (args.values["permanent-cable"] === true && !(charger instanceof SimulatedCharger2))
+    throw usageError("charge-point", "--permanent-cable needs --version 2.0.1 or 2.1");
   const controlPort = args.values.control === undefined ? undefined : intOption("charge-point", args, "control", 0, 0, 65_535);
   if (controlPort !== undefined && !(charger instanceof SimulatedCharger2))
     throw usageError("charge-point", "--control needs --version 2.0.1 or 2.1");

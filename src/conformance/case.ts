@@ -58,6 +58,11 @@ export const Feature = {
   AllowNewSessionsPendingFirmwareUpdate: "AllowNewSessionsPendingFirmwareUpdate",
   /** A station has a user interface to choose what a master pass stops (C16.FR.01): TC_C_47/48 need it, TC_C_49 needs it absent. */
   UserInterface: "UserInterface",
+  /**
+   * A station's cable is permanently attached at the station side (TC_E_27). Not claimed by default: a
+   * station has a socket and a detachable cable unless its config says otherwise.
+   */
+  PermanentCable: "PermanentCable",
 } as const;
 export type Feature = (typeof Feature)[keyof typeof Feature];
 

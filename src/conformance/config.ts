@@ -4,7 +4,7 @@
  * under test claims, and the runner's time limits. A JSON file where every field is optional and has
  * the documented default below; lines starting with // are comments (`--init` writes a commented example).
  */
-import { allFeatures, type Feature } from "./case.js";
+import { allFeatures, Feature } from "./case.js";
 import { ConformanceError } from "./errors.js";
 import { sampleCertificates } from "./sample-certificates.js";
 
@@ -164,7 +164,7 @@ export const defaultConfig: ConformanceConfig = {
   },
   dataTransfer: { vendorId: "org.ocppkit.conformance", messageId: "Unknown" },
   networkProfile: { configurationSlot: 1, ocppCsmsUrl: "wss://csms.example.com/ocpp", messageTimeout: 30, ocppInterface: "Wired0" },
-  features: allFeatures,
+  features: allFeatures.filter((feature) => feature !== Feature.PermanentCable),
   responseTimeoutS: 30,
   actionTimeoutS: 60,
   maxWaitS: 60,

@@ -32,7 +32,8 @@ export function physicalAction(charger: ControlledCharger, action: string, paylo
     return;
   }
   const evseId = typeof payload.evseId === "number" ? payload.evseId : 1;
-  if (action !== "PowerCycle" && !charger.connector(evseId)) throw new Error(`no EVSE ${evseId}`);
+  // evseId 0: the station's own idToken reader, before an EVSE is chosen (session.ts, part 6 TC_J_08).
+  if (action !== "PowerCycle" && evseId !== 0 && !charger.connector(evseId)) throw new Error(`no EVSE ${evseId}`);
   if (action === "PowerCycle") {
     charger.background("PowerCycle", async () => {
       for (let id = 1; charger.connector(id); id++) await charger.stopSession(id, "PowerLoss");

@@ -98,6 +98,11 @@ export interface SessionHost {
   idleStatus(evseId: number): string;
   log(text: string): void;
   newTransactionId(): string;
+  /**
+   * The EVSE's cable is permanently attached at the station side (part 6 TC_E_27's prerequisite; a
+   * Connector.ConnectorType "c…"): there is no plug-in at the station side, only at the EV.
+   */
+  permanentCable?(evseId: number): boolean;
 }
 
 interface Authorization {
@@ -109,8 +114,8 @@ interface Authorization {
 /** One EVSE's physical state and its transaction. */
 class EvseSession {
   bayOccupied = false;
-  /** The cable is in the station's socket. */
-  cable = false;
+  /** The cable is in the station's socket (always, for a permanently attached one). */
+  cable: boolean;
   /** The EV end of the cable is connected (and talks to the EVSE). */
   evSide = false;
   authorization: Authorization | undefined;
@@ -129,14 +134,26 @@ class EvseSession {
   evseSuspended = false;
   /** The meter when the transaction started, in Wh (MaxEnergyOnInvalidId). */
   startWh = 0;
+  /** The transaction started before its EVSE was known: its first event naming the EVSE carries the Transaction.Begin reading (TC_J_08). */
+  beginPending = false;
   timer: NodeJS.Timeout | undefined;
   /** Watches the energy an invalidated idToken may still take (MaxEnergyOnInvalidId). */
   energyCap: NodeJS.Timeout | undefined;
 
-  constructor(readonly id: number) {}
+  constructor(
+    readonly id: number,
+    readonly permanentCable = false,
+  ) {
+    this.cable = permanentCable;
+  }
 
   get evConnected(): boolean {
     return this.cable && this.evSide;
+  }
+
+  /** The connector is Occupied: a cable in its socket, or for a permanently attached cable, an EV at its end. */
+  get occupied(): boolean {
+    return this.permanentCable ? this.evSide : this.cable;
   }
 
   get energyTransfer(): boolean {
@@ -162,6 +179,15 @@ class EvseSession {
   }
 }
 
+/** An authorization at the station's own reader, waiting for the EV to choose the EVSE; the transaction it started, if any. */
+interface Waiting {
+  readonly authorization: Authorization;
+  transactionId?: string;
+  startedAt?: string;
+  seqNo: number;
+  timer?: NodeJS.Timeout;
+}
+
 export class Sessions {
   /** Set once physical actions drive the station (the control endpoint): remote starts then wait for the EV. */
   physical = false;
@@ -169,6 +195,7 @@ export class Sessions {
   readonly #sessions = new Map<number, EvseSession>();
   /** A master pass presented at a station with a user interface, waiting for its holder's choice (C16.FR.01). */
   #masterPass: { idToken: string; type: string } | undefined;
+  #waiting: Waiting | undefined;
 
   constructor(host: SessionHost) {
     this.#host = host;
@@ -177,7 +204,7 @@ export class Sessions {
   #session(evseId: number): EvseSession {
     let session = this.#sessions.get(evseId);
     if (!session) {
-      session = new EvseSession(evseId);
+      session = new EvseSession(evseId, this.#host.permanentCable?.(evseId) ?? false);
       this.#sessions.set(evseId, session);
     }
     return session;
@@ -197,7 +224,7 @@ export class Sessions {
   /** Whether the model holds a session on the EVSE (a stop then goes through it). */
   owns(evseId: number): boolean {
     const s = this.#sessions.get(evseId);
-    return s !== undefined && (s.cable || s.bayOccupied || s.authorization !== undefined);
+    return s !== undefined && (s.occupied || s.bayOccupied || s.authorization !== undefined);
   }
 
   /**
@@ -206,6 +233,11 @@ export class Sessions {
    */
   act(action: string, evseId: number, idToken?: { idToken?: string; type?: string }): Promise<void> {
     if (action === SessionAction.SelectStop) return this.selectStop([evseId]);
+    if (evseId === 0) {
+      if (action !== SessionAction.PresentIdToken || !idToken?.idToken)
+        throw new Error("the station's own reader (evseId 0) takes PresentIdToken with payload.idToken.idToken only");
+      return this.#presentAtStation(idToken.idToken, idToken.type ?? "ISO14443");
+    }
     const s = this.#session(evseId);
     const problem = this.#problem(s, action, idToken);
     if (problem) throw new Error(problem);
@@ -215,8 +247,8 @@ export class Sessions {
   #problem(s: EvseSession, action: string, idToken?: { idToken?: string }): string | undefined {
     if (!Object.values(SessionAction).includes(action as SessionAction))
       return `unknown action '${action}': ${Object.values(SessionAction).join(", ")} or PowerCycle`;
-    if (action === SessionAction.PlugIn && s.cable) return `EVSE ${s.id} already has the EV connected`;
-    if ((action === SessionAction.Unplug && !s.cable) || (action === SessionAction.EVSideDisconnect && !s.evConnected))
+    if (action === SessionAction.PlugIn && s.occupied) return `EVSE ${s.id} already has the EV connected`;
+    if ((action === SessionAction.Unplug && !s.occupied) || (action === SessionAction.EVSideDisconnect && !s.evConnected))
       return `EVSE ${s.id} has no EV connected`;
     if (action === SessionAction.EVSideReconnect && (!s.cable || s.evSide)) return `EVSE ${s.id} has no cable waiting for the EV`;
     if (action === SessionAction.PresentIdToken && !idToken?.idToken) return "PresentIdToken needs payload.idToken.idToken";
@@ -237,6 +269,7 @@ export class Sessions {
       case SessionAction.PlugIn: {
         clearTimeout(s.timer);
         await this.#host.sendStatus(evseId, "Occupied");
+        this.#adopt(s);
         await this.#change(s, { triggerReason: "CablePluggedIn" }, () => {
           s.cable = true;
           s.evSide = true;
@@ -249,7 +282,7 @@ export class Sessions {
         // Part 6 EVDisconnected: the connector's new state first, then the transaction's event.
         await this.#host.sendStatus(evseId, this.#host.idleStatus(evseId));
         await this.#change(s, { triggerReason: "EVCommunicationLost", stoppedReason }, () => {
-          s.cable = false;
+          s.cable = s.permanentCable;
           s.evSide = false;
           s.powerPathClosed = false;
           s.evReady = true;
@@ -269,11 +302,15 @@ export class Sessions {
           s.evReady = true;
           if (stop) s.authorization = undefined;
         });
+        // Part 6 TC_E_27 step 3: with the cable fixed to the station, the connector is free once the EV is gone.
+        const idle = this.#host.idleStatus(evseId);
+        if (s.permanentCable && this.#host.evse(evseId)?.status !== idle) await this.#host.sendStatus(evseId, idle);
         this.#connectionTimer(s);
         return;
       }
       case SessionAction.EVSideReconnect: {
         clearTimeout(s.timer);
+        if (s.permanentCable) await this.#host.sendStatus(evseId, "Occupied");
         await this.#change(s, { triggerReason: "CablePluggedIn" }, () => {
           s.evSide = true;
         });
@@ -341,6 +378,98 @@ export class Sessions {
     return (async () => {
       for (const id of evseIds) await this.#deauthorize(this.#session(id), cause, by);
     })();
+  }
+
+  /**
+   * An idToken at the station's own reader, no EVSE chosen (evseId 0; part 6 TC_J_08, E01.FR.17, E03.FR.11):
+   * the token of a session on an EVSE acts there (E07); else, authorized, it waits for the EV to say which
+   * EVSE, and with TxStartPoint Authorized the transaction starts now, its Started event naming no EVSE.
+   * The same token again stops it; EVConnectionTimeOut ends the wait (E03.FR.05).
+   */
+  async #presentAtStation(idToken: string, type: string): Promise<void> {
+    const at = [...this.#sessions.values()].find((s) => s.authorization?.idToken === idToken);
+    if (at) return this.#present(at, idToken, type);
+    if (this.#waiting) {
+      if (this.#waiting.authorization.idToken === idToken)
+        await this.#endWaiting({ triggerReason: "StopAuthorized", stoppedReason: "Local" });
+      return;
+    }
+    if (!(await this.#host.authorize(idToken))) {
+      this.#host.log(`idToken ${idToken} was not accepted`);
+      return;
+    }
+    const waiting: Waiting = { authorization: { idToken, type }, seqNo: 0 };
+    this.#waiting = waiting;
+    const seconds = Number(this.#host.value("TxCtrlr", "EVConnectionTimeOut"));
+    if (seconds > 0) {
+      waiting.timer = setTimeout(() => {
+        this.#endWaiting({ triggerReason: "EVConnectTimeout", stoppedReason: "Timeout" }).catch((error: unknown) =>
+          this.#host.log(`EVConnectionTimeOut at the station's reader: ${(error as Error).message}`),
+        );
+      }, seconds * 1000);
+      waiting.timer.unref();
+    }
+    if (!this.#startPoints().includes(TxPoint.Authorized)) return;
+    waiting.transactionId = this.#host.newTransactionId();
+    waiting.startedAt = new Date().toISOString();
+    this.#host.log(`transaction ${waiting.transactionId} started at the station's reader, no EVSE yet`);
+    await this.#host.transactionEvent({
+      eventType: "Started",
+      timestamp: waiting.startedAt,
+      triggerReason: "Authorized",
+      seqNo: waiting.seqNo++,
+      transactionInfo: { transactionId: waiting.transactionId, chargingState: "Idle" },
+      idToken: { idToken, type },
+    });
+  }
+
+  /** The plug-in at `s` decides the EVSE of the waiting authorization (and transaction), when `s` is free for it. */
+  #adopt(s: EvseSession): void {
+    const waiting = this.#waiting;
+    const evse = this.#host.evse(s.id);
+    if (!waiting || s.authorization || !evse || evse.transactionId !== undefined) return;
+    if (!this.#host.mayStart(s.id, waiting.authorization.idToken)) return;
+    this.#waiting = undefined;
+    clearTimeout(waiting.timer);
+    s.authorization = waiting.authorization;
+    s.stopReason = undefined;
+    // The Started event carried the idToken already; without a transaction the first one to come carries it.
+    s.idTokenPending = waiting.transactionId === undefined;
+    if (waiting.transactionId === undefined) return;
+    evse.transactionId = waiting.transactionId;
+    evse.seqNo = waiting.seqNo;
+    evse.startedAt = waiting.startedAt;
+    evse.meterAt = new Date().toISOString();
+    evse.idTag = waiting.authorization.idToken;
+    this.#host.started(s.id);
+    s.beginPending = true;
+  }
+
+  /** The waiting transaction ends before any EVSE was chosen (its own stop, the timeout, the CSMS). */
+  async #endWaiting(cause: Cause): Promise<void> {
+    const waiting = this.#waiting;
+    if (!waiting) return;
+    this.#waiting = undefined;
+    clearTimeout(waiting.timer);
+    if (waiting.transactionId === undefined) return;
+    this.#host.log(`transaction ${waiting.transactionId} ended before an EVSE was chosen (${cause.triggerReason})`);
+    await this.#host.transactionEvent({
+      eventType: "Ended",
+      timestamp: new Date().toISOString(),
+      triggerReason: cause.triggerReason,
+      seqNo: waiting.seqNo++,
+      transactionInfo: { transactionId: waiting.transactionId, chargingState: "Idle", stoppedReason: cause.stoppedReason },
+    });
+  }
+
+  /** The transaction started at the station's reader that still waits for its EVSE, if any. */
+  get waitingTransactionId(): string | undefined {
+    return this.#waiting?.transactionId;
+  }
+
+  /** RequestStopTransaction of the waiting transaction (F03). */
+  remoteStopWaiting(): Promise<void> {
+    return this.#endWaiting({ triggerReason: "RemoteStop", stoppedReason: "Remote" });
   }
 
   /**
@@ -532,7 +661,7 @@ export class Sessions {
     // An EVSE made Inoperative during the transaction is Unavailable once it ends, cable or not (G03.FR.04, G04.FR.04;
     // part 6 TC_G_11/14/17 step 4: reported after the step that ended the transaction).
     const idle = this.#host.ended(s.id);
-    if ((!s.cable || idle === "Unavailable") && evse.status !== idle) await this.#host.sendStatus(s.id, idle);
+    if ((!s.occupied || idle === "Unavailable") && evse.status !== idle) await this.#host.sendStatus(s.id, idle);
     this.#host.log(`transaction ${transactionId} ended on EVSE ${s.id} (${cause.triggerReason})`);
   }
 
@@ -554,6 +683,9 @@ export class Sessions {
     if (!evse || transactionId === undefined) return;
     const remote = s.remotePending && s.authorization?.remoteStartId !== undefined;
     const idToken = s.idTokenPending && s.authorization && !("idToken" in extra);
+    // J02, part 6 TC_J_08: a transaction started without an EVSE gets its start reading once the EVSE is known.
+    const begin = s.beginPending ? this.#host.meterValue(s.id, "Started") : {};
+    s.beginPending = false;
     const body: Body = {
       eventType,
       timestamp: new Date().toISOString(),
@@ -567,6 +699,7 @@ export class Sessions {
       },
       evse: { id: s.id, connectorId: 1 },
       ...(idToken && s.authorization ? { idToken: { idToken: s.authorization.idToken, type: s.authorization.type } } : {}),
+      ...begin,
       ...extra,
     };
     if (remote) s.remotePending = false;

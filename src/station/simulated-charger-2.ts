@@ -197,7 +197,15 @@ export class SimulatedCharger2 {
       idleStatus: (id) => this.station.operations.idleStatus(id),
       log: (text) => this.#event("info", text),
       newTransactionId: () => randomUUID(),
+      permanentCable: () => settings.permanentCable === true,
     });
+    // What the EVSEs' connectors are: a socket for a detachable cable, or a Type 2 cable fixed to the station.
+    for (const evse of this.connectors)
+      this.station.model.update(
+        { name: "Connector", evse: { id: evse.id, connectorId: 1 } },
+        "ConnectorType",
+        settings.permanentCable ? "cType2" : "sType2",
+      );
     if (settings.stateDir) {
       const file = new StationStateFile(settings.stateDir, version);
       file.onProblem = (message) => settings.logger.warn?.(message, { chargePointId: this.id });
@@ -846,11 +854,14 @@ export class SimulatedCharger2 {
       { callUniqueIdRequired: true },
     );
     const byTransaction = (id: string) => this.connectors.find((e) => e.transactionId === id);
+    // A transaction started at the station's reader may not have an EVSE yet (session.ts).
+    const waiting = (id: string) => this.sessions.waitingTransactionId === id;
     gated.route("RequestStopTransaction", (request: { transactionId: string }) => ({
-      status: byTransaction(request.transactionId) ? "Accepted" : "Rejected",
+      status: byTransaction(request.transactionId) || waiting(request.transactionId) ? "Accepted" : "Rejected",
     }));
     gated.routeAfter("RequestStopTransaction", (request: { transactionId: string }) => {
       const evse = byTransaction(request.transactionId);
+      if (!evse && waiting(request.transactionId)) this.background("RequestStopTransaction", () => this.sessions.remoteStopWaiting());
       if (!evse) return;
       if (this.sessions.owns(evse.id)) this.background("RequestStopTransaction", () => this.sessions.remoteStop(evse.id));
       else this.background("RequestStopTransaction", () => this.stopSession(evse.id, "Remote"));

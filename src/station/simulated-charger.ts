@@ -58,6 +58,11 @@ export interface ChargerSettings {
   readonly stateDir?: string;
   readonly logger: Logger;
   readonly responseTimeoutMs?: number;
+  /**
+   * 2.x: each EVSE's cable is permanently attached at the station side (Connector.ConnectorType cType2;
+   * default a socket, sType2, and a detachable cable): the EV is plugged in and out at its end only.
+   */
+  readonly permanentCable?: boolean;
   /** What the charger does, for the command's own output. */
   readonly onEvent?: (event: ChargerEvent) => void;
   /** Every CALL this charger made, with its round trip in ms and the error if it failed (for `load`). */

@@ -288,6 +288,13 @@ export class Station2 {
    */
   async authorizationInfo(idToken: string, type = "ISO14443"): Promise<IdTokenInfo> {
     if (!this.enabled("AuthCtrlr", "Enabled")) return { status: "Accepted" };
+    // AuthCtrlr.DisableRemoteAuthorization (part 6 TC_E_52, overruling C01.FR.02 / C01.FR.05): online too only the
+    // local list and cache decide; no AuthorizeRequest, and a token they do not know is refused. Offline they always do.
+    if ((this.#host.online ?? true) && this.enabled("AuthCtrlr", "DisableRemoteAuthorization")) {
+      const local = this.authorization.lookUp(idToken, this.authorizationSettings()) ?? { status: "Unknown" };
+      if (local.group !== undefined) this.#groups.set(idToken, local.group);
+      return local;
+    }
     const info = await this.authorization.check(idToken, this.authorizationSettings(), {
       online: this.#host.online ?? true,
       askCsms: async () => {

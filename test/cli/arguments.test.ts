@@ -69,6 +69,10 @@ test("charge-point option mistakes are one line and exit code 2", async () => {
       "ocppkit charge-point: --user-interface needs --version 2.0.1 or 2.1 (see 'ocppkit charge-point --help')",
     ],
     [
+      ["charge-point", "ws://127.0.0.1:9", "--permanent-cable"],
+      "ocppkit charge-point: --permanent-cable needs --version 2.0.1 or 2.1 (see 'ocppkit charge-point --help')",
+    ],
+    [
       ["serve", "--tls", "only-one.pem"],
       "ocppkit serve: --tls must be cert.pem,key.pem or cert.pem,key.pem,ca.pem, got 'only-one.pem' (see 'ocppkit serve --help')",
     ],

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { ConformanceConfig } from "../../src/conformance/index.js";
+import { allFeatures, type ConformanceConfig, Feature } from "../../src/conformance/index.js";
 import type { SimulatedCharger2 } from "../../src/station/simulated-charger-2.js";
 import type { ChargePoint } from "../../src/v201/index.js";
 import { csCasesOf, csConfig, type FaultCase, onSend, runAgainstSimulator } from "./cs-harness.js";
@@ -8,7 +8,9 @@ import { csCasesOf, csConfig, type FaultCase, onSend, runAgainstSimulator } from
 type Body = Record<string, unknown>;
 const cases = csCasesOf("E");
 /** The cases that take the station offline run against it as `ocppkit charge-point` runs it: reconnecting, with the offline queue. */
-const offline = new Set(["TC_E_16_CS", "TC_E_29_CS", "TC_E_31_CS", "TC_E_33_CS", "TC_E_40_CS", "TC_E_43_CS", "TC_E_44_CS"]);
+const offline = new Set(["TC_E_16_CS", "TC_E_29_CS", "TC_E_31_CS", "TC_E_33_CS", "TC_E_40_CS", "TC_E_43_CS", "TC_E_44_CS", "TC_E_45_CS"]);
+/** The simulator claims a permanently attached cable (and has one) only where a case needs it: TC_E_17, 24, 25 unplug at the station side. */
+const fixedCable = { features: allFeatures };
 const config = (over: Partial<ConformanceConfig> = {}) =>
   csConfig({ evConnectionTimeoutS: 2, retryBackOffWaitMinimumS: 2, sampledIntervalS: 1, ...over });
 
@@ -149,6 +151,22 @@ const faults: Record<string, FaultCase> = {
   TC_E_33_CS: { fault: queued((b) => delete b.offline), step: "5" },
   TC_E_43_CS: { fault: queued((b) => delete b.offline), step: "2" },
   TC_E_44_CS: { fault: queued((b) => delete b.offline), step: "3" },
+  // A station that does not know groups: the other idToken of the group stops nothing, only the unplugging ends the transaction.
+  TC_E_45_CS: {
+    fault: (c) => {
+      c.station.groupOf = () => undefined;
+    },
+    step: "3",
+  },
+  // A station that asks the CSMS all the same.
+  TC_E_52_CS: {
+    fault: (c) => {
+      const enabled = c.station.enabled.bind(c.station);
+      c.station.enabled = (component, variable) => variable !== "DisableRemoteAuthorization" && enabled(component, variable);
+    },
+    step: "1",
+  },
+  TC_E_27_CS: { fault: tx(reason("EVConnectTimeout"), (b) => withInfo(b, { stoppedReason: "Local" })), step: "5", config: fixedCable },
   TC_E_28_CS: { fault: transactionStatus({ ongoingIndicator: true, messagesInQueue: false }), step: "2" },
   TC_E_30_CS: { fault: transactionStatus({ ongoingIndicator: false, messagesInQueue: false }), step: "2" },
   TC_E_32_CS: { fault: transactionStatus({ ongoingIndicator: true, messagesInQueue: false }), step: "2" },
@@ -158,7 +176,7 @@ const faults: Record<string, FaultCase> = {
 describe("conformance cs, block E (Transactions)", () => {
   it("every TC_E_*_CS case in scope passes against the simulated charger, its EV driven through the control endpoint", async () => {
     const results = await runAgainstSimulator(
-      cases.filter((kase) => !offline.has(kase.id)),
+      cases.filter((kase) => !offline.has(kase.id) && kase.id !== "TC_E_27_CS"),
       config(),
     );
     assert.deepEqual(
@@ -178,6 +196,15 @@ describe("conformance cs, block E (Transactions)", () => {
       results.filter((r) => r.outcome !== "pass").map((r) => `${r.id} ${r.step} ${r.reason}`),
       [],
     );
+  });
+
+  it("TC_E_27_CS passes against the simulated charger with a permanently attached cable, and is not applicable without the claim", async () => {
+    const kase = cases.filter((k) => k.id === "TC_E_27_CS");
+    const [fixed] = await runAgainstSimulator(kase, config(fixedCable));
+    assert.equal(fixed?.outcome, "pass", `${fixed?.step} ${fixed?.reason}`);
+    const [detachable] = await runAgainstSimulator(kase, config());
+    assert.equal(detachable?.outcome, "not applicable");
+    assert.match(detachable?.reason ?? "", new RegExp(Feature.PermanentCable));
   });
 
   for (const kase of cases) {

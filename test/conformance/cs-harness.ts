@@ -73,7 +73,15 @@ export async function runAgainstSimulator(
 ): Promise<CaseResult[]> {
   // MessageTimeout 5 s: TC_E_41/42 wait for it on every unanswered TransactionEvent.
   const charger = new SimulatedCharger2(
-    { id: config.stationId, connectors: config.evses, meterIntervalS: 0, logger: {}, responseTimeoutMs: 5000 },
+    {
+      id: config.stationId,
+      connectors: config.evses,
+      meterIntervalS: 0,
+      logger: {},
+      responseTimeoutMs: 5000,
+      // A station that claims a permanently attached cable has one (TC_E_27).
+      permanentCable: config.features.includes("PermanentCable"),
+    },
     "2.0.1",
   );
   options.station?.(charger);

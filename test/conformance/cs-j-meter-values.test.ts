@@ -53,6 +53,11 @@ const faults: Record<string, FaultCase> = {
     step: "4",
   },
   TC_J_07_CS: { fault: meterValues("TransactionEvent", withContext("Sample.Periodic"), (b) => b.eventType === "Started"), step: "post" },
+  // The start reading, once the EVSE is known, labelled as a periodic sample.
+  TC_J_08_CS: {
+    fault: meterValues("TransactionEvent", withContext("Sample.Periodic"), (b) => b.triggerReason === "CablePluggedIn"),
+    step: "post",
+  },
   TC_J_04_CS: { fault: unsigned, step: "post" },
   // A publicKey that is no key.
   TC_J_11_CS: {

@@ -88,18 +88,25 @@ describe("the 2.x session model (E01-E10)", () => {
     assert.equal(events[1]?.idToken, undefined);
   });
 
-  it("EV side disconnect with StopTxOnEVSideDisconnect false and TxStopPoint Authorized suspends; the EV coming back resumes", async () => {
-    const { sessions, sent } = station({ TxStartPoint: "PowerPathClosed", TxStopPoint: "Authorized", StopTxOnEVSideDisconnect: "false" });
-    await sessions.act("PresentIdToken", 1, token);
-    await sessions.act("PlugIn", 1);
-    await sessions.act("EVSideDisconnect", 1);
-    await sessions.act("EVSideReconnect", 1);
-    assert.deepEqual(sent.slice(3), [
-      "Updated EVCommunicationLost Idle",
-      "Updated CablePluggedIn EVConnected",
-      "Updated ChargingStateChanged Charging",
-    ]);
-  });
+  // With a cable fixed to the station (TC_E_27) the connector is free while the EV is away, and occupied again when it is back.
+  for (const permanentCable of [false, true]) {
+    it(`EV side disconnect with StopTxOnEVSideDisconnect false and TxStopPoint Authorized suspends; the EV coming back resumes (${permanentCable ? "fixed" : "detachable"} cable)`, async () => {
+      const { sessions, sent } = station(
+        { TxStartPoint: "PowerPathClosed", TxStopPoint: "Authorized", StopTxOnEVSideDisconnect: "false" },
+        { permanentCable: () => permanentCable },
+      );
+      await sessions.act("PresentIdToken", 1, token);
+      await sessions.act("PlugIn", 1);
+      await sessions.act("EVSideDisconnect", 1);
+      await sessions.act("EVSideReconnect", 1);
+      assert.deepEqual(sent.slice(3), [
+        "Updated EVCommunicationLost Idle",
+        ...(permanentCable ? ["Status Available", "Status Occupied"] : []),
+        "Updated CablePluggedIn EVConnected",
+        "Updated ChargingStateChanged Charging",
+      ]);
+    });
+  }
 
   it("a token the host lets stop another's session ends it with the host's stoppedReason and the presented idToken (C09, C16)", async () => {
     const master = { idToken: "M", type: "ISO14443" };
@@ -171,6 +178,48 @@ describe("the 2.x session model (E01-E10)", () => {
     for (let i = 0; i < 50 && lastState() !== "SuspendedEVSE"; i++) await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(lastState(), "SuspendedEVSE");
     await sessions.remoteStop(1);
+  });
+
+  it("an idToken at the station's own reader starts a transaction without an EVSE; the plug-in names it, with the start reading", async () => {
+    const { sessions, sent, events, evse } = station(
+      { TxStartPoint: "Authorized", TxStopPoint: "EVConnected,Authorized" },
+      { meterValue: (_id, event) => ({ meterValue: [{ context: event }] }) },
+    );
+    await sessions.act("PresentIdToken", 0, token);
+    assert.equal(sessions.waitingTransactionId, "tx-1");
+    await sessions.act("PlugIn", 1);
+    assert.deepEqual(sent, [
+      "Started Authorized Idle",
+      "Status Occupied",
+      "Updated CablePluggedIn EVConnected",
+      "Updated ChargingStateChanged Charging",
+    ]);
+    assert.equal(events[0]?.evse, undefined);
+    assert.deepEqual(events[0]?.idToken, token);
+    assert.deepEqual(events[1]?.evse, { id: 1, connectorId: 1 });
+    assert.deepEqual(events[1]?.meterValue, [{ context: "Started" }]);
+    assert.equal(events[2]?.meterValue, undefined);
+    assert.deepEqual(
+      events.map((e) => e.seqNo),
+      [0, 1, 2],
+    );
+    assert.equal(evse.transactionId, "tx-1");
+    assert.equal(sessions.waitingTransactionId, undefined);
+  });
+
+  it("a transaction waiting at the station's reader ends with the same idToken again, or when the CSMS stops it", async () => {
+    const { sessions, sent } = station({ TxStartPoint: "Authorized", TxStopPoint: "Authorized" });
+    await sessions.act("PresentIdToken", 0, token);
+    await sessions.act("PresentIdToken", 0, token);
+    await sessions.act("PresentIdToken", 0, token);
+    await sessions.remoteStopWaiting();
+    assert.deepEqual(sent, [
+      "Started Authorized Idle",
+      "Ended StopAuthorized Idle Local",
+      "Started Authorized Idle",
+      "Ended RemoteStop Idle Remote",
+    ]);
+    assert.throws(() => sessions.act("PlugIn", 0), /station's own reader/);
   });
 
   it("an action that makes no sense now is refused at once with a reason", () => {

@@ -36,7 +36,7 @@ export const PhysicalAction = {
   PowerCycle: "PowerCycle",
   /** Connect the EV to the EVSE (payload evseId, connectorId). */
   PlugIn: "PlugIn",
-  /** Present an idToken at the station (payload evseId, idToken). */
+  /** Present an idToken at the station (payload evseId, idToken; evseId 0: its own reader, no EVSE chosen yet). */
   PresentIdToken: "PresentIdToken",
   /** Disconnect the EV (payload evseId, connectorId). */
   Unplug: "Unplug",

@@ -3,9 +3,11 @@
  * the TxCtrlr points its "Configuration State" names (and puts them back after), then runs the session
  * states of session-states.ts.
  */
-import type { CsCase } from "../case.js";
+import { type CsCase, Feature } from "../case.js";
+import { expectNoAuthorize, expectNoTransactionChange, presentIdToken, withSettings } from "./charging.js";
 import type { CsTest } from "./cs-test.js";
 import { PhysicalAction } from "./cs-test.js";
+import { noLocalTokens } from "./local-list.js";
 import { type Setting, type TxSession, withSession } from "./session-states.js";
 import { csCase, expectConnectorState, field } from "./states.js";
 
@@ -19,14 +21,23 @@ const evSide = (stopTx: boolean, unlock: boolean): Setting[] => [
   ["OCPPCommCtrlr", "UnlockOnEVSideDisconnect", String(unlock)],
 ];
 
-function txCase(
+type Run = (s: TxSession, t: CsTest) => Promise<void>;
+/**
+ * One case of the table below: id, part 6 name, use cases, the settings of its "Configuration State"
+ * (none: `[]`), its scenario on the session, and the features it needs beyond block E.
+ */
+type TxRow = readonly [
   id: string,
   name: string,
   useCases: string[],
-  settings: (t: CsTest) => readonly Setting[],
-  run: (s: TxSession, t: CsTest) => Promise<void>,
-): CsCase {
-  return csCase({ id, name, useCases, run: (t) => withSession(t, settings(t), (s) => run(s, t)) });
+  settings: Setting[] | ((t: CsTest) => Setting[]),
+  run: Run,
+  features?: Feature[],
+];
+
+function txCase([id, name, useCases, settings, run, features]: TxRow): CsCase {
+  const settingsOf = typeof settings === "function" ? settings : () => settings;
+  return csCase({ id, name, useCases, ...(features ? { features } : {}), run: (t) => withSession(t, settingsOf(t), (s) => run(s, t)) });
 }
 
 /** A TransactionEvent field check: `path` of `body` must be `expected`. */
@@ -54,28 +65,96 @@ async function unplugStationSide(s: TxSession, t: CsTest, presentToken: boolean)
   await expectConnectorState(t, 3, "Available", s.evseId, t.connectorId, since);
 }
 
-/** GetTransactionStatus (E14) for `transactionId`; the answer's two fields checked. */
-async function transactionStatus(
-  t: CsTest,
-  transactionId: string | undefined,
+/**
+ * GetTransactionStatus (E14) after `reach` (TC_E_28 / 30 / 32 / 34): for the session's transaction, an
+ * unknown one (`unknown`), or none (`without`); the answer's two fields checked.
+ */
+function transactionStatus(
+  reach: (s: TxSession) => Promise<void>,
+  of: "session" | "unknown" | "without",
   ongoing: boolean | undefined,
-  inQueue: boolean,
-): Promise<void> {
-  const response = await t.send(1, "GetTransactionStatus", transactionId === undefined ? {} : { transactionId });
-  t.expect(2, "GetTransactionStatusResponse ongoingIndicator", response.ongoingIndicator, ongoing);
-  t.expect(2, "GetTransactionStatusResponse messagesInQueue", response.messagesInQueue, inQueue);
+): Run {
+  return async (s, t) => {
+    await reach(s);
+    const transactionId = of === "session" ? s.transactionId : of === "unknown" ? `unknown-${Date.now()}` : undefined;
+    const response = await t.send(1, "GetTransactionStatus", transactionId === undefined ? {} : { transactionId });
+    t.expect(2, "GetTransactionStatusResponse ongoingIndicator", response.ongoingIndicator, ongoing);
+    t.expect(2, "GetTransactionStatusResponse messagesInQueue", response.messagesInQueue, false);
+  };
 }
 
-/** Step 1 of TC_E_05 / TC_E_39 / TC_F_04: the authorization times out before the EV is connected. */
-export async function connectionTimeout(s: TxSession, t: CsTest): Promise<void> {
+const nothing = async () => {};
+
+/** TC_E_01 / 10 / 12 / 13: after `reach`, the transaction has started at the TxStartPoint the case set (step `step`). */
+function startedAfter(step: number | string, reach: (s: TxSession) => Promise<void>): Run {
+  return async (s, t) => {
+    await reach(s);
+    t.expectThat(step, "the transaction started", s.started, "a TransactionEventRequest Started", "none");
+  };
+}
+
+/**
+ * TC_E_02 / 09 / 11: "Connect the EV and EVSE" (the connector Occupied, step 1), then step 3's Started
+ * event with its connector; the event, for the case's own checks.
+ */
+async function startedAtPlugIn(s: TxSession, t: CsTest, describe: string): Promise<Body> {
+  const since = t.mark();
+  await s.act(PhysicalAction.PlugIn, "Connect the EV and EVSE");
+  s.evConnected = true;
+  await expectConnectorState(t, 1, "Occupied", s.evseId, t.connectorId, since);
+  const body = await s.event(3, describe);
+  expectTx(t, 3, body, "eventType", "Started");
+  t.expectThat(3, "TransactionEventRequest evse.connectorId", field(body, "evse.connectorId") !== undefined, "provided", body.evse);
+  return body;
+}
+
+/** TC_E_07 / 08: energy flowing, then the driver's local stop. */
+const localStop: Run = async (s) => {
+  await s.energyTransferStarted();
+  await s.stopAuthorizedLocal();
+};
+
+/** TC_E_21 / 35: energy flowing, then RequestStopTransaction ends the transaction (step 3). */
+const remoteStop: Run = async (s, t) => {
+  await s.energyTransferStarted();
+  const body = await s.stopAuthorizedRemote();
+  expectTx(t, 3, body, "transactionInfo.stoppedReason", "Remote");
+  expectTx(t, 3, body, "eventType", "Ended");
+};
+
+/** TC_E_20 / 37 / 54: the EV suspends, then disconnects at its side; the transaction ends with one of `reasons`. */
+const suspendedThenEVSideEnded =
+  (reasons?: readonly string[]): Run =>
+  async (s, t) => {
+    await s.energyTransferSuspended();
+    await evSideEnded(s, t, reasons);
+  };
+
+/**
+ * TC_E_24 / 25 (E09): the EV side disconnected deauthorizes; the cable is then unplugged at the station,
+ * unlocked first by the idToken that started the transaction when it stays locked (E09.FR.03).
+ */
+const deauthorizedAtEVSide =
+  (unlock: boolean): Run =>
+  async (s, t) => {
+    await s.energyTransferSuspended();
+    await s.act(PhysicalAction.EVSideDisconnect, "Disconnect the EV and EVSE on EV side (EVSE loses connection with EV)");
+    const body = await s.event(1, "the EV side disconnected");
+    s.trigger(1, body, ["EVCommunicationLost"]);
+    s.chargingState(1, body, ["Idle"]);
+    await unplugStationSide(s, t, !unlock);
+  };
+
+/** Step 1 of TC_E_05 / TC_E_39 / TC_F_04 (step 5 of TC_E_27): the authorization times out without a connected EV. */
+export async function connectionTimeout(s: TxSession, t: CsTest, step = 1): Promise<void> {
   if (!s.started) return;
-  const body = await s.event(1, "EVConnectionTimeOut running out");
-  s.trigger(1, body, ["EVConnectTimeout"]);
+  const body = await s.event(step, "EVConnectionTimeOut running out");
+  s.trigger(step, body, ["EVConnectTimeout"]);
   s.authorized = false;
   if (s.stopPoints.includes("Authorized")) {
-    expectTx(t, 1, body, "eventType", "Ended");
-    expectTx(t, 1, body, "transactionInfo.stoppedReason", "Timeout");
-  } else expectTx(t, 1, body, "eventType", "Updated");
+    expectTx(t, step, body, "eventType", "Ended");
+    expectTx(t, step, body, "transactionInfo.stoppedReason", "Timeout");
+  } else expectTx(t, step, body, "eventType", "Updated");
 }
 
 /** The transaction's state after a whole session to the end (TC_E_06, TC_E_32). */
@@ -139,442 +218,390 @@ async function retries(s: TxSession, t: CsTest, callError: boolean, answeredAt: 
   }
 }
 
-export const transactionCsCases: CsCase[] = [
-  txCase(
-    "TC_E_01_CS",
-    "Start transaction options - PowerPathClosed",
-    ["E01"],
-    () => [start("PowerPathClosed")],
-    async (s, t) => {
-      await s.authorizedLocal();
-      await s.evConnectedPreSession();
-      t.expectThat("1", "the transaction started", s.started, "a TransactionEventRequest Started", "none");
-    },
-  ),
-  txCase(
-    "TC_E_02_CS",
-    "Start transaction options - EnergyTransfer",
-    ["E01"],
-    () => [start("EnergyTransfer")],
-    async (s, t) => {
-      await s.authorizedLocal();
-      const since = t.mark();
-      await s.act(PhysicalAction.PlugIn, "Connect the EV and EVSE");
-      s.evConnected = true;
-      await expectConnectorState(t, 1, "Occupied", s.evseId, t.connectorId, since);
-      const body = await s.event(3, "energy flowing");
-      expectTx(t, 3, body, "eventType", "Started");
-      s.trigger(3, body, ["ChargingStateChanged", "Authorized"]);
-      s.idToken(3, body);
-      t.expectThat(3, "TransactionEventRequest evse.connectorId", field(body, "evse.connectorId") !== undefined, "provided", body.evse);
-      s.chargingState(3, body, ["Charging"]);
-    },
-  ),
-  txCase(
-    "TC_E_09_CS",
-    "Start transaction options - EVConnected",
-    ["E01"],
-    () => [start("EVConnected")],
-    async (s, t) => {
-      const since = t.mark();
-      await s.act(PhysicalAction.PlugIn, "Connect the EV and EVSE");
-      s.evConnected = true;
-      await expectConnectorState(t, 1, "Occupied", s.evseId, t.connectorId, since);
-      const body = await s.event(3, "the EV connected");
-      expectTx(t, 3, body, "eventType", "Started");
-      s.trigger(3, body, ["CablePluggedIn", "ChargingStateChanged"]);
-      t.expectThat(3, "TransactionEventRequest evse.connectorId", field(body, "evse.connectorId") !== undefined, "provided", body.evse);
-      s.chargingState(3, body, ["EVConnected"]);
-    },
-  ),
-  txCase(
-    "TC_E_10_CS",
-    "Start transaction options - Authorized - Local",
-    ["E01", "C01"],
-    () => [start("Authorized")],
-    async (s, t) => {
-      await s.authorizedLocal();
-      t.expectThat(3, "the transaction started", s.started, "a TransactionEventRequest Started", "none");
-    },
-  ),
-  txCase(
-    "TC_E_13_CS",
-    "Start transaction options - Authorized - Remote",
-    ["E01", "F02"],
-    () => [start("Authorized")],
-    async (s, t) => {
-      await s.authorizedRemote();
-      t.expectThat(5, "the transaction started", s.started, "a TransactionEventRequest Started", "none");
-    },
-  ),
-  txCase(
-    "TC_E_11_CS",
-    "Start transaction options - DataSigned",
-    ["E01"],
-    () => [start("DataSigned"), ["SampledDataCtrlr", "SignReadings", "true"]],
-    async (s, t) => {
-      await s.authorizedLocal();
-      const since = t.mark();
-      await s.act(PhysicalAction.PlugIn, "Connect the EV and EVSE");
-      s.evConnected = true;
-      await expectConnectorState(t, 1, "Occupied", s.evseId, t.connectorId, since);
-      let body = await s.event(3, "the signed start reading");
-      expectTx(t, 3, body, "eventType", "Started");
-      if (body.triggerReason !== "RemoteStart") s.trigger(3, body, ["SignedDataReceived"]);
-      s.idToken(3, body);
-      t.expectThat(3, "TransactionEventRequest evse.connectorId", field(body, "evse.connectorId") !== undefined, "provided", body.evse);
-      const sampled = (field(body, "meterValue.0.sampledValue") as Body[] | undefined) ?? [];
-      t.expectThat(3, "TransactionEventRequest meterValue", sampled.length > 0, "provided", body.meterValue);
-      for (const value of sampled) {
-        t.expect(3, "TransactionEventRequest meterValue sampledValue.context", value.context, "Transaction.Begin");
-        for (const part of ["encodingMethod", "publicKey", "signedMeterData", "signingMethod"])
-          t.expectThat(
-            3,
-            `TransactionEventRequest sampledValue.signedMeterValue.${part}`,
-            field(value, `signedMeterValue.${part}`) !== undefined,
-            "present",
-            value.signedMeterValue,
-          );
-      }
-      body = await s.event(5, "energy flowing");
-      expectTx(t, 5, body, "eventType", "Updated");
-      s.trigger(5, body, ["ChargingStateChanged"]);
-      s.chargingState(5, body, ["Charging"]);
-    },
-  ),
-  txCase(
-    "TC_E_12_CS",
-    "Start transaction options - ParkingBayOccupied",
-    ["E01"],
-    () => [start("ParkingBayOccupancy")],
-    async (s, t) => {
-      await s.parkingBayOccupied();
-      t.expectThat(1, "the transaction started", s.started, "a TransactionEventRequest Started", "none");
-    },
-  ),
-  txCase(
-    "TC_E_17_CS",
-    "Stop transaction options - Deauthorized - EV side disconnect",
-    ["E06"],
-    () => [stop("Authorized"), ...evSide(true, false)],
-    async (s, t) => {
-      await s.energyTransferSuspended();
-      await evSideEnded(s, t);
-      await unplugStationSide(s, t, true);
-    },
-  ),
-  // Not part 6: TxStartPoint Authorized too, so that the timeout ends a transaction the case can see.
-  txCase(
-    "TC_E_39_CS",
-    "Stop transaction options - Deauthorized - timeout",
-    ["E06"],
-    (t) => [start("Authorized"), stop("Authorized"), timeout(t)],
-    async (s, t) => {
-      await s.authorizedLocal();
-      await connectionTimeout(s, t);
-    },
-  ),
-  txCase(
-    "TC_E_03_CS",
-    "Local start transaction - Cable plugin first - Success",
-    ["E02", "C01"],
-    () => [],
-    async (s) => {
-      await s.evConnectedPreSession();
-      await s.authorizedLocal();
-      await s.energyTransferStarted();
-    },
-  ),
-  txCase(
-    "TC_E_04_CS",
-    "Local start transaction - Authorization first - Success",
-    ["E03", "C01"],
-    () => [],
-    async (s) => {
-      await s.authorizedLocal();
-      await s.energyTransferStarted();
-    },
-  ),
-  // Not part 6: TxStartPoint Authorized, so that the timeout ends a transaction the case can see (step 1).
-  txCase(
-    "TC_E_05_CS",
-    "Local start transaction - Authorization first - Cable plugin timeout",
-    ["E03", "C01"],
-    (t) => [start("Authorized"), timeout(t)],
-    async (s, t) => {
-      await s.authorizedLocal();
-      await connectionTimeout(s, t);
-      s.started = false;
-      s.ended = false;
-      s.transactionId = undefined;
-      await t.state("3", () => s.authorizedLocal());
-      await t.state("4", () => s.energyTransferStarted());
-    },
-  ),
-  txCase(
-    "TC_E_38_CS",
-    "Local start transaction - EV not ready",
-    ["E03"],
-    () => [],
-    async (s) => {
-      await s.authorizedLocal();
-      await s.act(PhysicalAction.EVSuspend, "Set the EV to a state in which it is NOT ready for energy transfer");
-      await s.evConnectedPreSession();
-      const body = await s.event(2, "the EV not ready");
-      s.trigger(2, body, ["ChargingStateChanged"]);
-      s.chargingState(2, body, ["SuspendedEV"]);
-    },
-  ),
-  txCase(
-    "TC_E_06_CS",
-    "Local Stop Transaction - Accepted",
-    ["E07", "C01"],
-    () => [],
-    (s) => wholeSession(s, true),
-  ),
-  txCase(
-    "TC_E_07_CS",
-    "Stop transaction options - PowerPathClosed - Local stop",
-    ["E06"],
-    () => [stop("PowerPathClosed")],
-    async (s) => {
-      await s.energyTransferStarted();
-      await s.stopAuthorizedLocal();
-    },
-  ),
-  txCase(
-    "TC_E_35_CS",
-    "Stop transaction options - PowerPathClosed - Remote stop",
-    ["E06"],
-    () => [stop("PowerPathClosed")],
-    async (s, t) => {
-      await s.energyTransferStarted();
-      const body = await s.stopAuthorizedRemote();
-      expectTx(t, 3, body, "transactionInfo.stoppedReason", "Remote");
-      expectTx(t, 3, body, "eventType", "Ended");
-    },
-  ),
-  txCase(
-    "TC_E_37_CS",
-    "Stop transaction options - PowerPathClosed - EV side disconnect",
-    ["E06"],
-    () => [stop("PowerPathClosed"), ["TxCtrlr", "StopTxOnEVSideDisconnect", "false"]],
-    async (s, t) => {
-      await s.energyTransferSuspended();
-      await evSideEnded(s, t);
-    },
-  ),
-  txCase(
-    "TC_E_08_CS",
-    "Stop transaction options - EnergyTransfer stopped - StopAuthorized",
-    ["E06"],
-    () => [stop("EnergyTransfer")],
-    async (s) => {
-      await s.energyTransferStarted();
-      await s.stopAuthorizedLocal();
-    },
-  ),
-  txCase(
-    "TC_E_22_CS",
-    "Stop transaction options - EnergyTransfer stopped - SuspendedEV",
-    ["E06"],
-    () => [stop("EnergyTransfer")],
-    async (s) => {
-      await s.energyTransferStarted();
-      await s.t.state("1", () => s.energyTransferSuspended());
-    },
-  ),
-  txCase(
-    "TC_E_14_CS",
-    "Stop transaction options - EVDisconnected - Charging Station side",
-    ["E06"],
-    () => [stop("EVConnected")],
-    async (s, t) => {
-      await s.energyTransferStarted();
-      await s.stopAuthorizedLocal();
-      await s.evConnectedPostSession();
-      const since = t.mark();
-      await s.act(PhysicalAction.Unplug, "Disconnect the EV and EVSE");
-      s.evConnected = false;
-      await expectConnectorState(t, 1, "Available", s.evseId, t.connectorId, since);
-      const body = await s.event(3, "the EV disconnected");
-      s.trigger(3, body, ["EVCommunicationLost"]);
-      s.chargingState(3, body, ["Idle"]);
-      t.expectOneOf(3, "TransactionEventRequest transactionInfo.stoppedReason", field(body, "transactionInfo.stoppedReason"), [
-        "Local",
-        "EVDisconnected",
-      ]);
-      expectTx(t, 3, body, "eventType", "Ended");
-    },
-  ),
-  ...(
+export const transactionCsCases: CsCase[] = (
+  [
     [
-      ["TC_E_20_CS", "Stop transaction options - EVDisconnected - EV side (able to charge IEC 61851-1 EV)", ["EVDisconnected"]],
-      [
-        "TC_E_54_CS",
-        "Stop transaction options - EVDisconnected - EV side (not able to charge IEC 61851-1 EV)",
-        ["StoppedByEV", "EVDisconnected"],
-      ],
-    ] as const
-  ).map(([id, name, reasons]) =>
-    txCase(
-      id,
-      name,
-      ["E06", "E10"],
-      () => [stop("EVConnected"), ["TxCtrlr", "StopTxOnEVSideDisconnect", "false"]],
+      "TC_E_01_CS",
+      "Start transaction options - PowerPathClosed",
+      ["E01"],
+      [start("PowerPathClosed")],
+      startedAfter(1, async (s) => {
+        await s.authorizedLocal();
+        await s.evConnectedPreSession();
+      }),
+    ],
+    [
+      "TC_E_02_CS",
+      "Start transaction options - EnergyTransfer",
+      ["E01"],
+      [start("EnergyTransfer")],
+      async (s, t) => {
+        await s.authorizedLocal();
+        const body = await startedAtPlugIn(s, t, "energy flowing");
+        s.trigger(3, body, ["ChargingStateChanged", "Authorized"]);
+        s.idToken(3, body);
+        s.chargingState(3, body, ["Charging"]);
+      },
+    ],
+    [
+      "TC_E_09_CS",
+      "Start transaction options - EVConnected",
+      ["E01"],
+      [start("EVConnected")],
+      async (s, t) => {
+        const body = await startedAtPlugIn(s, t, "the EV connected");
+        s.trigger(3, body, ["CablePluggedIn", "ChargingStateChanged"]);
+        s.chargingState(3, body, ["EVConnected"]);
+      },
+    ],
+    [
+      "TC_E_10_CS",
+      "Start transaction options - Authorized - Local",
+      ["E01", "C01"],
+      [start("Authorized")],
+      startedAfter(3, (s) => s.authorizedLocal()),
+    ],
+    [
+      "TC_E_13_CS",
+      "Start transaction options - Authorized - Remote",
+      ["E01", "F02"],
+      [start("Authorized")],
+      startedAfter(5, (s) => s.authorizedRemote()),
+    ],
+    [
+      "TC_E_11_CS",
+      "Start transaction options - DataSigned",
+      ["E01"],
+      [start("DataSigned"), ["SampledDataCtrlr", "SignReadings", "true"]],
+      async (s, t) => {
+        await s.authorizedLocal();
+        let body = await startedAtPlugIn(s, t, "the signed start reading");
+        if (body.triggerReason !== "RemoteStart") s.trigger(3, body, ["SignedDataReceived"]);
+        s.idToken(3, body);
+        const sampled = (field(body, "meterValue.0.sampledValue") as Body[] | undefined) ?? [];
+        t.expectThat(3, "TransactionEventRequest meterValue", sampled.length > 0, "provided", body.meterValue);
+        for (const value of sampled) {
+          t.expect(3, "TransactionEventRequest meterValue sampledValue.context", value.context, "Transaction.Begin");
+          for (const part of ["encodingMethod", "publicKey", "signedMeterData", "signingMethod"])
+            t.expectThat(
+              3,
+              `TransactionEventRequest sampledValue.signedMeterValue.${part}`,
+              field(value, `signedMeterValue.${part}`) !== undefined,
+              "present",
+              value.signedMeterValue,
+            );
+        }
+        body = await s.event(5, "energy flowing");
+        expectTx(t, 5, body, "eventType", "Updated");
+        s.trigger(5, body, ["ChargingStateChanged"]);
+        s.chargingState(5, body, ["Charging"]);
+      },
+    ],
+    [
+      "TC_E_12_CS",
+      "Start transaction options - ParkingBayOccupied",
+      ["E01"],
+      [start("ParkingBayOccupancy")],
+      startedAfter(1, (s) => s.parkingBayOccupied()),
+    ],
+    [
+      "TC_E_17_CS",
+      "Stop transaction options - Deauthorized - EV side disconnect",
+      ["E06"],
+      [stop("Authorized"), ...evSide(true, false)],
       async (s, t) => {
         await s.energyTransferSuspended();
-        await evSideEnded(s, t, reasons);
+        await evSideEnded(s, t);
+        await unplugStationSide(s, t, true);
       },
-    ),
-  ),
-  txCase(
-    "TC_E_15_CS",
-    "Stop transaction options - StopAuthorized - Local",
-    ["E06"],
-    () => [stop("Authorized")],
-    async (s, t) => {
-      await s.energyTransferStarted();
-      await t.wait(t.config.transactionDurationS);
-      await s.act(PhysicalAction.PresentIdToken, "Present IdToken to stop charging session", { idToken: s.token });
-      s.authorized = false;
-      const body = await s.event(1, "the stop");
-      s.trigger(1, body, ["StopAuthorized"]);
-      expectTx(t, 1, body, "transactionInfo.stoppedReason", "Local");
-      expectTx(t, 1, body, "eventType", "Ended");
-    },
-  ),
-  txCase(
-    "TC_E_21_CS",
-    "Stop transaction options - StopAuthorized - Remote",
-    ["E06", "F03"],
-    () => [stop("Authorized")],
-    async (s, t) => {
-      await s.energyTransferStarted();
-      const body = await s.stopAuthorizedRemote();
-      expectTx(t, 3, body, "transactionInfo.stoppedReason", "Remote");
-      expectTx(t, 3, body, "eventType", "Ended");
-    },
-  ),
-  txCase(
-    "TC_E_19_CS",
-    "Stop transaction options - ParkingBayUnoccupied",
-    ["E06"],
-    () => [stop("ParkingBayOccupancy")],
-    async (s, t) => {
-      await s.energyTransferStarted();
-      await s.stopAuthorizedLocal();
-      await s.evConnectedPostSession();
-      await s.evDisconnected();
-      await t.state("1", async () => {
-        const ended = await s.parkingBayUnoccupied();
-        t.expectThat(1, "the transaction ended", ended !== undefined, "a TransactionEventRequest Ended (EVDeparted)", "none");
-      });
-    },
-  ),
-  ...(
+    ],
+    // Not part 6: TxStartPoint Authorized too, so that the timeout ends a transaction the case can see.
     [
-      ["TC_E_24_CS", "Disconnect cable on EV-side - Deauthorize transaction - UnlockOnEVSideDisconnect is true", true],
-      ["TC_E_25_CS", "Disconnect cable on EV-side - Deauthorize transaction - UnlockOnEVSideDisconnect is false", false],
-    ] as const
-  ).map(([id, name, unlock]) =>
-    txCase(
-      id,
-      name,
+      "TC_E_39_CS",
+      "Stop transaction options - Deauthorized - timeout",
+      ["E06"],
+      (t) => [start("Authorized"), stop("Authorized"), timeout(t)],
+      async (s, t) => {
+        await s.authorizedLocal();
+        await connectionTimeout(s, t);
+      },
+    ],
+    [
+      "TC_E_03_CS",
+      "Local start transaction - Cable plugin first - Success",
+      ["E02", "C01"],
+      [],
+      async (s) => {
+        await s.evConnectedPreSession();
+        await s.authorizedLocal();
+        await s.energyTransferStarted();
+      },
+    ],
+    [
+      "TC_E_04_CS",
+      "Local start transaction - Authorization first - Success",
+      ["E03", "C01"],
+      [],
+      async (s) => {
+        await s.authorizedLocal();
+        await s.energyTransferStarted();
+      },
+    ],
+    // Not part 6: TxStartPoint Authorized, so that the timeout ends a transaction the case can see (step 1).
+    [
+      "TC_E_05_CS",
+      "Local start transaction - Authorization first - Cable plugin timeout",
+      ["E03", "C01"],
+      (t) => [start("Authorized"), timeout(t)],
+      async (s, t) => {
+        await s.authorizedLocal();
+        await connectionTimeout(s, t);
+        s.started = false;
+        s.ended = false;
+        s.transactionId = undefined;
+        await t.state("3", () => s.authorizedLocal());
+        await t.state("4", () => s.energyTransferStarted());
+      },
+    ],
+    [
+      "TC_E_52_CS",
+      "Local start transaction - Authorization first - DisableRemoteAuthorization",
+      ["E03", "C01"],
+      [],
+      (_, t) => remoteAuthorizationDisabled(t),
+    ],
+    [
+      "TC_E_38_CS",
+      "Local start transaction - EV not ready",
+      ["E03"],
+      [],
+      async (s) => {
+        await s.authorizedLocal();
+        await s.act(PhysicalAction.EVSuspend, "Set the EV to a state in which it is NOT ready for energy transfer");
+        await s.evConnectedPreSession();
+        const body = await s.event(2, "the EV not ready");
+        s.trigger(2, body, ["ChargingStateChanged"]);
+        s.chargingState(2, body, ["SuspendedEV"]);
+      },
+    ],
+    ["TC_E_06_CS", "Local Stop Transaction - Accepted", ["E07", "C01"], [], (s) => wholeSession(s, true)],
+    ["TC_E_07_CS", "Stop transaction options - PowerPathClosed - Local stop", ["E06"], [stop("PowerPathClosed")], localStop],
+    ["TC_E_35_CS", "Stop transaction options - PowerPathClosed - Remote stop", ["E06"], [stop("PowerPathClosed")], remoteStop],
+    [
+      "TC_E_37_CS",
+      "Stop transaction options - PowerPathClosed - EV side disconnect",
+      ["E06"],
+      [stop("PowerPathClosed"), ["TxCtrlr", "StopTxOnEVSideDisconnect", "false"]],
+      suspendedThenEVSideEnded(),
+    ],
+    ["TC_E_08_CS", "Stop transaction options - EnergyTransfer stopped - StopAuthorized", ["E06"], [stop("EnergyTransfer")], localStop],
+    [
+      "TC_E_22_CS",
+      "Stop transaction options - EnergyTransfer stopped - SuspendedEV",
+      ["E06"],
+      [stop("EnergyTransfer")],
+      async (s) => {
+        await s.energyTransferStarted();
+        await s.t.state("1", () => s.energyTransferSuspended());
+      },
+    ],
+    [
+      "TC_E_14_CS",
+      "Stop transaction options - EVDisconnected - Charging Station side",
+      ["E06"],
+      [stop("EVConnected")],
+      async (s, t) => {
+        await s.energyTransferStarted();
+        await s.stopAuthorizedLocal();
+        await s.evConnectedPostSession();
+        const since = t.mark();
+        await s.act(PhysicalAction.Unplug, "Disconnect the EV and EVSE");
+        s.evConnected = false;
+        await expectConnectorState(t, 1, "Available", s.evseId, t.connectorId, since);
+        const body = await s.event(3, "the EV disconnected");
+        s.trigger(3, body, ["EVCommunicationLost"]);
+        s.chargingState(3, body, ["Idle"]);
+        t.expectOneOf(3, "TransactionEventRequest transactionInfo.stoppedReason", field(body, "transactionInfo.stoppedReason"), [
+          "Local",
+          "EVDisconnected",
+        ]);
+        expectTx(t, 3, body, "eventType", "Ended");
+      },
+    ],
+    [
+      "TC_E_20_CS",
+      "Stop transaction options - EVDisconnected - EV side (able to charge IEC 61851-1 EV)",
+      ["E06", "E10"],
+      [stop("EVConnected"), ["TxCtrlr", "StopTxOnEVSideDisconnect", "false"]],
+      suspendedThenEVSideEnded(),
+    ],
+    [
+      "TC_E_54_CS",
+      "Stop transaction options - EVDisconnected - EV side (not able to charge IEC 61851-1 EV)",
+      ["E06", "E10"],
+      [stop("EVConnected"), ["TxCtrlr", "StopTxOnEVSideDisconnect", "false"]],
+      suspendedThenEVSideEnded(["StoppedByEV", "EVDisconnected"]),
+    ],
+    [
+      "TC_E_15_CS",
+      "Stop transaction options - StopAuthorized - Local",
+      ["E06"],
+      [stop("Authorized")],
+      async (s, t) => {
+        await s.energyTransferStarted();
+        await t.wait(t.config.transactionDurationS);
+        await s.act(PhysicalAction.PresentIdToken, "Present IdToken to stop charging session", { idToken: s.token });
+        s.authorized = false;
+        const body = await s.event(1, "the stop");
+        s.trigger(1, body, ["StopAuthorized"]);
+        expectTx(t, 1, body, "transactionInfo.stoppedReason", "Local");
+        expectTx(t, 1, body, "eventType", "Ended");
+      },
+    ],
+    ["TC_E_21_CS", "Stop transaction options - StopAuthorized - Remote", ["E06", "F03"], [stop("Authorized")], remoteStop],
+    [
+      "TC_E_19_CS",
+      "Stop transaction options - ParkingBayUnoccupied",
+      ["E06"],
+      [stop("ParkingBayOccupancy")],
+      async (s, t) => {
+        await s.energyTransferStarted();
+        await s.stopAuthorizedLocal();
+        await s.evConnectedPostSession();
+        await s.evDisconnected();
+        await t.state("1", async () => {
+          const ended = await s.parkingBayUnoccupied();
+          t.expectThat(1, "the transaction ended", ended !== undefined, "a TransactionEventRequest Ended (EVDeparted)", "none");
+        });
+      },
+    ],
+    [
+      "TC_E_24_CS",
+      "Disconnect cable on EV-side - Deauthorize transaction - UnlockOnEVSideDisconnect is true",
       ["E09"],
-      () => evSide(true, unlock),
+      evSide(true, true),
+      deauthorizedAtEVSide(true),
+    ],
+    [
+      "TC_E_25_CS",
+      "Disconnect cable on EV-side - Deauthorize transaction - UnlockOnEVSideDisconnect is false",
+      ["E09"],
+      evSide(true, false),
+      deauthorizedAtEVSide(false),
+    ],
+    [
+      "TC_E_26_CS",
+      "Disconnect cable on EV-side - Suspend transaction",
+      ["E10"],
+      [stop("Authorized"), ...evSide(false, false)],
       async (s, t) => {
         await s.energyTransferSuspended();
         await s.act(PhysicalAction.EVSideDisconnect, "Disconnect the EV and EVSE on EV side (EVSE loses connection with EV)");
+        let body = await s.event(1, "the EV side disconnected");
+        s.trigger(1, body, ["EVCommunicationLost"]);
+        s.chargingState(1, body, ["Idle"]);
+        expectTx(t, 1, body, "eventType", "Updated");
+        await s.act(PhysicalAction.EVSideReconnect, "Reconnect the EV and EVSE on EV side");
+        body = await s.event(5, "the EV side reconnected");
+        s.trigger(5, body, ["CablePluggedIn"]);
+        s.chargingState(5, body, ["EVConnected"]);
+        expectTx(t, 5, body, "eventType", "Updated");
+        body = await s.event(7, "energy flowing again");
+        s.trigger(7, body, ["ChargingStateChanged"]);
+        s.chargingState(7, body, ["Charging"]);
+        expectTx(t, 7, body, "eventType", "Updated");
+      },
+    ],
+    // Not part 6: TxStopPoint Authorized only (as TC_E_17), so that the timeout ends a transaction the case can see.
+    [
+      "TC_E_27_CS",
+      "Disconnect cable on EV-side - Suspend transaction - Fixed cable connection timeout",
+      ["E10"],
+      (t) => [stop("Authorized"), ...evSide(false, false), timeout(t)],
+      async (s, t) => {
+        await s.energyTransferSuspended();
+        const since = t.mark();
+        // The cable is fixed to the station: the EV end is all there is to disconnect, and nothing is left to unplug after.
+        await s.act(PhysicalAction.EVSideDisconnect, "Disconnect the EV and EVSE on EV side (EVSE loses connection with EV)");
+        s.evConnected = false;
         const body = await s.event(1, "the EV side disconnected");
         s.trigger(1, body, ["EVCommunicationLost"]);
         s.chargingState(1, body, ["Idle"]);
-        // E09.FR.03: a cable that stays locked is unlocked by the idToken that started the transaction.
-        await unplugStationSide(s, t, !unlock);
+        expectTx(t, 1, body, "eventType", "Updated");
+        await expectConnectorState(t, 3, "Available", s.evseId, t.connectorId, since);
+        // Part 6 then asks to reconnect the EV "before the configured EVConnectionTimeout expires", yet step 5 is the
+        // EVConnectTimeout the reconnect would prevent (E10.FR.02, the case's purpose): the runner asks for no reconnect.
+        await connectionTimeout(s, t, 5);
       },
+      [Feature.E, Feature.PermanentCable],
+    ],
+    ...(
+      [
+        ["TC_E_50_CS", "Max retry count reached - CallError", true, undefined],
+        ["TC_E_51_CS", "Success before reaching the max retry count - CallError", true, 2],
+        ["TC_E_41_CS", "Max retry count reached", false, undefined],
+        ["TC_E_42_CS", "Success before reaching the max retry count", false, 2],
+      ] as const
+    ).map(
+      ([id, name, callError, answeredAt]): TxRow => [
+        id,
+        `Retry sending transaction message when failed - ${name}`,
+        ["E13"],
+        retrySettings,
+        (s, t) => retries(s, t, callError, answeredAt),
+      ],
     ),
-  ),
-  txCase(
-    "TC_E_26_CS",
-    "Disconnect cable on EV-side - Suspend transaction",
-    ["E10"],
-    () => [stop("Authorized"), ...evSide(false, false)],
-    async (s, t) => {
-      await s.energyTransferSuspended();
-      await s.act(PhysicalAction.EVSideDisconnect, "Disconnect the EV and EVSE on EV side (EVSE loses connection with EV)");
-      let body = await s.event(1, "the EV side disconnected");
-      s.trigger(1, body, ["EVCommunicationLost"]);
-      s.chargingState(1, body, ["Idle"]);
-      expectTx(t, 1, body, "eventType", "Updated");
-      await s.act(PhysicalAction.EVSideReconnect, "Reconnect the EV and EVSE on EV side");
-      body = await s.event(5, "the EV side reconnected");
-      s.trigger(5, body, ["CablePluggedIn"]);
-      s.chargingState(5, body, ["EVConnected"]);
-      expectTx(t, 5, body, "eventType", "Updated");
-      body = await s.event(7, "energy flowing again");
-      s.trigger(7, body, ["ChargingStateChanged"]);
-      s.chargingState(7, body, ["Charging"]);
-      expectTx(t, 7, body, "eventType", "Updated");
+    ["TC_E_28_CS", "Check Transaction status - TransactionId unknown", ["E14"], [], transactionStatus(nothing, "unknown", false)],
+    [
+      "TC_E_30_CS",
+      "Check Transaction status - Transaction with id ongoing - without message in queue",
+      ["E14"],
+      [],
+      transactionStatus((s) => s.energyTransferStarted(), "session", true),
+    ],
+    [
+      "TC_E_32_CS",
+      "Check Transaction status - Transaction with id ended - without message in queue",
+      ["E14"],
+      [],
+      transactionStatus((s) => wholeSession(s, true), "session", false),
+    ],
+    [
+      "TC_E_34_CS",
+      "Check Transaction status - Without transactionId - without message in queue",
+      ["E14"],
+      [],
+      transactionStatus(nothing, "without", undefined),
+    ],
+  ] satisfies TxRow[]
+).map(txCase);
+
+/**
+ * TC_E_52 (E03, C01): with AuthCtrlr.DisableRemoteAuthorization true the station only looks the idToken
+ * up in its cache and local list, which do not hold it (the Memory State): no AuthorizeRequest, refused.
+ */
+async function remoteAuthorizationDisabled(t: CsTest): Promise<void> {
+  const { valid, validSameGroup } = t.config.idTokens;
+  await noLocalTokens(t, [valid, validSameGroup]);
+  await withSettings(
+    t,
+    [
+      ["AuthCtrlr", "Enabled", "true"],
+      ["AuthCtrlr", "DisableRemoteAuthorization", "true"],
+    ],
+    async () => {
+      const since = t.mark();
+      await presentIdToken(
+        t,
+        "Manual Action",
+        valid,
+        "Present an idToken which is not configured in the Local Authorization List nor present in Authorization Cache",
+      );
+      // Step 1: "does NOT send an AuthorizeRequest and authorization is refused" (overruling C01.FR.02 and
+      // C01.FR.05): nothing authorized for the message timeout, then no AuthorizeRequest in all that time.
+      await expectNoTransactionChange(t, 1, "authorization is refused");
+      expectNoAuthorize(t, 1, since, "AuthCtrlr.DisableRemoteAuthorization is true");
     },
-  ),
-  txCase(
-    "TC_E_50_CS",
-    "Retry sending transaction message when failed - Max retry count reached - CallError",
-    ["E13"],
-    () => retrySettings,
-    (s, t) => retries(s, t, true, undefined),
-  ),
-  txCase(
-    "TC_E_51_CS",
-    "Retry sending transaction message when failed - Success before reaching the max retry count - CallError",
-    ["E13"],
-    () => retrySettings,
-    (s, t) => retries(s, t, true, 2),
-  ),
-  txCase(
-    "TC_E_41_CS",
-    "Retry sending transaction message when failed - Max retry count reached",
-    ["E13"],
-    () => retrySettings,
-    (s, t) => retries(s, t, false, undefined),
-  ),
-  txCase(
-    "TC_E_42_CS",
-    "Retry sending transaction message when failed - Success before reaching the max retry count",
-    ["E13"],
-    () => retrySettings,
-    (s, t) => retries(s, t, false, 2),
-  ),
-  csCase({
-    id: "TC_E_28_CS",
-    name: "Check Transaction status - TransactionId unknown",
-    useCases: ["E14"],
-    run: (t) => transactionStatus(t, `unknown-${Date.now()}`, false, false),
-  }),
-  txCase(
-    "TC_E_30_CS",
-    "Check Transaction status - Transaction with id ongoing - without message in queue",
-    ["E14"],
-    () => [],
-    async (s, t) => {
-      await s.energyTransferStarted();
-      await transactionStatus(t, s.transactionId, true, false);
-    },
-  ),
-  txCase(
-    "TC_E_32_CS",
-    "Check Transaction status - Transaction with id ended - without message in queue",
-    ["E14"],
-    () => [],
-    async (s, t) => {
-      await wholeSession(s, true);
-      await transactionStatus(t, s.transactionId, false, false);
-    },
-  ),
-  csCase({
-    id: "TC_E_34_CS",
-    name: "Check Transaction status - Without transactionId - without message in queue",
-    useCases: ["E14"],
-    run: (t) => transactionStatus(t, undefined, undefined, false),
-  }),
-];
+    ["AuthCtrlr.Enabled"],
+  );
+}

@@ -5,8 +5,18 @@
  */
 import { createPublicKey } from "node:crypto";
 import { type CsCase, Feature } from "../case.js";
-import { type Setting, sessionEnds, startCharging, stopAuthorized, stopCharging, withSettings } from "./charging.js";
-import type { CsTest, StationCall } from "./cs-test.js";
+import {
+  expectAuthorize,
+  expectCharging,
+  plugIn,
+  type Setting,
+  sessionEnds,
+  startCharging,
+  stopAuthorized,
+  stopCharging,
+  withSettings,
+} from "./charging.js";
+import { type CsTest, PhysicalAction, type StationCall } from "./cs-test.js";
 import { csCase, field } from "./states.js";
 
 type Body = Record<string, unknown>;
@@ -323,6 +333,56 @@ export const meterValuesCsCases: CsCase[] = [
       const values = (started?.payload.meterValue as MeterValue[] | undefined) ?? [];
       expectValues(t, "post", "TransactionEventRequest (Started)", values, "Transaction.Begin", measurands);
       await stopCharging(t, transactionId);
+    },
+  }),
+  csCase({
+    id: "TC_J_08_CS",
+    name: "Sampled Meter Values - Context Transaction.Begin - EVSE not known",
+    useCases: ["J02", "E01"],
+    requires: (config) => (config.evses > 1 ? undefined : "needs a station with more than one EVSE (config evses)"),
+    async run(t) {
+      const measurands = await measurandsOf(t, "SampledDataCtrlr", "TxStartedMeasurands");
+      const token = t.config.idTokens.valid;
+      // Part 6: TxStartPoint contains Authorized (and/or ParkingBayOccupancy): the transaction starts before the plug-in.
+      await withSettings(t, [["TxCtrlr", "TxStartPoint", "Authorized"]], async () => {
+        const since = t.mark();
+        let transactionId = "";
+        await t.state("Authorized", async () => {
+          // The idToken at the station's own reader (evseId 0): the EVSE is not known until the EV is plugged in.
+          await t.act("Manual Action", PhysicalAction.PresentIdToken, `Present idToken (${token.idToken}) at the station, no EVSE chosen`, {
+            evseId: 0,
+            idToken: token,
+          });
+          await expectAuthorize(t, 1, token, since);
+          const started = await t.expectCall(3, "TransactionEvent", {
+            since,
+            where: (p) => p.eventType === "Started",
+            describe: "eventType Started",
+          });
+          transactionId = String(field(started.payload, "transactionInfo.transactionId"));
+          t.expect(3, "TransactionEventRequest triggerReason", started.payload.triggerReason, "Authorized");
+          t.expect(3, "TransactionEventRequest evse (the EVSE is not known yet)", started.payload.evse, undefined);
+        });
+        const pluggedIn = t.mark();
+        let updated: StationCall | undefined;
+        await t.state("EVConnectedPreSession", async () => {
+          await plugIn(t, 1, t.evseId);
+          updated = await t.expectCall(3, "TransactionEvent", {
+            since: pluggedIn,
+            where: (p) => field(p, "transactionInfo.transactionId") === transactionId && field(p, "evse.id") !== undefined,
+            describe: "the EVSE known",
+          });
+          t.expect(3, "TransactionEventRequest eventType", updated.payload.eventType, "Updated");
+          t.expect(3, "TransactionEventRequest evse.id", field(updated.payload, "evse.id"), t.evseId);
+        });
+        await t.state("EnergyTransferStarted", async () => {
+          await expectCharging(t, 9, pluggedIn);
+        });
+        // Post scenario validations: the Updated event of EVConnectedPreSession carries the start reading.
+        const values = (updated?.payload.meterValue as MeterValue[] | undefined) ?? [];
+        expectValues(t, "post", "TransactionEventRequest (Updated)", values, "Transaction.Begin", measurands);
+        await stopCharging(t, transactionId);
+      });
     },
   }),
   csCase({
