@@ -7,17 +7,11 @@
 import { X509Certificate } from "node:crypto";
 import type { CsCase } from "../case.js";
 import { clientHelloProblems, describeClientHello } from "../client-hello.js";
-import type { ConformanceConfig } from "../config.js";
 import { StepError } from "../failures.js";
-import { setVariable } from "./a-security.js";
+import { profile3, setVariable, tlsProfiles } from "./a-security.js";
 import type { CsTest, StationCall } from "./cs-test.js";
 import { csCase, expectAllConnectors, expectBoot } from "./states.js";
 import { type TlsControl, type TlsHandshake, TlsOffer } from "./tls-front.js";
-
-const tlsProfiles = (config: ConformanceConfig) =>
-  config.securityProfile >= 2 ? undefined : `needs security profile 2 or 3 (config "securityProfile" is ${config.securityProfile})`;
-const profile3 = (config: ConformanceConfig) =>
-  config.securityProfile === 3 ? undefined : `needs security profile 3 (config "securityProfile" is ${config.securityProfile})`;
 
 /** How often a wait looks again at the handshakes. */
 const pollS = 0.05;
