@@ -51,7 +51,9 @@ export async function runReconnecting(run: ReconnectingRun): Promise<number> {
       const queued = queue?.size ?? 0;
       const { code, reason, retryInMs, error } = change;
       // With another network connection or security profile to fall back to, a refusal is one failed attempt (B10, 1.6 A05).
-      if (error && !error.retryable && !charger.fallsBack) {
+      // Once connected the configuration was right: a CSMS certificate or TLS version refused later is retried,
+      // as a station in the field does (it reports it with a security event, part 6 TC_A_05/06_CS).
+      if (error && !error.retryable && !charger.fallsBack && opens === 0) {
         fail(explainConnectError("charge-point", url, run.subprotocol, error));
         return;
       }
