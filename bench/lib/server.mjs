@@ -64,7 +64,7 @@ async function ocppkit(validate, flood, cluster) {
   const { ChargePoint } = await import("ocppkit/v16");
   const { CentralSystem } = await import("ocppkit/server");
   // The CLI is not a public entry point; the bench reads the answers `serve` gives from the build.
-  const { defaultResponses } = await import("../../dist/cli/central-system.js");
+  const { defaultResponses } = await import("../../dist/csms/index.js");
   let transactionId = 0;
   const answers = Object.entries(defaultResponses("1.6", () => ++transactionId, 60));
   const options = { skipSchemaValidation: !validate };

@@ -5,8 +5,10 @@
  */
 import { createInterface } from "node:readline";
 import { type ConnectOptions, connect, ReconnectingConnection } from "../index.js";
+import { chargerUrl } from "../station/charger-url.js";
 import { createCharger } from "../station/chargers.js";
 import { startChargerControl } from "../station/control-endpoint.js";
+import { parseFirmwareVariant } from "../station/firmware.js";
 import { SimulatedCharger2 } from "../station/simulated-charger-2.js";
 import { Reason } from "../v16/index.js";
 import { basicAuthOption, intOption, numberOption, parse, readTextFile, stringOption, urlArgument } from "./args.js";
@@ -54,6 +56,12 @@ Options:
                           /<version>/<id>/<PowerCycle|PlugIn|PresentIdToken|Unplug|DriveIn|DriveOut|
                           EVSideDisconnect|EVSideReconnect|EVSuspend|EVResume> with a JSON body
                           ({"evseId":1,"idToken":{...}}); the trigger of ocppkit conformance cs
+  --firmware <variant>    (2.0.1 / 2.1) how firmware updates behave: cancel (default) or no-cancel
+                          a running one for a new request, and update (default), download or wait
+                          while a transaction runs, e.g. no-cancel,wait (part 6 TC_L_10..16)
+  --manufacturer-root <file>
+                          (2.0.1 / 2.1) PEM ManufacturerRootCertificate installed at start: a firmware
+                          signing certificate must be issued by it
   --queue-dir <dir>       the charger's state directory: the offline queue's journal, the station's
                           configuration and state (station.json), and the open transactions with
                           their last meter reading. A charger killed mid-session ends the session
@@ -87,16 +95,9 @@ const options = {
   "state-dir": { type: "string" },
   "ping-interval": { type: "string" },
   control: { type: "string" },
+  firmware: { type: "string" },
+  "manufacturer-root": { type: "string" },
 } as const;
-
-/** `ws://host:9000/ocpp` + CP1 -> `ws://host:9000/ocpp/CP1`; a URL that already ends with the id is kept. */
-export function chargerUrl(base: URL, id: string): string {
-  const segments = base.pathname.split("/").filter(Boolean);
-  if (segments.at(-1) === encodeURIComponent(id)) return base.href;
-  const url = new URL(base.href);
-  url.pathname = `${base.pathname.replace(/\/$/, "")}/${encodeURIComponent(id)}`;
-  return url.href;
-}
 
 /** TLS and credentials options shared with `load`. */
 export function connectOptions(command: string, values: Record<string, string | boolean | undefined>, subprotocol: string): ConnectOptions {
@@ -150,6 +151,26 @@ async function run(argv: readonly string[]): Promise<number> {
     onEvent: (e) => log(e.kind, { connectorId: e.connectorId, transactionId: e.transactionId, message: e.text }, e.text),
   });
 
+  const firmware = stringOption(args, "firmware");
+  const manufacturerRoot = stringOption(args, "manufacturer-root");
+  if ((firmware !== undefined || manufacturerRoot !== undefined) && !(charger instanceof SimulatedCharger2))
+    throw usageError("charge-point", "--firmware and --manufacturer-root need --version 2.0.1 or 2.1");
+  if (charger instanceof SimulatedCharger2) {
+    if (firmware !== undefined) {
+      try {
+        const variant = parseFirmwareVariant(firmware);
+        charger.station.operations.firmware.cancellable = variant.cancellable;
+        charger.station.operations.firmware.duringTransaction = variant.duringTransaction;
+      } catch (error) {
+        throw usageError("charge-point", `--firmware: ${(error as Error).message}`);
+      }
+    }
+    if (manufacturerRoot !== undefined) {
+      const pem = readTextFile("charge-point", manufacturerRoot, "the --manufacturer-root file");
+      if (charger.station.certificates.install("ManufacturerRootCertificate", pem, 100) !== "Accepted")
+        throw usageError("charge-point", "--manufacturer-root must be a PEM certificate valid now");
+    }
+  }
   const controlPort = args.values.control === undefined ? undefined : intOption("charge-point", args, "control", 0, 0, 65_535);
   if (controlPort !== undefined && !(charger instanceof SimulatedCharger2))
     throw usageError("charge-point", "--control needs --version 2.0.1 or 2.1");

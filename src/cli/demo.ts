@@ -2,16 +2,16 @@
  * `ocppkit demo` (and `npm run demo`): an embedded central system and a simulated charger in one
  * process run a full session over a real WebSocket on 127.0.0.1, printed as a timeline.
  */
+
+import { startCentralSystem, versionKits } from "../csms/index.js";
 import { connect } from "../index.js";
 import { createCharger } from "../station/chargers.js";
 import { Reason } from "../v16/index.js";
 import { parse, stringOption } from "./args.js";
-import { startCentralSystem } from "./central-system.js";
 import { CliError, ExitCode } from "./cli-errors.js";
 import { Color, palette } from "./colors.js";
 import type { Command } from "./command.js";
 import { type FrameRecord, stdoutLine, timeline } from "./timeline.js";
-import { versionKits } from "./version-kits.js";
 import { subprotocolOf, versionOption } from "./versions.js";
 
 const help = `ocppkit demo: a central system and a charge point run a full charging session in one process

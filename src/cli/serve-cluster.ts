@@ -3,10 +3,11 @@
  * this node or on any other. The cluster module is loaded only with --redis, so plain `serve` needs no
  * Redis client installed.
  */
+
+import type { CentralSystemSession } from "../csms/index.js";
 import type { CallPayload, Logger } from "../index.js";
 import type { ClusterMembership } from "../server/index.js";
 import type { ClusterMember } from "../ui/index.js";
-import type { CentralSystemSession } from "./central-system.js";
 import { CliError, ExitCode, oneLine } from "./cli-errors.js";
 
 /** What the prompt and the page need of the cluster (the `Cluster` of "ocppkit/cluster"). */

@@ -7,18 +7,17 @@ import { createInterface } from "node:readline";
 import { parseConfigText, resolveConfig } from "../conformance/config.js";
 import { expectedCsmsBehaviour } from "../conformance/csms-behaviour.js";
 import { ConformanceError } from "../conformance/errors.js";
+import { type CentralSystem, kitOf, type ResponsesByVersion, resolveResponses, startCentralSystem } from "../csms/index.js";
 import { OcppError } from "../index.js";
 import { CertificateAuthority } from "../pki/index.js";
 import type { FloodPolicyOptions } from "../rpc/flood-policy.js";
 import { ClusterFleet, clusterSource, type Fleet, LocalFleet, startUi, type UiServer } from "../ui/index.js";
 import { basicAuthOption, intOption, jsonObject, parse, readTextFile, stringOption } from "./args.js";
-import { type CentralSystem, type ResponsesByVersion, resolveResponses, startCentralSystem } from "./central-system.js";
 import { CliError, ExitCode, oneLine, usageError } from "./cli-errors.js";
 import { Color, palette } from "./colors.js";
 import type { Command } from "./command.js";
 import { joinCluster, listLine, type PromptCluster, promptTarget } from "./serve-cluster.js";
 import { stdoutLine, timeline } from "./timeline.js";
-import { kitOf } from "./version-kits.js";
 import { type VersionName, versionsOption } from "./versions.js";
 
 const help = `ocppkit serve: a development central system

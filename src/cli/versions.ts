@@ -1,14 +1,12 @@
 /** Which OCPP versions the command speaks, by the names a person types (`--version 1.6`). */
-import { stationVersions, type VersionName } from "../station/station-version.js";
+import { stationVersions, subprotocolOf, type VersionName } from "../station/station-version.js";
 import { CliError, ExitCode, usageError } from "./cli-errors.js";
 
-export type { VersionName };
+export { subprotocolOf, type VersionName };
 export const knownVersions = stationVersions;
 
 /** The versions this build of the command can run. */
 export const supportedVersions: readonly VersionName[] = ["1.6", "2.0.1", "2.1"];
-
-export const subprotocolOf = (version: VersionName): string => `ocpp${version}`;
 
 export function versionOption(command: string, raw: string | undefined): VersionName {
   const value = raw ?? "1.6";

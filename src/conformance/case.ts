@@ -48,6 +48,14 @@ export const Feature = {
   ResetEvse: "ResetEvse",
   /** A station supports the optional SummaryInventory base report (TC_B_15 needs it absent). */
   SummaryInventory: "SummaryInventory",
+  /** A station cancels a running firmware update for a new request (TC_L_10 needs it, TC_L_11 needs it absent). */
+  CancelFirmwareUpdate: "CancelFirmwareUpdate",
+  /** A station downloads firmware while a transaction runs and installs it after (TC_L_14/15; absent with the next: TC_L_12/13). */
+  FirmwareDownloadDuringTransaction: "FirmwareDownloadDuringTransaction",
+  /** A station downloads and installs firmware while a transaction runs (TC_L_16; TC_L_12..15 need it absent). */
+  FirmwareUpdateDuringTransaction: "FirmwareUpdateDuringTransaction",
+  /** A station implements ChargingStation.AllowNewSessionsPendingFirmwareUpdate (TC_L_13/15). */
+  AllowNewSessionsPendingFirmwareUpdate: "AllowNewSessionsPendingFirmwareUpdate",
 } as const;
 export type Feature = (typeof Feature)[keyof typeof Feature];
 

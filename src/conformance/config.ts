@@ -80,11 +80,31 @@ export interface ConformanceConfig {
     readonly installOffsetS: number;
     /** `<Configured invalid firmware signature>` (TC_L_06_CS); default: the signature with a byte changed. */
     readonly invalidSignature?: string;
+    /**
+     * TC_L_05_CS's `<Configured Invalid Firmware SigningCertificate>`: a well-formed certificate the station
+     * must refuse as a firmware signing certificate (not issued by its ManufacturerRootCertificate).
+     */
+    readonly invalidSigningCertificate?: string;
+    /**
+     * TC_L_08_CS's `<Configured invalid firmware location>` with its signing certificate and signature: a
+     * firmware that verifies but whose installation fails (part 6 uses the same names as TC_L_05/06 for
+     * values that must verify here, so they are a field of their own).
+     */
+    readonly installFailure?: { readonly location: string; readonly signingCertificate: string; readonly signature: string };
   };
   /** `<The configured certificate of the specified certificateType>` (TC_M_*): PEM text your CSMS installs. */
   readonly certificates: { readonly CSMSRootCertificate: string; readonly ManufacturerRootCertificate: string };
   /** Where the CSMS asks for log uploads (GetLog log.remoteLocation, TC_N_25/34/35/36). */
   readonly logRemoteLocation: string;
+  /**
+   * The runner's log upload endpoint (TC_N_25/26/35/36 of a station): it listens on the runner's host at
+   * `port` (0: a free one); `url` is what the station is given when it reaches the runner by another
+   * name (default http://<host>:<port>/); `retryIntervalS` is `<Configured retryInterval>` (TC_N_26),
+   * `logType` `<Configured logType>` (TC_N_36).
+   */
+  readonly logUpload: { readonly port: number; readonly url?: string; readonly retryIntervalS: number; readonly logType: string };
+  /** `<Configured customerIdentifier>` (TC_N_62): stored at the station by hand before the case. */
+  readonly customerIdentifier: string;
   /** `<Configured vendorId>` and `<Configured messageId>` of a DataTransfer the CSMS does not know (TC_P_02). */
   readonly dataTransfer: { readonly vendorId: string; readonly messageId: string };
   /** `<Configured configurationSlot>` and the connection data of TC_B_42 / TC_A_19. */
@@ -132,6 +152,8 @@ export const defaultConfig: ConformanceConfig = {
   clockAlignedIntervalS: 10,
   sampledIntervalS: 10,
   logRemoteLocation: "https://logs.example.com/upload",
+  logUpload: { port: 0, retryIntervalS: 5, logType: "DiagnosticsLog" },
+  customerIdentifier: "OpenChargeAlliance",
   certificates: sampleCertificates,
   firmware: {
     location: "https://firmware.example.com/ocppkit-1.0.1.bin",
@@ -188,6 +210,7 @@ const stringFields = [
   "firmwareVersion",
   "serialNumber",
   "logRemoteLocation",
+  "customerIdentifier",
 ] as const;
 
 /** Lays `given` over the defaults and checks it; a mistake names the field. */
@@ -204,6 +227,7 @@ export function resolveConfig(given: Partial<ConformanceConfig> = {}, source = "
     dataTransfer: { ...defaultConfig.dataTransfer, ...given.dataTransfer },
     firmware: { ...defaultConfig.firmware, ...given.firmware },
     certificates: { ...defaultConfig.certificates, ...given.certificates },
+    logUpload: { ...defaultConfig.logUpload, ...given.logUpload },
   };
   for (const field of numberFields) {
     const value = config[field];
@@ -221,6 +245,30 @@ export function resolveConfig(given: Partial<ConformanceConfig> = {}, source = "
     if (typeof value !== "number" || !Number.isFinite(value) || value < 0)
       throw new ConformanceError("BadConfig", `${source}: "firmware.${field}" must be a number >= 0, got ${JSON.stringify(value)}`);
   }
+  const { invalidSigningCertificate, installFailure } = config.firmware;
+  if (invalidSigningCertificate !== undefined && (typeof invalidSigningCertificate !== "string" || !invalidSigningCertificate))
+    throw new ConformanceError("BadConfig", `${source}: "firmware.invalidSigningCertificate" must be a non-empty string (PEM)`);
+  if (installFailure !== undefined) {
+    for (const field of ["location", "signingCertificate", "signature"] as const) {
+      if (typeof installFailure?.[field] !== "string" || !installFailure[field])
+        throw new ConformanceError("BadConfig", `${source}: "firmware.installFailure.${field}" must be a non-empty string`);
+    }
+  }
+  const givenUpload = given.logUpload as unknown;
+  if (givenUpload !== undefined && (typeof givenUpload !== "object" || givenUpload === null || Array.isArray(givenUpload)))
+    throw new ConformanceError("BadConfig", `${source}: "logUpload" must be an object like {"port": 0, "retryIntervalS": 5}`);
+  const { logUpload } = config;
+  if (!Number.isInteger(logUpload.port) || logUpload.port < 0 || logUpload.port > 65535)
+    throw new ConformanceError("BadConfig", `${source}: "logUpload.port" must be a port number (0: a free one)`);
+  if (typeof logUpload.retryIntervalS !== "number" || !Number.isInteger(logUpload.retryIntervalS) || logUpload.retryIntervalS < 0)
+    throw new ConformanceError("BadConfig", `${source}: "logUpload.retryIntervalS" must be a whole number of seconds >= 0`);
+  if (logUpload.logType !== "DiagnosticsLog" && logUpload.logType !== "SecurityLog")
+    throw new ConformanceError("BadConfig", `${source}: "logUpload.logType" must be "DiagnosticsLog" or "SecurityLog"`);
+  if (logUpload.url !== undefined && !/^https?:\/\/./.test(String(logUpload.url)))
+    throw new ConformanceError(
+      "BadConfig",
+      `${source}: "logUpload.url" must be an http:// or https:// URL the station reaches the runner at`,
+    );
   if (config.evseId < 1 || config.evseId > config.evses) {
     throw new ConformanceError("BadConfig", `${source}: "evseId" must be from 1 to evses (${config.evses})`);
   }
@@ -289,12 +337,18 @@ export function exampleConfigText(): string {
     line("<Configured clock-aligned Meter Values interval> in seconds", "clockAlignedIntervalS", d.clockAlignedIntervalS),
     line("<Configured sampled Meter Values interval> in seconds", "sampledIntervalS", d.sampledIntervalS),
     line(
-      "the firmware (TC_L_*): what your CSMS is asked to install, with the signingCertificate and signature it must send; for a station, what it downloads (a URL of your file server), and the offsets of TC_L_03_CS / TC_L_02_CS in seconds",
+      "the firmware (TC_L_*): what your CSMS is asked to install, with the signingCertificate and signature it must send; for a station, what it downloads (a URL of your file server), the offsets of TC_L_03_CS / TC_L_02_CS in seconds, and optionally invalidSigningCertificate (TC_L_05_CS: PEM the station must refuse) and installFailure { location, signingCertificate, signature } (TC_L_08_CS: a firmware that verifies but fails to install)",
       "firmware",
       d.firmware,
     ),
     line("PEM certificates your CSMS installs (TC_M_*); the defaults are sample self-signed CAs", "certificates", d.certificates),
     line("where your CSMS asks for log uploads (GetLog)", "logRemoteLocation", d.logRemoteLocation),
+    line(
+      "a station's log uploads (TC_N_25/26/35/36) go to the runner's HTTP endpoint on its --host at port (0: a free one); url: what the station is given if it reaches the runner by another name; <Configured retryInterval> and <Configured logType>",
+      "logUpload",
+      d.logUpload,
+    ),
+    line("<Configured customerIdentifier> stored at the station by hand (TC_N_62)", "customerIdentifier", d.customerIdentifier),
     line("a DataTransfer vendorId / messageId your CSMS does not know (TC_P_02)", "dataTransfer", d.dataTransfer),
     line("the network profile the CSMS is asked to set (TC_B_42, TC_B_44, TC_A_19)", "networkProfile", d.networkProfile),
     line(

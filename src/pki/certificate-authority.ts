@@ -66,6 +66,15 @@ export class CertificateRequestError extends Error {
   }
 }
 
+/** The CA's own certificate or key cannot be used; the message names the file to fix. */
+export class CertificateAuthorityError extends Error {
+  readonly code = "ERR_CERTIFICATE_AUTHORITY";
+  constructor(message: string) {
+    super(message);
+    this.name = "CertificateAuthorityError";
+  }
+}
+
 export interface CertificateRequest {
   /** The subject Name, as DER. */
   readonly subject: Buffer;
@@ -225,13 +234,13 @@ export class CertificateAuthority {
 
   private constructor(certificatePem: string, key: KeyObject) {
     const [first] = pemCertificates(certificatePem);
-    if (!first) throw new CertificateRequestError("the CA file has no -----BEGIN CERTIFICATE----- block");
+    if (!first) throw new CertificateAuthorityError("the CA file has no -----BEGIN CERTIFICATE----- block: give the CA certificate in PEM");
     this.certificatePem = certificatePem;
     this.#certificate = new X509Certificate(first);
     this.#key = key;
     const spki = this.#certificate.publicKey.export({ type: "spki", format: "der" });
     if (!createPublicKey(key).export({ type: "spki", format: "der" }).equals(spki))
-      throw new Error("the CA key is not the key of the CA certificate: give the key file that belongs to it");
+      throw new CertificateAuthorityError("the CA key is not the key of the CA certificate: give the key file that belongs to it");
     this.#subject = certificateParts(this.#certificate.raw).subject;
     this.#keyId = subjectKeyIdentifierOf(this.#certificate.raw) ?? keyIdentifier(spki);
   }

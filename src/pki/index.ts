@@ -1,6 +1,7 @@
 /** The X.509 pieces OCPP's certificate use cases need on both sides: a station's CSR, a CSMS's small CA. */
 export {
   CertificateAuthority,
+  CertificateAuthorityError,
   CertificateRequestError,
   chainProblem,
   type IssuedCertificate,

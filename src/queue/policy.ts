@@ -14,6 +14,11 @@ export interface QueuePolicy {
    * carry a local reference instead, rewritten when the response to `startAction` arrives.
    */
   readonly transactionIds?: TransactionIdRules;
+  /**
+   * While the BootNotification is Rejected, the central system's CALLs are answered with SecurityError
+   * (2.0.1 B03.FR.08) rather than left unanswered (1.6 section 4.2): see RegistrationGate.
+   */
+  readonly answerWhileRejected?: boolean;
 }
 
 export interface TransactionIdRules {
@@ -60,6 +65,7 @@ export const ocpp16QueuePolicy: QueuePolicy = {
  * SecurityEventNotification as for 1.6. Started and Ended events are critical. The charging station creates the transactionId, so nothing is rewritten.
  */
 export const ocpp201QueuePolicy: QueuePolicy = {
+  answerWhileRejected: true,
   queues: (action) => action === "TransactionEvent" || action === "SecurityEventNotification",
   critical(action, payload) {
     if (action !== "TransactionEvent") return false;

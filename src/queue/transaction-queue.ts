@@ -257,7 +257,8 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
     // 1.6 section 4.2: until Accepted, no other request goes out, direct calls of the application included.
     // The gate takes the action name from the boot payload, so no version is imported here.
     const bootAction = String(actionOf(boot));
-    this.charger.setRegistrationGate({ bootAction, status: "Registering" });
+    const answerWhileRejected = this.policy.answerWhileRejected === true;
+    this.charger.setRegistrationGate({ bootAction, status: "Registering", answerWhileRejected });
     for (;;) {
       if (this.#closed || this.charger.closed) throw new NotConnectedError("Cannot register: closed");
       let response: { status?: unknown; interval?: unknown } | undefined;
@@ -282,8 +283,9 @@ export class TransactionQueue<R extends object = ResultMap> extends EventEmitter
         return response as ResultOf<R, P>;
       }
       this.#registered = false;
-      // Pending lets the central system's CALLs be answered and triggered messages out; Rejected neither.
-      this.charger.setRegistrationGate({ bootAction, status: status === "Pending" ? "Pending" : "Rejected" });
+      // Pending lets the central system's CALLs be answered and triggered messages out; Rejected neither
+      // (1.6), or answers them with SecurityError (2.0.1 B03.FR.08, the policy's answerWhileRejected).
+      this.charger.setRegistrationGate({ bootAction, status: status === "Pending" ? "Pending" : "Rejected", answerWhileRejected });
       await this.#sleep(interval > 0 ? interval * 1000 : this.#bootRetryMs);
     }
   }

@@ -14,6 +14,7 @@ import {
   OcppError,
   ProtocolError,
   RpcFrameworkError,
+  SecurityError,
 } from "./errors.js";
 import { FloodGuard, isAnswer, type QueuedMessage } from "./flood-guard.js";
 import { defaultFloodPolicy, FloodPolicy, type FloodPolicyOptions, type FloodReport } from "./flood-policy.js";
@@ -95,6 +96,11 @@ export interface RegistrationGate {
    * "Rejected" holds triggered ones too, and incoming CALLs get no answer at all.
    */
   readonly status: "Registering" | "Pending" | "Rejected";
+  /**
+   * While Rejected, answer each incoming CALL with CALLERROR SecurityError (OCPP 2.0.1 B03.FR.08)
+   * instead of not at all (1.6 section 4.2, the default). The version's QueuePolicy decides.
+   */
+  readonly answerWhileRejected?: boolean;
 }
 
 /** A payload built from a generated `call.*` class; the tag names its action at the type level only. */
@@ -172,6 +178,8 @@ class RareState {
   gate: RegistrationGate | undefined = undefined;
   held: HeldCall[] = none;
   heldTimer: NodeJS.Timeout | undefined = undefined;
+  /** The peer's CALLs that came before the BootNotification's answer, with answerWhileRejected: judged by that answer. */
+  callsWhileRegistering: [id: string, action: string, payload: Payload][] = none;
 }
 
 /**
@@ -468,6 +476,11 @@ export abstract class ChargePoint<R extends object = ResultMap> {
    */
   setRegistrationGate(gate: RegistrationGate | undefined): void {
     this.#gate = gate;
+    const waiting = this.#rare?.callsWhileRegistering ?? none;
+    if (waiting.length > 0 && gate?.status !== "Registering") {
+      (this.#rare as RareState).callsWhileRegistering = none;
+      for (const [id, action, payload] of waiting) this.#onCall(id, action, payload);
+    }
     if (gate || this.#held.length === 0) return;
     if (this.#heldTimer) clearTimeout(this.#heldTimer);
     this.#heldTimer = undefined;
@@ -776,7 +789,7 @@ export abstract class ChargePoint<R extends object = ResultMap> {
       pending.reject(new InvalidResponseError(pending.action, pending.id, problem));
       return;
     }
-    if (this.#gate?.status === "Rejected") {
+    if (this.#gate?.status === "Rejected" && !this.#gate.answerWhileRejected) {
       // 1.6 section 4.2: while Rejected nothing is answered, not even a malformed CALL.
       this.logger.warn?.("Dropped a malformed message unanswered: registration was Rejected", context);
       return;
@@ -931,6 +944,22 @@ export abstract class ChargePoint<R extends object = ResultMap> {
   }
 
   #onCall(id: string, action: string, payload: Payload): void {
+    if (this.#gate?.answerWhileRejected && this.#gate.status === "Registering") {
+      // A CALL read together with the BootNotification's answer (one socket read) comes before the
+      // registration has seen that answer: it is judged once it has (setRegistrationGate).
+      const state = this.#rareState();
+      if (state.callsWhileRegistering === none) state.callsWhileRegistering = [];
+      state.callsWhileRegistering.push([id, action, payload]);
+      return;
+    }
+    if (this.#gate?.answerWhileRejected && this.#gate.status === "Rejected") {
+      // 2.0.1 B03.FR.08: while Rejected, a CSMS-initiated message is answered with SecurityError.
+      this.#sendError(
+        id,
+        new SecurityError(`Not registered: the BootNotification was Rejected; ${action} is refused until it is Accepted`),
+      );
+      return;
+    }
     if (this.#gate?.status === "Rejected") {
       // 1.6 section 4.2: "While Rejected, the Charge Point SHALL NOT respond to any Central System initiated message."
       this.logger.warn?.("Dropped a CALL unanswered: registration was Rejected", { chargePointId: this.id, uniqueId: id, action });

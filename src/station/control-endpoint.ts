@@ -12,7 +12,10 @@ import type { SimulatedCharger2 } from "./simulated-charger-2.js";
 type Body = Record<string, unknown>;
 
 /** What the control endpoint drives: the 2.x simulator (its session model and its boot). */
-export type ControlledCharger = Pick<SimulatedCharger2, "id" | "boot" | "stopSession" | "connector" | "background" | "sessions">;
+export type ControlledCharger = Pick<
+  SimulatedCharger2,
+  "id" | "boot" | "stopSession" | "connector" | "background" | "sessions" | "station"
+>;
 
 /**
  * Carries out one physical action: PowerCycle here, the others in the session model (src/station/session.ts:
@@ -20,6 +23,13 @@ export type ControlledCharger = Pick<SimulatedCharger2, "id" | "boot" | "stopSes
  * Throws a one-line reason for an unknown action or EVSE, or one that makes no sense now.
  */
 export function physicalAction(charger: ControlledCharger, action: string, payload: Body): void {
+  // Not physical, but by hand at the station all the same (part 6 TC_N_62 Memory State).
+  if (action === "StoreCustomerIdentifier") {
+    if (typeof payload.customerIdentifier !== "string" || !payload.customerIdentifier)
+      throw new Error("StoreCustomerIdentifier needs a customerIdentifier (a non-empty string)");
+    charger.station.customers.store(payload.customerIdentifier);
+    return;
+  }
   const evseId = typeof payload.evseId === "number" ? payload.evseId : 1;
   if (action !== "PowerCycle" && !charger.connector(evseId)) throw new Error(`no EVSE ${evseId}`);
   if (action === "PowerCycle") {

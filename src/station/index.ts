@@ -16,7 +16,7 @@ export {
 } from "./authorization.js";
 export { type CertificateContext, routeCertificates2, routeCertificates16, signCertificate } from "./certificate-routes.js";
 export { type CertificateHashData, Certificates, hashDataOf, type InstalledCertificate, type StoredCertificates } from "./certificates.js";
-export { type CustomerRecords, routeCustomerInformation } from "./customer-information.js";
+export { type CustomerRecords, routeCustomerInformation, StoredCustomers } from "./customer-information.js";
 export {
   type Attribute,
   AttributeType,
@@ -42,21 +42,28 @@ export {
 export { DisplayMessages, type DisplaySupport, type MessageInfo } from "./display-messages.js";
 export { EvseStates, type StoredEvseStates } from "./evse-states.js";
 export {
+  DuringTransaction,
   FirmwareCancelled,
   FirmwareDialect,
   type FirmwareHost,
   type FirmwareJob,
   type FirmwareRequest,
   FirmwareUpdater,
+  FirmwareVariantError,
+  installFailsMarker,
+  parseFirmwareVariant,
   readableCertificate,
   signatureValid,
+  trustedSigningCertificate,
 } from "./firmware.js";
 export { LogUploader, type UploadJob } from "./log-upload.js";
 export { type Monitor, type MonitorEvent, Monitoring, MonitorType, type SetMonitoringData, type StoredMonitors } from "./monitoring.js";
 export { logFileName, Operations2, type StoredOperations2 } from "./operations-2.js";
 export { FirmwarePublisher } from "./publish-firmware.js";
 export { baseReport, type ComponentVariableFilter, customReport, parts, type ReportData, reportDataOf } from "./reports.js";
+export { type ReservationContext, type ReserveNowReading, routeReservations } from "./reservation-routes.js";
 export { type Reservation, ReservationBook } from "./reservations.js";
+export { SecurityLog } from "./security-log.js";
 export {
   ChargingProfiles,
   type ClearCriteria,

@@ -1,7 +1,8 @@
 /**
  * A log upload as a station runs it (2.0.1 N01, 1.6 GetDiagnostics section 5.9, 1.6 security GetLog):
  * Uploading, then the file PUT to the location (retried `retries` times, `retryIntervalS` apart), then
- * Uploaded or the version's failure status. A newer request cancels the running one.
+ * Uploaded or the version's failure status. A newer request cancels the running one (2.0.1 N01.FR.12,
+ * part 6 TC_N_36: the canceled upload's LogStatusNotification says AcceptedCanceled, before the new one's Uploading).
  */
 import { type TransferOptions, upload } from "./transfer.js";
 
@@ -15,10 +16,12 @@ export interface UploadJob {
   readonly notify: (status: string) => Promise<unknown>;
   /** UploadFailure (GetLog) or UploadFailed (1.6 GetDiagnostics). */
   readonly failed: string;
+  /** The status of an upload a newer request cancels (2.0.1 AcceptedCanceled); none: nothing is sent. */
+  readonly canceled?: string;
 }
 
 export class LogUploader {
-  #running: AbortController | undefined;
+  #running: { readonly controller: AbortController; readonly job: UploadJob } | undefined;
   /** The last status sent while an upload runs (Idle otherwise), for a TriggerMessage. */
   status = "Idle";
   requestId: number | undefined;
@@ -33,13 +36,23 @@ export class LogUploader {
   }
 
   async run(job: UploadJob, requestId?: number): Promise<void> {
-    this.#running?.abort();
+    const previous = this.#running;
+    previous?.controller.abort();
     const controller = new AbortController();
-    this.#running = controller;
+    const running = { controller, job };
+    this.#running = running;
     this.requestId = requestId;
+    if (previous && job.canceled) await previous.job.notify(job.canceled);
     const notify = async (status: string) => {
       if (controller.signal.aborted) return;
       this.status = status;
+      await job.notify(status);
+    };
+    // The upload is over once its last status goes out: a GetLog from then on starts afresh, it cancels nothing.
+    const end = async (status: string) => {
+      if (controller.signal.aborted) return;
+      this.#running = undefined;
+      this.status = "Idle";
       await job.notify(status);
     };
     try {
@@ -48,15 +61,15 @@ export class LogUploader {
         await notify("Uploading");
         try {
           await upload(job.location, job.fileName, Buffer.from(job.content), this.#transfer());
-          await notify("Uploaded");
+          await end("Uploaded");
           return;
         } catch {
           if (attempt < attempts) await new Promise((resolve) => setTimeout(resolve, (job.retryIntervalS ?? 0) * 1000));
         }
       }
-      await notify(job.failed);
+      await end(job.failed);
     } finally {
-      if (this.#running === controller) {
+      if (this.#running === running) {
         this.#running = undefined;
         this.status = "Idle";
       }

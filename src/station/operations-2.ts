@@ -6,9 +6,10 @@
  */
 
 import { EvseStates, type StoredEvseStates } from "./evse-states.js";
-import { type FirmwareJob, FirmwareUpdater, readableCertificate } from "./firmware.js";
+import { type FirmwareJob, FirmwareUpdater, trustedSigningCertificate } from "./firmware.js";
 import { LogUploader } from "./log-upload.js";
 import { FirmwarePublisher } from "./publish-firmware.js";
+import { type ReserveNowReading, routeReservations } from "./reservation-routes.js";
 import type { Routable, StationHost } from "./station-2.js";
 import { download } from "./transfer.js";
 
@@ -87,8 +88,14 @@ export class Operations2 {
       securityEvent: (type, techInfo) => this.securityEvent(type, techInfo),
       download: (location) => download(location, host.transfer),
       idle: () => this.#idle(),
-      reboot: async (version, afterBoot) => {
+      charging: () => host.connectors.some((e) => e.transactionId !== undefined),
+      pending: (waiting) => this.#holdSessions(waiting),
+      activate: (version) => {
         this.firmwareVersion = version;
+        this.changed();
+      },
+      reboot: async (version, afterBoot) => {
+        if (version !== undefined) this.firmwareVersion = version;
         this.changed();
         await host.reboot("FirmwareUpdate", afterBoot);
       },
@@ -104,8 +111,43 @@ export class Operations2 {
     return this.#host.send("SecurityEventNotification", { type, timestamp: now(), ...(techInfo === undefined ? {} : { techInfo }) });
   }
 
+  /** The ManufacturerRootCertificates a firmware signing certificate must chain to (the station's certificate store). */
+  manufacturerRoots: () => readonly string[] = () => [];
+
+  /**
+   * Firmware updates waiting for the transactions to end, and new sessions wait for them (L01.FR.07): a
+   * count, since a cancelled update lets go after its successor took hold.
+   */
+  #holding = 0;
+
   idleStatus(evseId: number): string {
+    if (this.#holdsSessions()) return "Unavailable";
     return this.evses.idleStatus(evseId);
+  }
+
+  /**
+   * Only while a transaction still runs: the EVSE of the last one reports Available when its EV leaves
+   * (part 6 State EVDisconnected in TC_L_13/15_CS), and the update goes on.
+   */
+  #holdsSessions(): boolean {
+    return (
+      this.#holding > 0 &&
+      !this.#enabled("ChargingStation", "AllowNewSessionsPendingFirmwareUpdate") &&
+      this.#host.connectors.some((e) => e.transactionId !== undefined)
+    );
+  }
+
+  /**
+   * L01.FR.07 (TC_L_13/15_CS step 3-5): while an update waits for the transactions to end, the EVSEs not in
+   * use are Unavailable unless AllowNewSessionsPendingFirmwareUpdate is true; afterwards they are what they were.
+   */
+  async #holdSessions(on: boolean): Promise<void> {
+    this.#holding += on ? 1 : -1;
+    for (const evse of this.#host.connectors) {
+      if (evse.transactionId !== undefined || evse.status === "Occupied") continue;
+      const status = this.idleStatus(evse.id);
+      if (status !== evse.status) await this.#host.sendStatus(evse.id, status);
+    }
   }
 
   /** A transaction ended on `evseId`: scheduled availability applies, a scheduled reset runs; the status to show. */
@@ -120,7 +162,7 @@ export class Operations2 {
   }
 
   mayStart(evseId: number, idToken: string): boolean {
-    return this.evses.mayStart(evseId, idToken);
+    return this.idleStatus(evseId) !== "Unavailable" && this.evses.mayStart(evseId, idToken);
   }
 
   evseForStart(requested: number | undefined, idToken: string): number | undefined {
@@ -159,8 +201,9 @@ export class Operations2 {
     if (job) this.#host.background("UpdateFirmware", () => this.firmware.resume(job));
   }
 
+  /** No transaction runs and no EV is plugged in: a reboot ends no session. */
   async #idle(): Promise<void> {
-    while (this.#host.connectors.some((e) => e.transactionId !== undefined)) await delay(500);
+    while (this.#host.connectors.some((e) => e.transactionId !== undefined || e.status === "Occupied")) await delay(500);
   }
 
   async #reportIdle(evseId: number): Promise<void> {
@@ -168,20 +211,32 @@ export class Operations2 {
     if (evse && evse.transactionId === undefined) await this.#host.sendStatus(evseId, this.idleStatus(evseId));
   }
 
+  /**
+   * UpdateFirmware's answer: the station supports only secure firmware updates, so a request without a
+   * signing certificate and signature is Rejected (TC_L_18_CS); a signing certificate that is not
+   * trusted is InvalidCertificate (L01.FR.02, TC_L_05_CS); a request while an update runs cancels it
+   * (AcceptedCanceled, L01.FR.24) or, for a station that cannot cancel, is Rejected (L01.FR.27, TC_L_11_CS).
+   */
+  #updateFirmwareStatus({ firmware }: UpdateFirmwareRequest): string {
+    if (firmware.signingCertificate === undefined || firmware.signature === undefined) return "Rejected";
+    if (!trustedSigningCertificate(firmware.signingCertificate, this.manufacturerRoots())) return "InvalidCertificate";
+    if (!this.firmware.busy) return "Accepted";
+    return this.firmware.cancellable ? "AcceptedCanceled" : "Rejected";
+  }
+
   route(peer: Routable): void {
     const host = this.#host;
     this.publisher.route(peer, host);
-    peer.route("UpdateFirmware", (request: UpdateFirmwareRequest) => {
-      const certificate = request.firmware.signingCertificate;
-      if (certificate !== undefined && !readableCertificate(certificate)) return { status: "InvalidCertificate" };
-      return { status: this.firmware.busy ? "AcceptedCanceled" : "Accepted" };
-    });
+    peer.route("UpdateFirmware", (request: UpdateFirmwareRequest) => ({ status: this.#updateFirmwareStatus(request) }));
     peer.routeAfter("UpdateFirmware", (request: UpdateFirmwareRequest) => {
       const { firmware } = request;
-      if (firmware.signingCertificate !== undefined && !readableCertificate(firmware.signingCertificate)) {
+      const status = this.#updateFirmwareStatus(request);
+      if (status === "InvalidCertificate") {
+        // L01.FR.22 as TC_L_05_CS cites it: the refused signing certificate is a security event.
         host.background("SecurityEventNotification", () => this.securityEvent("InvalidFirmwareSigningCertificate"));
         return;
       }
+      if (status === "Rejected") return;
       const job: FirmwareJob = {
         dialect: "2.x",
         stage: "pending",
@@ -205,6 +260,7 @@ export class Operations2 {
             retryIntervalS: request.retryInterval,
             notify: (status) => host.send("LogStatusNotification", { status, requestId: request.requestId }),
             failed: "UploadFailure",
+            canceled: "AcceptedCanceled",
           },
           request.requestId,
         ),
@@ -219,38 +275,21 @@ export class Operations2 {
       groupIdToken?: IdToken;
       connectorType?: string;
     };
-    const pendingReservations = new Map<string, number>();
-    peer.route(
-      "ReserveNow",
-      (request: ReserveNow, uniqueId: string) => {
-        if (!this.#enabled("ReservationCtrlr", "Enabled")) return { status: "Rejected" };
+    routeReservations(peer, {
+      host,
+      evses: this.evses,
+      changed: () => this.changed(),
+      reportIdle: (evseId) => this.#reportIdle(evseId),
+      read: (request: ReserveNow): ReserveNowReading => {
+        if (!this.#enabled("ReservationCtrlr", "Enabled")) return { refused: "Rejected" };
         const reservation = {
           id: request.id,
           idToken: request.idToken.idToken,
           groupIdToken: request.groupIdToken?.idToken,
           expiresAt: request.expiryDateTime,
         };
-        const { status, evseId } = this.evses.reserve(reservation, request.evseId);
-        if (evseId !== undefined) pendingReservations.set(uniqueId, evseId);
-        return { status };
+        return { reservation, evseId: request.evseId };
       },
-      { callUniqueIdRequired: true },
-    );
-    peer.routeAfter(
-      "ReserveNow",
-      (_request: ReserveNow, uniqueId: string) => {
-        const evseId = pendingReservations.get(uniqueId);
-        pendingReservations.delete(uniqueId);
-        if (evseId !== undefined) host.background("ReserveNow", () => this.#reportIdle(evseId));
-      },
-      { callUniqueIdRequired: true },
-    );
-    peer.route("CancelReservation", (request: { reservationId: number }) => {
-      const reservation = this.evses.reservations.remove(request.reservationId);
-      if (!reservation) return { status: "Rejected" };
-      this.changed();
-      host.background("CancelReservation", () => delay(0).then(() => this.#reportIdle(reservation.evseId)));
-      return { status: "Accepted" };
     });
 
     type ChangeAvailability = { operationalStatus: "Operative" | "Inoperative"; evse?: { id: number; connectorId?: number } };
@@ -277,16 +316,23 @@ export class Operations2 {
     peer.routeAfter("Reset", (request: Reset) => {
       const targets = host.connectors.filter((e) => request.evseId === undefined || e.id === request.evseId);
       const busy = targets.some((e) => e.transactionId !== undefined);
-      if (request.evseId !== undefined) {
-        // An EVSE reset ends its transaction (Immediate) and brings it back; the station stays up.
-        if (request.type === "Immediate") host.background("Reset", () => host.stopSession(request.evseId as number, "ImmediateReset"));
+      const evseId = request.evseId;
+      if (evseId !== undefined) {
+        // B11.FR.08 / B12.FR.07 / B12.FR.08 (part 6 TC_B_25-27): only this EVSE resets; the station and its
+        // other EVSEs stay up. Immediate ends its transaction first (stoppedReason ImmediateReset, triggerReason
+        // ResetCommand); OnIdle (answered Scheduled) lets it run to its end. The simulated EVSE has nothing
+        // to restart beyond its transaction: its connector state (an EV still plugged in) survives the reset.
+        if (request.type === "Immediate") host.background("Reset", () => host.stopSession(evseId, "ImmediateReset"));
         return;
       }
       if (request.type === "OnIdle" && busy) {
-        // TC_B_21_CS step 7: a reset carried out once the station is idle boots with reason ScheduledReset.
+        // B12.FR.01 / B12.FR.03 (part 6 TC_B_21 step 7, TC_B_41 step 11): the reset waits for the last
+        // transaction to end, then boots with reason ScheduledReset.
         this.#resetWhenIdle = "ScheduledReset";
         return;
       }
+      // B12.FR.02 / B12.FR.04 (part 6 TC_B_22): Immediate ends every transaction (TransactionEvent Ended,
+      // stoppedReason ImmediateReset, triggerReason ResetCommand), then reboots with reason RemoteReset.
       host.background("Reset", async () => {
         for (const evse of targets) await host.stopSession(evse.id, "ImmediateReset");
         await host.reboot("RemoteReset");

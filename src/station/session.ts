@@ -171,6 +171,11 @@ export class Sessions {
     return session && this.#host.evse(evseId)?.transactionId !== undefined ? session.chargingState() : undefined;
   }
 
+  /** Whether the cable is in the EVSE's socket: its connector is Occupied, with a transaction or not (after a reboot too). */
+  cableIn(evseId: number): boolean {
+    return this.#sessions.get(evseId)?.cable ?? false;
+  }
+
   /** Whether the model holds a session on the EVSE (a stop then goes through it). */
   owns(evseId: number): boolean {
     const s = this.#sessions.get(evseId);

@@ -474,9 +474,18 @@ export class SimulatedCharger2 {
 
   async sendAllStatuses(): Promise<void> {
     this.#offline.reset();
-    // An idle EVSE shows what the station holds for it (reserved, inoperative), kept over a restart.
-    for (const evse of this.connectors)
-      await this.sendStatus(evse.id, evse.transactionId === undefined ? this.station.operations.idleStatus(evse.id) : evse.status);
+    for (const evse of this.connectors) await this.sendStatus(evse.id, this.#currentStatus(evse));
+  }
+
+  /**
+   * An EVSE's status as a (re)boot reports it: an idle one shows what the station holds for it (reserved,
+   * inoperative), kept over a restart; a cable still in makes it Occupied (part 6 TC_B_21 step 9, TC_B_22
+   * step 7: a transaction ended by a reset leaves the EV connected), unless it is Unavailable.
+   */
+  #currentStatus(evse: Evse): string {
+    if (evse.transactionId !== undefined) return evse.status;
+    const idle = this.station.operations.idleStatus(evse.id);
+    return this.sessions.cableIn(evse.id) && idle !== "Unavailable" ? "Occupied" : idle;
   }
 
   async sendStatus(evseId: number, status: string): Promise<void> {

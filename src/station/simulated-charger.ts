@@ -160,7 +160,8 @@ export class SimulatedCharger {
       get online() {
         return charger.online;
       },
-      logText: (logType) => [`ocppkit simulator ${this.id} ${logType}`, ...this.#log].join("\n"),
+      logText: (logType) =>
+        [`ocppkit simulator ${this.id} ${logType}`, ...(logType === "SecurityLog" ? this.station.securityLog.lines : this.#log)].join("\n"),
     });
     this.securityProfile = new SecurityProfile16({
       id: settings.id,
@@ -699,7 +700,11 @@ export class ChargerPeer extends ChargePoint {
     this.charger.station.changed();
     // Durable before the answer says Accepted.
     this.charger.station.flushState();
-    if (request.key === "AuthorizationKey") this.charger.securityProfile.passwordChanged();
+    if (request.key === "AuthorizationKey") {
+      // Security whitepaper A01.FR.11/12: the change is logged, the key is not.
+      this.charger.station.securityLog.add("AuthorizationKey changed");
+      this.charger.securityProfile.passwordChanged();
+    }
     if (request.key === "HeartbeatInterval") this.charger.setHeartbeat(Number(request.value));
     if (request.key === "WebSocketPingInterval") this.charger.link?.setKeepalive(Number(request.value) * 1000);
     return { status: ConfigurationStatus.Accepted };

@@ -179,6 +179,8 @@ function controllers(station: StationIdentity): Record<string, readonly Row[]> {
       ["SupportedStates", "MemberList", "Charging,Faulted,Idle,Unavailable", RO, { valuesList: "Charging,Faulted,Idle,Unavailable" }],
     ],
     ChargingStation: [
+      // L01.FR.07: false, so the EVSEs not in use are Unavailable while a firmware update waits for a transaction.
+      ["AllowNewSessionsPendingFirmwareUpdate", "boolean", "false", RW],
       ["AvailabilityState", "OptionList", "Available", RO, { valuesList: availability }],
       ["Available", "boolean", "true", RO],
       ["Model", "string", station.model, RO],

@@ -12,6 +12,8 @@ import { EvseStates, type StoredEvseStates } from "./evse-states.js";
 import { FirmwareDialect, type FirmwareJob, FirmwareUpdater, readableCertificate } from "./firmware.js";
 import { LogUploader } from "./log-upload.js";
 import { logFileName } from "./operations-2.js";
+import { type ReserveNowReading, routeReservations } from "./reservation-routes.js";
+import { SecurityLog } from "./security-log.js";
 import { ChargingProfiles, type Profile } from "./smart-charging.js";
 import { routeSmartCharging16 } from "./smart-charging-routes.js";
 import { durably, type StationStateFile } from "./state-file.js";
@@ -70,6 +72,8 @@ export class Station16 {
   readonly #signedFirmware: FirmwareUpdater;
   readonly diagnostics: LogUploader;
   readonly logs: LogUploader;
+  /** What GetLog SecurityLog uploads. */
+  readonly securityLog = new SecurityLog();
   firmwareVersion = "sim-1.0.0";
   /** Local authorization list and authorization cache. */
   readonly authorization = new Authorization();
@@ -98,7 +102,7 @@ export class Station16 {
           while (host.connectors.some((c) => c.transactionId !== undefined)) await delay(500);
         },
         reboot: async (version, afterBoot) => {
-          this.firmwareVersion = version;
+          if (version !== undefined) this.firmwareVersion = version;
           this.changed();
           await host.reboot("FirmwareUpdate", afterBoot);
         },
@@ -115,6 +119,7 @@ export class Station16 {
   }
 
   securityEvent(type: string, techInfo?: string): Promise<unknown> {
+    this.securityLog.add(techInfo === undefined ? type : `${type}: ${techInfo}`);
     return this.#host.send("SecurityEventNotification", { type, timestamp: now(), ...(techInfo === undefined ? {} : { techInfo }) });
   }
 
@@ -355,39 +360,22 @@ export class Station16 {
     );
 
     type ReserveNow = { connectorId: number; expiryDate: string; idTag: string; parentIdTag?: string; reservationId: number };
-    const reserved = new Map<string, number>();
-    peer.route(
-      "ReserveNow",
-      (request: ReserveNow, uniqueId: string) => {
+    routeReservations(peer, {
+      host,
+      evses: this.evses,
+      changed: () => this.changed(),
+      reportIdle: (connectorId) => this.#reportIdle(connectorId),
+      read: (request: ReserveNow): ReserveNowReading => {
         // Section 5.13: connector 0 (any connector) only when ReserveConnectorZeroSupported, which the simulator is not.
-        if (request.connectorId === 0) return { status: "Rejected" };
+        if (request.connectorId === 0) return { refused: "Rejected" };
         const reservation = {
           id: request.reservationId,
           idToken: request.idTag,
           groupIdToken: request.parentIdTag,
           expiresAt: request.expiryDate,
         };
-        const { status, evseId } = this.evses.reserve(reservation, request.connectorId);
-        if (evseId !== undefined) reserved.set(uniqueId, evseId);
-        return { status };
+        return { reservation, evseId: request.connectorId };
       },
-      { callUniqueIdRequired: true },
-    );
-    peer.routeAfter(
-      "ReserveNow",
-      (_request: ReserveNow, uniqueId: string) => {
-        const connectorId = reserved.get(uniqueId);
-        reserved.delete(uniqueId);
-        if (connectorId !== undefined) host.background("ReserveNow", () => this.#reportIdle(connectorId));
-      },
-      { callUniqueIdRequired: true },
-    );
-    peer.route("CancelReservation", (request: { reservationId: number }) => {
-      const reservation = this.evses.reservations.remove(request.reservationId);
-      if (!reservation) return { status: "Rejected" };
-      this.changed();
-      host.background("CancelReservation", () => delay(0).then(() => this.#reportIdle(reservation.evseId)));
-      return { status: "Accepted" };
     });
 
     type ChangeAvailability = { connectorId: number; type: "Operative" | "Inoperative" };

@@ -9,7 +9,7 @@ import type { AfterOptions, Handler, OnOptions } from "../rpc/routing.js";
 import { Authorization, type AuthorizationSettings, type IdTokenInfo, type StoredAuthorization } from "./authorization.js";
 import { type CertificateContext, routeCertificates2, signCertificate } from "./certificate-routes.js";
 import { Certificates, type StoredCertificates } from "./certificates.js";
-import { routeCustomerInformation } from "./customer-information.js";
+import { routeCustomerInformation, StoredCustomers } from "./customer-information.js";
 import {
   type AttributeType,
   type ComponentRef,
@@ -113,6 +113,8 @@ export class Station2 {
   readonly displayMessages = new DisplayMessages();
   /** Local authorization list and authorization cache. */
   readonly authorization = new Authorization();
+  /** Customer data stored by hand under a customerIdentifier (CustomerInformation, TC_N_62). */
+  readonly customers = new StoredCustomers();
   /** Charging profiles and the composite schedule. */
   readonly profiles = new ChargingProfiles();
   /** Installed root certificates and the station's own key and certificate. */
@@ -136,6 +138,7 @@ export class Station2 {
       note: (text) => host.note?.(text),
     });
     this.certificates.changed = () => this.#countCertificates();
+    this.operations.manufacturerRoots = () => this.certificates.list(["ManufacturerRootCertificate"]).map((c) => c.pem);
     this.model.onChange(({ variable, type }) => {
       if (type !== "Actual" || variable.component.evse) return;
       const name = `${variable.component.name}.${variable.variable.name}`;
@@ -374,16 +377,21 @@ export class Station2 {
       states: this.list("DisplayMessageCtrlr", "SupportedStates"),
       capacity: Number(this.model.value("DisplayMessageCtrlr", "DisplayMessages")) || 0,
     }));
-    routeCustomerInformation(peer, this.#host, {
-      describe: (idToken) => this.customerRecords(idToken),
-      clear: (idToken) => {
-        this.authorization.forget(idToken);
-        for (const reservation of this.operations.evses.reservations.all) {
-          if (reservation.idToken === idToken) this.operations.evses.reservations.remove(reservation.id);
-        }
-        this.operations.changed();
+    routeCustomerInformation(
+      peer,
+      this.#host,
+      {
+        describe: (idToken) => this.customerRecords(idToken),
+        clear: (idToken) => {
+          this.authorization.forget(idToken);
+          for (const reservation of this.operations.evses.reservations.all) {
+            if (reservation.idToken === idToken) this.operations.evses.reservations.remove(reservation.id);
+          }
+          this.operations.changed();
+        },
       },
-    });
+      this.customers,
+    );
     peer.route("GetVariables", (request: { getVariableData: VariableRequest[] }) => ({
       getVariableResult: request.getVariableData.map((data) => {
         // B06.FR.05: more items than DeviceDataCtrlr.ItemsPerMessage[GetVariables] are all Rejected.

@@ -1,11 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { networkProfileCsCases } from "../../src/conformance/cs/b-network-profiles.js";
+import { resetTransactionCsCases } from "../../src/conformance/cs/b-reset-transactions.js";
 import { allFeatures, Feature } from "../../src/conformance/index.js";
 import { csCasesOf, csConfig, type FaultCase, onSend, runAgainstSimulator } from "./cs-harness.js";
 
-/** The network profile and reconnection cases need a reconnecting link: cs-b-network-profiles.test.ts runs them. */
-const cases = csCasesOf("B").filter((kase) => !networkProfileCsCases.includes(kase));
+/**
+ * The network profile and reconnection cases need a reconnecting link: cs-b-network-profiles.test.ts runs
+ * them; cs-b-reset-transactions.test.ts runs the resets during a transaction.
+ */
+const cases = csCasesOf("B").filter((kase) => !networkProfileCsCases.includes(kase) && !resetTransactionCsCases.includes(kase));
 const getVariablesWith = (result: Record<string, unknown>) => ({
   getVariableResult: [{ component: { name: "OCPPCommCtrlr" }, variable: { name: "OfflineThreshold" }, ...result }],
 });

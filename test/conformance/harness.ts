@@ -7,8 +7,6 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type CentralSystem, type CentralSystemOptions, startCentralSystem } from "../../src/cli/central-system.js";
-import { versionKits } from "../../src/cli/version-kits.js";
 import {
   type CaseResult,
   type ConformanceConfig,
@@ -21,6 +19,7 @@ import {
   runCsms,
   type Trigger,
 } from "../../src/conformance/index.js";
+import { type CentralSystem, type CentralSystemOptions, startCentralSystem, versionKits } from "../../src/csms/index.js";
 import { CliProcess } from "../cli/cli-process.js";
 
 type Body = Record<string, unknown>;

@@ -7,7 +7,14 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
-import { CertificateAuthority, CertificateRequestError, chainProblem, newKeyAndCsr, readCertificateRequest } from "../../src/pki/index.js";
+import {
+  CertificateAuthority,
+  CertificateAuthorityError,
+  CertificateRequestError,
+  chainProblem,
+  newKeyAndCsr,
+  readCertificateRequest,
+} from "../../src/pki/index.js";
 import { certificationRequest } from "../../src/station/index.js";
 
 const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`../../../test/fixtures/certs/${name}`, import.meta.url)), "utf8");
@@ -65,8 +72,18 @@ test("a CA loaded from PEM files (openssl-made, with its own key identifier) iss
   assert.ok(days > 29 && days <= 30, `valid for ${days} days`);
 });
 
-test("a CA refuses a key file that is not its certificate's", () => {
-  assert.throws(() => CertificateAuthority.fromPem(fixture("ca.crt"), fixture("untrusted-ca.key")), /not the key of the CA certificate/);
+test("a CA refuses a key file that is not its certificate's, and a certificate file without a certificate, with a CertificateAuthorityError", () => {
+  assert.throws(
+    () => CertificateAuthority.fromPem(fixture("ca.crt"), fixture("untrusted-ca.key")),
+    (error: unknown) =>
+      error instanceof CertificateAuthorityError &&
+      error.code === "ERR_CERTIFICATE_AUTHORITY" &&
+      /not the key of the CA certificate/.test(error.message),
+  );
+  assert.throws(
+    () => CertificateAuthority.fromPem(fixture("untrusted-ca.key"), fixture("untrusted-ca.key")),
+    (error: unknown) => error instanceof CertificateAuthorityError && /no -----BEGIN CERTIFICATE----- block/.test(error.message),
+  );
 });
 
 test("the chain check names a certificate of another CA and one of another key", () => {

@@ -104,7 +104,7 @@ test("1.6 SignedUpdateFirmware: the security whitepaper's statuses, with Invalid
   );
 });
 
-test("1.6 GetDiagnostics and GetLog upload to the location and report their statuses", async (t) => {
+test("1.6 GetDiagnostics and GetLog upload to the location and report their statuses; the security log holds the AuthorizationKey change, not the key", async (t) => {
   const files = await FileServer.start(t);
   const station = await StationUnderTest.start(t, { version: "1.6", connectors: 1 });
   let from = station.received.length;
@@ -119,6 +119,9 @@ test("1.6 GetDiagnostics and GetLog upload to the location and report their stat
   assert.equal(files.requests[0].path, `/diag/${answer.fileName}`);
   assert.match(files.requests[0].body.toString(), /^ocppkit simulator CS1 Diagnostics/);
 
+  // Security whitepaper A01.FR.11/12: the security log has the change of the AuthorizationKey, never the key.
+  const key = "0123456789abcdef0123";
+  assert.deepEqual(await station.call("ChangeConfiguration", { key: "AuthorizationKey", value: key }), { status: "Accepted" });
   from = station.received.length;
   assert.deepEqual(await station.call("GetLog", { requestId: 6, logType: "SecurityLog", log: { remoteLocation: `${files.url}/logs/` } }), {
     status: "Accepted",
@@ -127,6 +130,10 @@ test("1.6 GetDiagnostics and GetLog upload to the location and report their stat
   await station.waitFor((r) => r.action === "LogStatusNotification" && r.payload.status === "Uploaded");
   assert.deepEqual(steps(station, from), ["GetLogResponse", "LogStatusNotification:Uploading", "LogStatusNotification:Uploaded"]);
   assert.equal(files.requests[1].path, "/logs/security-6.log");
+  const securityLog = files.requests[1].body.toString();
+  assert.match(securityLog, /^ocppkit simulator CS1 SecurityLog\n.* AuthorizationKey changed$/m);
+  assert.ok(!securityLog.includes(key), "the key is not in the log");
+  assert.ok(!files.requests[0].body.toString().includes("AuthorizationKey changed"), "the diagnostics log is another file");
 
   files.putStatus = 403;
   from = station.received.length;

@@ -68,7 +68,7 @@ test("UpdateFirmware over HTTPS: the file is fetched, its signature checked, and
   assert.notEqual(version, (boots[0].chargingStation as Body).firmwareVersion, "the new firmware reports its own version");
 });
 
-test("UpdateFirmware failure paths: DownloadFailed after the retries, InvalidSignature with its security event, InvalidCertificate (TC_L_05/06/07)", async (t) => {
+test("UpdateFirmware failure paths: DownloadFailed after the retries, InvalidSignature with its security event, InvalidCertificate, Rejected unsigned (TC_L_05/06/07/18)", async (t) => {
   const files = await FileServer.start(t);
   files.files.set("/fw.bin", firmwareFile);
   const station = await StationUnderTest.start(t, { version: "2.0.1" });
@@ -78,7 +78,7 @@ test("UpdateFirmware failure paths: DownloadFailed after the retries, InvalidSig
     requestId: 1,
     retries: 1,
     retryInterval: 0,
-    firmware: { location: `${files.url}/fw.bin_does_not_exist`, retrieveDateTime: past() },
+    firmware: { location: `${files.url}/fw.bin_does_not_exist`, retrieveDateTime: past(), signingCertificate: certificate, signature },
   });
   await station.waitFor((r) => r.action === "FirmwareStatusNotification" && r.payload.status === "DownloadFailed");
   assert.deepEqual(steps(station, from), [
@@ -117,6 +117,22 @@ test("UpdateFirmware failure paths: DownloadFailed after the retries, InvalidSig
   assert.deepEqual(refused, { status: "InvalidCertificate" });
   await station.waitFor((r, i) => i >= from && r.action === "SecurityEventNotification");
   assert.deepEqual(steps(station, from), ["UpdateFirmwareResponse", "SecurityEventNotification:InvalidFirmwareSigningCertificate"]);
+
+  // TC_L_18_CS: the station updates only signed firmware.
+  const unsigned = { requestId: 4, firmware: { location: `${files.url}/fw.bin`, retrieveDateTime: past() } };
+  assert.deepEqual(await station.call("UpdateFirmware", unsigned), { status: "Rejected" });
+
+  // TC_L_05_CS: once a ManufacturerRootCertificate is installed, a signing certificate it did not issue is refused.
+  const otherRoot = readFileSync(repoFile("test/fixtures/certs/untrusted-ca.crt"), "utf8");
+  const install = await station.call("InstallCertificate", { certificateType: "ManufacturerRootCertificate", certificate: otherRoot });
+  assert.equal(install.status, "Accepted");
+  from = station.received.length;
+  const untrusted = await station.call("UpdateFirmware", {
+    requestId: 5,
+    firmware: { location: `${files.url}/fw.bin`, retrieveDateTime: past(), signingCertificate: certificate, signature },
+  });
+  assert.deepEqual(untrusted, { status: "InvalidCertificate" });
+  await station.waitFor((r, i) => i >= from && r.action === "SecurityEventNotification");
   assert.equal(station.count("BootNotification"), 1, "no reboot on a failed update");
 });
 
@@ -128,7 +144,13 @@ test("UpdateFirmware with future dates reports DownloadScheduled and InstallSche
   const soon = (ms: number) => new Date(Date.now() + ms).toISOString();
   await station.call("UpdateFirmware", {
     requestId: 4,
-    firmware: { location: `${files.url}/fw.bin`, retrieveDateTime: soon(300), installDateTime: soon(600) },
+    firmware: {
+      location: `${files.url}/fw.bin`,
+      retrieveDateTime: soon(300),
+      installDateTime: soon(600),
+      signingCertificate: certificate,
+      signature,
+    },
   });
   await station.waitFor((r) => r.action === "FirmwareStatusNotification" && r.payload.status === "Installed");
   assert.deepEqual(steps(station, from), [
@@ -136,6 +158,7 @@ test("UpdateFirmware with future dates reports DownloadScheduled and InstallSche
     "FirmwareStatusNotification:DownloadScheduled",
     "FirmwareStatusNotification:Downloading",
     "FirmwareStatusNotification:Downloaded",
+    "FirmwareStatusNotification:SignatureVerified",
     "FirmwareStatusNotification:InstallScheduled",
     "FirmwareStatusNotification:Installing",
     "FirmwareStatusNotification:InstallRebooting",
@@ -387,7 +410,8 @@ test("CustomerInformation reports and clears what the station holds about an idT
   assert.deepEqual(await station.call("CancelReservation", { reservationId: 31 }), { status: "Rejected" }, "cleared");
   await station.call("CustomerInformation", { requestId: 4, report: true, clear: false, customerIdentifier: "C-9" });
   const none = await station.waitFor((r) => r.action === "NotifyCustomerInformation" && r.payload.requestId === 4);
-  assert.equal(none.payload.data, "no data held for C-9");
+  // Nothing held under a customerIdentifier: empty data (part 6 TC_N_62 step 7).
+  assert.equal(none.payload.data, "");
 });
 
 test("PublishFirmware fetches the file, checks its MD5, and publishes it over HTTP; UnpublishFirmware stops (L03, L04)", async (t) => {

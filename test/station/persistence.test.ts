@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { sign } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -100,12 +101,21 @@ test("2.x: device model values, monitors, local list, profiles, reservations, av
 test("a firmware update under way when the station restarts goes on after the boot", async (t) => {
   const dir = stateDir(t);
   const files = await FileServer.start(t);
-  files.files.set("/fw.bin", Buffer.from("firmware"));
+  const firmware = Buffer.from("firmware");
+  files.files.set("/fw.bin", firmware);
+  const signingCertificate = readFileSync(repoFile("test/fixtures/certs/cp-1.crt"), "utf8");
+  const signature = sign("sha256", firmware, readFileSync(repoFile("test/fixtures/certs/cp-1.key"), "utf8")).toString("base64");
   const station = await StationUnderTest.start(t, { version: "2.0.1", connectors: 1, args: ["--queue-dir", dir] });
   const installAt = new Date(Date.now() + 4000).toISOString();
   await station.call("UpdateFirmware", {
     requestId: 55,
-    firmware: { location: `${files.url}/fw.bin`, retrieveDateTime: new Date().toISOString(), installDateTime: installAt },
+    firmware: {
+      location: `${files.url}/fw.bin`,
+      retrieveDateTime: new Date().toISOString(),
+      installDateTime: installAt,
+      signingCertificate,
+      signature,
+    },
   });
   await station.waitFor((r) => r.action === "FirmwareStatusNotification" && r.payload.status === "InstallScheduled");
   const saved = JSON.parse(readFileSync(join(dir, "station.json"), "utf8")) as Record<

@@ -12,6 +12,7 @@ import { field } from "../cases/define.js";
 import type { ConformanceConfig, IdToken } from "../config.js";
 import { CheckFailure, StepError, shown } from "../failures.js";
 import type { TlsControl } from "./tls-front.js";
+import type { UploadServer } from "./upload-server.js";
 
 type Body = Record<string, unknown>;
 
@@ -46,6 +47,8 @@ export const PhysicalAction = {
   DriveOut: "DriveOut",
   /** The EVSE loses the connection with the EV at the EV side; the cable stays in the station (payload evseId). */
   EVSideDisconnect: "EVSideDisconnect",
+  /** Store a customer identifier at the station by hand (payload customerIdentifier; TC_N_62 Memory State). */
+  StoreCustomerIdentifier: "StoreCustomerIdentifier",
   /** Reconnect the EV and EVSE on the EV side (payload evseId). */
   EVSideReconnect: "EVSideReconnect",
   /** The EV suspends the energy transfer, or is set not to be ready for it (payload evseId). */
@@ -90,6 +93,8 @@ export interface StationLink {
   readonly connectedTo?: EndpointName;
   /** The station's connection attempts since the runner started. */
   readonly attempts?: readonly ConnectionAttempt[];
+  /** The runner's log upload endpoint (one per run, started when first asked for). */
+  uploadServer?(): Promise<UploadServer>;
   /** Which attempts to refuse during the case. */
   refuse?: ((attempt: Omit<ConnectionAttempt, "accepted">) => boolean) | undefined;
   /** wss only: the station's TLS handshakes on the main endpoint, and what the runner offers the next ones (TC_A_04-07). */
@@ -247,6 +252,18 @@ export class CsTest extends CaseTest {
     if (url === undefined)
       throw this.fail(new StepError(label, "the runner has no endpoint of the next security profile (runCs option `upgrade`)"));
     return url;
+  }
+
+  /** Step `step` needs the runner's log upload endpoint (TC_N_25/26/35/36). */
+  async uploadServer(step: number | string): Promise<UploadServer> {
+    const label = this.begin(step);
+    try {
+      const server = await this.#link.uploadServer?.();
+      if (server) return server;
+      throw new Error("this runner has none");
+    } catch (error) {
+      throw this.fail(new StepError(label, `the runner's log upload endpoint is not listening: ${(error as Error).message}`));
+    }
   }
 
   /** Waits (bounded by actionTimeoutS) for the station to be connected on the endpoint of upgradeEndpoint(). */

@@ -4,6 +4,7 @@ import { securityCsCases } from "./a-security.js";
 import { tlsCsCases } from "./a-tls.js";
 import { networkProfileCsCases } from "./b-network-profiles.js";
 import { provisioningCsCases } from "./b-provisioning.js";
+import { resetTransactionCsCases } from "./b-reset-transactions.js";
 import { authorizationCsCases } from "./c-authorization.js";
 import { offlineCsCases } from "./e-offline.js";
 import { transactionCsCases } from "./e-transactions.js";
@@ -21,6 +22,7 @@ export const csCases: readonly CsCase[] = [
   ...securityCsCases,
   ...tlsCsCases,
   ...provisioningCsCases,
+  ...resetTransactionCsCases,
   ...networkProfileCsCases,
   ...authorizationCsCases,
   ...transactionCsCases,

@@ -3,9 +3,10 @@
  * (L01), steps numbered as there. The firmware is `<Configured firmware_location>` with its configured
  * signing certificate and signature; the station fetches it itself (part 6's prerequisite: a file server).
  */
-import type { CsCase } from "../case.js";
+import { type CsCase, Feature } from "../case.js";
 import type { CsTest } from "./cs-test.js";
-import { csCase, expectAllConnectors, requestId } from "./states.js";
+import { type Setting, TxSession } from "./session-states.js";
+import { csCase, expectAllConnectors, expectConnectorState, requestId } from "./states.js";
 
 type Body = Record<string, unknown>;
 
@@ -113,6 +114,7 @@ export const firmwareCsCases: readonly CsCase[] = [
     id: "TC_L_10_CS",
     name: "Secure Firmware Update - AcceptedCanceled",
     useCases: ["L01"],
+    features: [Feature.L, Feature.CancelFirmwareUpdate],
     // Prerequisite: the station is still downloading the first firmware when the second request comes.
     async run(t) {
       const first = requestId();
@@ -154,6 +156,167 @@ export const firmwareCsCases: readonly CsCase[] = [
       if (first.payload.status === "Downloading") await expectFirmwareStatus(t, 5, "DownloadFailed", id);
     },
   }),
+  csCase({
+    id: "TC_L_05_CS",
+    name: "Secure Firmware Update - InvalidCertificate",
+    useCases: ["L01"],
+    requires: (config) =>
+      config.firmware.invalidSigningCertificate === undefined
+        ? "needs firmware.invalidSigningCertificate: a certificate the station must refuse as firmware signing certificate"
+        : undefined,
+    async run(t) {
+      const signingCertificate = t.config.firmware.invalidSigningCertificate;
+      const response = await t.send(1, "UpdateFirmware", updateFirmware(t, requestId(), { signingCertificate }));
+      t.expectOneOf(2, "UpdateFirmwareResponse status", response.status, ["InvalidCertificate", "RevokedCertificate"]);
+    },
+  }),
+  csCase({
+    id: "TC_L_08_CS",
+    name: "Secure Firmware Update - InstallVerificationFailed or InstallationFailed",
+    useCases: ["L01"],
+    requires: (config) =>
+      config.firmware.installFailure === undefined
+        ? "needs firmware.installFailure: the location, signingCertificate and signature of a firmware whose installation fails"
+        : undefined,
+    async run(t) {
+      const id = requestId();
+      const failing = t.config.firmware.installFailure ?? { location: "", signingCertificate: "", signature: "" };
+      const offset = t.config.firmware.downloadOffsetS;
+      await accepted(t, updateFirmware(t, id, { ...failing, retrieveDateTime: seconds(offset) }));
+      await expectFirmwareStatus(t, 3, "DownloadScheduled", id);
+      // Step 5 "needs to executed after the configured retrieveDateTime is reached".
+      await downloadsAndVerifies(t, 5, id, offset + t.config.actionTimeoutS);
+      await expectFirmwareStatus(t, 11, "Installing", id);
+      // Steps 13-18 (InstallRebooting, the boot, the connectors) are optional for a bootloader without OCPP.
+      let last = await t.expectCall(13, "FirmwareStatusNotification");
+      if (last.payload.status === "InstallRebooting") {
+        t.expect(13, "FirmwareStatusNotificationRequest requestId", last.payload.requestId, id);
+        const boot = await t.expectCall(15, "BootNotification");
+        t.expect(15, "BootNotificationRequest reason", boot.payload.reason, "FirmwareUpdate");
+        await expectAllConnectors(t, 17, boot.index + 1);
+        last = await t.expectCall(19, "FirmwareStatusNotification", { since: boot.index + 1 });
+      }
+      t.expectOneOf(19, "FirmwareStatusNotificationRequest status", last.payload.status, [
+        "InstallVerificationFailed",
+        "InstallationFailed",
+      ]);
+      t.expect(19, "FirmwareStatusNotificationRequest requestId", last.payload.requestId, id);
+    },
+  }),
+  csCase({
+    id: "TC_L_11_CS",
+    name: "Secure Firmware Update - Unable to cancel",
+    useCases: ["L01"],
+    withoutFeatures: [Feature.CancelFirmwareUpdate],
+    // Prerequisite: the station is still downloading the first firmware when the second request comes.
+    async run(t) {
+      const first = requestId();
+      await accepted(t, updateFirmware(t, first));
+      await expectFirmwareStatus(t, 3, "Downloading", first);
+      const second = updateFirmware(t, requestId(), { retrieveDateTime: new Date().toISOString() });
+      delete (second.firmware as Body).installDateTime;
+      const response = await t.send(5, "UpdateFirmware", second);
+      t.expect(6, "UpdateFirmwareResponse status", response.status, "Rejected");
+      await expectFirmwareStatus(t, 7, "Downloaded", first);
+      await expectFirmwareStatus(t, 9, "SignatureVerified", first);
+      await installs(t, 11, first);
+    },
+  }),
+  csCase({
+    id: "TC_L_12_CS",
+    name: "Secure Firmware Update - Unable to download/install firmware with ongoing transaction - AllowNewSessionsPendingFirmwareUpdate is true",
+    useCases: ["L01"],
+    withoutFeatures: [Feature.FirmwareDownloadDuringTransaction, Feature.FirmwareUpdateDuringTransaction],
+    requires: twoEvses,
+    async run(t) {
+      await duringTransaction(t, allowNewSessions(t, true), async (first, id) => {
+        await expectFirmwareStatus(t, 3, "DownloadScheduled", id);
+        const second = await new TxSession(t, otherEvse(t)).prepare();
+        await second.energyTransferStarted();
+        await sessionEnds(first);
+        await sessionEnds(second);
+        await downloadsAndVerifies(t, 8, id);
+        await installs(t, 14, id);
+      });
+    },
+  }),
+  csCase({
+    id: "TC_L_13_CS",
+    name: "Secure Firmware Update - Unable to download/install firmware with ongoing transaction - AllowNewSessionsPendingFirmwareUpdate is false",
+    useCases: ["L01"],
+    features: [Feature.L, Feature.AllowNewSessionsPendingFirmwareUpdate],
+    withoutFeatures: [Feature.FirmwareDownloadDuringTransaction, Feature.FirmwareUpdateDuringTransaction],
+    async run(t) {
+      await duringTransaction(t, allowNewSessions(t, false), async (session, id, since) => {
+        await expectFirmwareStatus(t, 3, "DownloadScheduled", id);
+        await othersUnavailable(t, 5, since);
+        await sessionEnds(session);
+        await downloadsAndVerifies(t, 8, id);
+        await installs(t, 14, id);
+      });
+    },
+  }),
+  csCase({
+    id: "TC_L_14_CS",
+    name: "Secure Firmware Update - Unable to install firmware with ongoing transaction - AllowNewSessionsPendingFirmwareUpdate is true",
+    useCases: ["L01"],
+    features: [Feature.L, Feature.FirmwareDownloadDuringTransaction],
+    withoutFeatures: [Feature.FirmwareUpdateDuringTransaction],
+    requires: twoEvses,
+    async run(t) {
+      await duringTransaction(t, allowNewSessions(t, true), async (first, id) => {
+        await downloadsAndVerifies(t, 3, id);
+        await expectFirmwareStatus(t, 9, "InstallScheduled", id);
+        const second = await new TxSession(t, otherEvse(t)).prepare();
+        await second.energyTransferStarted();
+        await sessionEnds(first);
+        await sessionEnds(second);
+        await installs(t, 14, id);
+      });
+    },
+  }),
+  csCase({
+    id: "TC_L_15_CS",
+    name: "Secure Firmware Update - Unable to install firmware with ongoing transaction - AllowNewSessionsPendingFirmwareUpdate is false",
+    useCases: ["L01"],
+    features: [Feature.L, Feature.FirmwareDownloadDuringTransaction, Feature.AllowNewSessionsPendingFirmwareUpdate],
+    withoutFeatures: [Feature.FirmwareUpdateDuringTransaction],
+    async run(t) {
+      await duringTransaction(t, allowNewSessions(t, false), async (session, id, since) => {
+        await othersUnavailable(t, 3, since);
+        await downloadsAndVerifies(t, 5, id);
+        await expectFirmwareStatus(t, 11, "InstallScheduled", id);
+        await sessionEnds(session);
+        await installs(t, 14, id);
+      });
+    },
+  }),
+  csCase({
+    id: "TC_L_16_CS",
+    name: "Secure Firmware Update - Able to update firmware with ongoing transaction",
+    useCases: ["L01"],
+    features: [Feature.L, Feature.FirmwareUpdateDuringTransaction],
+    async run(t) {
+      await duringTransaction(t, [], async (_session, id) => {
+        await downloadsAndVerifies(t, 3, id);
+        await expectFirmwareStatus(t, 9, "Installing", id);
+        await expectFirmwareStatus(t, 11, "Installed", id);
+      });
+    },
+  }),
+  csCase({
+    id: "TC_L_18_CS",
+    name: "Secure Firmware Update - Missing firmware signing certificate and signature",
+    useCases: ["L01"],
+    async run(t) {
+      const request = updateFirmware(t, requestId());
+      const firmware = request.firmware as Body;
+      delete firmware.signingCertificate;
+      delete firmware.signature;
+      const response = await t.send(1, "UpdateFirmware", request);
+      t.expectOneOf(2, "UpdateFirmwareResponse status", response.status, ["Rejected", "InvalidCertificate"]);
+    },
+  }),
 ];
 
 /**
@@ -164,4 +327,54 @@ function corrupted(signatureBase64: string): string {
   const bytes = Buffer.from(signatureBase64, "base64");
   if (bytes.length) bytes[bytes.length - 1] ^= 0x01;
   return bytes.toString("base64");
+}
+
+function twoEvses(config: { evses: number }): string | undefined {
+  return config.evses < 2 ? "needs a station that runs two transactions at a time (evses >= 2)" : undefined;
+}
+
+function otherEvse(t: CsTest): number {
+  return t.evseId === 1 ? 2 : 1;
+}
+
+/** "AllowNewSessionsPendingFirmwareUpdate is `value`" (TC_L_12/14_CS: "If implemented"). */
+function allowNewSessions(t: CsTest, value: boolean): Setting[] {
+  if (!t.config.features.includes(Feature.AllowNewSessionsPendingFirmwareUpdate)) return [];
+  return [["ChargingStation", "AllowNewSessionsPendingFirmwareUpdate", String(value)]];
+}
+
+/**
+ * TC_L_12..16_CS: "Before" the settings and State EnergyTransferStarted for `<Configured connectorId>`, steps
+ * 1-2 (UpdateFirmware, Accepted), then `rest` with the session, the request id and the mark after step 2.
+ */
+async function duringTransaction(
+  t: CsTest,
+  settings: readonly Setting[],
+  rest: (session: TxSession, id: number, since: number) => Promise<void>,
+): Promise<void> {
+  const session = await new TxSession(t).prepare(settings);
+  await session.energyTransferStarted();
+  const id = requestId();
+  const since = t.mark();
+  await accepted(t, updateFirmware(t, id));
+  await rest(session, id, since);
+  await session.cleanup();
+}
+
+/**
+ * "Execute Reusable State ParkingBayUnoccupied … This causes the transaction to stop": its preceding
+ * states in order (StopAuthorized by RequestStopTransaction, which part 6 lets the OCTT choose,
+ * EVConnectedPostSession, EVDisconnected).
+ */
+async function sessionEnds(session: TxSession): Promise<void> {
+  await session.stopAuthorizedRemote();
+  await session.evConnectedPostSession();
+  await session.evDisconnected();
+  await session.parkingBayUnoccupied(true);
+}
+
+/** L01.FR.07: every connector not in the transaction reports Unavailable (TC_L_13/15_CS). */
+async function othersUnavailable(t: CsTest, step: number, since: number): Promise<void> {
+  for (let evse = 1; evse <= t.config.evses; evse++)
+    if (evse !== t.evseId) await expectConnectorState(t, step, "Unavailable", evse, 1, since);
 }

@@ -14,6 +14,7 @@ import { type RunOptions, recordFrames, runCases, type Side } from "../runner.js
 import { noTrigger } from "../triggers.js";
 import { type ConnectionAttempt, CsTest, defaultAnswer, type EndpointName, type StationLink } from "./cs-test.js";
 import { TlsFront } from "./tls-front.js";
+import { UploadServer } from "./upload-server.js";
 
 type Body = Record<string, unknown>;
 
@@ -194,6 +195,15 @@ class PlayingCsms implements StationLink, Side<CsCase> {
     return { endpoint: "alternative", url: this.#url(this.alternative) };
   }
 
+  /** The log upload endpoint of the run (config logUpload), listening once a case first asks for it. */
+  #uploads: Promise<UploadServer> | undefined;
+
+  uploadServer(): Promise<UploadServer> {
+    const { config, host } = this.#options;
+    this.#uploads ??= UploadServer.start({ host: host ?? "127.0.0.1", port: config.logUpload.port, publicUrl: config.logUpload.url });
+    return this.#uploads;
+  }
+
   /** Every connection attempt of the station during the case (TC_B_49, TC_B_57 refuse some). */
   readonly attempts: ConnectionAttempt[] = [];
   /** Which attempts the runner refuses (HTTP 404): the case's policy, none between cases. */
@@ -308,6 +318,7 @@ class PlayingCsms implements StationLink, Side<CsCase> {
   }
 
   async stop(): Promise<void> {
+    await (await this.#uploads?.catch(() => undefined))?.close();
     await this.#close(this.alternative);
     await this.#close(this.upgraded);
     if (this.#listening) await this.#close(this.server);

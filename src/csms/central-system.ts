@@ -10,10 +10,10 @@ import type { CertificateAuthority } from "../pki/index.js";
 import type { FloodPolicyOptions, FloodReport } from "../rpc/flood-policy.js";
 import { type AnyChargePoint, type ClusterMembership, CentralSystem as CoreCentralSystem } from "../server/index.js";
 import { schemaAnswer } from "../station/schema-answers.js";
+import { subprotocolOf, type VersionName } from "../station/station-version.js";
 import { Action, AuthorizationStatus } from "../v16/index.js";
 import { certificateSigning } from "./certificate-signing.js";
 import { versionKits } from "./version-kits.js";
-import { subprotocolOf, type VersionName } from "./versions.js";
 
 /** How the development CSMS decides what a permissive back end leaves open (2.x only). */
 export interface CsmsBehaviour {

@@ -1,9 +1,9 @@
 /** Each OCPP version's public module, by the name a person types: what the commands build on. */
 import type { ChargePoint, OcppProtocol, PayloadClass } from "../index.js";
+import type { VersionName } from "../station/station-version.js";
 import * as v16 from "../v16/index.js";
 import * as v21 from "../v21/index.js";
 import * as v201 from "../v201/index.js";
-import type { VersionName } from "./versions.js";
 
 export interface VersionKit {
   readonly version: VersionName;

@@ -1,5 +1,5 @@
 /**
- * `ocppkit load --reconnect`: chargers on ReconnectingConnection, and what their reconnections look like
+ * A load run with reconnecting chargers (`ocppkit load --reconnect`): chargers on ReconnectingConnection, and what their reconnections look like
  * after the central system goes away (a restart): how many links were lost, how long each charger took
  * to come back, spread over whole seconds after the loss, and how many are still down.
  */
@@ -34,11 +34,9 @@ export class ReconnectStats {
         lostAt = performance.now();
         this.lost++;
         this.#down.add(link);
-        this.#down.add(link);
       } else if (change.state === "open" && lostAt !== undefined) {
         this.#waits.push(performance.now() - lostAt);
         lostAt = undefined;
-        this.#down.delete(link);
         this.#down.delete(link);
       }
     });
