@@ -7,6 +7,7 @@ import { type ChargePoint, type Logger, type ReconnectingConnection, Transaction
 import { ChargerState } from "../station/charger-state.js";
 import type { AnyCharger } from "../station/chargers.js";
 import { endTransactionsLeftOpen } from "../station/power-loss.js";
+import { tlsFailureType } from "../station/tls-failures.js";
 import { type CliError, ExitCode, oneLine } from "./cli-errors.js";
 import { explainConnectError } from "./connect-error.js";
 import type { EventLog } from "./event-log.js";
@@ -51,7 +52,10 @@ export async function runReconnecting(run: ReconnectingRun): Promise<number> {
       const queued = queue?.size ?? 0;
       const { code, reason, retryInMs, error } = change;
       // With another network connection or security profile to fall back to, a refusal is one failed attempt (B10, 1.6 A05).
-      if (error && !error.retryable && !charger.fallsBack) {
+      // Once connected the configuration was right: a CSMS certificate refused later is retried, as a
+      // station in the field does (it reports it with a security event, part 6 TC_A_05_CS).
+      const refusedLater = opens > 0 && tlsFailureType(error?.message ?? "") !== undefined;
+      if (error && !error.retryable && !charger.fallsBack && !refusedLater) {
         fail(explainConnectError("charge-point", url, run.subprotocol, error));
         return;
       }

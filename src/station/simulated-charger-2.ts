@@ -22,6 +22,7 @@ import type { ChargerSettings, LinkSettings, QueueLike } from "./simulated-charg
 import { StationStateFile } from "./state-file.js";
 import { type Info2, Station2 } from "./station-2.js";
 import type { VersionName } from "./station-version.js";
+import { TlsFailures } from "./tls-failures.js";
 import { endsOnDeauthorize, meterValues, type Reading, sendWithAttempts, transactionStart } from "./transactions.js";
 
 type Kit = typeof v201 | typeof v21;
@@ -318,7 +319,20 @@ export class SimulatedCharger2 {
       this.station.network.attach(link);
       this.#reconnecting = true;
       link.on("state", (change) => this.#offline.onState(change));
+      link.on("state", (change) => {
+        this.#tlsFailures.onState(change);
+        // Reconnected without a reboot: the refused handshakes are reported now; after a boot, boot() does it.
+        if (change.state === "open" && this.station.operations.accepted)
+          this.background("SecurityEventNotification", () => this.#reportTlsFailures());
+      });
     }
+  }
+
+  /** Handshakes the station refused (InvalidCsmsCertificate, InvalidTLSVersion), reported once connected. */
+  readonly #tlsFailures = new TlsFailures();
+
+  #reportTlsFailures(): Promise<void> {
+    return this.#tlsFailures.send((type, techInfo) => this.station.operations.securityEvent(type, techInfo));
   }
 
   /** A refused connection is one failed attempt while another network profile can be tried (B10). */
@@ -442,6 +456,8 @@ export class SimulatedCharger2 {
     if (reason !== "FirmwareUpdate")
       await this.station.operations.securityEvent(reason === "PowerUp" ? "StartupOfTheDevice" : "ResetOrReboot");
     await this.sendAllStatuses();
+    // A refused report stays kept for the next connection.
+    await this.#reportTlsFailures().catch(() => {});
     this.station.booted();
   }
 
@@ -450,7 +466,11 @@ export class SimulatedCharger2 {
     this.station.operations.accepted = false;
     this.#event("info", `rebooting (${reason})`);
     // A new NetworkConfigurationPriority takes effect now: the station connects with its first profile.
-    await this.station.network.reconnectIfChanged();
+    // A reboot ends a TLS session as well: the station makes a new handshake (part 6 Reusable State
+    // Booting, TC_A_04-07_CS). Over ws:// the simulator keeps its connection, so other cases stay quick.
+    const endpoint = this.link && "endpoint" in this.link ? (this.link as Partial<SwitchableLink>).endpoint : undefined;
+    const overTls = endpoint?.url.startsWith("wss:") === true;
+    if (!(await this.station.network.reconnectIfChanged()) && overTls) await this.station.network.reconnect();
     await this.boot(reason, afterBoot);
   }
 

@@ -4,6 +4,8 @@ import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { testCa } from "../../src/conformance/cs/certificate-states.js";
 import type { CaseResult, ConformanceConfig } from "../../src/conformance/index.js";
+import type { ConnectOptions } from "../../src/index.js";
+import { newKeyAndCsr } from "../../src/pki/csr.js";
 import type { SimulatedCharger2 } from "../../src/station/simulated-charger-2.js";
 import { csCasesOf, csConfig, type Fault, onSend, runAgainstSimulator, type SecuredLink, stationId } from "./cs-harness.js";
 
@@ -13,9 +15,20 @@ const upgrade = cases.filter((kase) => kase.id === "TC_A_19_CS");
 const others = cases.filter((kase) => kase.id !== "TC_A_19_CS");
 const pem = (name: string) => readFileSync(fileURLToPath(new URL(`../../../test/fixtures/certs/${name}`, import.meta.url)), "utf8");
 const password = "conformance-password-0001";
+/** Profile 3: the station's certificate, its commonName the station's identity (TC_A_07 step 4), from the runner's CA. */
+const stationKeyAndCsr = newKeyAndCsr({ commonName: stationId, organizationName: "ocppkit test CPO" });
+const stationCertificate = { cert: testCa().sign(stationKeyAndCsr.csrPem, 365), key: stationKeyAndCsr.privateKeyPem };
 
 /** The three security profiles: the runner's config and server, the simulator's credentials. */
-function profile(n: 1 | 2 | 3, over: { password?: string } = {}): { config: ConformanceConfig; secured: SecuredLink } {
+type ClientCertificate = { readonly cert: string; readonly key: string };
+
+function profile(
+  n: 1 | 2 | 3,
+  over: { password?: string; tls?: ConnectOptions["tls"]; client?: ClientCertificate } = {},
+): {
+  config: ConformanceConfig;
+  secured: SecuredLink;
+} {
   const pw = over.password ?? password;
   const basic = n < 3 ? { basicAuthPassword: pw } : {};
   const server = { cert: pem("server.crt"), key: pem("server.key") };
@@ -27,11 +40,16 @@ function profile(n: 1 | 2 | 3, over: { password?: string } = {}): { config: Conf
     n === 1
       ? { password: pw, connect: { auth: { username: stationId, password: pw } }, upgrade: upgradeTo }
       : n === 2
-        ? { tls: server, password: pw, connect: { auth: { username: stationId, password: pw }, ca: pem("ca.crt") }, upgrade: upgradeTo }
+        ? {
+            tls: server,
+            password: pw,
+            connect: { auth: { username: stationId, password: pw }, ca: pem("ca.crt"), tls: over.tls },
+            upgrade: upgradeTo,
+          }
         : {
             // The runner's CA signs the station's new certificate (A02): the server trusts it too.
             tls: mutualTls,
-            connect: { ca: pem("ca.crt"), cert: pem("cp-1.crt"), key: pem("cp-1.key") },
+            connect: { ca: pem("ca.crt"), ...(over.client ?? stationCertificate), tls: over.tls },
           };
   return { config: csConfig({ securityProfile: n, certificates, ...basic }), secured };
 }
@@ -51,9 +69,34 @@ const setVariablesAccepted: Fault = answers("SetVariables", (request) => ({
   })),
 }));
 
-const faults: Record<string, { fault?: Fault; profile: 1 | 2 | 3; password?: string; step: string }> = {
+/** A station that trusts any server certificate, speaks TLS 1.0/1.1, or offers other suites (Node's client options). */
+const anyCertificate = { rejectUnauthorized: false };
+const oldTlsToo = { minVersion: "TLSv1", ciphers: "DEFAULT:@SECLEVEL=0" } as const;
+const noGcmSuites = { maxVersion: "TLSv1.2", ciphers: "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-SHA256" } as const;
+
+const dropping =
+  (type: string): Fault =>
+  (c) =>
+    onSend(c, (a, b) => (a === "SecurityEventNotification" && b.type === type ? undefined : b));
+const renaming =
+  (type: string, to: string): Fault =>
+  (c) =>
+    onSend(c, (a, b) => (a === "SecurityEventNotification" && b.type === type ? { ...b, type: to } : b));
+
+const faults: Record<
+  string,
+  { fault?: Fault; profile: 1 | 2 | 3; password?: string; tls?: ConnectOptions["tls"]; client?: ClientCertificate; step: string }
+> = {
   // A password shorter than A00.FR.205 allows, which the runner is told to accept.
   TC_A_01_CS: { profile: 1, password: "short-pass", step: "1" },
+  // Its ClientHello has neither pair of AES-GCM suites (the handshake itself works, with ChaCha20).
+  TC_A_04_CS: { profile: 2, tls: noGcmSuites, step: "2" },
+  // It completes the handshake with the unknown certificate.
+  TC_A_05_CS: { profile: 2, tls: anyCertificate, step: "3" },
+  // It completes the handshake in TLS 1.1.
+  TC_A_06_CS: { profile: 2, tls: oldTlsToo, step: "3" },
+  // Its certificate's commonName (CP-1) is not its serial number (the station's identity, SIM-CS).
+  TC_A_07_CS: { profile: 3, client: { cert: pem("cp-1.crt"), key: pem("cp-1.key") }, step: "4" },
   // The station says Accepted and keeps the old password.
   TC_A_09_CS: { profile: 1, fault: setVariablesAccepted, step: "3" },
   TC_A_10_CS: { profile: 1, fault: setVariablesAccepted, step: "2" },
@@ -110,10 +153,29 @@ describe("conformance cs, block A (security)", () => {
     it(`${kase.id} fails against a wrong station at the named step`, async () => {
       const wrong = faults[kase.id];
       assert.ok(wrong, `no fault for ${kase.id}`);
-      const { config, secured } = profile(wrong.profile, { password: wrong.password });
+      const { config, secured } = profile(wrong.profile, { password: wrong.password, tls: wrong.tls, client: wrong.client });
       const [result] = await runAgainstSimulator([kase], { ...config, actionTimeoutS: 4 }, wrong.fault, { secured });
       assert.equal(result?.outcome, "fail", `${kase.id}: ${result?.outcome} ${result?.reason ?? ""}`);
       assert.equal(result?.step, wrong.step, `${kase.id}: ${result?.reason}`);
+    });
+  }
+
+  // The TLS cases' security events: a station that refuses the handshake as it must, but reports it wrongly.
+  const eventFaults: Record<string, { fault: Fault; step: string; why: string }> = {
+    TC_A_05_CS: { fault: dropping("InvalidCsmsCertificate"), step: "14", why: "sends no InvalidCsmsCertificate" },
+    TC_A_06_CS: { fault: renaming("InvalidTLSVersion", "InvalidTLSCipherSuite"), step: "16", why: "reports InvalidTLSCipherSuite instead" },
+  };
+  for (const [id, wrong] of Object.entries(eventFaults)) {
+    it(`${id} fails at step ${wrong.step} against a station that ${wrong.why}`, async () => {
+      const { config, secured } = profile(2);
+      const [result] = await runAgainstSimulator(
+        cases.filter((kase) => kase.id === id),
+        { ...config, actionTimeoutS: 6 },
+        wrong.fault,
+        { secured },
+      );
+      assert.equal(result?.outcome, "fail", `${id}: ${result?.outcome} ${result?.reason ?? ""}`);
+      assert.equal(result?.step, wrong.step, `${id}: ${result?.reason}`);
     });
   }
 });

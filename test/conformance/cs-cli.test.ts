@@ -3,7 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 import { CliProcess, runCli } from "../cli/cli-process.js";
+
+const certificate = (name: string) => fileURLToPath(new URL(`../../../test/fixtures/certs/${name}`, import.meta.url));
 
 /** A --trigger command that forwards the physical action to the simulator's control endpoint (its URL in `file`). */
 function forwardTo(file: string): string {
@@ -85,6 +88,43 @@ describe("ocppkit conformance cs", () => {
           .join("\n"),
       );
       assert.ok(runner.json<{ event: string; id?: string }>((e) => e.event === "refused" && e.id === "OTHER").length === 1);
+      assert.equal(finished.code, 0);
+    } finally {
+      for (const p of processes) await p.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("over wss:// with client certificates, the TLS handshake cases pass against the reconnecting charge-point (TC_A_04-07)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ocppkit-cs-tls-"));
+    const config = join(dir, "conformance.json");
+    // CP-1 is the commonName of the fixture's client certificate: TC_A_07 step 4 compares it with the station's id.
+    writeFileSync(config, JSON.stringify({ stationId: "CP-1", securityProfile: 3, heartbeatIntervalS: 1, actionTimeoutS: 15 }));
+    const tls = ["server.key", "server.crt", "ca.crt"].map(certificate).join(",");
+    const runner = new CliProcess(
+      ["conformance", "cs", "--port", "0", "--json", "--config", config, "--tls", tls, "--wait", "60"].concat([
+        "--cases",
+        "TC_A_04_CS,TC_A_05_CS,TC_A_06_CS,TC_A_07_CS",
+      ]),
+    );
+    const processes = [runner];
+    try {
+      const { url } = await runner.waitForJson<{ event: string; url: string }>((e) => e.event === "listening");
+      assert.match(url, /^wss:\/\/127\.0\.0\.1:\d+\/CP-1$/);
+      const station = ["--ca", certificate("ca.crt"), "--cert", certificate("cp-1.crt"), "--key", certificate("cp-1.key")];
+      processes.push(new CliProcess(["charge-point", url.replace(/\/CP-1$/, ""), "--id", "CP-1", "--version", "2.0.1", ...station]));
+      const finished = await runner.exited;
+      const results = runner.json<{ event: string; id: string; outcome: string; reason?: string }>((e) => e.event === "result");
+      assert.deepEqual(
+        results.map((r) => [r.id, r.outcome]),
+        [
+          ["TC_A_04_CS", "pass"],
+          ["TC_A_05_CS", "pass"],
+          ["TC_A_06_CS", "pass"],
+          ["TC_A_07_CS", "pass"],
+        ],
+        results.map((r) => `${r.id} ${r.reason ?? ""}`).join("\n"),
+      );
       assert.equal(finished.code, 0);
     } finally {
       for (const p of processes) await p.stop();

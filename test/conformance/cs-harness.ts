@@ -53,7 +53,8 @@ export function csCasesOf(block: string): CsCase[] {
 export interface SecuredLink {
   readonly tls?: HttpsServerOptions;
   readonly password?: string;
-  readonly connect: Pick<ConnectOptions, "auth" | "ca" | "cert" | "key">;
+  /** `tls`: the station's own TLS settings (versions, suites, trust) for a wrong station (TC_A_04-07). */
+  readonly connect: Pick<ConnectOptions, "auth" | "ca" | "cert" | "key" | "tls">;
   readonly prepare?: (charger: SimulatedCharger2) => void;
   /** The runner's endpoint one security profile higher (TC_A_19). */
   readonly upgrade?: CsRunOptions["upgrade"];

@@ -11,9 +11,9 @@ const basicProfiles = (config: ConformanceConfig) =>
   (config.securityProfile === 1 || config.securityProfile === 2) && config.basicAuthPassword
     ? undefined
     : `needs security profile 1 or 2 with a "basicAuthPassword" (config "securityProfile" is ${config.securityProfile})`;
-const profile3 = (config: ConformanceConfig) =>
+export const profile3 = (config: ConformanceConfig) =>
   config.securityProfile === 3 ? undefined : `needs security profile 3 (config "securityProfile" is ${config.securityProfile})`;
-const tlsProfiles = (config: ConformanceConfig) =>
+export const tlsProfiles = (config: ConformanceConfig) =>
   config.securityProfile >= 2 ? undefined : `needs security profile 2 or 3 (config "securityProfile" is ${config.securityProfile})`;
 const upgradable = (config: ConformanceConfig) =>
   config.securityProfile >= 1 && config.securityProfile <= 2

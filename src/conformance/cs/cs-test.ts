@@ -11,6 +11,7 @@ import { CaseTest, type CaseTestOptions } from "../case-test.js";
 import { field } from "../cases/define.js";
 import type { ConformanceConfig, IdToken } from "../config.js";
 import { CheckFailure, StepError, shown } from "../failures.js";
+import type { TlsControl } from "./tls-front.js";
 import type { UploadServer } from "./upload-server.js";
 
 type Body = Record<string, unknown>;
@@ -98,6 +99,8 @@ export interface StationLink {
   uploadServer?(): Promise<UploadServer>;
   /** Which attempts to refuse during the case. */
   refuse?: ((attempt: Omit<ConnectionAttempt, "accepted">) => boolean) | undefined;
+  /** wss only: the station's TLS handshakes on the main endpoint, and what the runner offers the next ones (TC_A_04-07). */
+  readonly tls?: TlsControl;
 }
 
 export interface CsTestOptions extends CaseTestOptions {
@@ -345,6 +348,11 @@ export class CsTest extends CaseTest {
       }
       await this.wait(0.05);
     }
+  }
+
+  /** wss only: the station's TLS handshakes, and what the runner offers the next ones (a-tls.ts). */
+  get tls(): TlsControl | undefined {
+    return this.#link.tls;
   }
 
   /** The Basic auth password the station last connected with (undefined without Basic auth). */

@@ -1,6 +1,7 @@
 /** Every TC_*_CS case the runner knows, in part 6's order. */
 import type { CsCase } from "../case.js";
 import { securityCsCases } from "./a-security.js";
+import { tlsCsCases } from "./a-tls.js";
 import { networkProfileCsCases } from "./b-network-profiles.js";
 import { provisioningCsCases } from "./b-provisioning.js";
 import { resetTransactionCsCases } from "./b-reset-transactions.js";
@@ -20,6 +21,7 @@ import { dataTransferCsCases } from "./p-data-transfer.js";
 
 export const csCases: readonly CsCase[] = [
   ...securityCsCases,
+  ...tlsCsCases,
   ...provisioningCsCases,
   ...resetTransactionCsCases,
   ...networkProfileCsCases,

@@ -13,6 +13,7 @@ import { CheckFailure } from "../failures.js";
 import { type RunOptions, recordFrames, runCases, type Side } from "../runner.js";
 import { noTrigger } from "../triggers.js";
 import { type ConnectionAttempt, CsTest, defaultAnswer, type EndpointName, type StationLink } from "./cs-test.js";
+import { TlsFront } from "./tls-front.js";
 import { UploadServer } from "./upload-server.js";
 
 type Body = Record<string, unknown>;
@@ -43,6 +44,8 @@ export interface CsRunOptions extends RunOptions<CsCase> {
 /** Before each case, the station is given this long without a CALL to finish what the last one started. */
 const quietMs = 500;
 const quietMaxMs = 10_000;
+/** A station gets this long for its TLS handshake and its HTTP upgrade request. */
+const handshakeTimeoutMs = 10_000;
 
 /** The CSMS ocppkit plays: one listening server, the station's connection, the case it reports to. */
 class PlayingCsms implements StationLink, Side<CsCase> {
@@ -75,11 +78,16 @@ class PlayingCsms implements StationLink, Side<CsCase> {
     const options = this.#options;
     const { config } = options;
     const expected = config.stationId;
+    // wss: the runner reads each ClientHello and picks the certificate and versions it answers with (TC_A_04-07).
+    const front = tls
+      ? new TlsFront(tls, handshakeTimeoutMs, (request, socket, head) => server.handleUpgrade(request, socket, head))
+      : undefined;
     const server: CentralSystem<ChargePoint> = new CentralSystem<ChargePoint>({
       protocols: ["ocpp2.0.1"],
       host: options.host,
       port,
-      tls,
+      server: front?.https,
+      handshakeTimeoutMs,
       // While a case holds the station offline its reconnects wait here, unanswered (part 6: "does not accept a reconnect").
       isKnownChargePoint: async (id) => {
         if (id !== expected) return false;
@@ -125,7 +133,32 @@ class PlayingCsms implements StationLink, Side<CsCase> {
         detail: `refused ${rejection.id ?? "a connection"}: ${rejection.statusCode ?? ""} ${rejection.message}`.replace("  ", " "),
       }),
     );
+    if (front) {
+      front.onChange = () => this.#wakeAll();
+      this.#fronts.set(server, front);
+    }
     return server;
+  }
+
+  readonly #fronts = new Map<CentralSystem<ChargePoint>, TlsFront>();
+
+  /** The main endpoint's TLS handshakes (wss only). */
+  get tls(): TlsFront | undefined {
+    return this.#fronts.get(this.server);
+  }
+
+  #listen(server: CentralSystem<ChargePoint>, port: number, host: string | undefined): Promise<unknown> {
+    return this.#fronts.get(server)?.listen(port, host) ?? server.listen(port, host);
+  }
+
+  #url(server: CentralSystem<ChargePoint>): string {
+    return this.#fronts.get(server)?.url ?? server.url;
+  }
+
+  async #close(server: CentralSystem<ChargePoint> | undefined): Promise<void> {
+    if (!server) return;
+    await server.close({ code: 1000, reason: "conformance run finished", timeoutMs: 2_000 });
+    await this.#fronts.get(server)?.close();
   }
 
   /** The endpoint of the higher security profile (TC_A_19), listening once asked for. */
@@ -138,9 +171,9 @@ class PlayingCsms implements StationLink, Side<CsCase> {
     if (!upgrade) return undefined;
     if (!this.upgraded) {
       this.upgraded = this.#serve(upgrade.tls, upgrade.basicAuth, 0);
-      await this.upgraded.listen(0, this.#options.host);
+      await this.#listen(this.upgraded, 0, this.#options.host);
     }
-    return this.upgraded.url;
+    return this.#url(this.upgraded);
   }
 
   /** The second endpoint of the same security profile (TC_B_45-49: the "alternative internal OCTT endpoint"). */
@@ -153,13 +186,13 @@ class PlayingCsms implements StationLink, Side<CsCase> {
   }
 
   async otherEndpoint(): Promise<{ endpoint: EndpointName; url: string }> {
-    if (this.connectedTo === "alternative") return { endpoint: "main", url: this.server.url };
+    if (this.connectedTo === "alternative") return { endpoint: "main", url: this.#url(this.server) };
     if (!this.alternative) {
       const options = this.#options;
       this.alternative = this.#serve(options.tls, options.password !== undefined, 0);
-      await this.alternative.listen(0, options.host);
+      await this.#listen(this.alternative, 0, options.host);
     }
-    return { endpoint: "alternative", url: this.alternative.url };
+    return { endpoint: "alternative", url: this.#url(this.alternative) };
   }
 
   /** The log upload endpoint of the run (config logUpload), listening once a case first asks for it. */
@@ -245,9 +278,9 @@ class PlayingCsms implements StationLink, Side<CsCase> {
   /** Listens and waits for the station's first connection and boot. */
   async start(): Promise<string | undefined> {
     const options = this.#options;
-    await this.server.listen(options.port ?? 9000, options.host);
+    await this.#listen(this.server, options.port ?? 9000, options.host);
     this.#listening = true;
-    options.onListening?.(`${this.server.url}/${encodeURIComponent(options.config.stationId)}`);
+    options.onListening?.(`${this.#url(this.server)}/${encodeURIComponent(options.config.stationId)}`);
     const waitS = options.waitForStationS ?? 300;
     if (await this.until(() => this.booted && this.current !== undefined, waitS)) return undefined;
     return `the station ${options.config.stationId} did not connect and boot within ${waitS} s`;
@@ -286,9 +319,9 @@ class PlayingCsms implements StationLink, Side<CsCase> {
 
   async stop(): Promise<void> {
     await (await this.#uploads?.catch(() => undefined))?.close();
-    await this.alternative?.close({ code: 1000, reason: "conformance run finished", timeoutMs: 2_000 });
-    await this.upgraded?.close({ code: 1000, reason: "conformance run finished", timeoutMs: 2_000 });
-    if (this.#listening) await this.server.close({ code: 1000, reason: "conformance run finished", timeoutMs: 2_000 });
+    await this.#close(this.alternative);
+    await this.#close(this.upgraded);
+    if (this.#listening) await this.#close(this.server);
   }
 
   /** Lets the station finish what it was sending (the statuses after a boot) before the next case. */
