@@ -50,6 +50,10 @@ Options:
   --auth <basic:u:p>      HTTP Basic credentials (security profiles 1 and 2)
   --ca <file>             PEM CA to trust for wss://
   --cert, --key <file>    PEM client certificate and key (security profile 3)
+  --additional-root-certificate-check
+                          (2.0.1 / 2.1) SecurityCtrlr.AdditionalRootCertificateCheck true: --ca is the one
+                          CSMS root, replaced only by a root it signed, kept as the fallback until the
+                          station connected with the new one (M05)
   --control <port>        (2.0.1 / 2.1) physical actions over HTTP on 127.0.0.1:<port>: POST
                           /<version>/<id>/<PowerCycle|PlugIn|PresentIdToken|Unplug|DriveIn|DriveOut|
                           EVSideDisconnect|EVSideReconnect|EVSuspend|EVResume> with a JSON body
@@ -87,6 +91,7 @@ const options = {
   "state-dir": { type: "string" },
   "ping-interval": { type: "string" },
   control: { type: "string" },
+  "additional-root-certificate-check": { type: "boolean" },
 } as const;
 
 /** `ws://host:9000/ocpp` + CP1 -> `ws://host:9000/ocpp/CP1`; a URL that already ends with the id is kept. */
@@ -146,10 +151,13 @@ async function run(argv: readonly string[]): Promise<number> {
     meterIntervalS,
     powerW,
     stateDir: directory,
+    additionalRootCertificateCheck: args.values["additional-root-certificate-check"] === true,
     logger,
     onEvent: (e) => log(e.kind, { connectorId: e.connectorId, transactionId: e.transactionId, message: e.text }, e.text),
   });
 
+  if (args.values["additional-root-certificate-check"] === true && !(charger instanceof SimulatedCharger2))
+    throw usageError("charge-point", "--additional-root-certificate-check needs --version 2.0.1 or 2.1");
   const controlPort = args.values.control === undefined ? undefined : intOption("charge-point", args, "control", 0, 0, 65_535);
   if (controlPort !== undefined && !(charger instanceof SimulatedCharger2))
     throw usageError("charge-point", "--control needs --version 2.0.1 or 2.1");

@@ -4,7 +4,7 @@
  * under test claims, and the runner's time limits. A JSON file where every field is optional and has
  * the documented default below; lines starting with // are comments (`--init` writes a commented example).
  */
-import { allFeatures, type Feature } from "./case.js";
+import { allFeatures, Feature } from "./case.js";
 import { ConformanceError } from "./errors.js";
 import { sampleCertificates } from "./sample-certificates.js";
 
@@ -82,7 +82,17 @@ export interface ConformanceConfig {
     readonly invalidSignature?: string;
   };
   /** `<The configured certificate of the specified certificateType>` (TC_M_*): PEM text your CSMS installs. */
-  readonly certificates: { readonly CSMSRootCertificate: string; readonly ManufacturerRootCertificate: string };
+  readonly certificates: {
+    readonly CSMSRootCertificate: string;
+    readonly ManufacturerRootCertificate: string;
+    /**
+     * A station case's `<Configured old CSMS Root certificate>` (AdditionalRootCertificateCheck, TC_B_47/50,
+     * TC_M_09/30/31): the root of the server certificate the runner serves (--tls), the one the station trusts.
+     */
+    readonly oldCSMSRootCertificate?: string;
+    /** `<Configured (new) CSMS Root certificate 2>`: signed by the old one; the root of --new-root-tls's certificate. */
+    readonly newCSMSRootCertificate?: string;
+  };
   /** Where the CSMS asks for log uploads (GetLog log.remoteLocation, TC_N_25/34/35/36). */
   readonly logRemoteLocation: string;
   /** `<Configured vendorId>` and `<Configured messageId>` of a DataTransfer the CSMS does not know (TC_P_02). */
@@ -142,7 +152,8 @@ export const defaultConfig: ConformanceConfig = {
   },
   dataTransfer: { vendorId: "org.ocppkit.conformance", messageId: "Unknown" },
   networkProfile: { configurationSlot: 1, ocppCsmsUrl: "wss://csms.example.com/ocpp", messageTimeout: 30, ocppInterface: "Wired0" },
-  features: allFeatures,
+  // Part 6's general pre condition: AdditionalRootCertificateCheck is false unless a station claims it.
+  features: allFeatures.filter((feature) => feature !== Feature.AdditionalRootCertificateCheck),
   responseTimeoutS: 30,
   actionTimeoutS: 60,
   maxWaitS: 60,
@@ -293,7 +304,11 @@ export function exampleConfigText(): string {
       "firmware",
       d.firmware,
     ),
-    line("PEM certificates your CSMS installs (TC_M_*); the defaults are sample self-signed CAs", "certificates", d.certificates),
+    line(
+      "PEM certificates your CSMS installs (TC_M_*); the defaults are sample self-signed CAs. A station claiming AdditionalRootCertificateCheck also needs oldCSMSRootCertificate (the root of --tls's certificate) and newCSMSRootCertificate (signed by it; the root of --new-root-tls's)",
+      "certificates",
+      d.certificates,
+    ),
     line("where your CSMS asks for log uploads (GetLog)", "logRemoteLocation", d.logRemoteLocation),
     line("a DataTransfer vendorId / messageId your CSMS does not know (TC_P_02)", "dataTransfer", d.dataTransfer),
     line("the network profile the CSMS is asked to set (TC_B_42, TC_B_44, TC_A_19)", "networkProfile", d.networkProfile),
