@@ -57,6 +57,7 @@ export { logFileName, Operations2, type StoredOperations2 } from "./operations-2
 export { FirmwarePublisher } from "./publish-firmware.js";
 export { baseReport, type ComponentVariableFilter, customReport, parts, type ReportData, reportDataOf } from "./reports.js";
 export { type Reservation, ReservationBook } from "./reservations.js";
+export { RootCertificateCheck } from "./root-certificate-check.js";
 export {
   ChargingProfiles,
   type ClearCriteria,
