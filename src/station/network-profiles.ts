@@ -295,8 +295,9 @@ export class NetworkProfiles {
   /**
    * M05.FR.14: the new CSMS root did not verify the server's certificate of the CSMS the station was
    * connected with, so the next attempt verifies it with the fallback root (not counted as a failure of
-   * the profile). A new profile gets no fallback (TC_B_47, M05.FR.15/16): the fallback root is kept to
-   * get back to the CSMS that installed the new root, not to trust another one.
+   * the profile). A new profile gets no fallback: part 6 TC_B_47 (citing B10.FR.07, M05.FR.15/16) has the
+   * new CSMS's certificate checked with the new root only, then the previous profile with the fallback;
+   * the fallback root gets the station back to the CSMS that installed the new root, it trusts no other.
    */
   #tryFallbackRoot(message: string): boolean {
     const check = this.#context.rootCheck;

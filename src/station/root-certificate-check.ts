@@ -1,9 +1,9 @@
 /**
- * SecurityCtrlr.AdditionalRootCertificateCheck (2.0.1 M05; 1.6 security whitepaper M05.FR.08-13 and
- * section 7.1, where the same rules are numbered one lower): while it is true the station holds one
- * CSMSRootCertificate plus, for a while, the one it replaced as a fallback. Requirement numbers below
- * are 2.0.1's as part 6 cites them (TC_M_09: FR.10/11, TC_M_30 and TC_B_50: FR.13, TC_M_31: FR.14,
- * TC_B_47: B10.FR.07, M05.FR.15/16).
+ * SecurityCtrlr.AdditionalRootCertificateCheck (2.0.1 M05): while it is true the station holds one
+ * CSMSRootCertificate plus, for a while, the one it replaced as a fallback. The rule texts are the 1.6
+ * security whitepaper's (M05.FR.08-13 and section 7.1; 2.0.1 part 2 is not in our reference set); the
+ * numbers below are 2.0.1's, one higher, as part 6 cites them (TC_M_09: FR.10/11, TC_M_30 and TC_B_50:
+ * FR.13, TC_M_31: FR.14; TC_B_47 cites B10.FR.07, M05.FR.15/16).
  *
  * - M05.FR.09: one CSMS root plus a temporary fallback.
  * - M05.FR.10/11: a new CSMS root replaces the old one only when the old one signed it; else Rejected.
