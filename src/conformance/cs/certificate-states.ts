@@ -122,8 +122,14 @@ export const newRootInstalled = (t: CsTest): Promise<void> => certificateInstall
 export const listsOldRoot = (t: CsTest, response: Body): boolean =>
   chainOf(response).some((e) => e.certificateType === "CSMSRootCertificate" && identifies(e.certificateHashData, oldRoot(t)));
 
-/** Not part 6: the station is given back the root it had (with the check on, deleting the new one leaves the old). */
-export const uninstallNewRoot = (t: CsTest): Promise<void> => uninstall(t, newRoot(t), oldRoot(t));
+/**
+ * Not part 6: the station is given back the root it had (with the check on, deleting the new one leaves
+ * the old). Only while it still has the old one: after TC_B_50 or TC_M_30 the new root is its only one.
+ */
+export async function uninstallNewRoot(t: CsTest): Promise<void> {
+  const listed = await t.send("after", "GetInstalledCertificateIds", { certificateType: ["CSMSRootCertificate"] });
+  if (listsOldRoot(t, listed)) await uninstall(t, newRoot(t), oldRoot(t));
+}
 
 /**
  * Memory State RenewChargingStationCertificate (Table 253): TriggerMessage SignChargingStationCertificate,
