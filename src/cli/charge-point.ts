@@ -52,6 +52,10 @@ Options:
   --auth <basic:u:p>      HTTP Basic credentials (security profiles 1 and 2)
   --ca <file>             PEM CA to trust for wss://
   --cert, --key <file>    PEM client certificate and key (security profile 3)
+  --additional-root-certificate-check
+                          (2.0.1 / 2.1) SecurityCtrlr.AdditionalRootCertificateCheck true: --ca is the one
+                          CSMS root, replaced only by a root it signed, kept as the fallback until the
+                          station connected with the new one (M05)
   --control <port>        (2.0.1 / 2.1) physical actions over HTTP on 127.0.0.1:<port>: POST
                           /<version>/<id>/<PowerCycle|PlugIn|PresentIdToken|Unplug|DriveIn|DriveOut|
                           EVSideDisconnect|EVSideReconnect|EVSuspend|EVResume|SelectStop> with a JSON body
@@ -104,6 +108,7 @@ const options = {
   "manufacturer-root": { type: "string" },
   "user-interface": { type: "boolean" },
   "permanent-cable": { type: "boolean" },
+  "additional-root-certificate-check": { type: "boolean" },
 } as const;
 
 /** TLS and credentials options shared with `load`. */
@@ -155,6 +160,7 @@ async function run(argv: readonly string[]): Promise<number> {
     powerW,
     stateDir: directory,
     permanentCable: args.values["permanent-cable"] === true,
+    additionalRootCertificateCheck: args.values["additional-root-certificate-check"] === true,
     logger,
     onEvent: (e) => log(e.kind, { connectorId: e.connectorId, transactionId: e.transactionId, message: e.text }, e.text),
   });
@@ -181,6 +187,8 @@ async function run(argv: readonly string[]): Promise<number> {
   }
   if (args.values["permanent-cable"] === true && !(charger instanceof SimulatedCharger2))
     throw usageError("charge-point", "--permanent-cable needs --version 2.0.1 or 2.1");
+  if (args.values["additional-root-certificate-check"] === true && !(charger instanceof SimulatedCharger2))
+    throw usageError("charge-point", "--additional-root-certificate-check needs --version 2.0.1 or 2.1");
   const controlPort = args.values.control === undefined ? undefined : intOption("charge-point", args, "control", 0, 0, 65_535);
   if (controlPort !== undefined && !(charger instanceof SimulatedCharger2))
     throw usageError("charge-point", "--control needs --version 2.0.1 or 2.1");

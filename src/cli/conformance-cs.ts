@@ -12,6 +12,7 @@ import { stdoutLine } from "./timeline.js";
 
 export const csHelp = `Usage: ocppkit conformance cs [--port 9000] [--host 127.0.0.1] [--id <station id>] [--auth basic:<id>:<password>]
                               [--tls key.pem,cert.pem[,ca.pem]] [--upgrade-tls key.pem,cert.pem[,ca.pem]]
+                              [--new-root-tls key.pem,cert.pem]
                               [--config conformance.json] [--cases TC_B_*]
                               [--trigger <cmd|url>] [--wait 300] [--list] [--junit report.xml] [--json]
        ocppkit conformance cs --init [--config conformance.json]
@@ -31,6 +32,9 @@ Options:
   --upgrade-tls <key,cert[,ca]>
                         TC_A_19: a second wss:// endpoint one security profile higher, which the station is
                         moved to: without a CA profile 2 (with --auth's password), with one profile 3
+  --new-root-tls <key,cert>
+                        TC_B_50, TC_M_30 (AdditionalRootCertificateCheck): the server key and certificate of the
+                        config's certificates.newCSMSRootCertificate, served once a case moves to the new root
   --config <file>       the <Configured ...> values and the features the station claims; --init writes an example
   --cases <list>        case ids or patterns, comma-separated (default: all TC_*_CS cases)
   --trigger <cmd|url>   physical actions: an http(s):// URL is the base of POST <url>/2.0.1/<station>/<action>
@@ -64,7 +68,13 @@ function promptAction(write: (line: string) => void): Trigger {
 const csCli: DirectionCli<CsCase> = {
   command,
   help: csHelp,
-  options: { port: { type: "string" }, host: { type: "string" }, wait: { type: "string" }, "upgrade-tls": { type: "string" } },
+  options: {
+    port: { type: "string" },
+    host: { type: "string" },
+    wait: { type: "string" },
+    "upgrade-tls": { type: "string" },
+    "new-root-tls": { type: "string" },
+  },
   positionals: 0,
   cases: csCases,
   overrides: (args: Parsed) => {
@@ -101,6 +111,7 @@ export async function runConformanceCs(argv: readonly string[]): Promise<number>
   const auth = basicAuthOption(command, stringOption(args, "auth"));
   const upgradeTls = serverTls("upgrade-tls", stringOption(args, "upgrade-tls"));
   const upgrade = upgradeTls ? { tls: upgradeTls, basicAuth: upgradeTls.ca === undefined && auth !== undefined } : undefined;
+  const newRootTls = serverTls("new-root-tls", stringOption(args, "new-root-tls"));
   const port = intOption(command, args, "port", 9000, 0, 65_535);
   const waitForStationS = intOption(command, args, "wait", 300, 1, 86_400);
   const trigger = chooseTrigger(prepared, () => promptAction(stdoutLine));
@@ -114,6 +125,7 @@ export async function runConformanceCs(argv: readonly string[]): Promise<number>
       port,
       tls,
       upgrade,
+      newRootTls: newRootTls && { key: newRootTls.key, cert: newRootTls.cert },
       password: auth?.password,
       trigger,
       waitForStationS,

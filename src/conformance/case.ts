@@ -63,6 +63,11 @@ export const Feature = {
    * station has a socket and a detachable cable unless its config says otherwise.
    */
   PermanentCable: "PermanentCable",
+  /**
+   * A station's SecurityCtrlr.AdditionalRootCertificateCheck is true (part 6 AS-2; TC_B_47/50, TC_M_09/30/31
+   * need it, TC_M_02/07 need it absent). Not claimed by default: part 6's general pre condition is false.
+   */
+  AdditionalRootCertificateCheck: "AdditionalRootCertificateCheck",
 } as const;
 export type Feature = (typeof Feature)[keyof typeof Feature];
 

@@ -93,7 +93,17 @@ export interface ConformanceConfig {
     readonly installFailure?: { readonly location: string; readonly signingCertificate: string; readonly signature: string };
   };
   /** `<The configured certificate of the specified certificateType>` (TC_M_*): PEM text your CSMS installs. */
-  readonly certificates: { readonly CSMSRootCertificate: string; readonly ManufacturerRootCertificate: string };
+  readonly certificates: {
+    readonly CSMSRootCertificate: string;
+    readonly ManufacturerRootCertificate: string;
+    /**
+     * A station case's `<Configured old CSMS Root certificate>` (AdditionalRootCertificateCheck, TC_B_47/50,
+     * TC_M_09/30/31): the root of the server certificate the runner serves (--tls), the one the station trusts.
+     */
+    readonly oldCSMSRootCertificate?: string;
+    /** `<Configured (new) CSMS Root certificate 2>`: signed by the old one; the root of --new-root-tls's certificate. */
+    readonly newCSMSRootCertificate?: string;
+  };
   /** Where the CSMS asks for log uploads (GetLog log.remoteLocation, TC_N_25/34/35/36). */
   readonly logRemoteLocation: string;
   /**
@@ -164,7 +174,9 @@ export const defaultConfig: ConformanceConfig = {
   },
   dataTransfer: { vendorId: "org.ocppkit.conformance", messageId: "Unknown" },
   networkProfile: { configurationSlot: 1, ocppCsmsUrl: "wss://csms.example.com/ocpp", messageTimeout: 30, ocppInterface: "Wired0" },
-  features: allFeatures.filter((feature) => feature !== Feature.PermanentCable),
+  // Not claimed by default: PermanentCable (most stations have sockets) and AdditionalRootCertificateCheck
+  // (part 6's general pre condition: false unless a station claims it).
+  features: allFeatures.filter((feature) => feature !== Feature.PermanentCable && feature !== Feature.AdditionalRootCertificateCheck),
   responseTimeoutS: 30,
   actionTimeoutS: 60,
   maxWaitS: 60,
@@ -341,7 +353,11 @@ export function exampleConfigText(): string {
       "firmware",
       d.firmware,
     ),
-    line("PEM certificates your CSMS installs (TC_M_*); the defaults are sample self-signed CAs", "certificates", d.certificates),
+    line(
+      "PEM certificates your CSMS installs (TC_M_*); the defaults are sample self-signed CAs. A station claiming AdditionalRootCertificateCheck also needs oldCSMSRootCertificate (the root of --tls's certificate) and newCSMSRootCertificate (signed by it; the root of --new-root-tls's)",
+      "certificates",
+      d.certificates,
+    ),
     line("where your CSMS asks for log uploads (GetLog)", "logRemoteLocation", d.logRemoteLocation),
     line(
       "a station's log uploads (TC_N_25/26/35/36) go to the runner's HTTP endpoint on its --host at port (0: a free one); url: what the station is given if it reaches the runner by another name; <Configured retryInterval> and <Configured logType>",

@@ -16,6 +16,7 @@ import {
   verify,
   X509Certificate,
 } from "node:crypto";
+import { isIPv4, isIPv6 } from "node:net";
 import {
   bitString,
   boolean,
@@ -48,6 +49,8 @@ const oids = {
   subjectKeyIdentifier: "2.5.29.14",
   authorityKeyIdentifier: "2.5.29.35",
   clientAuth: "1.3.6.1.5.5.7.3.2",
+  serverAuth: "1.3.6.1.5.5.7.3.1",
+  subjectAltName: "2.5.29.17",
 } as const;
 
 /** The request's signature algorithms this CA checks, with their hash. */
@@ -169,6 +172,24 @@ export interface IssueOptions {
   readonly ca?: boolean;
   /** Start of validity. Default a minute ago; a date in the past with few `days` makes an expired certificate. */
   readonly validFrom?: Date;
+  /**
+   * A TLS server certificate (a CSMS's) for these host names or IP addresses (subjectAltName, RFC 5280
+   * 4.2.1.6; TLS clients check it, not the common name) instead of a station's client certificate.
+   */
+  readonly serverNames?: readonly string[];
+}
+
+/** GeneralName dNSName [2] or iPAddress [7] (4 or 16 octets). */
+function generalName(name: string): Buffer {
+  if (isIPv4(name)) return tlv(0x87, Buffer.from(name.split(".").map(Number)));
+  if (isIPv6(name)) {
+    const [head, tail = ""] = name.split("::");
+    const groups = (part: string) => (part ? part.split(":") : []);
+    const fill = name.includes("::") ? 8 - groups(head).length - groups(tail).length : 0;
+    const all = [...groups(head), ...Array(fill).fill("0"), ...groups(tail)];
+    return tlv(0x87, Buffer.from(all.flatMap((g) => [Number.parseInt(g, 16) >> 8, Number.parseInt(g, 16) & 0xff])));
+  }
+  return tlv(0x82, Buffer.from(name, "ascii"));
 }
 
 /** The DER of a certificate for `subject` and `spki`, issued by `issuer` (a Name) and signed with `issuerKey`. */
@@ -186,12 +207,19 @@ function issue(subject: Buffer, spki: Buffer, issuer: Buffer, issuerKeyId: Buffe
         // keyCertSign and cRLSign: bits 5 and 6.
         extension(oids.keyUsage, true, namedBits(Buffer.from([0x06]), 1)),
       ]
-    : [
-        extension(oids.basicConstraints, true, sequence()),
-        // digitalSignature (bit 0): what a TLS client key does.
-        extension(oids.keyUsage, true, namedBits(Buffer.from([0x80]), 7)),
-        extension(oids.extendedKeyUsage, false, sequence(objectIdentifier(oids.clientAuth))),
-      ];
+    : options.serverNames
+      ? [
+          extension(oids.basicConstraints, true, sequence()),
+          extension(oids.keyUsage, true, namedBits(Buffer.from([0x80]), 7)),
+          extension(oids.extendedKeyUsage, false, sequence(objectIdentifier(oids.serverAuth))),
+          extension(oids.subjectAltName, false, sequence(...options.serverNames.map(generalName))),
+        ]
+      : [
+          extension(oids.basicConstraints, true, sequence()),
+          // digitalSignature (bit 0): what a TLS client key does.
+          extension(oids.keyUsage, true, namedBits(Buffer.from([0x80]), 7)),
+          extension(oids.extendedKeyUsage, false, sequence(objectIdentifier(oids.clientAuth))),
+        ];
   extensions.push(
     extension(oids.subjectKeyIdentifier, false, octetString(keyIdentifier(spki))),
     extension(oids.authorityKeyIdentifier, false, sequence(tlv(0x80, issuerKeyId))),
@@ -260,6 +288,17 @@ export class CertificateAuthority {
     const name = distinguishedName(commonName, organizationName);
     const spki = publicKey.export({ type: "spki", format: "der" });
     const der = issue(name, spki, name, keyIdentifier(spki), privateKey, { days: 3650, ...validity, ca: true });
+    return new CertificateAuthority(toPem("CERTIFICATE", der), privateKey);
+  }
+
+  /**
+   * A CA for a new key whose certificate this CA signs: the "new CSMS Root certificate signed by the old
+   * one" of AdditionalRootCertificateCheck (2.0.1 M05; part 6 TC_B_47/50, TC_M_30/31), or an intermediate.
+   */
+  subordinate(commonName: string, organizationName?: string, days = 3650): CertificateAuthority {
+    const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+    const spki = publicKey.export({ type: "spki", format: "der" });
+    const der = issue(distinguishedName(commonName, organizationName), spki, this.#subject, this.#keyId, this.#key, { days, ca: true });
     return new CertificateAuthority(toPem("CERTIFICATE", der), privateKey);
   }
 

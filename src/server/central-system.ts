@@ -266,6 +266,15 @@ export class CentralSystem<C extends AnyChargePoint = AnyChargePoint> extends Ev
     });
   }
 
+  /**
+   * New TLS settings (key, certificate, CA) for the connections that come after; open ones keep theirs.
+   * A certificate rotated without a restart. Throws for a plain ws:// server.
+   */
+  setTls(tls: HttpsServerOptions): void {
+    if (!(this.#server instanceof HttpsServer)) throw new Error("This CentralSystem serves ws://: give it `tls` to serve wss://");
+    this.#server.setSecureContext(tls);
+  }
+
   /** The address listened on, once listening. */
   address(): AddressInfo | undefined {
     const address = this.#server.address();

@@ -4,6 +4,7 @@
  * (2.0.1 A02, A03, M03-M05; 1.6 security whitepaper sections on the same use cases).
  */
 import type { CertificateHashData, Certificates } from "./certificates.js";
+import type { RootCertificateCheck } from "./root-certificate-check.js";
 import type { Routable, StationHost } from "./station-2.js";
 
 export interface CertificateContext {
@@ -17,6 +18,8 @@ export interface CertificateContext {
    * of an Accepted SignCertificate that got no CertificateSigned. Absent (1.6): no resends.
    */
   readonly resend?: () => { readonly waitMinimumS: number; readonly repeatTimes: number };
+  /** SecurityCtrlr.AdditionalRootCertificateCheck (2.0.1 M05.FR.09-12): how a CSMSRootCertificate is installed while it is true. */
+  readonly rootCheck?: RootCertificateCheck;
 }
 
 type HashRequest = { issuerNameHash: string; issuerKeyHash: string; serialNumber: string; hashAlgorithm: string };
@@ -85,9 +88,12 @@ function routeCertificateSigned(peer: Routable, context: CertificateContext): vo
 export function routeCertificates2(peer: Routable, context: CertificateContext): void {
   const { certificates } = context;
   routeCertificateSigned(peer, context);
-  peer.route("InstallCertificate", (request: { certificateType: string; certificate: string }) => ({
-    status: certificates.install(request.certificateType, request.certificate, context.maxEntries()),
-  }));
+  peer.route("InstallCertificate", (request: { certificateType: string; certificate: string }) => {
+    const { rootCheck } = context;
+    if (request.certificateType === "CSMSRootCertificate" && rootCheck?.enabled)
+      return { status: rootCheck.install(request.certificate, context.maxEntries()) };
+    return { status: certificates.install(request.certificateType, request.certificate, context.maxEntries()) };
+  });
   peer.route("GetInstalledCertificateIds", (request: { certificateType?: string[] }) => {
     const found = certificates.list(request.certificateType);
     if (!found.length) return { status: "NotFound" };

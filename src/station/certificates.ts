@@ -63,6 +63,8 @@ const sameHash = (a: CertificateHashData, b: { issuerNameHash: string; issuerKey
 
 export class Certificates {
   #installed: InstalledCertificate[] = [];
+  /** Counts the changes of the installed certificates (a station notices a new trust set at its next connection). */
+  #generation = 0;
   #pendingKey: string | undefined;
   stationCertificate: string | undefined;
   #stationKey: string | undefined;
@@ -71,6 +73,10 @@ export class Certificates {
 
   get installed(): readonly InstalledCertificate[] {
     return this.#installed;
+  }
+
+  get generation(): number {
+    return this.#generation;
   }
 
   /**
@@ -93,6 +99,7 @@ export class Certificates {
     const others = this.#installed.filter((c) => !sameHash(c.hash, hash));
     if (others.length >= maxEntries) return "Failed";
     this.#installed = [...others, { use, pem, hash }];
+    this.#generation++;
     this.changed();
     return "Accepted";
   }
@@ -106,6 +113,7 @@ export class Certificates {
     const kept = this.#installed.filter((c) => !sameHash(c.hash, hash));
     if (kept.length === this.#installed.length) return "NotFound";
     this.#installed = kept;
+    this.#generation++;
     this.changed();
     return "Accepted";
   }
@@ -153,6 +161,7 @@ export class Certificates {
 
   restore(stored: Partial<StoredCertificates>): void {
     this.#installed = [...(stored.installed ?? [])];
+    this.#generation++;
     this.stationCertificate = stored.stationCertificate;
     this.#stationKey = stored.stationKey;
     this.#pendingKey = stored.pendingKey;

@@ -63,6 +63,7 @@ export { FirmwarePublisher } from "./publish-firmware.js";
 export { baseReport, type ComponentVariableFilter, customReport, parts, type ReportData, reportDataOf } from "./reports.js";
 export { type ReservationContext, type ReserveNowReading, routeReservations } from "./reservation-routes.js";
 export { type Reservation, ReservationBook } from "./reservations.js";
+export { RootCertificateCheck } from "./root-certificate-check.js";
 export { SecurityLog } from "./security-log.js";
 export {
   ChargingProfiles,

@@ -15,6 +15,7 @@
  */
 import type { Endpoint, LinkStateChange } from "../transport/reconnecting-connection.js";
 import type { DeviceModel } from "./device-model.js";
+import { type RootCertificateCheck, serverCertificateInvalid } from "./root-certificate-check.js";
 
 export interface ConnectionData {
   /** 2.0.1: OCPP20; 2.1 has OCPP201 and OCPP21 too, and may leave it out. */
@@ -51,6 +52,8 @@ export interface NetworkContext {
   readonly stationCertificate: () => { readonly cert: string; readonly key: string } | undefined;
   /** What the station did, one line (the simulator's event log). */
   readonly note: (text: string) => void;
+  /** SecurityCtrlr.AdditionalRootCertificateCheck: while on, TLS trusts the one CSMS root (or its fallback) only. */
+  readonly rootCheck?: RootCertificateCheck;
 }
 
 /** The connectionData.ocppVersion values of the versions the station speaks. */
@@ -93,6 +96,10 @@ export class NetworkProfiles {
   #candidates: Candidate[] = [];
   #index = 0;
   #failures = 0;
+  /** The attempts verify the server with the fallback CSMS root (M05.FR.14), not the new one. */
+  #usingFallbackRoot = false;
+  /** With the check on: the installed certificates' generation when the open link connected. */
+  #rootsAtConnect: number | undefined;
   /** Called when something worth keeping changed. */
   changed: () => void = () => {};
 
@@ -113,7 +120,9 @@ export class NetworkProfiles {
 
   /** Another profile is there to try when this one fails (a refusal then is no reason to give up). */
   get fallsBack(): boolean {
-    return this.#link !== undefined && this.#candidates.length > 1;
+    const check = this.#context.rootCheck;
+    const fallbackRoot = check?.enabled === true && check.fallback !== undefined && !this.#usingFallbackRoot;
+    return this.#link !== undefined && (this.#candidates.length > 1 || fallbackRoot);
   }
 
   slot(number: number): ConnectionData | undefined {
@@ -179,6 +188,11 @@ export class NetworkProfiles {
   }
 
   #trust(): string[] {
+    const check = this.#context.rootCheck;
+    if (check?.enabled) {
+      const root = this.#usingFallbackRoot ? check.fallback : check.current;
+      return root === undefined ? [] : [root];
+    }
     const roots = [...this.#context.csmsRoots()];
     const ca = this.#factory?.ca;
     if (ca !== undefined) roots.push(...(Array.isArray(ca) ? ca : [ca]).map(String));
@@ -206,7 +220,8 @@ export class NetworkProfiles {
       ca: profile >= 2 && trust.length ? trust : undefined,
       cert: client?.cert,
       key: client?.key,
-      tls: this.#factory?.tls,
+      // The new CSMS root is signed by the old one, not by itself: it is the trust anchor on its own.
+      tls: this.#context.rootCheck?.enabled ? { ...this.#factory?.tls, allowPartialTrustChain: true } : this.#factory?.tls,
     };
   }
 
@@ -233,6 +248,10 @@ export class NetworkProfiles {
   attach(link: SwitchableLink): () => void {
     this.#link = link;
     this.#factory = link.endpoint;
+    // With the check on, the installer's CA is the station's CSMS root, listed and replaced as M05 says.
+    const factoryCa = link.endpoint.ca;
+    if (this.#context.rootCheck?.enabled && factoryCa !== undefined)
+      for (const pem of Array.isArray(factoryCa) ? factoryCa : [factoryCa]) this.#context.rootCheck.adopt(String(pem));
     this.#context.model.update("SecurityCtrlr", "SecurityProfile", String(this.securityProfile));
     this.#choose(0);
     const listener = (change: LinkStateChange) => this.#onState(change);
@@ -244,6 +263,7 @@ export class NetworkProfiles {
     this.#candidates = this.#candidatesNow();
     this.#index = index;
     this.#failures = 0;
+    this.#usingFallbackRoot = false;
     const candidate = this.#candidates[index];
     if (candidate && this.#link) this.#link.retarget(this.endpointOf(candidate.data));
   }
@@ -257,12 +277,14 @@ export class NetworkProfiles {
     }
     // An open link that was lost is tried again as it was; failed attempts count against the profile.
     if (change.state !== "disconnected" || !change.error) return;
+    if (this.#tryFallbackRoot(change.error.message)) return;
     this.#failures++;
     const attempts = Math.max(1, Number(this.#context.model.value("OCPPCommCtrlr", "NetworkProfileConnectionAttempts")) || 1);
     if (this.#failures < attempts || this.#candidates.length < 2) return;
     const from = this.#candidates[this.#index];
     this.#index = (this.#index + 1) % this.#candidates.length;
     this.#failures = 0;
+    this.#usingFallbackRoot = false;
     const next = this.#candidates[this.#index];
     this.#context.note(
       `network profile in slot ${from?.slot} failed ${attempts} times (${change.reason}); trying slot ${next.slot} (${next.data.ocppCsmsUrl}, security profile ${next.data.securityProfile})`,
@@ -270,9 +292,34 @@ export class NetworkProfiles {
     link.retarget(this.endpointOf(next.data));
   }
 
+  /**
+   * M05.FR.14: the new CSMS root did not verify the server's certificate of the CSMS the station was
+   * connected with, so the next attempt verifies it with the fallback root (not counted as a failure of
+   * the profile). A new profile gets no fallback: part 6 TC_B_47 (citing B10.FR.07, M05.FR.15/16) has the
+   * new CSMS's certificate checked with the new root only, then the previous profile with the fallback;
+   * the fallback root gets the station back to the CSMS that installed the new root, it trusts no other.
+   */
+  #tryFallbackRoot(message: string): boolean {
+    const check = this.#context.rootCheck;
+    const candidate = this.#candidates[this.#index];
+    if (!check?.enabled || this.#usingFallbackRoot || check.fallback === undefined || !candidate) return false;
+    if (!serverCertificateInvalid(message) || candidate.data.securityProfile < 2) return false;
+    const known = this.#lastGood ? sameData(this.#lastGood.data, candidate.data) : candidate.slot === 1;
+    if (!known) return false;
+    this.#usingFallbackRoot = true;
+    this.#context.note(`the new CSMS root does not verify the server certificate (${message}); trying the fallback root`);
+    this.#link?.retarget(this.endpointOf(candidate.data));
+    return true;
+  }
+
   #connected(): void {
     const candidate = this.#candidates[this.#index];
     if (!candidate) return;
+    const check = this.#context.rootCheck;
+    const secure = candidate.data.securityProfile >= 2;
+    if (check?.enabled && secure && !this.#usingFallbackRoot && check.connectedWithCurrent())
+      this.#context.note("connected with the new CSMS root: the fallback root is removed");
+    this.#rootsAtConnect = check?.enabled && secure ? check.generation : undefined;
     const before = this.securityProfile;
     this.#lastGood = { slot: candidate.slot, data: candidate.data };
     this.#failures = 0;
@@ -302,7 +349,11 @@ export class NetworkProfiles {
     const candidates = this.#candidatesNow();
     const first = candidates[0];
     const current = this.#candidates[this.#index];
-    if (!first || (current && first.slot === current.slot && sameData(first.data, current.data))) return Promise.resolve(false);
+    // A new CSMS root is first used at the next connection (TC_M_30/31: the reset after InstallCertificate).
+    const check = this.#context.rootCheck;
+    const rootChanged = check?.enabled === true && this.#rootsAtConnect !== undefined && this.#rootsAtConnect !== check.generation;
+    if (!rootChanged && (!first || (current && first.slot === current.slot && sameData(first.data, current.data))))
+      return Promise.resolve(false);
     return this.reconnect().then(() => true);
   }
 

@@ -116,6 +116,7 @@ export class SimulatedCharger2 {
       powerW: settings.powerW ?? 11_000,
       identity: settings.id,
       securityProfile: 0,
+      additionalRootCertificateCheck: settings.additionalRootCertificateCheck,
       heartbeatIntervalS: 0,
       txUpdatedIntervalS: settings.meterIntervalS,
     });

@@ -63,6 +63,8 @@ export interface ChargerSettings {
    * default a socket, sType2, and a detachable cable): the EV is plugged in and out at its end only.
    */
   readonly permanentCable?: boolean;
+  /** 2.x: SecurityCtrlr.AdditionalRootCertificateCheck is true (M05: one CSMS root, replaced only by one it signed). */
+  readonly additionalRootCertificateCheck?: boolean;
   /** What the charger does, for the command's own output. */
   readonly onEvent?: (event: ChargerEvent) => void;
   /** Every CALL this charger made, with its round trip in ms and the error if it failed (for `load`). */

@@ -17,6 +17,8 @@ export interface StationIdentity {
   readonly powerW: number;
   readonly identity: string;
   readonly securityProfile: number;
+  /** SecurityCtrlr.AdditionalRootCertificateCheck (M05.FR.09-14); default false, part 6's general pre condition. */
+  readonly additionalRootCertificateCheck?: boolean;
   readonly heartbeatIntervalS: number;
   readonly txUpdatedIntervalS: number;
 }
@@ -128,6 +130,7 @@ function controllers(station: StationIdentity): Record<string, readonly Row[]> {
     ],
     SecurityCtrlr: [
       // A00.FR.205 (TC_A_10_CS): 16 to 40 characters.
+      ["AdditionalRootCertificateCheck", "boolean", String(station.additionalRootCertificateCheck ?? false), RO],
       ["BasicAuthPassword", "string", "", WO, { minLimit: 16, maxLimit: 40 }],
       ["CertificateEntries", "integer", "0", RO, { maxLimit: 50 }],
       ["CertSigningRepeatTimes", "integer", "3", RW, { minLimit: 0 }],

@@ -24,6 +24,7 @@ import { type MonitorEvent, Monitoring, type SetMonitoringData, type StoredMonit
 import { type ConnectionData, NetworkProfiles, type StoredNetwork } from "./network-profiles.js";
 import { Operations2, type StoredOperations2 } from "./operations-2.js";
 import { baseReport, type ComponentVariableFilter, customReport, parts, reportDataOf } from "./reports.js";
+import { RootCertificateCheck } from "./root-certificate-check.js";
 import { ChargingProfiles, type Profile } from "./smart-charging.js";
 import { routeSmartCharging2 } from "./smart-charging-routes.js";
 import { type StationIdentity, standardDeviceModel } from "./standard-components.js";
@@ -121,6 +122,8 @@ export class Station2 {
   readonly certificates = new Certificates();
   /** The network connection profiles and the switch between them (B09, B10, A05). */
   readonly network: NetworkProfiles;
+  /** SecurityCtrlr.AdditionalRootCertificateCheck: one CSMS root, its predecessor as a fallback (M05). */
+  readonly rootCheck: RootCertificateCheck;
   readonly #maxPowerW: number;
   readonly #host: StationHost;
 
@@ -130,10 +133,15 @@ export class Station2 {
     this.model = standardDeviceModel(identity);
     this.monitoring = new Monitoring(this.model, (events) => this.#notifyEvents(events));
     this.operations = new Operations2(host, (component, variable) => this.enabled(component, variable));
+    this.rootCheck = new RootCertificateCheck(
+      this.certificates,
+      () => this.model.value("SecurityCtrlr", "AdditionalRootCertificateCheck") === "true",
+    );
     this.network = new NetworkProfiles({
       model: this.model,
       stationId: identity.identity,
       csmsRoots: () => this.certificates.list(["CSMSRootCertificate"]).map((c) => c.pem),
+      rootCheck: this.rootCheck,
       stationCertificate: () => this.certificates.own(),
       note: (text) => host.note?.(text),
     });
@@ -343,6 +351,7 @@ export class Station2 {
       }),
       maxEntries: () => 50,
       securityEvent: (type, techInfo) => this.operations.securityEvent(type, techInfo),
+      rootCheck: this.rootCheck,
       resend: () => ({
         waitMinimumS: Number(this.model.value("SecurityCtrlr", "CertSigningWaitMinimum")) || 0,
         repeatTimes: Number(this.model.value("SecurityCtrlr", "CertSigningRepeatTimes")) || 0,

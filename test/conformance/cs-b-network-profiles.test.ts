@@ -4,6 +4,7 @@ import { csCases } from "../../src/conformance/index.js";
 import type { SimulatedCharger2 } from "../../src/station/simulated-charger-2.js";
 import type { ReconnectingConnection } from "../../src/transport/reconnecting-connection.js";
 import { csConfig, type FaultCase, onSend, runAgainstSimulator, type SecuredLink } from "./cs-harness.js";
+import { rootCheckRun } from "./root-check.js";
 
 const ids = ["TC_B_45_CS", "TC_B_46_CS", "TC_B_49_CS", "TC_B_51_CS", "TC_B_52_CS", "TC_B_57_CS"];
 const cases = csCases.filter((kase) => ids.includes(kase.id));
@@ -78,4 +79,51 @@ describe("conformance cs, block B (network profiles, reconnection)", () => {
       assert.equal(result?.step, faultCase.step, `${kase.id}: ${result?.reason}`);
     });
   }
+});
+
+/** TC_B_47 and 50 need a station with AdditionalRootCertificateCheck true, on TLS with an old and a new CSMS root. */
+const rootCheckIds = ["TC_B_47_CS", "TC_B_50_CS"];
+const rootCheckCases = csCases.filter((kase) => rootCheckIds.includes(kase.id));
+
+describe("conformance cs, block B (migration to a new CSMS root, AdditionalRootCertificateCheck)", () => {
+  it("TC_B_47 and 50 pass against the simulated charger with AdditionalRootCertificateCheck true", async () => {
+    const { config, secured } = rootCheckRun();
+    const results = await runAgainstSimulator(rootCheckCases, config, undefined, { secured });
+    assert.deepEqual(
+      results.map((r) => `${r.id}: ${r.outcome}${r.outcome === "pass" ? "" : ` at ${r.step} ${r.reason}`}`),
+      rootCheckIds.map((id) => `${id}: pass`),
+    );
+  });
+
+  it("TC_B_47_CS fails against a station that trusts the fallback root for a new CSMS too, at step 9", async () => {
+    const run = rootCheckRun({ actionTimeoutS: 6 });
+    const [kase] = rootCheckCases;
+    const [result] = await runAgainstSimulator(
+      [kase],
+      run.config,
+      (c) => {
+        const network = c.station.network;
+        const endpointOf = network.endpointOf.bind(network);
+        network.endpointOf = (data) => ({ ...endpointOf(data), ca: [run.newRoot, run.oldRoot] });
+      },
+      { secured: run.secured },
+    );
+    assert.equal(result?.outcome, "fail", `${kase.id}: ${result?.outcome} ${result?.reason ?? ""}`);
+    assert.equal(result?.step, "9", result?.reason);
+  });
+
+  it("TC_B_50_CS fails against a station that keeps the old root after connecting with the new one, at step 11", async () => {
+    const { config, secured } = rootCheckRun({ actionTimeoutS: 6 });
+    const kase = rootCheckCases[1];
+    const [result] = await runAgainstSimulator(
+      [kase],
+      config,
+      (c) => {
+        c.station.rootCheck.connectedWithCurrent = () => false;
+      },
+      { secured },
+    );
+    assert.equal(result?.outcome, "fail", `${kase.id}: ${result?.outcome} ${result?.reason ?? ""}`);
+    assert.equal(result?.step, "11", result?.reason);
+  });
 });

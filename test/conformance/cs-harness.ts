@@ -58,6 +58,8 @@ export interface SecuredLink {
   readonly prepare?: (charger: SimulatedCharger2) => void;
   /** The runner's endpoint one security profile higher (TC_A_19). */
   readonly upgrade?: CsRunOptions["upgrade"];
+  /** The server certificate of the new CSMS root (TC_B_50, TC_M_30). */
+  readonly newRootTls?: CsRunOptions["newRootTls"];
 }
 
 /**
@@ -111,6 +113,7 @@ export async function runAgainstSimulator(
       tls: secured?.tls,
       password: secured?.password,
       upgrade: secured?.upgrade,
+      newRootTls: secured?.newRootTls,
       trigger: httpTrigger(control.url),
       waitForStationS: 30,
       onListening: (url) => {

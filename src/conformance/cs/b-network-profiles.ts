@@ -4,8 +4,9 @@
  * "alternative internal OCTT endpoint", another CSMS), and refuses the attempts a step says are "not
  * accepted" (HTTP 404), counting and timing every attempt.
  */
-import type { CsCase } from "../case.js";
+import { type CsCase, Feature } from "../case.js";
 import { getVariable, setVariable, slots } from "./a-security.js";
+import { listsOldRoot, newRootInstalled, rootsConfigured, uninstallNewRoot } from "./certificate-states.js";
 import { type CsTest, PhysicalAction } from "./cs-test.js";
 import { booted, csCase, evDisconnected, expectConnectorState } from "./states.js";
 
@@ -151,6 +152,47 @@ export const networkProfileCsCases: CsCase[] = [
     },
   }),
   csCase({
+    id: "TC_B_47_CS",
+    name: "Migrate to new ConnectionProfile - Fallback after NetworkProfileConnectionAttempts per NetworkConfigurationPriority failed - New CSMS Root - New CSMS",
+    useCases: ["B09", "B10", "M05"],
+    features: [Feature.B, Feature.AdditionalRootCertificateCheck],
+    requires: rootsConfigured("both"),
+    async run(t) {
+      const restore = await configure(t, { NetworkProfileConnectionAttempts: "1" });
+      await newRootInstalled(t);
+      const { free, active } = await slots(t);
+      const other = await t.otherEndpoint(1);
+      const previous = t.connectedTo;
+      // Step 7: the other CSMS shows a certificate of the old root, which the new root does not verify.
+      await t.serveCsmsCertificate(7, "old", other.endpoint);
+      await setAlternativeProfile(t, free, other.url);
+      const since = t.markAttempts();
+      await prioritize(t, String(free), true);
+      // Step 9 (B10.FR.07, M05.FR.14): the previous profile, verified with the fallback root. The first
+      // connection the runner lets in tells where the station went: the fallback root is not for the new CSMS.
+      const back = await t.expectAttempt(9, "the station switches back to the previous network profile", {
+        since,
+        where: (a) => a.accepted,
+        timeoutS: longOperationS(t),
+      });
+      t.expect(9, "the endpoint of the station's connection (the previous network profile)", back.endpoint, previous);
+      await t.expectConnected(9);
+      await booted(t);
+      const ids = await t.send(11, "GetInstalledCertificateIds", { certificateType: ["CSMSRootCertificate"] });
+      t.expect(12, "GetInstalledCertificateIdsResponse status", ids.status, "Accepted");
+      t.expectThat(
+        12,
+        "GetInstalledCertificateIdsResponse certificateHashDataChain entry of the old CSMS root",
+        listsOldRoot(t, ids),
+        "an entry with the old root's hash data (the fallback)",
+        ids.certificateHashDataChain,
+      );
+      await restorePriority(t, active);
+      await uninstallNewRoot(t);
+      await restore();
+    },
+  }),
+  csCase({
     id: "TC_B_49_CS",
     name: "Migrate to new ConnectionProfile - Fallback after NetworkProfileConnectionAttempts per NetworkConfigurationPriority failed - Same CSMS Root",
     useCases: ["B10"],
@@ -196,6 +238,34 @@ export const networkProfileCsCases: CsCase[] = [
       await restorePriority(t, active);
       await booted(t);
       await restore();
+    },
+  }),
+  csCase({
+    id: "TC_B_50_CS",
+    name: "Migrate to new ConnectionProfile - Success - New CSMS Root - New CSMS",
+    useCases: ["B10", "M05"],
+    features: [Feature.B, Feature.AdditionalRootCertificateCheck],
+    requires: rootsConfigured("both"),
+    async run(t) {
+      await newRootInstalled(t);
+      const { free } = await slots(t);
+      const other = await t.otherEndpoint(1);
+      // Step 8's note: the new CSMS shows a certificate of the new root. The station trusts only that one
+      // afterwards (M05.FR.13), so the endpoint keeps serving it.
+      await t.serveCsmsCertificate(8, "new", other.endpoint);
+      await setAlternativeProfile(t, free, other.url);
+      await prioritize(t, String(free), true);
+      await t.expectConnected(7, other.endpoint);
+      await booted(t);
+      const ids = await t.send(10, "GetInstalledCertificateIds", { certificateType: ["CSMSRootCertificate"] });
+      t.expect(11, "GetInstalledCertificateIdsResponse status", ids.status, "Accepted");
+      t.expectThat(
+        11,
+        "GetInstalledCertificateIdsResponse certificateHashDataChain entry of the old CSMS root",
+        !listsOldRoot(t, ids),
+        "no entry with the old root's hash data (the fallback is dropped once connected with the new root)",
+        ids.certificateHashDataChain,
+      );
     },
   }),
   // B04.FR.01; RetryBackOffWaitMinimum is the threshold + 2 s: the station is back after the threshold.

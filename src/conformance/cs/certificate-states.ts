@@ -6,6 +6,8 @@
  */
 import { createHash, X509Certificate } from "node:crypto";
 import { certificateParts } from "../../pki/der.js";
+import { Feature } from "../case.js";
+import type { ConformanceConfig } from "../config.js";
 import { TestCa } from "../test-ca.js";
 import type { CsTest } from "./cs-test.js";
 
@@ -90,9 +92,43 @@ export async function getInstalledCertificates(t: CsTest, types: readonly RootTy
   return response;
 }
 
-/** Removes `pem` again if the station has it (not part 6: a case leaves the station as it found it). */
-export async function uninstall(t: CsTest, pem: string): Promise<void> {
-  await t.send("after", "DeleteCertificate", { certificateHashData: hashDataOf(pem) });
+/** Removes `pem` (issued by `issuerPem`) again if the station has it (not part 6: a case leaves the station as it found it). */
+export async function uninstall(t: CsTest, pem: string, issuerPem = pem): Promise<void> {
+  await t.send("after", "DeleteCertificate", { certificateHashData: hashDataOf(pem, issuerPem) });
+}
+
+/**
+ * `<Configured old CSMS Root certificate>` and `<Configured (new) CSMS Root certificate 2>` (signed by the
+ * old one) of the AdditionalRootCertificateCheck cases; `requires` says which are missing.
+ */
+export const oldRoot = (t: CsTest): string => t.config.certificates.oldCSMSRootCertificate ?? "";
+export const newRoot = (t: CsTest): string => t.config.certificates.newCSMSRootCertificate ?? "";
+export function rootsConfigured(which: "old" | "both") {
+  return (config: ConformanceConfig): string | undefined => {
+    // A station not claiming the check hears that first (the runner's feature test comes after this one).
+    if (!config.features.includes(Feature.AdditionalRootCertificateCheck)) return undefined;
+    const { oldCSMSRootCertificate, newCSMSRootCertificate } = config.certificates;
+    if (!oldCSMSRootCertificate) return "needs certificates.oldCSMSRootCertificate: the root of the server certificate the runner serves";
+    if (which === "both" && !newCSMSRootCertificate)
+      return "needs certificates.newCSMSRootCertificate: a CSMS root signed by certificates.oldCSMSRootCertificate";
+    return undefined;
+  };
+}
+
+/** Memory State CertificateInstalled of `<Configured (new) CSMS Root certificate 2>`. */
+export const newRootInstalled = (t: CsTest): Promise<void> => certificateInstalled(t, "CSMSRootCertificate", newRoot(t));
+
+/** Does a GetInstalledCertificateIdsResponse list the old CSMS root as a CSMSRootCertificate? */
+export const listsOldRoot = (t: CsTest, response: Body): boolean =>
+  chainOf(response).some((e) => e.certificateType === "CSMSRootCertificate" && identifies(e.certificateHashData, oldRoot(t)));
+
+/**
+ * Not part 6: the station is given back the root it had (with the check on, deleting the new one leaves
+ * the old). Only while it still has the old one: after TC_B_50 or TC_M_30 the new root is its only one.
+ */
+export async function uninstallNewRoot(t: CsTest): Promise<void> {
+  const listed = await t.send("after", "GetInstalledCertificateIds", { certificateType: ["CSMSRootCertificate"] });
+  if (listsOldRoot(t, listed)) await uninstall(t, newRoot(t), oldRoot(t));
 }
 
 /**

@@ -93,6 +93,11 @@ export interface StationLink {
   otherEndpoint?(): Promise<{ endpoint: EndpointName; url: string }>;
   /** The endpoint of the station's last connection. */
   readonly connectedTo?: EndpointName;
+  /**
+   * From now on `endpoint` serves a CSMS certificate of the old or the new CSMS root (TC_B_47/50,
+   * TC_M_30/31); false when the runner has no such certificate (or, for the old one, no longer serves it there).
+   */
+  serveRoot?(endpoint: EndpointName, root: "old" | "new"): Promise<boolean>;
   /** The station's connection attempts since the runner started. */
   readonly attempts?: readonly ConnectionAttempt[];
   /** The runner's log upload endpoint (one per run, started when first asked for). */
@@ -292,6 +297,23 @@ export class CsTest extends CaseTest {
     const other = await this.#link.otherEndpoint?.();
     if (other === undefined) throw this.fail(new StepError(label, "the runner has no second endpoint"));
     return other;
+  }
+
+  /**
+   * Step `step`: "during the TLS handshake the OCTT provides a CSMS certificate which is signed by the
+   * <Configured old/new CSMS Root certificate>", on `endpoint` (the one the station is connected to by default).
+   */
+  async serveCsmsCertificate(step: number | string, root: "old" | "new", endpoint = this.connectedTo): Promise<void> {
+    const label = this.begin(step);
+    if (await this.#link.serveRoot?.(endpoint, root)) return;
+    throw this.fail(
+      new StepError(
+        label,
+        root === "new"
+          ? "the runner has no server certificate of the new CSMS root: give it one (ocppkit conformance cs --new-root-tls key,cert)"
+          : "the runner serves no server certificate of the old CSMS root here (wss:// with --tls, and no earlier case moved it to the new root)",
+      ),
+    );
   }
 
   /** Waits (bounded by actionTimeoutS) for the station to be connected, on `endpoint` when given. */

@@ -1,5 +1,5 @@
 /** Block M, certificate management (part 6 section 2.14): the TC_M_*_CS cases, steps numbered as there. */
-import type { CsCase } from "../case.js";
+import { type CsCase, Feature } from "../case.js";
 import { TestCa } from "../test-ca.js";
 import {
   certificateInstalled,
@@ -8,32 +8,104 @@ import {
   getInstalledCertificates,
   hashDataOf,
   identifies,
+  listsOldRoot,
+  newRoot,
+  newRootInstalled,
+  oldRoot,
   type RootType,
   renewChargingStationCertificate,
+  rootsConfigured,
   testCa,
   uninstall,
+  uninstallNewRoot,
 } from "./certificate-states.js";
-import { csCase } from "./states.js";
+import { booted, csCase } from "./states.js";
 
 /**
- * M05.FR.10-14 (AdditionalRootCertificateCheck): the station replaces its CSMS root only with one the old
- * root signed, and falls back to the old one when the new one fails. The prerequisite of these cases is a
- * station with that variable true; the runner cannot make one with it, nor serve the TLS certificates
- * signed by an old and a new root they need.
+ * M05.FR.09-14 (AdditionalRootCertificateCheck, part 6 AS-2): the station replaces its CSMS root only with
+ * one the old root signed (FR.10/11), keeps the old one as a fallback (FR.12) until it connected with the
+ * new one (FR.13), and verifies with the fallback when the new one fails (FR.14). The runner serves a
+ * server certificate of the old root (--tls) or of the new one (--new-root-tls).
  */
-const additionalRootCheck =
-  "needs a station with SecurityCtrlr.AdditionalRootCertificateCheck true, and a CSMS certificate chain of an old and a new root (not configurable in this runner)";
+const rootCheck = [Feature.M, Feature.AdditionalRootCertificateCheck];
 
+/**
+ * Part 6's note to TC_M_01: with AdditionalRootCertificateCheck "a custom CSMSRootCertificate should be
+ * used", one the station's root signed: the configured new root, removed again after the case.
+ */
 function installCase(id: string, type: RootType): CsCase {
   return csCase({
     id,
     name: `Install CA certificate - ${type}`,
     useCases: ["M05"],
+    ...(type === "ManufacturerRootCertificate" ? { withoutFeatures: [Feature.AdditionalRootCertificateCheck] } : {}),
     async run(t) {
+      const custom = type === "CSMSRootCertificate" && t.config.features.includes(Feature.AdditionalRootCertificateCheck) && newRoot(t);
+      if (custom) {
+        await newRootInstalled(t);
+        const listed = await getInstalledCertificates(t, undefined);
+        t.expectThat(
+          2,
+          "GetInstalledCertificateIdsResponse certificateHashDataChain entry of the new CSMS root",
+          chainOf(listed).some((e) => e.certificateType === type && identifies(e.certificateHashData, custom, oldRoot(t))),
+          "an entry of CSMSRootCertificate with the new root's hash data",
+          listed.certificateHashDataChain,
+        );
+        await uninstallNewRoot(t);
+        return;
+      }
       await certificateInstalled(t, type);
       await getInstalledCertificates(t, [type]);
       // Part 6's note: without AdditionalRootCertificateCheck the newly installed certificate is deleted again.
       await uninstall(t, configured(t, type));
+    },
+  });
+}
+
+/**
+ * TC_M_30 and 31: the new root installed, a reset, and the CSMS certificate of `served` in the TLS
+ * handshake: the station verifies it with the new root (new) or, when that fails, with the fallback
+ * (old). Step 7/8: the old root is gone (FR.13) or still there (FR.14).
+ */
+function reconnectCase(id: string, name: string, requirement: string, served: "old" | "new"): CsCase {
+  const last = served === "new" ? 7 : 8;
+  return csCase({
+    id,
+    name: `Install CA certificate - AdditionalRootCertificateCheck - Reconnect using new CSMS Root - ${name}`,
+    useCases: ["M05"],
+    features: rootCheck,
+    requires: rootsConfigured("both"),
+    async run(t) {
+      await newRootInstalled(t);
+      if (served === "new" && t.config.securityProfile === 3) await renewChargingStationCertificate(t);
+      // Step 3 (set up first: the connection open now keeps its handshake).
+      await t.serveCsmsCertificate(3, served);
+      const since = t.markAttempts();
+      const reset = await t.send(1, "Reset", { type: "OnIdle" });
+      t.expect(2, "ResetResponse status", reset.status, "Accepted");
+      const check =
+        served === "new" ? "validating the CSMS certificate with the new CSMS root" : "re-validating it with the fallback CSMS root";
+      await t.expectAttempt(served === "new" ? 4 : 5, `the station reconnects, ${check} (${requirement})`, {
+        since,
+        where: (a) => a.accepted,
+        timeoutS: Math.max(t.config.actionTimeoutS, t.config.maxWaitS),
+      });
+      await t.expectConnected(served === "new" ? 4 : 5);
+      await booted(t);
+      const ids = await t.send(last - 1, "GetInstalledCertificateIds", { certificateType: ["CSMSRootCertificate"] });
+      t.expect(last, "GetInstalledCertificateIdsResponse status", ids.status, "Accepted");
+      const keeps = served === "old";
+      t.expectThat(
+        last,
+        "GetInstalledCertificateIdsResponse certificateHashDataChain entry of the old CSMS root",
+        listsOldRoot(t, ids) === keeps,
+        keeps
+          ? "an entry with the old root's hash data (the fallback)"
+          : "no entry with the old root's hash data (the fallback is removed)",
+        ids.certificateHashDataChain,
+      );
+      // Not part 6: after the fallback the station is given back its old root alone (TC_M_30 cannot be undone).
+      if (keeps) await uninstallNewRoot(t);
     },
   });
 }
@@ -59,6 +131,7 @@ export const certificateCsCases: CsCase[] = [
     id: "TC_M_07_CS",
     name: "Install CA certificate - Rejected - Certificate invalid",
     useCases: ["M05"],
+    withoutFeatures: [Feature.AdditionalRootCertificateCheck],
     async run(t) {
       const expired = TestCa.expired();
       const install = await t.send(1, "InstallCertificate", { certificateType: "CSMSRootCertificate", certificate: expired });
@@ -79,23 +152,28 @@ export const certificateCsCases: CsCase[] = [
     id: "TC_M_09_CS",
     name: "Install CA certificate - AdditionalRootCertificateCheck - Rejected",
     useCases: ["M05"],
-    outOfScope: additionalRootCheck,
-    async run() {},
+    features: rootCheck,
+    requires: rootsConfigured("old"),
+    async run(t) {
+      // <Configured CSMSRootCertificate>: one the old root did not sign (M05.FR.11).
+      const certificate = configured(t, "CSMSRootCertificate");
+      const install = await t.send(1, "InstallCertificate", { certificateType: "CSMSRootCertificate", certificate });
+      t.expect(2, "InstallCertificateResponse status", install.status, "Rejected");
+      const ids = await t.send(3, "GetInstalledCertificateIds", { certificateType: ["CSMSRootCertificate"] });
+      t.expect(4, "GetInstalledCertificateIdsResponse status", ids.status, "Accepted");
+      t.expectThat(
+        4,
+        "GetInstalledCertificateIdsResponse certificateHashDataChain entry of the old CSMS root",
+        listsOldRoot(t, ids),
+        "an entry with the old root's hash data",
+        ids.certificateHashDataChain,
+      );
+    },
   }),
-  csCase({
-    id: "TC_M_30_CS",
-    name: "Install CA certificate - AdditionalRootCertificateCheck - Reconnect using new CSMS Root - Success",
-    useCases: ["M05"],
-    outOfScope: additionalRootCheck,
-    async run() {},
-  }),
-  csCase({
-    id: "TC_M_31_CS",
-    name: "Install CA certificate - AdditionalRootCertificateCheck - Reconnect using new CSMS Root - Fallback mechanism",
-    useCases: ["M05"],
-    outOfScope: additionalRootCheck,
-    async run() {},
-  }),
+  // Part 6's order would be 30 then 31; the fallback case runs first because TC_M_30 leaves the station
+  // trusting the new root alone, for good (M05.FR.13), and TC_M_31 needs the old one.
+  reconnectCase("TC_M_31_CS", "Fallback mechanism", "M05.FR.14", "old"),
+  reconnectCase("TC_M_30_CS", "Success", "M05.FR.13", "new"),
   retrieveCase("TC_M_12_CS", "CSMSRootCertificate", ["CSMSRootCertificate"]),
   retrieveCase("TC_M_13_CS", "ManufacturerRootCertificate", ["ManufacturerRootCertificate"]),
   retrieveCase("TC_M_17_CS", "CSMSRootCertificate & ManufacturerRootCertificate", ["CSMSRootCertificate", "ManufacturerRootCertificate"]),

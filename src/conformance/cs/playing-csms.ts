@@ -34,6 +34,12 @@ export interface CsRunOptions extends RunOptions<CsCase> {
    * the Basic auth password (profile 2). Without it TC_A_19 is an error that says so.
    */
   readonly upgrade?: { readonly tls: HttpsServerOptions; readonly basicAuth: boolean };
+  /**
+   * The key and certificate the endpoints serve once a case asks for a CSMS certificate of the new CSMS
+   * root (`certificates.newCSMSRootCertificate`, signed by the old one): TC_B_50, TC_M_30. `tls` serves
+   * one of the old root. Without it those cases are an error that says so.
+   */
+  readonly newRootTls?: HttpsServerOptions;
   /** Called once listening, with the URL the station must connect to. */
   readonly onListening?: (url: string) => void;
   /** Connections and refusals, one line each. */
@@ -183,6 +189,20 @@ class PlayingCsms implements StationLink, Side<CsCase> {
 
   #nameOf(server: CentralSystem<ChargePoint>): EndpointName {
     return server === this.upgraded ? "upgrade" : server === this.alternative ? "alternative" : "main";
+  }
+
+  /** The endpoints serving a certificate of the new CSMS root: for good, as the station may trust only that one now. */
+  readonly #newRoot = new Set<CentralSystem<ChargePoint>>();
+
+  async serveRoot(endpoint: EndpointName, root: "old" | "new"): Promise<boolean> {
+    const options = this.#options;
+    const server = endpoint === "main" ? this.server : endpoint === "alternative" ? this.alternative : this.upgraded;
+    if (!server || !options.tls) return false;
+    if (root === "old") return !this.#newRoot.has(server);
+    if (!options.newRootTls) return false;
+    server.setTls({ ...options.tls, ...options.newRootTls });
+    this.#newRoot.add(server);
+    return true;
   }
 
   async otherEndpoint(): Promise<{ endpoint: EndpointName; url: string }> {
