@@ -4,6 +4,8 @@
  * over IPC, and on request reports its own CPU time and (after GC) its memory, so the parent can put
  * figures for both processes side by side.
  */
+import { readFileSync } from "node:fs";
+import { getHeapSpaceStatistics } from "node:v8";
 import { WebSocketServer } from "ws";
 import { bootNotificationResponse, heartbeatResponse } from "./payloads.mjs";
 
@@ -112,15 +114,49 @@ const collect = () => {
   for (let i = 0; i < 4; i++) globalThis.gc?.();
 };
 
+/**
+ * What the RSS is made of, for bench/idle-breakdown.mjs: V8's heap spaces (committed and used, code
+ * space included) and the kernel's split of the resident set into anonymous pages (heap, malloc, stacks)
+ * and file pages (the node binary and libraries as far as code run so far has touched them).
+ */
+function memoryDetail() {
+  const spaces = {};
+  for (const space of getHeapSpaceStatistics()) {
+    spaces[space.space_name] = { size: space.space_size, physical: space.physical_space_size, used: space.space_used_size };
+  }
+  const kernel = {};
+  let status = "";
+  try {
+    status = readFileSync("/proc/self/status", "utf8"); // Linux only; elsewhere the split is left out
+  } catch {}
+  for (const line of status.split("\n")) {
+    const match = /^(RssAnon|RssFile|RssShmem|VmRSS|VmHWM):\s+(\d+) kB/.exec(line);
+    if (match) kernel[match[1]] = Number(match[2]) * 1024;
+  }
+  return { spaces, kernel };
+}
+
 process.on("message", (message) => {
   switch (message.type) {
     case "cpu":
       process.send({ type: "cpu", cpu: process.cpuUsage() });
       return;
-    case "memory":
-      collect();
-      process.send({ type: "memory", memory: process.memoryUsage(), connections: server.connections() });
+    case "memory": {
+      const report = () => {
+        collect();
+        process.send({
+          type: "memory",
+          memory: process.memoryUsage(),
+          connections: server.connections(),
+          ...(message.detail ? memoryDetail() : {}),
+        });
+      };
+      // Settled: V8 shrinks its young generation (grown while connections were made) at the first GC
+      // after about 5 s of little allocation, as it does in any server whose charge points idle.
+      if (message.settleMs) setTimeout(report, message.settleMs);
+      else report();
       return;
+    }
     case "snapshot": // a heap snapshot for finding what each connection keeps (see BENCHMARKS.md)
       collect();
       import("node:v8").then((v8) => process.send({ type: "snapshot", file: v8.writeHeapSnapshot() }));
