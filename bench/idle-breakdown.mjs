@@ -16,7 +16,7 @@ import { bareClient } from "./lib/clients.mjs";
 import { median, printResult, readOptions, round, stackList } from "./lib/options.mjs";
 
 const options = readOptions(
-  { steps: "1,10,100,1000,2000", rounds: 3, parallel: 100, stacks: "ws,ocppkit", settleMs: 7_000 },
+  { steps: "1,10,100,1000,2000", rounds: 3, parallel: 100, stacks: "ws,ocppkit", settleMs: 20_000 },
   { steps: "1,5,20", rounds: 1, parallel: 10, settleMs: 0 },
 );
 const steps = String(options.steps).split(",").map(Number);

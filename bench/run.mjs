@@ -18,6 +18,7 @@ const benchmarks = [
     ? [["idle.mjs"]]
     : [
         ["idle.mjs", "--connections=1000"],
+        ["idle.mjs", "--connections=2000"],
         ["idle.mjs", "--connections=10000"],
         // The open-files hard limit here is 20,000 per process, and the server needs a few for itself.
         ["idle.mjs", "--connections=19900"],
