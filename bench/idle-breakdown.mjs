@@ -4,8 +4,10 @@
  * Each round starts a fresh server per stack (the order rotating between rounds) and reads its memory
  * after GC: once started, once one charge point has connected, sent a Heartbeat and left (the warm-up
  * idle.mjs takes as its baseline), then with 1, 10, 100, ... charge points connected, each having sent
- * one Heartbeat, and once more at the last step after `--settle-ms` without traffic (as the warm-up
- * baseline is: V8 shrinks its young generation after about 5 s of little allocation). Every reading has RSS, heap, external and array buffers, V8's heap spaces (code space
+ * one Heartbeat, and once more at the last step once settled (V8 shrinks its young generation at the
+ * first GC after about 5 s of little allocation; waiting at most `--settle-ms`). The warm-up is read
+ * right after it and settled; the connections start from the settled state, the baseline of the
+ * per-connection figures. Every reading has RSS, heap, external and array buffers, V8's heap spaces (code space
  * included) and the kernel's split of RSS into anonymous and file pages. Per connection it prints the
  * raw figure (from the started server: one-time costs divided by N) and the marginal one (the slope
  * between the previous step and N: what one more connection costs), each as a median over rounds and
@@ -95,11 +97,12 @@ const figures = rounds.map((round) => {
   for (const [stack, readings] of Object.entries(round)) {
     out[stack] = {};
     steps.forEach((n, i) => {
-      const previous = i === 0 ? "warm" : steps[i - 1];
+      // The connections are made after the settled warm-up reading, so that is where they start from.
+      const previous = i === 0 ? "warmSettled" : steps[i - 1];
       const previousN = i === 0 ? 0 : steps[i - 1];
       out[stack][n] = {
         raw: perConnection(readings.started, readings[n], n),
-        overWarmUp: perConnection(readings.warm, readings[n], n),
+        overWarmUp: perConnection(readings.warmSettled, readings[n], n),
         marginal: perConnection(readings[previous], readings[n], n - previousN),
       };
     });
