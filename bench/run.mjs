@@ -18,10 +18,13 @@ const benchmarks = [
     ? [["idle.mjs"]]
     : [
         ["idle.mjs", "--connections=1000"],
+        ["idle.mjs", "--connections=2000"],
         ["idle.mjs", "--connections=10000"],
         // The open-files hard limit here is 20,000 per process, and the server needs a few for itself.
         ["idle.mjs", "--connections=19900"],
       ]),
+  // What the server's memory holds from start to 2,000 connections, step by step (issue 18).
+  ["idle-breakdown.mjs"],
   ["startup.mjs"],
   ["cluster.mjs"],
 ];

@@ -71,7 +71,12 @@ for (const line of lines) {
     console.log(header.join("\n"));
     console.log(figure("RSS per connection (bytes)", "rssBytesPerConnection"));
     console.log(figure("JS heap per connection (bytes)", "heapBytesPerConnection"));
+    console.log(figure("RSS per connection from start (bytes)", "rssFromStartBytesPerConnection"));
+    console.log(figure("RSS per connection, N/2 to N (bytes)", "marginalRssBytesPerConnection"));
+    console.log(figure("RSS per connection, settled (bytes)", "settledRssBytesPerConnection"));
+    console.log(figure("JS heap per connection, settled (bytes)", "settledHeapBytesPerConnection"));
     console.log(figure("server RSS (MiB)", "serverRssMiB"));
+    console.log(figure("server RSS, settled (MiB)", "settledServerRssMiB"));
     console.log(figure("heartbeats answered (all at once)", "heartbeatsAnswered", {}));
     console.log(figure("that round, wall ms", "heartbeatRoundMs", {}));
     console.log(figure("server CPU µs/heartbeat in that round", "serverCpuUsPerHeartbeat", {}));

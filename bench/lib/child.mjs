@@ -32,7 +32,8 @@ export async function startServer(stack) {
     port: ready.port,
     url: `ws://127.0.0.1:${ready.port}`,
     cpu: async () => (await ask("cpu")).cpu,
-    memory: async () => ask("memory"),
+    // `detail`: V8's heap spaces and the kernel's RSS split too; `settleMs`: read after that long idle.
+    memory: async (detail = false, settleMs = 0) => ask("memory", { detail, settleMs }),
     snapshot: async () => (await ask("snapshot")).file,
     // Allocation sampling in the server (see allocation-sampling.mjs): start, then stop for the summary.
     startSampling: async (interval) => ask("sampling-start", { interval }),

@@ -4,6 +4,8 @@
  * over IPC, and on request reports its own CPU time and (after GC) its memory, so the parent can put
  * figures for both processes side by side.
  */
+import { readFileSync } from "node:fs";
+import { getHeapSpaceStatistics } from "node:v8";
 import { WebSocketServer } from "ws";
 import { bootNotificationResponse, heartbeatResponse } from "./payloads.mjs";
 
@@ -112,15 +114,64 @@ const collect = () => {
   for (let i = 0; i < 4; i++) globalThis.gc?.();
 };
 
+/**
+ * What the RSS is made of, for bench/idle-breakdown.mjs: V8's heap spaces (committed and used, code
+ * space included) and the kernel's split of the resident set into anonymous pages (heap, malloc, stacks)
+ * and file pages (the node binary and libraries as far as code run so far has touched them).
+ */
+function memoryDetail() {
+  const spaces = {};
+  for (const space of getHeapSpaceStatistics()) {
+    spaces[space.space_name] = { size: space.space_size, physical: space.physical_space_size, used: space.space_used_size };
+  }
+  const kernel = {};
+  let status = "";
+  try {
+    status = readFileSync("/proc/self/status", "utf8"); // Linux only; elsewhere the split is left out
+  } catch {}
+  for (const line of status.split("\n")) {
+    const match = /^(RssAnon|RssFile|RssShmem|VmRSS|VmHWM):\s+(\d+) kB/.exec(line);
+    if (match) kernel[match[1]] = Number(match[2]) * 1024;
+  }
+  return { spaces, kernel };
+}
+
+/**
+ * Settled: V8 shrinks its young generation (grown while the connections were made; empty after GC, but
+ * resident) at the first GC after about 5 s of little allocation, as in any server whose charge points
+ * idle. A GC each second until it has (or `ms` have passed): a keepalive round (ocppkit pings every 30 s)
+ * allocates enough to put it off by 5 s.
+ */
+function settle(ms, done) {
+  const until = Date.now() + ms;
+  const young = () => getHeapSpaceStatistics().find((space) => space.space_name === "new_space")?.physical_space_size ?? 0;
+  const check = () => {
+    collect();
+    if (young() <= 2 ** 20 || Date.now() >= until) done();
+    else setTimeout(check, 1000);
+  };
+  setTimeout(check, 1000);
+}
+
 process.on("message", (message) => {
   switch (message.type) {
     case "cpu":
       process.send({ type: "cpu", cpu: process.cpuUsage() });
       return;
-    case "memory":
-      collect();
-      process.send({ type: "memory", memory: process.memoryUsage(), connections: server.connections() });
+    case "memory": {
+      const report = () => {
+        collect();
+        process.send({
+          type: "memory",
+          memory: process.memoryUsage(),
+          connections: server.connections(),
+          ...(message.detail ? memoryDetail() : {}),
+        });
+      };
+      if (message.settleMs) settle(message.settleMs, report);
+      else report();
       return;
+    }
     case "snapshot": // a heap snapshot for finding what each connection keeps (see BENCHMARKS.md)
       collect();
       import("node:v8").then((v8) => process.send({ type: "snapshot", file: v8.writeHeapSnapshot() }));

@@ -80,9 +80,42 @@ describe("benchmark scripts", { concurrency: true }, () => {
     assert.equal(lines.length, 1);
     const [line] = lines;
     assert.equal(line.bench, "idle");
-    assertFigures(line, roundTripStacks, ["rssBytesPerConnection", "heapBytesPerConnection", "heartbeatsAnswered"]);
+    assertFigures(line, roundTripStacks, [
+      "rssBytesPerConnection",
+      "heapBytesPerConnection",
+      "rssFromStartBytesPerConnection",
+      "marginalRssBytesPerConnection",
+      "settledRssBytesPerConnection",
+      "settledHeapBytesPerConnection",
+      "heartbeatsAnswered",
+    ]);
     const connections = (line as BenchLine & { connections: number }).connections;
     for (const stack of roundTripStacks) assert.equal(line.results[stack].heartbeatsAnswered, connections);
+  });
+
+  test("idle-breakdown prints each server's memory by step, raw, marginal and settled, with ratios to bare ws", async () => {
+    const lines = await runQuick("idle-breakdown.mjs");
+    assert.equal(lines.length, 1);
+    const line = lines[0] as unknown as {
+      bench: string;
+      steps: number[];
+      results: Record<string, Record<string, Record<string, Record<string, number>>>>;
+      ratios: Record<string, unknown>;
+    };
+    assert.equal(line.bench, "idle-breakdown");
+    assert.deepEqual(Object.keys(line.results), ["ws", "ocppkit"]);
+    assert.deepEqual(Object.keys(line.ratios), ["ocppkit"]);
+    for (const stack of ["ws", "ocppkit"]) {
+      for (const step of line.steps) {
+        for (const kind of ["raw", "overWarmUp", "marginal"]) {
+          for (const field of ["rss", "heapUsed", "youngGeneration", "codeSpaceUsed"]) {
+            const value = line.results[stack][step][kind][field];
+            assert.ok(Number.isFinite(value), `${stack} ${step} ${kind}.${field} is ${value}`);
+          }
+        }
+      }
+      assert.ok(Number.isFinite(line.results[stack].settled.rss));
+    }
   });
 
   test("allocations prints bytes allocated per call on both sides, and who allocates them, for bare ws and ocppkit", async () => {
