@@ -134,6 +134,8 @@ export interface ConformanceConfig {
   readonly maxWaitS: number;
 }
 
+const optInFeatures = new Set<Feature>([Feature.PermanentCable, Feature.UserInterface, Feature.AdditionalRootCertificateCheck]);
+
 export const defaultConfig: ConformanceConfig = {
   stationId: "OCPPKIT-CS1",
   pendingStationId: "OCPPKIT-CS1-PENDING",
@@ -174,9 +176,10 @@ export const defaultConfig: ConformanceConfig = {
   },
   dataTransfer: { vendorId: "org.ocppkit.conformance", messageId: "Unknown" },
   networkProfile: { configurationSlot: 1, ocppCsmsUrl: "wss://csms.example.com/ocpp", messageTimeout: 30, ocppInterface: "Wired0" },
-  // Not claimed by default: PermanentCable (most stations have sockets) and AdditionalRootCertificateCheck
-  // (part 6's general pre condition: false unless a station claims it).
-  features: allFeatures.filter((feature) => feature !== Feature.PermanentCable && feature !== Feature.AdditionalRootCertificateCheck),
+  // Not claimed by default, like the simulator started without options: PermanentCable (a socket and a
+  // detachable cable), UserInterface (a master pass stops every transaction, TC_C_49) and
+  // AdditionalRootCertificateCheck (part 6's general pre condition: false unless a station claims it).
+  features: allFeatures.filter((feature) => !optInFeatures.has(feature)),
   responseTimeoutS: 30,
   actionTimeoutS: 60,
   maxWaitS: 60,

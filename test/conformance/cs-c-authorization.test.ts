@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { allFeatures, Feature } from "../../src/conformance/index.js";
+import { Feature } from "../../src/conformance/index.js";
 import type { IdTokenInfo } from "../../src/station/authorization.js";
 import type { SimulatedCharger2 } from "../../src/station/simulated-charger-2.js";
 import { csCasesOf, csConfig, type FaultCase, onSend, runAgainstSimulator } from "./cs-harness.js";
@@ -11,7 +11,8 @@ const cases = csCasesOf("C");
 const offline = new Set(["TC_C_15_CS", "TC_C_16_CS", "TC_C_17_CS", "TC_C_18_CS", "TC_C_26_CS"]);
 /** TC_C_49 is written for a station without a user interface: it runs with the simulator's off and the feature unclaimed. */
 const withoutUi = new Set(["TC_C_49_CS"]);
-const noUiFeatures = allFeatures.filter((f) => f !== Feature.UserInterface);
+const noUiFeatures = csConfig().features;
+const uiFeatures = [...noUiFeatures, Feature.UserInterface];
 const userInterface = (c: SimulatedCharger2) => {
   c.userInterface = true;
 };
@@ -184,7 +185,7 @@ const notPassed = (results: readonly { id: string; outcome: string; step?: strin
 describe("conformance cs, block C (Authorization)", () => {
   it("every online TC_C_*_CS case passes against the simulated charger with a user interface, idTokens presented through its control endpoint", async () => {
     const online = cases.filter((kase) => !offline.has(kase.id) && !withoutUi.has(kase.id));
-    const results = await runAgainstSimulator(online, config(), undefined, { station: userInterface });
+    const results = await runAgainstSimulator(online, config({ features: uiFeatures }), undefined, { station: userInterface });
     assert.deepEqual(notPassed(results), []);
   });
 
@@ -210,7 +211,8 @@ describe("conformance cs, block C (Authorization)", () => {
     it(`${kase.id} fails against a wrong station at the named step`, async () => {
       const faultCase = faults[kase.id];
       assert.ok(faultCase, `no fault for ${kase.id}`);
-      const [result] = await runAgainstSimulator([kase], config({ actionTimeoutS: 4, ...faultCase.config }), faultCase.fault, {
+      const features = withoutUi.has(kase.id) ? noUiFeatures : uiFeatures;
+      const [result] = await runAgainstSimulator([kase], config({ actionTimeoutS: 4, features, ...faultCase.config }), faultCase.fault, {
         reconnecting: offline.has(kase.id),
         ...(withoutUi.has(kase.id) ? {} : { station: userInterface }),
       });
