@@ -56,9 +56,10 @@ export {
   signatureValid,
   trustedSigningCertificate,
 } from "./firmware.js";
+export { logFileName, routeGetLog } from "./log-routes.js";
 export { LogUploader, type UploadJob } from "./log-upload.js";
 export { type Monitor, type MonitorEvent, Monitoring, MonitorType, type SetMonitoringData, type StoredMonitors } from "./monitoring.js";
-export { logFileName, Operations2, type StoredOperations2 } from "./operations-2.js";
+export { Operations2, type StoredOperations2 } from "./operations-2.js";
 export { FirmwarePublisher } from "./publish-firmware.js";
 export { baseReport, type ComponentVariableFilter, customReport, parts, type ReportData, reportDataOf } from "./reports.js";
 export { type ReservationContext, type ReserveNowReading, routeReservations } from "./reservation-routes.js";

@@ -7,9 +7,11 @@
 
 import { EvseStates, type StoredEvseStates } from "./evse-states.js";
 import { type FirmwareJob, FirmwareUpdater, trustedSigningCertificate } from "./firmware.js";
+import { routeGetLog } from "./log-routes.js";
 import { LogUploader } from "./log-upload.js";
 import { FirmwarePublisher } from "./publish-firmware.js";
 import { type ReserveNowReading, routeReservations } from "./reservation-routes.js";
+import { SecurityLog } from "./security-log.js";
 import type { Routable, StationHost } from "./station-2.js";
 import { download } from "./transfer.js";
 
@@ -35,17 +37,6 @@ interface UpdateFirmwareRequest {
   retryInterval?: number;
   firmware: { location: string; retrieveDateTime: string; installDateTime?: string; signingCertificate?: string; signature?: string };
 }
-interface GetLogRequest {
-  requestId: number;
-  logType: string;
-  retries?: number;
-  retryInterval?: number;
-  log: { remoteLocation: string; oldestTimestamp?: string; latestTimestamp?: string };
-}
-/** The name GetLog answers with and uploads under. */
-export const logFileName = (request: { logType: string; requestId: number }) =>
-  `${request.logType === "SecurityLog" ? "security" : "diagnostics"}-${request.requestId}.log`;
-
 interface IdToken {
   idToken: string;
   type: string;
@@ -58,6 +49,8 @@ export class Operations2 {
   readonly evses: EvseStates;
   #resetWhenIdle: string | undefined;
   readonly logs: LogUploader;
+  /** What GetLog SecurityLog uploads. */
+  readonly securityLog = new SecurityLog();
   /** PublishFirmware / UnpublishFirmware (L03/L04). */
   readonly publisher = new FirmwarePublisher();
   firmwareVersion = "sim-1.0.0";
@@ -108,6 +101,7 @@ export class Operations2 {
   }
 
   securityEvent(type: string, techInfo?: string): Promise<unknown> {
+    this.securityLog.add(techInfo === undefined ? type : `${type}: ${techInfo}`);
     return this.#host.send("SecurityEventNotification", { type, timestamp: now(), ...(techInfo === undefined ? {} : { techInfo }) });
   }
 
@@ -245,27 +239,7 @@ export class Operations2 {
       host.background("UpdateFirmware", () => this.firmware.start(job));
     });
 
-    peer.route("GetLog", (request: GetLogRequest) => ({
-      status: this.logs.busy ? "AcceptedCanceled" : "Accepted",
-      filename: logFileName(request),
-    }));
-    peer.routeAfter("GetLog", (request: GetLogRequest) => {
-      host.background("GetLog", () =>
-        this.logs.run(
-          {
-            location: request.log.remoteLocation,
-            fileName: logFileName(request),
-            content: host.logText?.(request.logType) ?? "",
-            retries: request.retries,
-            retryIntervalS: request.retryInterval,
-            notify: (status) => host.send("LogStatusNotification", { status, requestId: request.requestId }),
-            failed: "UploadFailure",
-            canceled: "AcceptedCanceled",
-          },
-          request.requestId,
-        ),
-      );
-    });
+    routeGetLog(peer, host, this.logs, "AcceptedCanceled");
 
     type ReserveNow = {
       id: number;

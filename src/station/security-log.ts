@@ -1,8 +1,8 @@
 /**
  * The station's security log: what GetLog with logType SecurityLog uploads (1.6 security whitepaper
  * N01, 2.0.1 N01), kept apart from the diagnostics log. Every security event the station reports is in
- * it, and so is each change of the AuthorizationKey (1.6 security whitepaper A01.FR.11) — never the key
- * itself (A01.FR.12): callers write what happened, not values.
+ * it (whitepaper N01.FR.05), and so is each change of the AuthorizationKey (whitepaper A01.FR.11), never
+ * the key itself (A01.FR.12): callers write what happened, not values.
  */
 const maxLines = 1000;
 

@@ -475,9 +475,10 @@ export class SimulatedCharger2 {
     await this.boot(reason, afterBoot);
   }
 
-  /** What GetLog uploads: what the station did, one line each. */
+  /** What GetLog uploads: what the station did, one line each; the security log apart (N01). */
   logText(logType: string): string {
-    return [`ocppkit simulator ${this.id} ${logType}`, ...this.#log].join("\n");
+    const lines = logType === "SecurityLog" ? this.station.operations.securityLog.lines : this.#log;
+    return [`ocppkit simulator ${this.id} ${logType}`, ...lines].join("\n");
   }
 
   setHeartbeat(intervalS: number): void {

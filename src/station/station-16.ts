@@ -10,8 +10,8 @@ import { type CertificateContext, routeCertificates16, signCertificate } from ".
 import { Certificates, type StoredCertificates } from "./certificates.js";
 import { EvseStates, type StoredEvseStates } from "./evse-states.js";
 import { FirmwareDialect, type FirmwareJob, FirmwareUpdater, readableCertificate } from "./firmware.js";
+import { routeGetLog } from "./log-routes.js";
 import { LogUploader } from "./log-upload.js";
-import { logFileName } from "./operations-2.js";
 import { type ReserveNowReading, routeReservations } from "./reservation-routes.js";
 import { SecurityLog } from "./security-log.js";
 import { ChargingProfiles, type Profile } from "./smart-charging.js";
@@ -337,27 +337,7 @@ export class Station16 {
       },
       { callUniqueIdRequired: true },
     );
-    type GetLog = { requestId: number; logType: string; retries?: number; retryInterval?: number; log: { remoteLocation: string } };
-    peer.route("GetLog", (request: GetLog) => ({
-      status: this.logs.busy ? "AcceptedCanceled" : "Accepted",
-      filename: logFileName(request),
-    }));
-    peer.routeAfter("GetLog", (request: GetLog) =>
-      host.background("GetLog", () =>
-        this.logs.run(
-          {
-            location: request.log.remoteLocation,
-            fileName: logFileName(request),
-            content: host.logText?.(request.logType) ?? "",
-            retries: request.retries,
-            retryIntervalS: request.retryInterval,
-            notify: (status) => host.send("LogStatusNotification", { status, requestId: request.requestId }),
-            failed: "UploadFailure",
-          },
-          request.requestId,
-        ),
-      ),
-    );
+    routeGetLog(peer, host, this.logs);
 
     type ReserveNow = { connectorId: number; expiryDate: string; idTag: string; parentIdTag?: string; reservationId: number };
     routeReservations(peer, {

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, it } from "node:test";
-import { allFeatures, type ConformanceConfig, type CsCase, Feature, resolveConfig } from "../../src/conformance/index.js";
+import { type ConformanceConfig, type CsCase, Feature, resolveConfig } from "../../src/conformance/index.js";
 import { DuringTransaction, installFailsMarker } from "../../src/station/firmware.js";
 import type { SimulatedCharger2 } from "../../src/station/simulated-charger-2.js";
 import type { ChargePoint } from "../../src/v201/index.js";
@@ -74,8 +74,10 @@ interface Variant {
   readonly setup: Fault;
   readonly features: readonly Feature[];
 }
-const without = (...absent: Feature[]) => allFeatures.filter((f) => !absent.includes(f));
-const simulator: Variant = { setup: factory, features: allFeatures };
+/** What the simulator started without options claims (a socket, not a fixed cable: the L sessions unplug at the station). */
+const claimed = csConfig().features;
+const without = (...absent: Feature[]) => claimed.filter((f) => !absent.includes(f));
+const simulator: Variant = { setup: factory, features: claimed };
 const waitsToDownload = during(DuringTransaction.Wait, Feature.FirmwareUpdateDuringTransaction, Feature.FirmwareDownloadDuringTransaction);
 const waitsToInstall = during(DuringTransaction.Download, Feature.FirmwareUpdateDuringTransaction);
 const variants: Record<string, Variant> = {

@@ -170,7 +170,7 @@ test("UpdateFirmware with future dates reports DownloadScheduled and InstallSche
   ]);
 });
 
-test("GetLog uploads the log to the given URL with PUT and reports Uploading then Uploaded, or UploadFailure (N01)", async (t) => {
+test("GetLog uploads the diagnostics or the security log to the given URL with PUT and reports Uploading then Uploaded, or UploadFailure (N01)", async (t) => {
   const files = await FileServer.start(t);
   const station = await StationUnderTest.start(t, { version: "2.0.1" });
   let from = station.received.length;
@@ -186,12 +186,20 @@ test("GetLog uploads the log to the given URL with PUT and reports Uploading the
   assert.equal(files.requests[0].path, "/logs/diagnostics-8.log");
   assert.match(files.requests[0].body.toString(), /^ocppkit simulator CS1 DiagnosticsLog/);
 
+  // The security log is its own file: the security events the station reported (the start's, A04).
+  from = station.received.length;
+  await station.call("GetLog", { requestId: 10, logType: "SecurityLog", log: { remoteLocation: `${files.url}/logs/` } });
+  await station.waitFor((r, i) => i >= from && r.action === "LogStatusNotification" && r.payload.status === "Uploaded");
+  assert.equal(files.requests[1].path, "/logs/security-10.log");
+  assert.match(files.requests[1].body.toString(), /^ocppkit simulator CS1 SecurityLog\n\S+ StartupOfTheDevice$/m);
+  assert.doesNotMatch(files.requests[0].body.toString(), /StartupOfTheDevice/);
+
   files.putStatus = 500;
   from = station.received.length;
   await station.call("GetLog", { requestId: 9, logType: "SecurityLog", log: { remoteLocation: `${files.url}/logs/sec.log` } });
   await station.waitFor((r) => r.action === "LogStatusNotification" && r.payload.status === "UploadFailure");
   assert.deepEqual(steps(station, from), ["GetLogResponse", "LogStatusNotification:Uploading", "LogStatusNotification:UploadFailure"]);
-  assert.equal(files.requests[1].path, "/logs/sec.log");
+  assert.equal(files.requests[2].path, "/logs/sec.log");
 });
 
 const idToken = (id: string) => ({ idToken: id, type: "ISO14443" });
