@@ -5,6 +5,7 @@
  * after its answer is on the wire.
  */
 
+import { setTimeout as sleep } from "node:timers/promises";
 import { EvseStates, type StoredEvseStates } from "./evse-states.js";
 import { type FirmwareJob, FirmwareUpdater, trustedSigningCertificate } from "./firmware.js";
 import { routeGetLog } from "./log-routes.js";
@@ -16,14 +17,9 @@ import type { Routable, StationHost } from "./station-2.js";
 import { download } from "./transfer.js";
 
 const now = () => new Date().toISOString();
-const delay = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(timer);
-      reject(new Error("cancelled"));
-    });
-  });
+// The station's waits (polls for an idle station, scheduled firmware steps) hold no process open: a
+// station closed with an update still waiting must let its command or test runner exit.
+const delay = (ms: number, signal?: AbortSignal): Promise<void> => sleep(ms, undefined, { signal, ref: false });
 
 /** What the station keeps of these operations over a restart. */
 export interface StoredOperations2 extends StoredEvseStates {

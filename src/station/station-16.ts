@@ -5,6 +5,7 @@
  * transaction (5.2), and TriggerMessage / ExtendedTriggerMessage reporting the state these run in.
  * Like Station2 it knows no socket: its handlers go on the charger's ChargePoint, its CALLs through the host.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { Authorization, type AuthorizationSettings, type IdTokenInfo, type StoredAuthorization } from "./authorization.js";
 import { type CertificateContext, routeCertificates16, signCertificate } from "./certificate-routes.js";
 import { Certificates, type StoredCertificates } from "./certificates.js";
@@ -47,14 +48,9 @@ const idTagInfo16 = (info: Info16 | undefined): IdTokenInfo | undefined =>
   info && { status: info.status, expiry: info.expiryDate, group: info.parentIdTag };
 
 const now = () => new Date().toISOString();
-const delay = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(timer);
-      reject(new Error("cancelled"));
-    });
-  });
+// The station's waits (polls for an idle station, scheduled firmware steps) hold no process open: a
+// station closed with an update still waiting must let its command or test runner exit.
+const delay = (ms: number, signal?: AbortSignal): Promise<void> => sleep(ms, undefined, { signal, ref: false });
 
 interface FirmwareFields {
   location: string;
