@@ -53,15 +53,32 @@ export async function slots(t: CsTest): Promise<{ free: number; active: number }
   return { free: active === configured ? configured + 1 : configured, active };
 }
 
-/** Steps 1-2 of TC_A_20-22: SetNetworkProfile for the free slot with security profile `securityProfile`. */
-async function setNetworkProfile(t: CsTest, slot: number, securityProfile: number): Promise<Body> {
+/** Steps 1-2 of the network profile cases: SetNetworkProfile for `slot` with `url` and `securityProfile`, Accepted. */
+export async function setNetworkProfile(t: CsTest, slot: number, url: string, securityProfile: number): Promise<void> {
+  const stored = await sendNetworkProfile(t, slot, securityProfile, url);
+  t.expect(2, "SetNetworkProfileResponse status", stored.status, "Accepted");
+}
+
+/** Steps 3-6: the new NetworkConfigurationPriority, and the OnIdle reset it may need (`always`: TC_B_49 resets anyway). */
+export async function prioritize(t: CsTest, priority: string, always = false): Promise<void> {
+  const result = await setVariable(t, 3, "OCPPCommCtrlr", "NetworkConfigurationPriority", priority);
+  t.expectOneOf(4, "SetVariablesResponse setVariableResult[0].attributeStatus", result.attributeStatus, ["Accepted", "RebootRequired"]);
+  if (!always && result.attributeStatus !== "RebootRequired") return;
+  const reset = await t.send(5, "Reset", { type: "OnIdle" });
+  t.expect(6, "ResetResponse status", reset.status, "Accepted");
+}
+
+/**
+ * Step 1: SetNetworkProfile for `slot` with security profile `securityProfile`; by default (TC_A_20-22) to
+ * <ocppCsmsUrl that is not currently active>: the configured one, which is not the runner's.
+ */
+async function sendNetworkProfile(t: CsTest, slot: number, securityProfile: number, url?: string): Promise<Body> {
   const n = t.config.networkProfile;
   return t.send(1, "SetNetworkProfile", {
     configurationSlot: slot,
     connectionData: {
       messageTimeout: n.messageTimeout,
-      // <ocppCsmsUrl that is not currently active>: the configured one, which is not the runner's.
-      ocppCsmsUrl: n.ocppCsmsUrl,
+      ocppCsmsUrl: url ?? n.ocppCsmsUrl,
       ocppInterface: n.ocppInterface,
       ocppTransport: "JSON",
       ocppVersion: "OCPP20",
@@ -85,7 +102,7 @@ function upgradeRejected(
     requires,
     async run(t) {
       const { free, active } = await slots(t);
-      const stored = await setNetworkProfile(t, free, target);
+      const stored = await sendNetworkProfile(t, free, target);
       t.expect(2, "SetNetworkProfileResponse status", stored.status, "Accepted");
       const result = await setVariable(t, 3, "OCPPCommCtrlr", "NetworkConfigurationPriority", `${free},${active}`);
       t.expect(4, `SetVariablesResponse setVariableResult[0].attributeStatus (${requirement})`, result.attributeStatus, "Rejected");
@@ -248,25 +265,8 @@ export const securityCsCases: CsCase[] = [
       else await renewChargingStationCertificate(t);
       const url = await t.upgradeEndpoint(1);
       const { free, active } = await slots(t);
-      const n = t.config.networkProfile;
-      const stored = await t.send(1, "SetNetworkProfile", {
-        configurationSlot: free,
-        connectionData: {
-          messageTimeout: n.messageTimeout,
-          ocppCsmsUrl: url,
-          ocppInterface: n.ocppInterface,
-          ocppTransport: "JSON",
-          ocppVersion: "OCPP20",
-          securityProfile: higher,
-        },
-      });
-      t.expect(2, "SetNetworkProfileResponse status", stored.status, "Accepted");
-      const result = await setVariable(t, 3, "OCPPCommCtrlr", "NetworkConfigurationPriority", `${free},${active}`);
-      t.expectOneOf(4, "SetVariablesResponse setVariableResult[0].attributeStatus", result.attributeStatus, ["Accepted", "RebootRequired"]);
-      if (result.attributeStatus === "RebootRequired") {
-        const reset = await t.send(5, "Reset", { type: "OnIdle" });
-        t.expect(6, "ResetResponse status", reset.status, "Accepted");
-      }
+      await setNetworkProfile(t, free, url, higher);
+      await prioritize(t, `${free},${active}`);
       // Steps 7-8: the station connects to the new endpoint with security profile <Configured + 1>.
       await t.expectUpgradedConnection(7);
       await booted(t);
@@ -298,7 +298,7 @@ export const securityCsCases: CsCase[] = [
     requires: tlsProfiles,
     async run(t) {
       const { free } = await slots(t);
-      const response = await setNetworkProfile(t, free, t.config.securityProfile - 1);
+      const response = await sendNetworkProfile(t, free, t.config.securityProfile - 1);
       t.expect(2, "SetNetworkProfileResponse status", response.status, "Rejected");
     },
   }),

@@ -140,6 +140,34 @@ function expectClientCertificate(t: CsTest, handshake: TlsHandshake, boot: Stati
   t.expect(4, "client certificate subject commonName (the station's serial number)", commonName, serial);
 }
 
+/**
+ * Steps 1-12 of TC_A_05/06: with NetworkProfileConnectionAttempts `attempts`, the runner offers `offer` at the
+ * station's next handshake, which it must refuse (`requirement`), then reconnects to the configured endpoint
+ * and boots; `then` checks the steps after, before the runner offers its configured endpoint again.
+ */
+async function refusedThenBooted(
+  t: CsTest,
+  offer: TlsOffer,
+  attempts: string,
+  requirement: string,
+  then: (since: number) => Promise<void>,
+): Promise<void> {
+  const tls = control(t, "before");
+  const set = await setVariable(t, "before", "OCPPCommCtrlr", "NetworkProfileConnectionAttempts", attempts);
+  t.expect("before", "SetVariablesResponse setVariableResult[0].attributeStatus", set.attributeStatus, "Accepted");
+  const since = t.mark();
+  const index = tls.handshakes.length;
+  tls.offer([offer]);
+  try {
+    await booting(t);
+    const refused = await expectRefused(t, tls, index, offer, requirement);
+    await reconnectsAndBoots(t, tls, refused, since);
+    await then(since);
+  } finally {
+    tls.offer([]);
+  }
+}
+
 export const tlsCsCases: CsCase[] = [
   csCase({
     id: "TC_A_04_CS",
@@ -164,26 +192,15 @@ export const tlsCsCases: CsCase[] = [
     useCases: ["A00"],
     requires: tlsProfiles,
     async run(t) {
-      const tls = control(t, "before");
-      const set = await setVariable(t, "before", "OCPPCommCtrlr", "NetworkProfileConnectionAttempts", "2");
-      t.expect("before", "SetVariablesResponse setVariableResult[0].attributeStatus", set.attributeStatus, "Accepted");
-      const since = t.mark();
-      const index = tls.handshakes.length;
       // Step 2's "<Configured invalid server certificate>": an unknown one, made for the run.
-      tls.offer([TlsOffer.InvalidCertificate]);
-      try {
-        await booting(t);
-        const refused = await expectRefused(t, tls, index, TlsOffer.InvalidCertificate, "A00.FR.310/414");
-        await reconnectsAndBoots(t, tls, refused, since);
+      await refusedThenBooted(t, TlsOffer.InvalidCertificate, "2", "A00.FR.310/414", async (since) => {
         const event = await t.expectCall(14, "SecurityEventNotification", {
           since,
           where: (p) => p.type === "InvalidCsmsCertificate",
           describe: "type InvalidCsmsCertificate",
         });
         t.expect(14, "SecurityEventNotificationRequest type", event.payload.type, "InvalidCsmsCertificate");
-      } finally {
-        tls.offer([]);
-      }
+      });
     },
   }),
   csCase({
@@ -192,18 +209,9 @@ export const tlsCsCases: CsCase[] = [
     useCases: ["A00"],
     requires: tlsProfiles,
     async run(t) {
-      const tls = control(t, "before");
-      const set = await setVariable(t, "before", "OCPPCommCtrlr", "NetworkProfileConnectionAttempts", "1");
-      t.expect("before", "SetVariablesResponse setVariableResult[0].attributeStatus", set.attributeStatus, "Accepted");
-      const since = t.mark();
-      const index = tls.handshakes.length;
-      tls.offer([TlsOffer.OldTls]);
-      try {
-        // Part 6 names no reusable state, yet step 14 expects the security event of a start: the station
-        // is brought to its next handshake as in TC_A_04/05 (Reusable State Booting).
-        await booting(t);
-        const refused = await expectRefused(t, tls, index, TlsOffer.OldTls, "A00.FR.314/416");
-        await reconnectsAndBoots(t, tls, refused, since);
+      // Part 6 names no reusable state, yet step 14 expects the security event of a start: the station
+      // is brought to its next handshake as in TC_A_04/05 (Reusable State Booting).
+      await refusedThenBooted(t, TlsOffer.OldTls, "1", "A00.FR.314/416", async (since) => {
         const start = await t.expectCall(14, "SecurityEventNotification", {
           since,
           where: (p) => p.type === "StartupOfTheDevice" || p.type === "ResetOrReboot",
@@ -216,9 +224,7 @@ export const tlsCsCases: CsCase[] = [
         while (!other() && performance.now() < deadline) await t.wait(pollS);
         const event = other();
         if (event) t.expect(16, "SecurityEventNotificationRequest type", event.payload.type, "InvalidTLSVersion");
-      } finally {
-        tls.offer([]);
-      }
+      });
     },
   }),
   csCase({

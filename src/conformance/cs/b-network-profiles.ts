@@ -5,7 +5,7 @@
  * accepted" (HTTP 404), counting and timing every attempt.
  */
 import { type CsCase, Feature } from "../case.js";
-import { getVariable, setVariable, slots } from "./a-security.js";
+import { getVariable, prioritize, setNetworkProfile, setVariable, slots } from "./a-security.js";
 import { listsOldRoot, newRootInstalled, rootsConfigured, uninstallNewRoot } from "./certificate-states.js";
 import { type CsTest, PhysicalAction } from "./cs-test.js";
 import { booted, csCase, evDisconnected, expectConnectorState } from "./states.js";
@@ -18,32 +18,6 @@ export const offlineThresholdS = 4;
 const earlyMs = 250;
 /** `<Configured Long Operation Time Out>`: the station's attempts with a failing profile back off (TC_B_46, TC_B_49). */
 const longOperationS = (t: CsTest) => Math.max(t.config.actionTimeoutS, t.config.maxWaitS);
-
-/** Steps 1-2: SetNetworkProfile for the slot not in use, with `url` and the configured security profile. */
-async function setAlternativeProfile(t: CsTest, slot: number, url: string): Promise<void> {
-  const n = t.config.networkProfile;
-  const stored = await t.send(1, "SetNetworkProfile", {
-    configurationSlot: slot,
-    connectionData: {
-      messageTimeout: n.messageTimeout,
-      ocppCsmsUrl: url,
-      ocppInterface: n.ocppInterface,
-      ocppTransport: "JSON",
-      ocppVersion: "OCPP20",
-      securityProfile: t.config.securityProfile,
-    },
-  });
-  t.expect(2, "SetNetworkProfileResponse status", stored.status, "Accepted");
-}
-
-/** Steps 3-6: the new NetworkConfigurationPriority, and the OnIdle reset it may need (`always`: TC_B_49 resets anyway). */
-async function prioritize(t: CsTest, priority: string, always = false): Promise<void> {
-  const result = await setVariable(t, 3, "OCPPCommCtrlr", "NetworkConfigurationPriority", priority);
-  t.expectOneOf(4, "SetVariablesResponse setVariableResult[0].attributeStatus", result.attributeStatus, ["Accepted", "RebootRequired"]);
-  if (!always && result.attributeStatus !== "RebootRequired") return;
-  const reset = await t.send(5, "Reset", { type: "OnIdle" });
-  t.expect(6, "ResetResponse status", reset.status, "Accepted");
-}
 
 /** Configuration State: sets OCPPCommCtrlr variables for the case; returns what puts the old values back after it. */
 async function configure(t: CsTest, values: Record<string, string>): Promise<() => Promise<void>> {
@@ -112,7 +86,7 @@ export const networkProfileCsCases: CsCase[] = [
       const { free, active } = await slots(t);
       // <ocppCsmsUrl that is not currently active>: the runner's other endpoint, the "new CSMS".
       const other = await t.otherEndpoint(1);
-      await setAlternativeProfile(t, free, other.url);
+      await setNetworkProfile(t, free, other.url, t.config.securityProfile);
       await prioritize(t, `${free},${active}`);
       // Step 7's note: the station connects using <Configured connectionData2>.
       await t.expectConnected(7, other.endpoint);
@@ -131,7 +105,7 @@ export const networkProfileCsCases: CsCase[] = [
       // (part 6 step 7: "will NOT respond to the two connection request[s] from the first connectionSlot").
       const other = await t.otherEndpoint(1);
       t.refuseConnections((attempt) => attempt.endpoint === other.endpoint);
-      await setAlternativeProfile(t, free, other.url);
+      await setNetworkProfile(t, free, other.url, t.config.securityProfile);
       const since = t.markAttempts();
       await prioritize(t, `${free},${active}`);
       const back = await t.expectAttempt(8, "the station connects with the second connectionSlot", {
@@ -165,7 +139,7 @@ export const networkProfileCsCases: CsCase[] = [
       const previous = t.connectedTo;
       // Step 7: the other CSMS shows a certificate of the old root, which the new root does not verify.
       await t.serveCsmsCertificate(7, "old", other.endpoint);
-      await setAlternativeProfile(t, free, other.url);
+      await setNetworkProfile(t, free, other.url, t.config.securityProfile);
       const since = t.markAttempts();
       await prioritize(t, String(free), true);
       // Step 9 (B10.FR.07, M05.FR.14): the previous profile, verified with the fallback root. The first
@@ -206,7 +180,7 @@ export const networkProfileCsCases: CsCase[] = [
       const { free, active } = await slots(t);
       const other = await t.otherEndpoint(1);
       const previous = t.connectedTo;
-      await setAlternativeProfile(t, free, other.url);
+      await setNetworkProfile(t, free, other.url, t.config.securityProfile);
       const since = t.markAttempts();
       let refusedPrevious = false;
       // Steps 8 and 10 refuse; step 12 accepts (the other endpoint never does: it is "not accepted").
@@ -253,7 +227,7 @@ export const networkProfileCsCases: CsCase[] = [
       // Step 8's note: the new CSMS shows a certificate of the new root. The station trusts only that one
       // afterwards (M05.FR.13), so the endpoint keeps serving it.
       await t.serveCsmsCertificate(8, "new", other.endpoint);
-      await setAlternativeProfile(t, free, other.url);
+      await setNetworkProfile(t, free, other.url, t.config.securityProfile);
       await prioritize(t, String(free), true);
       await t.expectConnected(7, other.endpoint);
       await booted(t);
