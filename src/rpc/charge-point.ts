@@ -943,28 +943,34 @@ export abstract class ChargePoint<R extends object = ResultMap> {
     }
   }
 
-  #onCall(id: string, action: string, payload: Payload): void {
-    if (this.#gate?.answerWhileRejected && this.#gate.status === "Registering") {
+  /** Whether the gate lets the peer's CALL through now; if not, it is held, refused or dropped here. */
+  #admitWhileRegistering(gate: RegistrationGate, id: string, action: string, payload: Payload): boolean {
+    if (gate.answerWhileRejected && gate.status === "Registering") {
       // A CALL read together with the BootNotification's answer (one socket read) comes before the
       // registration has seen that answer: it is judged once it has (setRegistrationGate).
       const state = this.#rareState();
       if (state.callsWhileRegistering === none) state.callsWhileRegistering = [];
       state.callsWhileRegistering.push([id, action, payload]);
-      return;
+      return false;
     }
-    if (this.#gate?.answerWhileRejected && this.#gate.status === "Rejected") {
+    if (gate.status !== "Rejected") return true;
+    if (gate.answerWhileRejected) {
       // 2.0.1 B03.FR.08: while Rejected, a CSMS-initiated message is answered with SecurityError.
       this.#sendError(
         id,
         new SecurityError(`Not registered: the BootNotification was Rejected; ${action} is refused until it is Accepted`),
       );
-      return;
-    }
-    if (this.#gate?.status === "Rejected") {
+    } else {
       // 1.6 section 4.2: "While Rejected, the Charge Point SHALL NOT respond to any Central System initiated message."
       this.logger.warn?.("Dropped a CALL unanswered: registration was Rejected", { chargePointId: this.id, uniqueId: id, action });
-      return;
     }
+    return false;
+  }
+
+  #onCall(id: string, action: string, payload: Payload): void {
+    // Without a registration gate (no queue) a CALL goes straight to its route: one check on the hot path.
+    const gate = this.#gate;
+    if (gate !== undefined && !this.#admitWhileRegistering(gate, id, action, payload)) return;
     const spec = this.protocol.actions.get(action);
     if (!spec) {
       this.#sendError(id, new NotImplementedError(`${action} is not an OCPP ${this.protocol.ocppVersion} action`));
